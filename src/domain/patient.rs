@@ -1,0 +1,174 @@
+//! Patients: who the practice sees, and whose account holder gets a portal login.
+
+use serde::{Deserialize, Serialize};
+use time::{Date, Month};
+
+use super::email::Email;
+use super::text::{clean_field, search_key};
+
+pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_ACCOUNT_NUMBER_CHARS: usize = 20;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Patient {
+    pub account_number: String,
+    pub last_name: String,
+    pub first_name: String,
+    pub date_of_birth: Date,
+    /// The account holder's e-correspondent email (usually a parent's).
+    pub email: Option<Email>,
+}
+
+impl Patient {
+    /// Builds a patient from raw text fields, checking each one. The error
+    /// names the field: "date_of_birth \"13/45/2019\" is not a date ...".
+    pub fn from_fields(
+        account_number: &str,
+        last_name: &str,
+        first_name: &str,
+        date_of_birth: &str,
+        email: &str,
+        today: Date,
+    ) -> Result<Patient, String> {
+        let account_number = parse_account_number(account_number)?;
+        let last_name = clean_name("last_name", last_name)?;
+        let first_name = clean_name("first_name", first_name)?;
+        let date_of_birth = parse_date(date_of_birth).map_err(|e| format!("date_of_birth {e}"))?;
+        if date_of_birth > today {
+            return Err(format!("date_of_birth {date_of_birth} is in the future"));
+        }
+        if date_of_birth.year() < 1900 {
+            return Err(format!("date_of_birth {date_of_birth} is before 1900"));
+        }
+        let email = if email.trim().is_empty() {
+            None
+        } else {
+            Some(Email::parse(email).map_err(|e| format!("email: {e}"))?)
+        };
+        Ok(Patient {
+            account_number,
+            last_name,
+            first_name,
+            date_of_birth,
+            email,
+        })
+    }
+
+    pub fn last_key(&self) -> String {
+        search_key(&self.last_name)
+    }
+
+    pub fn first_key(&self) -> String {
+        search_key(&self.first_name)
+    }
+
+    /// "García-López, José"
+    pub fn display_name(&self) -> String {
+        format!("{}, {}", self.last_name, self.first_name)
+    }
+}
+
+fn clean_name(what: &str, value: &str) -> Result<String, String> {
+    let v = clean_field(what, value, MAX_NAME_CHARS)?;
+    if search_key(&v).is_empty() {
+        return Err(format!("{what} \"{v}\" has no letter or digit"));
+    }
+    Ok(v)
+}
+
+/// Account numbers: 1 to 20 letters, digits or dashes, kept in upper case.
+pub fn parse_account_number(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("account_number is empty".into());
+    }
+    if s.chars().count() > MAX_ACCOUNT_NUMBER_CHARS {
+        return Err(format!(
+            "account_number is too long (at most {MAX_ACCOUNT_NUMBER_CHARS} characters)"
+        ));
+    }
+    if !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(format!(
+            "account_number \"{}\" may only hold letters, digits and dashes",
+            super::text::printable(s)
+        ));
+    }
+    Ok(s.to_ascii_uppercase())
+}
+
+/// A date as ISO `YYYY-MM-DD` or US `MM/DD/YYYY` (one-digit month and day allowed).
+pub fn parse_date(s: &str) -> Result<Date, String> {
+    let s = s.trim();
+    let shown = super::text::printable(s);
+    let bad = || format!("\"{shown}\" is not a date (use YYYY-MM-DD or MM/DD/YYYY)");
+    let nums = |parts: Vec<&str>, widths: [(usize, usize); 3]| -> Option<[u32; 3]> {
+        if parts.len() != 3 {
+            return None;
+        }
+        let mut out = [0u32; 3];
+        for (i, p) in parts.iter().enumerate() {
+            let (lo, hi) = widths[i];
+            if p.len() < lo || p.len() > hi || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            out[i] = p.parse().ok()?;
+        }
+        Some(out)
+    };
+    let (y, m, d) = if s.contains('-') {
+        let [y, m, d] = nums(s.split('-').collect(), [(4, 4), (2, 2), (2, 2)]).ok_or_else(bad)?;
+        (y, m, d)
+    } else if s.contains('/') {
+        let [m, d, y] = nums(s.split('/').collect(), [(1, 2), (1, 2), (4, 4)]).ok_or_else(bad)?;
+        (y, m, d)
+    } else {
+        return Err(bad());
+    };
+    let month = u8::try_from(m)
+        .ok()
+        .and_then(|m| Month::try_from(m).ok())
+        .ok_or_else(bad)?;
+    let day = u8::try_from(d).map_err(|_| bad())?;
+    Date::from_calendar_date(y as i32, month, day).map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn dates_in_both_formats() {
+        assert_eq!(parse_date("2019-03-07").unwrap(), date!(2019 - 03 - 07));
+        assert_eq!(parse_date("03/07/2019").unwrap(), date!(2019 - 03 - 07));
+        assert_eq!(parse_date("3/7/2019").unwrap(), date!(2019 - 03 - 07));
+        for bad in [
+            "2019-02-30",
+            "13/01/2019",
+            "2019/03/07",
+            "07-03-19",
+            "",
+            "2019-3-7",
+            "yesterday",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn patient_fields_are_checked_and_named() {
+        let today = date!(2026 - 01 - 05);
+        let p = Patient::from_fields("a-100", "O'Brien", "Seán", "2019-03-07", "", today).unwrap();
+        assert_eq!(p.account_number, "A-100");
+        assert_eq!(p.last_key(), "obrien");
+        assert!(p.email.is_none());
+        let e = Patient::from_fields("1", "X", "Y", "2030-01-01", "", today).unwrap_err();
+        assert!(e.contains("future"), "{e}");
+        let e = Patient::from_fields("1", "X", "Y", "2020-01-01", "not-mail", today).unwrap_err();
+        assert!(e.starts_with("email"), "{e}");
+        let e = Patient::from_fields("1 2", "X", "Y", "2020-01-01", "", today).unwrap_err();
+        assert!(e.contains("account_number"), "{e}");
+        let e = Patient::from_fields("1", "--", "Y", "2020-01-01", "", today).unwrap_err();
+        assert!(e.contains("no letter"), "{e}");
+    }
+}

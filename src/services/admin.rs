@@ -1,0 +1,115 @@
+//! Setting up the practice: the portal e-correspondent and the operators.
+
+use super::{Portal, Session};
+use crate::domain::account::parse_operator_name;
+use crate::domain::text::clean_field;
+use crate::domain::{Action, NewEvent, Operator, PortalSetup, Role};
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+impl Portal {
+    pub fn portal_setup(&self) -> Result<Option<PortalSetup>> {
+        self.store.read()?.portal_setup()
+    }
+
+    /// Sets up (or changes) the OP Patient Portal e-correspondent: where
+    /// account holders sign in and the practice's portal id.
+    pub fn setup_portal(
+        &self,
+        s: &Session,
+        sign_in_url: &str,
+        practice_id: &str,
+        practice_name: Option<&str>,
+    ) -> Result<PortalSetup> {
+        s.require_admin("setting up the portal e-correspondent")?;
+        let url = clean_field("the sign-in URL", sign_in_url, 300).map_err(Error::Invalid)?;
+        let lower = url.to_ascii_lowercase();
+        if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.contains(' ') {
+            return Err(Error::Invalid(format!(
+                "the sign-in URL \"{url}\" must start with https:// (for example https://portal.example.org/signin)"
+            )));
+        }
+        let practice_id =
+            clean_field("the practice id", practice_id, 64).map_err(Error::Invalid)?;
+        let practice_name = practice_name
+            .map(|n| clean_field("the practice name", n, 120))
+            .transpose()
+            .map_err(Error::Invalid)?;
+        let setup = PortalSetup {
+            sign_in_url: url,
+            practice_id,
+            practice_name,
+        };
+        self.store.write(self.now(), |tx| {
+            let before = tx.portal_setup()?;
+            tx.set_portal_setup(&setup)?;
+            let target = format!(
+                "portal e-correspondent: sign-in URL {}, practice id {}{}",
+                setup.sign_in_url,
+                setup.practice_id,
+                if before.is_some() {
+                    " (changed)"
+                } else {
+                    " (first set-up)"
+                }
+            );
+            tx.audit(NewEvent::success(&s.actor(), Action::SetupChanged, target))
+        })?;
+        tracing::info!(operator = s.name(), "portal e-correspondent set up");
+        Ok(setup)
+    }
+
+    /// Adds an operator with a password given twice (checked by the policy).
+    pub fn add_operator(
+        &self,
+        s: &Session,
+        name: &str,
+        role: Role,
+        password: &Secret,
+        confirm: &Secret,
+    ) -> Result<()> {
+        s.require_admin("adding an operator")?;
+        let name = parse_operator_name(name).map_err(Error::Invalid)?;
+        if self.store.read()?.operator(&name)?.is_some() {
+            return Err(Error::Invalid(format!(
+                "an operator named {name} already exists"
+            )));
+        }
+        let mut inputs = self.user_inputs(None, None)?;
+        inputs.push(name.clone());
+        let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+        self.policy.check_new(password, confirm, &refs)?;
+        let hash = self.hasher.hash(password)?;
+        self.store.write(self.now(), |tx| {
+            if tx.operator(&name)?.is_some() {
+                return Err(Error::Conflict(format!("the operator {name}")));
+            }
+            tx.put_operator(&Operator {
+                username: name.clone(),
+                role,
+                password_hash: hash,
+                failed_count: 0,
+                locked_until: None,
+                last_sign_in: None,
+                created_at: tx.now(),
+                version: 1,
+            })?;
+            tx.audit(NewEvent::success(
+                &s.actor(),
+                Action::OperatorAdded,
+                format!("operator {name} (role {})", role.as_str()),
+            ))
+        })?;
+        tracing::info!(
+            operator = s.name(),
+            new_operator = name.as_str(),
+            "operator added"
+        );
+        Ok(())
+    }
+
+    /// Operators, for `operator list`: name, role, lock state, last sign-in.
+    pub fn operators(&self) -> Result<Vec<Operator>> {
+        self.store.read()?.operators()
+    }
+}

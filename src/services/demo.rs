@@ -1,0 +1,184 @@
+//! `portal-admin demo`: a database seeded with synthetic patients, portal
+//! accounts in every state, two demo operators and the portal set up.
+
+use super::{Portal, Session};
+use crate::domain::{Action, NewEvent, Operator, PasswordKind, PortalAccount, PortalSetup, Role};
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+/// Demo operator names and passwords. They exist only in demo databases,
+/// are printed by `demo` and shown on the demo's sign-in screen.
+pub const DEMO_STAFF: (&str, &str) = ("staff", "harbor-violet-lantern-42");
+pub const DEMO_ADMIN: (&str, &str) = ("admin", "orchid-canyon-pebble-97");
+
+pub const DEMO_SEED: u64 = 20260105;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub patients: u64,
+    pub families: u64,
+    pub accounts: u64,
+    pub locked: u64,
+    pub reset_pending: u64,
+    pub disabled: u64,
+}
+
+impl Portal {
+    /// Seeds a new, empty database with demo data, in one transaction.
+    /// `progress(done, total)` is called while patients are written.
+    pub fn seed_demo(
+        &self,
+        s: &Session,
+        patients: usize,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<DemoSummary> {
+        s.require_admin("seeding a demo database")?;
+        let read = self.store.read()?;
+        if read.counts()?.patients > 0 || read.counts()?.operators > 0 {
+            return Err(Error::Invalid(format!(
+                "{} already holds data; the demo only seeds a new database",
+                self.path().display()
+            )));
+        }
+        drop(read);
+        let now = self.now();
+        // Demo account holders all share one hash of a random password that
+        // nobody knows (hashing each would take minutes): use
+        // Create/Validate in the app to give one a temporary login.
+        let mut random = [0u8; 18];
+        crate::password::hashing::getrandom_fill(&mut random)?;
+        let shared = self.hasher.hash(&Secret::new(
+            random.iter().map(|b| format!("{b:02x}")).collect(),
+        ))?;
+        let ops = [(DEMO_STAFF, Role::Staff), (DEMO_ADMIN, Role::Admin)]
+            .map(|((name, pw), role)| self.hasher.hash(&Secret::from(pw)).map(|h| (name, role, h)));
+        let families: Vec<_> =
+            crate::demo::families(patients, super::demo::DEMO_SEED, now.date()).collect();
+        let total = patients as u64;
+        let mut summary = DemoSummary {
+            patients: total,
+            families: families.len() as u64,
+            accounts: 0,
+            locked: 0,
+            reset_pending: 0,
+            disabled: 0,
+        };
+        let actor = s.actor();
+        self.store.write(now, |tx| {
+            tx.set_demo()?;
+            let setup = PortalSetup {
+                sign_in_url: "https://portal.example.org/signin".into(),
+                practice_id: "DEMO-PEDS".into(),
+                practice_name: Some("Sunshine Pediatrics".into()),
+            };
+            tx.set_portal_setup(&setup)?;
+            tx.audit(NewEvent::success(
+                &actor,
+                Action::SetupChanged,
+                format!(
+                    "portal e-correspondent: sign-in URL {}, practice id {} (demo)",
+                    setup.sign_in_url, setup.practice_id
+                ),
+            ))?;
+            for op in ops {
+                let (name, role, hash) = op?;
+                tx.put_operator(&Operator {
+                    username: name.into(),
+                    role,
+                    password_hash: hash,
+                    failed_count: 0,
+                    locked_until: None,
+                    last_sign_in: None,
+                    created_at: now,
+                    version: 1,
+                })?;
+                tx.audit(NewEvent::success(
+                    &actor,
+                    Action::OperatorAdded,
+                    format!("operator {name} (role {}, demo)", role.as_str()),
+                ))?;
+            }
+            let mut done = 0u64;
+            let all = families
+                .iter()
+                .flat_map(|f| f.children.iter())
+                .inspect(|_| {
+                    done += 1;
+                    if done.is_multiple_of(8192) {
+                        progress(done, total);
+                    }
+                });
+            tx.put_patients(all)?;
+            progress(total, total);
+            // About 55% of families with an email have a portal account.
+            for (i, fam) in families.iter().enumerate() {
+                let Some(email) = &fam.email else { continue };
+                let roll = (i as u64).wrapping_mul(2654435761) % 100;
+                if roll >= 55 {
+                    continue;
+                }
+                let mut acc = PortalAccount {
+                    id: 0,
+                    email: email.clone(),
+                    patients: fam
+                        .children
+                        .iter()
+                        .map(|p| p.account_number.clone())
+                        .collect(),
+                    password_hash: shared.clone(),
+                    password_kind: PasswordKind::Chosen,
+                    reset_required: false,
+                    temp_expires_at: None,
+                    disabled: false,
+                    failed_count: 0,
+                    locked_until: None,
+                    last_sign_in: Some(now - time::Duration::days((roll as i64 * 7) % 200 + 1)),
+                    password_history: Vec::new(),
+                    created_at: now - time::Duration::days(400),
+                    updated_at: now - time::Duration::days(30),
+                    version: 1,
+                };
+                match roll {
+                    0..4 => {
+                        acc.failed_count = self.config.lockout.max_failures;
+                        acc.locked_until = Some(now + time::Duration::hours(12));
+                        summary.locked += 1;
+                    }
+                    4..7 => {
+                        acc.password_kind = PasswordKind::Temporary;
+                        acc.reset_required = true;
+                        acc.temp_expires_at = Some(now + time::Duration::hours(30));
+                        acc.last_sign_in = None;
+                        summary.reset_pending += 1;
+                    }
+                    7..9 => {
+                        acc.password_kind = PasswordKind::Temporary;
+                        acc.reset_required = true;
+                        acc.temp_expires_at = Some(now - time::Duration::hours(20));
+                        summary.reset_pending += 1;
+                    }
+                    9..10 => {
+                        acc.disabled = true;
+                        summary.disabled += 1;
+                    }
+                    _ => {}
+                }
+                let acc = tx.insert_account(acc)?;
+                for p in &acc.patients {
+                    tx.link_patient(p, acc.id)?;
+                }
+                summary.accounts += 1;
+            }
+            tx.audit(NewEvent::success(
+                &actor,
+                Action::DemoSeeded,
+                format!(
+                    "{} synthetic patients, {} portal accounts",
+                    summary.patients, summary.accounts
+                ),
+            ))?;
+            Ok(())
+        })?;
+        Ok(summary)
+    }
+}

@@ -1,0 +1,163 @@
+//! Patient lookup and what the status pane and Control Panel show.
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use super::Portal;
+use crate::domain::{AccountStatus, Email, Patient, PatientQuery, PortalAccount};
+use crate::error::{Error, Result};
+use crate::password::Hasher;
+use crate::store::{Page, PatientRow};
+
+/// A portal account as staff see it: its state, never its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountView {
+    pub id: u64,
+    pub email: Email,
+    pub patients: Vec<String>,
+    pub status: AccountStatus,
+    pub disabled: bool,
+    pub reset_required: bool,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub temp_expires_at: Option<OffsetDateTime>,
+    pub temp_expired: bool,
+    pub failed_count: u32,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub locked_until: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_sign_in: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    pub version: u64,
+    /// Algorithm and parameters of the stored hash, e.g. `argon2id m=19456,t=2,p=1`.
+    pub hash_params: String,
+    /// False when the hash was made with other parameters than configured
+    /// (it is re-hashed at the next successful sign-in).
+    pub hash_current: bool,
+}
+
+impl AccountView {
+    pub fn new(acc: &PortalAccount, now: OffsetDateTime, hasher: &Hasher) -> Self {
+        AccountView {
+            id: acc.id,
+            email: acc.email.clone(),
+            patients: acc.patients.clone(),
+            status: acc.status(now),
+            disabled: acc.disabled,
+            reset_required: acc.reset_required,
+            temp_expires_at: acc.temp_expires_at,
+            temp_expired: acc.temp_expired(now),
+            failed_count: acc.failed_count,
+            locked_until: acc.locked_until.filter(|t| *t > now),
+            last_sign_in: acc.last_sign_in,
+            created_at: acc.created_at,
+            updated_at: acc.updated_at,
+            version: acc.version,
+            hash_params: acc.password_hash.describe(),
+            hash_current: !hasher.needs_rehash(&acc.password_hash),
+        }
+    }
+}
+
+/// Everything the portal-account status pane shows for one patient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PatientView {
+    pub patient: Patient,
+    pub account: Option<AccountView>,
+    /// The other patients on the same portal account.
+    pub siblings: Vec<Patient>,
+    /// Whether Create/Validate can run at all (the portal e-correspondent is set up).
+    pub portal_set_up: bool,
+}
+
+impl Portal {
+    /// One page of the patient lookup. `after` is the previous page's `next`.
+    /// A plain word that matches no name is tried as the start of an email.
+    pub fn search_patients(
+        &self,
+        text: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<PatientRow>> {
+        let query = PatientQuery::parse(text);
+        let read = self.store.read()?;
+        let limit = limit.clamp(1, 1000);
+        let page = read.search_patients(&query, after, limit)?;
+        if page.items.is_empty()
+            && after.is_none()
+            && matches!(query, PatientQuery::Name(ref k) if !k.contains(' '))
+        {
+            let email = PatientQuery::Email(text.trim().to_ascii_lowercase());
+            return read.search_patients(&email, None, limit);
+        }
+        Ok(page)
+    }
+
+    pub fn patient_view(&self, account_number: &str) -> Result<PatientView> {
+        let no =
+            crate::domain::patient::parse_account_number(account_number).map_err(Error::Invalid)?;
+        let read = self.store.read()?;
+        let patient = read
+            .patient(&no)?
+            .ok_or_else(|| Error::NotFound(format!("no patient has the account number {no}")))?;
+        let now = self.now();
+        let mut siblings = Vec::new();
+        let account = match read.account_id_for_patient(&no)? {
+            Some(id) => {
+                let acc = read.account(id)?.ok_or_else(|| {
+                    Error::Storage(format!("patient {no} is linked to a missing account {id}"))
+                })?;
+                for other in acc.patients.iter().filter(|p| **p != no) {
+                    siblings.extend(read.patient(other)?);
+                }
+                Some(AccountView::new(&acc, now, &self.hasher))
+            }
+            None => None,
+        };
+        Ok(PatientView {
+            patient,
+            account,
+            siblings,
+            portal_set_up: read.portal_setup()?.is_some(),
+        })
+    }
+
+    /// Control Panel → Users: accounts whose login starts with `prefix`.
+    pub fn list_accounts(
+        &self,
+        prefix: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<AccountView>> {
+        let page =
+            self.store
+                .read()?
+                .accounts_by_email_prefix(prefix, after, limit.clamp(1, 1000))?;
+        let now = self.now();
+        Ok(Page {
+            items: page
+                .items
+                .iter()
+                .map(|a| AccountView::new(a, now, &self.hasher))
+                .collect(),
+            next: page.next,
+        })
+    }
+
+    pub fn account_by_email(&self, email_text: &str) -> Result<AccountView> {
+        let acc = self.find_account(email_text)?;
+        Ok(AccountView::new(&acc, self.now(), &self.hasher))
+    }
+
+    pub fn account_for_patient(&self, account_number: &str) -> Result<AccountView> {
+        let view = self.patient_view(account_number)?;
+        view.account.ok_or_else(|| {
+            Error::NotFound(format!(
+                "patient {} has no portal account yet",
+                view.patient.account_number
+            ))
+        })
+    }
+}

@@ -1,0 +1,391 @@
+//! The services: everything the full-screen app and the CLI can do, as
+//! library calls that know nothing of terminals. Both clients call exactly
+//! these; role checks live here, not in the clients.
+//!
+//! Slow work (argon2) always runs before a write transaction begins; the
+//! transaction then re-reads what it changes and refuses the change with
+//! [`Error::Conflict`] when someone else changed it in the meantime.
+
+mod admin;
+mod audit;
+mod create_validate;
+mod demo;
+mod import;
+mod lookup;
+mod signin;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use time::{Duration, OffsetDateTime};
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::domain::{AccountStatus, Email, PasswordKind, PortalAccount, Role};
+use crate::error::{Error, Result};
+use crate::password::{Hasher, PasswordPolicy};
+use crate::store::{Store, StoreOptions};
+
+pub use create_validate::TemporaryLogin;
+pub use demo::{DEMO_ADMIN, DEMO_STAFF, DemoSummary};
+pub use import::{ImportProgress, ImportReport, RowError};
+pub use lookup::{AccountView, PatientView};
+pub use signin::SignIn;
+
+/// Who is acting: a signed-in operator, or the database file's owner at the
+/// command line (`local:USER`, treated as an administrator: whoever can
+/// write the file can change anything in it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    name: String,
+    role: Role,
+    local: bool,
+}
+
+impl Session {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// How this actor appears in the audit trail.
+    pub fn actor(&self) -> String {
+        if self.local {
+            format!("local:{}", self.name)
+        } else {
+            format!("operator:{}", self.name)
+        }
+    }
+
+    fn require_admin(&self, what: &str) -> Result<()> {
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(Error::PermissionDenied(format!(
+                "{what} is for administrators; operator {} is staff",
+                self.name
+            )))
+        }
+    }
+}
+
+/// The account holder, as the audit trail names them.
+pub const HOLDER_ACTOR: &str = "account-holder";
+
+pub struct Portal {
+    store: Store,
+    config: Config,
+    clock: Arc<dyn Clock>,
+    hasher: Hasher,
+    policy: PasswordPolicy,
+}
+
+impl std::fmt::Debug for Portal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Portal")
+            .field("store", &self.store)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Portal {
+    /// Opens an existing database.
+    pub fn open(path: &Path, config: Config, clock: Arc<dyn Clock>) -> Result<Portal> {
+        let store = Store::open(path, &StoreOptions::from_config(&config.database))?;
+        Self::with_store(store, config, clock)
+    }
+
+    /// Creates a new, empty database (`init`).
+    pub fn create(path: &Path, config: Config, clock: Arc<dyn Clock>) -> Result<Portal> {
+        let actor = Self::local_admin().actor();
+        let store = Store::create(
+            path,
+            &StoreOptions::from_config(&config.database),
+            clock.now(),
+            &actor,
+        )?;
+        Self::with_store(store, config, clock)
+    }
+
+    fn with_store(store: Store, config: Config, clock: Arc<dyn Clock>) -> Result<Portal> {
+        config.validate()?;
+        let hasher = Hasher::new(&config.hashing)?;
+        let policy = PasswordPolicy::new(&config.policy);
+        Ok(Portal {
+            store,
+            config,
+            clock,
+            hasher,
+            policy,
+        })
+    }
+
+    /// The session of the database file's owner at the command line.
+    pub fn local_admin() -> Session {
+        let user = std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_default();
+        let user: String = user
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || "._-".contains(*c))
+            .take(32)
+            .collect();
+        Session {
+            name: if user.is_empty() {
+                "unknown".into()
+            } else {
+                user
+            },
+            role: Role::Admin,
+            local: true,
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn path(&self) -> &Path {
+        self.store.path()
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// Read access for clients that show data (counts, the demo flag...).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn hasher(&self) -> &Hasher {
+        &self.hasher
+    }
+
+    fn temp_ttl(&self) -> Duration {
+        Duration::hours(i64::from(self.config.temporary_password.ttl_hours))
+    }
+
+    fn lock_duration(&self) -> Duration {
+        Duration::minutes(i64::from(self.config.lockout.minutes))
+    }
+
+    /// The words of an account that a password must not be built from.
+    fn user_inputs(
+        &self,
+        account: Option<&PortalAccount>,
+        email: Option<&Email>,
+    ) -> Result<Vec<String>> {
+        let mut words = Vec::new();
+        if let Some(e) = email.or(account.map(|a| &a.email)) {
+            words.push(e.as_str().to_owned());
+        }
+        let read = self.store.read()?;
+        if let Some(acc) = account {
+            for no in &acc.patients {
+                if let Some(p) = read.patient(no)? {
+                    words.push(p.last_name);
+                    words.push(p.first_name);
+                }
+            }
+        }
+        if let Some(setup) = read.portal_setup()? {
+            words.push(setup.practice_id);
+            words.extend(setup.practice_name);
+        }
+        Ok(words)
+    }
+
+    fn find_account(&self, email_text: &str) -> Result<PortalAccount> {
+        let email = Email::parse(email_text).map_err(Error::Invalid)?;
+        self.store
+            .read()?
+            .account_by_email(&email)?
+            .ok_or_else(|| Error::NotFound(format!("no portal account has the login {email}")))
+    }
+
+    // --- Control Panel (administrators) ---
+
+    /// Control Panel → Users → Password: sets the password an administrator
+    /// typed twice. `reset_required` is the "Password Reset Required"
+    /// checkbox. Also clears a lockout.
+    pub fn admin_set_password(
+        &self,
+        s: &Session,
+        email_text: &str,
+        new: &crate::secret::Secret,
+        confirm: &crate::secret::Secret,
+        reset_required: bool,
+        expected_version: Option<u64>,
+    ) -> Result<AccountView> {
+        s.require_admin("setting a portal password")?;
+        if !reset_required && !self.config.policy.admin_may_clear_reset_required {
+            return Err(crate::password::PolicyViolation::ResetRequiredMandatory.into());
+        }
+        let acc = self.find_account(email_text)?;
+        let observed = check_version(&acc, expected_version)?;
+        let inputs = self.user_inputs(Some(&acc), None)?;
+        let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+        self.policy.check_new(new, confirm, &refs)?;
+        if self.hasher.verify(new, &acc.password_hash) {
+            return Err(crate::password::PolicyViolation::SameAsCurrent.into());
+        }
+        let hash = self.hasher.hash(new)?;
+        let account = self.store.write(self.now(), |tx| {
+            let mut acc = reread(tx, acc.id, observed)?;
+            acc.password_hash = hash;
+            acc.password_kind = PasswordKind::AdminSet;
+            acc.reset_required = reset_required;
+            acc.temp_expires_at = None;
+            acc.failed_count = 0;
+            acc.locked_until = None;
+            bump(&mut acc, tx.now());
+            tx.put_account(&acc)?;
+            let outcome = if reset_required {
+                "success (password reset required at next sign-in)"
+            } else {
+                "success (permanent password)"
+            };
+            tx.audit(crate::domain::NewEvent {
+                actor: s.actor(),
+                action: crate::domain::Action::AdminPasswordSet,
+                target: account_target(&acc),
+                outcome: outcome.into(),
+            })?;
+            Ok(acc)
+        })?;
+        tracing::info!(
+            account_id = account.id,
+            operator = s.name(),
+            "administrator set a portal password"
+        );
+        Ok(AccountView::new(&account, self.now(), &self.hasher))
+    }
+
+    /// Control Panel → Users → Unlock.
+    pub fn unlock(
+        &self,
+        s: &Session,
+        email_text: &str,
+        expected_version: Option<u64>,
+    ) -> Result<AccountView> {
+        s.require_admin("unlocking a portal account")?;
+        let acc = self.find_account(email_text)?;
+        let observed = check_version(&acc, expected_version)?;
+        let now = self.now();
+        if acc.status(now) != AccountStatus::Locked && acc.failed_count == 0 {
+            return Err(Error::Invalid(format!(
+                "the portal account {} is not locked",
+                acc.email
+            )));
+        }
+        let account = self.store.write(now, |tx| {
+            let mut acc = reread(tx, acc.id, observed)?;
+            acc.locked_until = None;
+            acc.failed_count = 0;
+            bump(&mut acc, tx.now());
+            tx.put_account(&acc)?;
+            tx.audit(crate::domain::NewEvent::success(
+                &s.actor(),
+                crate::domain::Action::AccountUnlocked,
+                account_target(&acc),
+            ))?;
+            Ok(acc)
+        })?;
+        tracing::info!(
+            account_id = account.id,
+            operator = s.name(),
+            "portal account unlocked"
+        );
+        Ok(AccountView::new(&account, now, &self.hasher))
+    }
+
+    /// Control Panel → Users → Disable / Enable.
+    pub fn set_disabled(
+        &self,
+        s: &Session,
+        email_text: &str,
+        disabled: bool,
+        expected_version: Option<u64>,
+    ) -> Result<AccountView> {
+        s.require_admin(if disabled {
+            "disabling a portal account"
+        } else {
+            "enabling a portal account"
+        })?;
+        let acc = self.find_account(email_text)?;
+        let observed = check_version(&acc, expected_version)?;
+        if acc.disabled == disabled {
+            return Err(Error::Invalid(format!(
+                "the portal account {} is already {}",
+                acc.email,
+                if disabled { "disabled" } else { "enabled" }
+            )));
+        }
+        let now = self.now();
+        let account = self.store.write(now, |tx| {
+            let mut acc = reread(tx, acc.id, observed)?;
+            acc.disabled = disabled;
+            bump(&mut acc, tx.now());
+            tx.put_account(&acc)?;
+            let action = if disabled {
+                crate::domain::Action::AccountDisabled
+            } else {
+                crate::domain::Action::AccountEnabled
+            };
+            tx.audit(crate::domain::NewEvent::success(
+                &s.actor(),
+                action,
+                account_target(&acc),
+            ))?;
+            Ok(acc)
+        })?;
+        tracing::info!(
+            account_id = account.id,
+            operator = s.name(),
+            disabled,
+            "portal account status changed"
+        );
+        Ok(AccountView::new(&account, now, &self.hasher))
+    }
+}
+
+/// The version a change is decided on: the caller's, which must still be
+/// current, or the one just read.
+fn check_version(acc: &PortalAccount, expected: Option<u64>) -> Result<u64> {
+    match expected {
+        Some(v) if v != acc.version => {
+            Err(Error::Conflict(format!("the portal account {}", acc.email)))
+        }
+        Some(v) => Ok(v),
+        None => Ok(acc.version),
+    }
+}
+
+/// Re-reads an account inside the write transaction and refuses if it
+/// changed since `observed`.
+fn reread(tx: &crate::store::WriteTx, id: u64, observed: u64) -> Result<PortalAccount> {
+    let acc = tx
+        .account(id)?
+        .ok_or_else(|| Error::Conflict(format!("portal account {id}")))?;
+    if acc.version != observed {
+        return Err(Error::Conflict(format!("the portal account {}", acc.email)));
+    }
+    Ok(acc)
+}
+
+fn bump(acc: &mut PortalAccount, now: OffsetDateTime) {
+    acc.version += 1;
+    acc.updated_at = now;
+}
+
+fn account_target(acc: &PortalAccount) -> String {
+    format!("account {} <{}>", acc.id, acc.email)
+}

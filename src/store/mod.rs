@@ -1,0 +1,262 @@
+//! The database: one redb file holding patients, portal accounts, operators,
+//! the portal setup and the audit trail. redb stays inside this module; the
+//! services see [`Store`], [`ReadTx`] and [`WriteTx`] with domain types only,
+//! so another backend can take its place without touching them.
+//!
+//! Several operators share one file, each in their own process: the file is
+//! opened in redb's multi-writer mode, every process keeps its handle for its
+//! lifetime, readers never block, and write transactions take turns (a
+//! process waits up to `database.busy_timeout_ms` for another's commit).
+//! See `docs/architecture.md`.
+
+mod read;
+mod tables;
+mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use redb::{ConcurrencyMode, Database, ReadableDatabase};
+use time::OffsetDateTime;
+
+use crate::domain::{Action, NewEvent};
+use crate::error::{Error, Result};
+
+pub use read::{Counts, Page, PatientRow, ReadTx};
+pub use write::WriteTx;
+
+/// Version of the layout of tables and values this program reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    pub cache_bytes: usize,
+    pub busy_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            cache_bytes: 16 << 20,
+            busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+impl StoreOptions {
+    pub fn from_config(cfg: &crate::config::DatabaseConfig) -> Self {
+        StoreOptions {
+            cache_bytes: cfg.cache_mib << 20,
+            busy_timeout: Duration::from_millis(cfg.busy_timeout_ms),
+        }
+    }
+}
+
+pub struct Store {
+    db: Database,
+    path: PathBuf,
+    busy_timeout: Duration,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Creates a new, empty database (`portal-admin init`). Refuses to touch
+    /// an existing file.
+    pub fn create(
+        path: &Path,
+        opts: &StoreOptions,
+        now: OffsetDateTime,
+        actor: &str,
+    ) -> Result<Store> {
+        if path.exists() {
+            return Err(Error::DatabaseExists(path.to_owned()));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::Io(format!(
+                    "cannot create the folder {}: {}",
+                    dir.display(),
+                    crate::config::io_reason(&e)
+                ))
+            })?;
+        }
+        // Create the file ourselves first so that two `init`s cannot both win,
+        // and so it is private to its owner (it holds patient data).
+        {
+            use std::fs::OpenOptions;
+            #[cfg(unix)]
+            use std::os::unix::fs::OpenOptionsExt;
+            let mut o = OpenOptions::new();
+            o.write(true).create_new(true);
+            #[cfg(unix)]
+            o.mode(0o600);
+            o.open(path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => Error::DatabaseExists(path.to_owned()),
+                _ => Error::Io(format!(
+                    "cannot create {}: {}",
+                    path.display(),
+                    crate::config::io_reason(&e)
+                )),
+            })?;
+        }
+        let db = builder(opts).create(path).map_err(|e| {
+            let _ = std::fs::remove_file(path);
+            Error::storage(e)
+        })?;
+        let store = Store {
+            db,
+            path: path.to_owned(),
+            busy_timeout: opts.busy_timeout,
+        };
+        store.write(now, |tx| {
+            tx.init_schema(SCHEMA_VERSION)?;
+            tx.audit(NewEvent::success(
+                actor,
+                Action::DatabaseCreated,
+                path.display().to_string(),
+            ))
+        })?;
+        Ok(store)
+    }
+
+    /// Opens an existing database, checking that it is ours and not newer.
+    pub fn open(path: &Path, opts: &StoreOptions) -> Result<Store> {
+        if !path.exists() {
+            return Err(Error::DatabaseMissing(path.to_owned()));
+        }
+        let deadline = Instant::now() + opts.busy_timeout;
+        let db = loop {
+            match builder(opts).open(path) {
+                Ok(db) => break db,
+                Err(
+                    redb::DatabaseError::DatabaseAlreadyOpen
+                    | redb::DatabaseError::LockProtocolMismatch,
+                ) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+                Err(
+                    redb::DatabaseError::DatabaseAlreadyOpen
+                    | redb::DatabaseError::LockProtocolMismatch,
+                ) => return Err(Error::InUse(path.to_owned())),
+                Err(redb::DatabaseError::Storage(redb::StorageError::Io(e))) => {
+                    return Err(Error::Io(format!(
+                        "cannot open {}: {}",
+                        path.display(),
+                        crate::config::io_reason(&e)
+                    )));
+                }
+                Err(e) => {
+                    return Err(Error::NotOurDatabase {
+                        path: path.to_owned(),
+                        detail: e.to_string(),
+                    });
+                }
+            }
+        };
+        let store = Store {
+            db,
+            path: path.to_owned(),
+            busy_timeout: opts.busy_timeout,
+        };
+        let version =
+            store
+                .read()
+                .and_then(|r| r.schema_version())
+                .map_err(|e| Error::NotOurDatabase {
+                    path: path.to_owned(),
+                    detail: e.to_string(),
+                })?;
+        match version {
+            None => Err(Error::NotOurDatabase {
+                path: path.to_owned(),
+                detail: "it has no portal-admin schema version".into(),
+            }),
+            Some(v) if v > SCHEMA_VERSION => Err(Error::NewerSchema {
+                path: path.to_owned(),
+                found: v,
+                known: SCHEMA_VERSION,
+            }),
+            Some(v) if v < 1 => Err(Error::NotOurDatabase {
+                path: path.to_owned(),
+                detail: format!("unknown schema version {v}"),
+            }),
+            Some(_) => Ok(store),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A consistent snapshot to read from. Cheap (microseconds); sees every
+    /// commit made before it began, by any process.
+    pub fn read(&self) -> Result<ReadTx> {
+        let tx = self.db.begin_read().map_err(Error::storage)?;
+        Ok(ReadTx::new(tx))
+    }
+
+    /// Runs `f` in one write transaction and commits it if `f` succeeds and
+    /// appended at least one audit event; otherwise nothing is written.
+    /// Waits for other processes' writes up to the busy timeout.
+    pub fn write<T>(
+        &self,
+        now: OffsetDateTime,
+        f: impl FnOnce(&mut WriteTx) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self.begin_write()?;
+        let mut wtx = WriteTx::new(tx, now);
+        let value = f(&mut wtx)?;
+        wtx.commit()?;
+        Ok(value)
+    }
+
+    fn begin_write(&self) -> Result<redb::WriteTransaction> {
+        let deadline = Instant::now() + self.busy_timeout;
+        let mut pause = Duration::from_millis(1);
+        loop {
+            match self.db.try_begin_write() {
+                Ok(mut tx) => {
+                    // A crash after this commit reopens in milliseconds
+                    // instead of a full repair.
+                    tx.set_quick_repair(true);
+                    return Ok(tx);
+                }
+                Err(redb::TransactionError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(25));
+                }
+                Err(redb::TransactionError::WouldBlock) => return Err(Error::Busy),
+                Err(e) => return Err(Error::storage(e)),
+            }
+        }
+    }
+}
+
+fn builder(opts: &StoreOptions) -> redb::Builder {
+    let mut b = Database::builder();
+    b.set_concurrency_mode(ConcurrencyMode::MultiWriter);
+    b.set_cache_size(opts.cache_bytes);
+    b
+}
+
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Error {
+            fn from(e: $t) -> Error {
+                Error::Storage(e.to_string())
+            }
+        }
+    )*};
+}
+from_redb!(
+    redb::StorageError,
+    redb::TableError,
+    redb::TransactionError,
+    redb::CommitError,
+    redb::DatabaseError
+);

@@ -1,0 +1,311 @@
+//! Reading: point lookups and prefix walks over the indexes, never a scan of
+//! a whole table for a search.
+
+use std::ops::Bound;
+
+use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::tables::*;
+use crate::domain::{
+    AuditEvent, Email, Operator, Patient, PatientQuery, PortalAccount, PortalSetup,
+};
+use crate::error::{Error, Result};
+
+/// One page of results and where the next one starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Opaque cursor for the next page; `None` on the last page.
+    pub next: Option<String>,
+}
+
+impl<T> Page<T> {
+    pub fn empty() -> Self {
+        Page {
+            items: Vec::new(),
+            next: None,
+        }
+    }
+}
+
+/// A search result: the patient and whether (and where) they have a portal account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientRow {
+    pub patient: Patient,
+    pub account_id: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub patients: u64,
+    pub accounts: u64,
+    pub operators: u64,
+    pub audit_events: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub(super) struct AuditHead {
+    pub seq: u64,
+    pub hash: String,
+}
+
+pub(super) fn decode<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| Error::Storage(format!("a stored {what} is damaged ({e})")))
+}
+
+pub(super) fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| Error::Internal(format!("cannot encode a record: {e}")))
+}
+
+// The lookups below are shared by read and write transactions: redb's
+// read-only and writable tables both implement `ReadableTable`.
+
+pub(super) fn meta_in<T: DeserializeOwned>(
+    t: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &str,
+) -> Result<Option<T>> {
+    t.get(key)?.map(|v| decode(key, v.value())).transpose()
+}
+
+pub(super) fn patient_in(
+    t: &impl ReadableTable<&'static str, &'static [u8]>,
+    account_number: &str,
+) -> Result<Option<Patient>> {
+    t.get(account_number)?
+        .map(|v| decode("patient", v.value()))
+        .transpose()
+}
+
+pub(super) fn account_in(
+    t: &impl ReadableTable<u64, &'static [u8]>,
+    id: u64,
+) -> Result<Option<PortalAccount>> {
+    t.get(id)?
+        .map(|v| decode("portal account", v.value()))
+        .transpose()
+}
+
+pub(super) fn operator_in(
+    t: &impl ReadableTable<&'static str, &'static [u8]>,
+    name: &str,
+) -> Result<Option<Operator>> {
+    t.get(name)?
+        .map(|v| decode("operator", v.value()))
+        .transpose()
+}
+
+pub(super) fn id_in(t: &impl ReadableTable<&'static str, u64>, key: &str) -> Result<Option<u64>> {
+    Ok(t.get(key)?.map(|v| v.value()))
+}
+
+/// Up to `limit` keys of `t` that start with `prefix`, after `after`.
+/// Returns the keys and whether more follow.
+fn prefix_keys<V: redb::Value + 'static>(
+    t: &impl ReadableTable<&'static str, V>,
+    prefix: &str,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<(Vec<String>, bool)> {
+    let start = match after {
+        Some(a) if a >= prefix => Bound::Excluded(a),
+        _ => Bound::Included(prefix),
+    };
+    let mut keys = Vec::with_capacity(limit.min(256));
+    for item in t.range::<&str>((start, Bound::Unbounded))? {
+        let (k, _) = item?;
+        let k = k.value();
+        if !k.starts_with(prefix) {
+            return Ok((keys, false));
+        }
+        if keys.len() == limit {
+            return Ok((keys, true));
+        }
+        keys.push(k.to_owned());
+    }
+    Ok((keys, false))
+}
+
+pub struct ReadTx {
+    tx: ReadTransaction,
+}
+
+impl ReadTx {
+    pub(super) fn new(tx: ReadTransaction) -> Self {
+        ReadTx { tx }
+    }
+
+    fn table<K: redb::Key + 'static, V: redb::Value + 'static>(
+        &self,
+        def: TableDefinition<K, V>,
+    ) -> Result<redb::ReadOnlyTable<K, V>> {
+        self.tx.open_table(def).map_err(|e| match e {
+            redb::TableError::TableDoesNotExist(name) => {
+                Error::Storage(format!("the table {name} is missing"))
+            }
+            other => Error::storage(other),
+        })
+    }
+
+    pub fn schema_version(&self) -> Result<Option<u32>> {
+        meta_in(&self.table(META)?, META_SCHEMA)
+    }
+
+    pub fn portal_setup(&self) -> Result<Option<PortalSetup>> {
+        meta_in(&self.table(META)?, META_SETUP)
+    }
+
+    /// True for a database made by `portal-admin demo`.
+    pub fn is_demo(&self) -> Result<bool> {
+        Ok(meta_in::<bool>(&self.table(META)?, META_DEMO)?.unwrap_or(false))
+    }
+
+    pub(super) fn audit_head(&self) -> Result<Option<AuditHead>> {
+        meta_in(&self.table(META)?, META_AUDIT_HEAD)
+    }
+
+    /// Number of events and hash of the last one, as recorded at each append.
+    pub fn audit_head_recorded(&self) -> Result<Option<(u64, String)>> {
+        Ok(self.audit_head()?.map(|h| (h.seq, h.hash)))
+    }
+
+    pub fn counts(&self) -> Result<Counts> {
+        Ok(Counts {
+            patients: self.table(PATIENTS)?.len()?,
+            accounts: self.table(ACCOUNTS)?.len()?,
+            operators: self.table(OPERATORS)?.len()?,
+            audit_events: self.table(AUDIT)?.len()?,
+        })
+    }
+
+    pub fn patient(&self, account_number: &str) -> Result<Option<Patient>> {
+        patient_in(&self.table(PATIENTS)?, account_number)
+    }
+
+    pub fn account(&self, id: u64) -> Result<Option<PortalAccount>> {
+        account_in(&self.table(ACCOUNTS)?, id)
+    }
+
+    pub fn account_by_email(&self, email: &Email) -> Result<Option<PortalAccount>> {
+        match id_in(&self.table(IDX_ACCOUNT_EMAIL)?, email.as_str())? {
+            Some(id) => self.account(id),
+            None => Ok(None),
+        }
+    }
+
+    pub fn account_id_for_patient(&self, account_number: &str) -> Result<Option<u64>> {
+        id_in(&self.table(PATIENT_ACCOUNT)?, account_number)
+    }
+
+    pub fn operator(&self, name: &str) -> Result<Option<Operator>> {
+        operator_in(&self.table(OPERATORS)?, name)
+    }
+
+    pub fn operators(&self) -> Result<Vec<Operator>> {
+        let t = self.table(OPERATORS)?;
+        let mut out = Vec::new();
+        for item in t.iter()? {
+            let (_, v) = item?;
+            out.push(decode("operator", v.value())?);
+        }
+        Ok(out)
+    }
+
+    /// One page of patients matching `query`, in index order: by last name
+    /// then first name (by account number for account-number queries).
+    pub fn search_patients(
+        &self,
+        query: &PatientQuery,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<PatientRow>> {
+        let patients = self.table(PATIENTS)?;
+        let (keys, more) = match query {
+            PatientQuery::All => prefix_keys(&self.table(IDX_PATIENT_NAME)?, "", after, limit)?,
+            PatientQuery::Name(p) => prefix_keys(&self.table(IDX_PATIENT_NAME)?, p, after, limit)?,
+            PatientQuery::DateOfBirth(p) => {
+                prefix_keys(&self.table(IDX_PATIENT_DOB)?, p, after, limit)?
+            }
+            PatientQuery::Email(p) => {
+                prefix_keys(&self.table(IDX_PATIENT_EMAIL)?, p, after, limit)?
+            }
+            PatientQuery::AccountNumber(p) => prefix_keys(&patients, p, after, limit)?,
+        };
+        let links = self.table(PATIENT_ACCOUNT)?;
+        let mut items = Vec::with_capacity(keys.len());
+        for key in &keys {
+            let acct = account_of_key(key);
+            let patient = patient_in(&patients, acct)?.ok_or_else(|| {
+                Error::Storage(format!(
+                    "the search index names patient {acct}, who is missing"
+                ))
+            })?;
+            let account_id = id_in(&links, acct)?;
+            items.push(PatientRow {
+                patient,
+                account_id,
+            });
+        }
+        let next = if more { keys.last().cloned() } else { None };
+        Ok(Page { items, next })
+    }
+
+    /// Portal accounts whose login email starts with `prefix` (Control Panel → Users).
+    pub fn accounts_by_email_prefix(
+        &self,
+        prefix: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<PortalAccount>> {
+        let idx = self.table(IDX_ACCOUNT_EMAIL)?;
+        let accounts = self.table(ACCOUNTS)?;
+        let prefix = prefix.trim().to_ascii_lowercase();
+        let (keys, more) = prefix_keys(&idx, &prefix, after, limit)?;
+        let mut items = Vec::with_capacity(keys.len());
+        for k in &keys {
+            if let Some(id) = id_in(&idx, k)? {
+                items.extend(account_in(&accounts, id)?);
+            }
+        }
+        let next = if more { keys.last().cloned() } else { None };
+        Ok(Page { items, next })
+    }
+
+    /// Audit events with `seq > after`, oldest first, at most `limit`.
+    pub fn audit_events(&self, after: u64, limit: usize) -> Result<Vec<AuditEvent>> {
+        let t = self.table(AUDIT)?;
+        let mut out = Vec::new();
+        for item in t.range(after.saturating_add(1)..)? {
+            if out.len() == limit {
+                break;
+            }
+            let (_, v) = item?;
+            out.push(decode("audit event", v.value())?);
+        }
+        Ok(out)
+    }
+
+    /// Every audit event in order, each decoded on its own so that one
+    /// damaged event is reported rather than stopping the walk.
+    pub fn audit_walk(
+        &self,
+        mut visit: impl FnMut(Result<AuditEvent, String>) -> bool,
+    ) -> Result<()> {
+        let t = self.table(AUDIT)?;
+        for item in t.iter()? {
+            let (k, v) = item?;
+            let ev = decode::<AuditEvent>("audit event", v.value()).map_err(|_| {
+                format!(
+                    "event {} cannot be read: it was altered after it was written",
+                    k.value()
+                )
+            });
+            if !visit(ev) {
+                break;
+            }
+        }
+        Ok(())
+    }
+}

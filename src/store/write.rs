@@ -1,0 +1,215 @@
+//! Writing: one [`WriteTx`] per change of state, which must append its audit
+//! event before it may commit — the change and its event land together or
+//! not at all.
+
+use redb::{ReadableTable, TableDefinition, WriteTransaction};
+use time::OffsetDateTime;
+
+use super::read::{AuditHead, account_in, decode, encode, id_in, meta_in, operator_in, patient_in};
+use super::tables::*;
+use crate::domain::audit::GENESIS;
+use crate::domain::{AuditEvent, Email, NewEvent, Operator, Patient, PortalAccount, PortalSetup};
+use crate::error::{Error, Result};
+
+pub struct WriteTx {
+    tx: WriteTransaction,
+    now: OffsetDateTime,
+    audited: bool,
+}
+
+impl WriteTx {
+    pub(super) fn new(tx: WriteTransaction, now: OffsetDateTime) -> Self {
+        WriteTx {
+            tx,
+            now,
+            audited: false,
+        }
+    }
+
+    /// The time this change is recorded at.
+    pub fn now(&self) -> OffsetDateTime {
+        self.now
+    }
+
+    pub(super) fn commit(self) -> Result<()> {
+        if !self.audited {
+            // A bug, not a user error: refuse to persist an unaudited change.
+            return Err(Error::Internal(
+                "a change was about to be saved without its audit event".into(),
+            ));
+        }
+        self.tx.commit()?;
+        Ok(())
+    }
+
+    fn table<K: redb::Key + 'static, V: redb::Value + 'static>(
+        &self,
+        def: TableDefinition<K, V>,
+    ) -> Result<redb::Table<'_, K, V>> {
+        Ok(self.tx.open_table(def)?)
+    }
+
+    pub(super) fn init_schema(&mut self, version: u32) -> Result<()> {
+        // Opening a table in a write transaction creates it.
+        self.table(PATIENTS)?;
+        self.table(IDX_PATIENT_NAME)?;
+        self.table(IDX_PATIENT_DOB)?;
+        self.table(IDX_PATIENT_EMAIL)?;
+        self.table(PATIENT_ACCOUNT)?;
+        self.table(ACCOUNTS)?;
+        self.table(IDX_ACCOUNT_EMAIL)?;
+        self.table(OPERATORS)?;
+        self.table(AUDIT)?;
+        self.put_meta(META_SCHEMA, &version)?;
+        self.put_meta(META_NEXT_ACCOUNT, &1u64)
+    }
+
+    fn put_meta<T: serde::Serialize>(&mut self, key: &str, value: &T) -> Result<()> {
+        let bytes = encode(value)?;
+        self.table(META)?.insert(key, bytes.as_slice())?;
+        Ok(())
+    }
+
+    fn meta<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
+        meta_in(&self.table(META)?, key)
+    }
+
+    pub fn portal_setup(&self) -> Result<Option<PortalSetup>> {
+        self.meta(META_SETUP)
+    }
+
+    pub fn set_portal_setup(&mut self, setup: &PortalSetup) -> Result<()> {
+        self.put_meta(META_SETUP, setup)
+    }
+
+    pub fn set_demo(&mut self) -> Result<()> {
+        self.put_meta(META_DEMO, &true)
+    }
+
+    pub fn patient(&self, account_number: &str) -> Result<Option<Patient>> {
+        patient_in(&self.table(PATIENTS)?, account_number)
+    }
+
+    pub fn account(&self, id: u64) -> Result<Option<PortalAccount>> {
+        account_in(&self.table(ACCOUNTS)?, id)
+    }
+
+    pub fn account_by_email(&self, email: &Email) -> Result<Option<PortalAccount>> {
+        match id_in(&self.table(IDX_ACCOUNT_EMAIL)?, email.as_str())? {
+            Some(id) => self.account(id),
+            None => Ok(None),
+        }
+    }
+
+    pub fn account_id_for_patient(&self, account_number: &str) -> Result<Option<u64>> {
+        id_in(&self.table(PATIENT_ACCOUNT)?, account_number)
+    }
+
+    pub fn operator(&self, name: &str) -> Result<Option<Operator>> {
+        operator_in(&self.table(OPERATORS)?, name)
+    }
+
+    /// Inserts or updates patients by account number, keeping every index in
+    /// step. Returns (created, updated).
+    pub fn put_patients<'p>(
+        &mut self,
+        patients: impl IntoIterator<Item = &'p Patient>,
+    ) -> Result<(u64, u64)> {
+        let mut table = self.tx.open_table(PATIENTS)?;
+        let mut by_name = self.tx.open_table(IDX_PATIENT_NAME)?;
+        let mut by_dob = self.tx.open_table(IDX_PATIENT_DOB)?;
+        let mut by_email = self.tx.open_table(IDX_PATIENT_EMAIL)?;
+        let (mut created, mut updated) = (0, 0);
+        for p in patients {
+            let old: Option<Patient> = patient_in(&table, &p.account_number)?;
+            match &old {
+                Some(old) if old == p => continue,
+                Some(old) => {
+                    by_name.remove(name_key(old).as_str())?;
+                    by_dob.remove(dob_key(old).as_str())?;
+                    if let Some(k) = email_key(old) {
+                        by_email.remove(k.as_str())?;
+                    }
+                    updated += 1;
+                }
+                None => created += 1,
+            }
+            let bytes = encode(p)?;
+            table.insert(p.account_number.as_str(), bytes.as_slice())?;
+            by_name.insert(name_key(p).as_str(), ())?;
+            by_dob.insert(dob_key(p).as_str(), ())?;
+            if let Some(k) = email_key(p) {
+                by_email.insert(k.as_str(), ())?;
+            }
+        }
+        Ok((created, updated))
+    }
+
+    /// Stores a new portal account, giving it the next id.
+    pub fn insert_account(&mut self, mut account: PortalAccount) -> Result<PortalAccount> {
+        if id_in(&self.table(IDX_ACCOUNT_EMAIL)?, account.email.as_str())?.is_some() {
+            return Err(Error::Conflict(format!(
+                "the portal account {}",
+                account.email
+            )));
+        }
+        let id: u64 = self.meta(META_NEXT_ACCOUNT)?.unwrap_or(1);
+        self.put_meta(META_NEXT_ACCOUNT, &(id + 1))?;
+        account.id = id;
+        self.table(IDX_ACCOUNT_EMAIL)?
+            .insert(account.email.as_str(), id)?;
+        self.put_account(&account)?;
+        Ok(account)
+    }
+
+    /// Saves an existing account (its email never changes).
+    pub fn put_account(&mut self, account: &PortalAccount) -> Result<()> {
+        let bytes = encode(account)?;
+        self.table(ACCOUNTS)?.insert(account.id, bytes.as_slice())?;
+        Ok(())
+    }
+
+    pub fn link_patient(&mut self, account_number: &str, account_id: u64) -> Result<()> {
+        self.table(PATIENT_ACCOUNT)?
+            .insert(account_number, account_id)?;
+        Ok(())
+    }
+
+    pub fn put_operator(&mut self, op: &Operator) -> Result<()> {
+        let bytes = encode(op)?;
+        self.table(OPERATORS)?
+            .insert(op.username.as_str(), bytes.as_slice())?;
+        Ok(())
+    }
+
+    /// Appends an event to the audit chain, in this transaction.
+    pub fn audit(&mut self, event: NewEvent) -> Result<()> {
+        let head: Option<AuditHead> = self.meta(META_AUDIT_HEAD)?;
+        let (seq, prev) = match head {
+            Some(h) => (h.seq + 1, h.hash),
+            None => (1, GENESIS.to_owned()),
+        };
+        let ev = AuditEvent::new(seq, self.now, event, &prev);
+        let bytes = encode(&ev)?;
+        {
+            let mut t = self.table(AUDIT)?;
+            if t.get(seq)?.is_some() {
+                return Err(Error::Storage(format!(
+                    "audit event {seq} already exists: the audit head is damaged"
+                )));
+            }
+            t.insert(seq, bytes.as_slice())?;
+        }
+        self.put_meta(META_AUDIT_HEAD, &AuditHead { seq, hash: ev.hash })?;
+        self.audited = true;
+        Ok(())
+    }
+
+    /// Reads back an audit event (for tests of the chain).
+    pub fn audit_event(&self, seq: u64) -> Result<Option<AuditEvent>> {
+        self.table(AUDIT)?
+            .get(seq)?
+            .map(|v| decode("audit event", v.value()))
+            .transpose()
+    }
+}
