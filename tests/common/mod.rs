@@ -1,0 +1,258 @@
+//! Shared test helpers: a real database in a temporary folder, a clock that
+//! moves only when told, and the real binary run with its own XDG folders.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use portal_admin::clock::ManualClock;
+use portal_admin::config::Config;
+use portal_admin::domain::Role;
+use portal_admin::services::TemporaryLogin;
+use portal_admin::{Portal, Secret, Session};
+
+pub const ADMIN_PW: &str = "quiet-meadow-copper-kettle";
+pub const STAFF_PW: &str = "lilac-orbit-walnut-harbor";
+
+/// A small practice: Garcías with two children on one email, an O'Brien,
+/// a patient without email, and a Smith.
+pub const PATIENTS_CSV: &str = "\
+account_number,last_name,first_name,date_of_birth,email
+100001,García-López,José,2019-03-07,Maria.Garcia@Example.com
+100002,García-López,Sofía,03/15/2021,maria.garcia@example.com
+100003,O'Brien,Seán,2016-11-30,kathleen.obrien@example.org
+100004,Nguyen,Minh,2020-01-02,
+100005,Smith,Olivia,2018-07-04,smith.family@example.net
+";
+
+pub struct Practice {
+    pub dir: tempfile::TempDir,
+    pub clock: Arc<ManualClock>,
+    pub portal: Portal,
+    pub admin: Session,
+    pub staff: Session,
+}
+
+pub fn config_in(dir: &Path) -> Config {
+    let mut c = Config::default();
+    c.log.file = Some(dir.join("portal-admin.log"));
+    c
+}
+
+impl Practice {
+    /// A database with the portal set up, one admin, one staff, and the
+    /// patients of [`PATIENTS_CSV`].
+    pub fn new() -> Practice {
+        Self::with_config(|_| {})
+    }
+
+    pub fn with_config(tweak: impl FnOnce(&mut Config)) -> Practice {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let clock = Arc::new(ManualClock::monday_morning());
+        let mut config = config_in(dir.path());
+        tweak(&mut config);
+        let portal =
+            Portal::create(&dir.path().join("portal.redb"), config, clock.clone()).expect("create");
+        let local = Portal::local_admin();
+        portal
+            .setup_portal(
+                &local,
+                "https://portal.example.org/signin",
+                "PEDS-042",
+                Some("Sunshine Pediatrics"),
+            )
+            .expect("setup");
+        portal
+            .add_operator(
+                &local,
+                "ana",
+                Role::Admin,
+                &ADMIN_PW.into(),
+                &ADMIN_PW.into(),
+            )
+            .expect("admin");
+        portal
+            .add_operator(
+                &local,
+                "sam",
+                Role::Staff,
+                &STAFF_PW.into(),
+                &STAFF_PW.into(),
+            )
+            .expect("staff");
+        portal
+            .import_patients(
+                &local,
+                "patients.csv",
+                PATIENTS_CSV.as_bytes(),
+                0,
+                false,
+                &mut (),
+            )
+            .expect("import");
+        let admin = portal
+            .operator_sign_in("ana", &ADMIN_PW.into())
+            .expect("admin sign-in");
+        let staff = portal
+            .operator_sign_in("sam", &STAFF_PW.into())
+            .expect("staff sign-in");
+        Practice {
+            dir,
+            clock,
+            portal,
+            admin,
+            staff,
+        }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("portal.redb")
+    }
+
+    pub fn create_validate(&self, patient: &str) -> TemporaryLogin {
+        self.portal
+            .create_validate(&self.staff, patient, None, None)
+            .expect("Create/Validate")
+    }
+
+    pub fn audit_count(&self) -> u64 {
+        self.portal
+            .store()
+            .read()
+            .unwrap()
+            .counts()
+            .unwrap()
+            .audit_events
+    }
+}
+
+pub fn secret(s: &str) -> Secret {
+    Secret::from(s)
+}
+
+/// The real binary, with its own XDG folders and config in `home`.
+pub struct Bin {
+    pub home: PathBuf,
+}
+
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Bin {
+    pub fn new(home: &Path) -> Bin {
+        let cfg = home.join("config.toml");
+        if !cfg.exists() {
+            std::fs::write(
+                &cfg,
+                format!(
+                    "[log]\nlevel = \"debug\"\nfile = \"{}\"\n",
+                    home.join("portal-admin.log").display()
+                ),
+            )
+            .unwrap();
+        }
+        Bin {
+            home: home.to_owned(),
+        }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.home.join("portal.redb")
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_portal-admin"));
+        c.args(["--db", self.db().to_str().unwrap()])
+            .args(args)
+            .env("XDG_DATA_HOME", self.home.join("data"))
+            .env("XDG_CONFIG_HOME", self.home.join("xdg-config"))
+            .env("XDG_STATE_HOME", self.home.join("state"))
+            .env("PORTAL_ADMIN_CONFIG", self.home.join("config.toml"))
+            .env_remove("PORTAL_ADMIN_OPERATOR")
+            .env("USER", "tester")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c
+    }
+
+    /// Runs with `stdin` as standard input.
+    pub fn run(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = self.command(args).spawn().expect("spawn portal-admin");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    pub fn ok(&self, args: &[&str], stdin: &str) -> String {
+        let o = self.run(args, stdin);
+        assert_eq!(
+            o.code, 0,
+            "portal-admin {args:?} failed: {}{}",
+            o.stdout, o.stderr
+        );
+        o.stdout
+    }
+
+    /// A practice set up through the CLI, as an administrator would.
+    pub fn practice(&self) {
+        self.ok(&["init"], "");
+        self.ok(
+            &[
+                "setup",
+                "portal",
+                "--url",
+                "https://portal.example.org/signin",
+                "--practice-id",
+                "PEDS-042",
+            ],
+            "",
+        );
+        self.ok(
+            &[
+                "operator",
+                "add",
+                "ana",
+                "--role",
+                "admin",
+                "--password-stdin",
+            ],
+            &format!("{ADMIN_PW}\n{ADMIN_PW}\n"),
+        );
+        self.ok(
+            &[
+                "operator",
+                "add",
+                "sam",
+                "--role",
+                "staff",
+                "--password-stdin",
+            ],
+            &format!("{STAFF_PW}\n{STAFF_PW}\n"),
+        );
+        let csv = self.home.join("patients.csv");
+        std::fs::write(&csv, PATIENTS_CSV).unwrap();
+        self.ok(&["import", csv.to_str().unwrap()], "");
+    }
+}
+
+/// The value after `label: ` on the line that starts with it.
+pub fn field<'a>(text: &'a str, label: &str) -> &'a str {
+    text.lines()
+        .find_map(|l| l.strip_prefix(label).and_then(|r| r.strip_prefix(": ")))
+        .unwrap_or_else(|| panic!("no `{label}:` line in:\n{text}"))
+}
