@@ -143,7 +143,12 @@ impl Store {
                     redb::DatabaseError::DatabaseAlreadyOpen
                     | redb::DatabaseError::LockProtocolMismatch,
                 ) => return Err(Error::InUse(path.to_owned())),
-                Err(redb::DatabaseError::Storage(redb::StorageError::Io(e))) => {
+                Err(redb::DatabaseError::Storage(redb::StorageError::Io(e)))
+                    if !matches!(
+                        e.kind(),
+                        std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+                    ) =>
+                {
                     return Err(Error::Io(format!(
                         "cannot open {}: {}",
                         path.display(),

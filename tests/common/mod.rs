@@ -167,8 +167,10 @@ impl Bin {
 
     pub fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_portal-admin"));
-        c.args(["--db", self.db().to_str().unwrap()])
-            .args(args)
+        if !args.contains(&"--db") {
+            c.args(["--db", self.db().to_str().unwrap()]);
+        }
+        c.args(args)
             .env("XDG_DATA_HOME", self.home.join("data"))
             .env("XDG_CONFIG_HOME", self.home.join("xdg-config"))
             .env("XDG_STATE_HOME", self.home.join("state"))
