@@ -8,6 +8,7 @@
 
 mod admin;
 mod audit;
+mod control_panel;
 mod create_validate;
 mod demo;
 mod import;
@@ -21,7 +22,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::domain::{AccountStatus, Email, PasswordKind, PortalAccount, Role};
+use crate::domain::{Email, PortalAccount, Role};
 use crate::error::{Error, Result};
 use crate::password::{Hasher, PasswordPolicy};
 use crate::store::{Store, StoreOptions};
@@ -209,151 +210,6 @@ impl Portal {
             .read()?
             .account_by_email(&email)?
             .ok_or_else(|| Error::NotFound(format!("no portal account has the login {email}")))
-    }
-
-    // --- Control Panel (administrators) ---
-
-    /// Control Panel → Users → Password: sets the password an administrator
-    /// typed twice. `reset_required` is the "Password Reset Required"
-    /// checkbox. Also clears a lockout.
-    pub fn admin_set_password(
-        &self,
-        s: &Session,
-        email_text: &str,
-        new: &crate::secret::Secret,
-        confirm: &crate::secret::Secret,
-        reset_required: bool,
-        expected_version: Option<u64>,
-    ) -> Result<AccountView> {
-        s.require_admin("setting a portal password")?;
-        if !reset_required && !self.config.policy.admin_may_clear_reset_required {
-            return Err(crate::password::PolicyViolation::ResetRequiredMandatory.into());
-        }
-        let acc = self.find_account(email_text)?;
-        let observed = check_version(&acc, expected_version)?;
-        let inputs = self.user_inputs(Some(&acc), None)?;
-        let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-        self.policy.check_new(new, confirm, &refs)?;
-        if self.hasher.verify(new, &acc.password_hash) {
-            return Err(crate::password::PolicyViolation::SameAsCurrent.into());
-        }
-        let hash = self.hasher.hash(new)?;
-        let account = self.store.write(self.now(), |tx| {
-            let mut acc = reread(tx, acc.id, observed)?;
-            acc.password_hash = hash;
-            acc.password_kind = PasswordKind::AdminSet;
-            acc.reset_required = reset_required;
-            acc.temp_expires_at = None;
-            acc.failed_count = 0;
-            acc.locked_until = None;
-            bump(&mut acc, tx.now());
-            tx.put_account(&acc)?;
-            let outcome = if reset_required {
-                "success (password reset required at next sign-in)"
-            } else {
-                "success (permanent password)"
-            };
-            tx.audit(crate::domain::NewEvent {
-                actor: s.actor(),
-                action: crate::domain::Action::AdminPasswordSet,
-                target: account_target(&acc),
-                outcome: outcome.into(),
-            })?;
-            Ok(acc)
-        })?;
-        tracing::info!(
-            account_id = account.id,
-            operator = s.name(),
-            "administrator set a portal password"
-        );
-        Ok(AccountView::new(&account, self.now(), &self.hasher))
-    }
-
-    /// Control Panel → Users → Unlock.
-    pub fn unlock(
-        &self,
-        s: &Session,
-        email_text: &str,
-        expected_version: Option<u64>,
-    ) -> Result<AccountView> {
-        s.require_admin("unlocking a portal account")?;
-        let acc = self.find_account(email_text)?;
-        let observed = check_version(&acc, expected_version)?;
-        let now = self.now();
-        if acc.status(now) != AccountStatus::Locked && acc.failed_count == 0 {
-            return Err(Error::Invalid(format!(
-                "the portal account {} is not locked",
-                acc.email
-            )));
-        }
-        let account = self.store.write(now, |tx| {
-            let mut acc = reread(tx, acc.id, observed)?;
-            acc.locked_until = None;
-            acc.failed_count = 0;
-            bump(&mut acc, tx.now());
-            tx.put_account(&acc)?;
-            tx.audit(crate::domain::NewEvent::success(
-                &s.actor(),
-                crate::domain::Action::AccountUnlocked,
-                account_target(&acc),
-            ))?;
-            Ok(acc)
-        })?;
-        tracing::info!(
-            account_id = account.id,
-            operator = s.name(),
-            "portal account unlocked"
-        );
-        Ok(AccountView::new(&account, now, &self.hasher))
-    }
-
-    /// Control Panel → Users → Disable / Enable.
-    pub fn set_disabled(
-        &self,
-        s: &Session,
-        email_text: &str,
-        disabled: bool,
-        expected_version: Option<u64>,
-    ) -> Result<AccountView> {
-        s.require_admin(if disabled {
-            "disabling a portal account"
-        } else {
-            "enabling a portal account"
-        })?;
-        let acc = self.find_account(email_text)?;
-        let observed = check_version(&acc, expected_version)?;
-        if acc.disabled == disabled {
-            return Err(Error::Invalid(format!(
-                "the portal account {} is already {}",
-                acc.email,
-                if disabled { "disabled" } else { "enabled" }
-            )));
-        }
-        let now = self.now();
-        let account = self.store.write(now, |tx| {
-            let mut acc = reread(tx, acc.id, observed)?;
-            acc.disabled = disabled;
-            bump(&mut acc, tx.now());
-            tx.put_account(&acc)?;
-            let action = if disabled {
-                crate::domain::Action::AccountDisabled
-            } else {
-                crate::domain::Action::AccountEnabled
-            };
-            tx.audit(crate::domain::NewEvent::success(
-                &s.actor(),
-                action,
-                account_target(&acc),
-            ))?;
-            Ok(acc)
-        })?;
-        tracing::info!(
-            account_id = account.id,
-            operator = s.name(),
-            disabled,
-            "portal account status changed"
-        );
-        Ok(AccountView::new(&account, now, &self.hasher))
     }
 }
 

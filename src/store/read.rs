@@ -101,6 +101,40 @@ pub(super) fn id_in(t: &impl ReadableTable<&'static str, u64>, key: &str) -> Res
     Ok(t.get(key)?.map(|v| v.value()))
 }
 
+/// The point lookups both kinds of transaction offer, written once: each
+/// expands inside an `impl` whose `table()` opens a readable table.
+macro_rules! lookups {
+    () => {
+        pub fn portal_setup(&self) -> Result<Option<PortalSetup>> {
+            meta_in(&self.table(META)?, META_SETUP)
+        }
+
+        pub fn patient(&self, account_number: &str) -> Result<Option<Patient>> {
+            patient_in(&self.table(PATIENTS)?, account_number)
+        }
+
+        pub fn account(&self, id: u64) -> Result<Option<PortalAccount>> {
+            account_in(&self.table(ACCOUNTS)?, id)
+        }
+
+        pub fn account_by_email(&self, email: &Email) -> Result<Option<PortalAccount>> {
+            match id_in(&self.table(IDX_ACCOUNT_EMAIL)?, email.as_str())? {
+                Some(id) => self.account(id),
+                None => Ok(None),
+            }
+        }
+
+        pub fn account_id_for_patient(&self, account_number: &str) -> Result<Option<u64>> {
+            id_in(&self.table(PATIENT_ACCOUNT)?, account_number)
+        }
+
+        pub fn operator(&self, name: &str) -> Result<Option<Operator>> {
+            operator_in(&self.table(OPERATORS)?, name)
+        }
+    };
+}
+pub(super) use lookups;
+
 /// Up to `limit` keys of `t` that start with `prefix`, after `after`.
 /// Returns the keys and whether more follow.
 fn prefix_keys<V: redb::Value + 'static>(
@@ -149,12 +183,10 @@ impl ReadTx {
         })
     }
 
+    lookups!();
+
     pub fn schema_version(&self) -> Result<Option<u32>> {
         meta_in(&self.table(META)?, META_SCHEMA)
-    }
-
-    pub fn portal_setup(&self) -> Result<Option<PortalSetup>> {
-        meta_in(&self.table(META)?, META_SETUP)
     }
 
     /// True for a database made by `portal-admin demo`.
@@ -178,29 +210,6 @@ impl ReadTx {
             operators: self.table(OPERATORS)?.len()?,
             audit_events: self.table(AUDIT)?.len()?,
         })
-    }
-
-    pub fn patient(&self, account_number: &str) -> Result<Option<Patient>> {
-        patient_in(&self.table(PATIENTS)?, account_number)
-    }
-
-    pub fn account(&self, id: u64) -> Result<Option<PortalAccount>> {
-        account_in(&self.table(ACCOUNTS)?, id)
-    }
-
-    pub fn account_by_email(&self, email: &Email) -> Result<Option<PortalAccount>> {
-        match id_in(&self.table(IDX_ACCOUNT_EMAIL)?, email.as_str())? {
-            Some(id) => self.account(id),
-            None => Ok(None),
-        }
-    }
-
-    pub fn account_id_for_patient(&self, account_number: &str) -> Result<Option<u64>> {
-        id_in(&self.table(PATIENT_ACCOUNT)?, account_number)
-    }
-
-    pub fn operator(&self, name: &str) -> Result<Option<Operator>> {
-        operator_in(&self.table(OPERATORS)?, name)
     }
 
     pub fn operators(&self) -> Result<Vec<Operator>> {

@@ -74,9 +74,7 @@ impl WriteTx {
         meta_in(&self.table(META)?, key)
     }
 
-    pub fn portal_setup(&self) -> Result<Option<PortalSetup>> {
-        self.meta(META_SETUP)
-    }
+    super::read::lookups!();
 
     pub fn set_portal_setup(&mut self, setup: &PortalSetup) -> Result<()> {
         self.put_meta(META_SETUP, setup)
@@ -84,29 +82,6 @@ impl WriteTx {
 
     pub fn set_demo(&mut self) -> Result<()> {
         self.put_meta(META_DEMO, &true)
-    }
-
-    pub fn patient(&self, account_number: &str) -> Result<Option<Patient>> {
-        patient_in(&self.table(PATIENTS)?, account_number)
-    }
-
-    pub fn account(&self, id: u64) -> Result<Option<PortalAccount>> {
-        account_in(&self.table(ACCOUNTS)?, id)
-    }
-
-    pub fn account_by_email(&self, email: &Email) -> Result<Option<PortalAccount>> {
-        match id_in(&self.table(IDX_ACCOUNT_EMAIL)?, email.as_str())? {
-            Some(id) => self.account(id),
-            None => Ok(None),
-        }
-    }
-
-    pub fn account_id_for_patient(&self, account_number: &str) -> Result<Option<u64>> {
-        id_in(&self.table(PATIENT_ACCOUNT)?, account_number)
-    }
-
-    pub fn operator(&self, name: &str) -> Result<Option<Operator>> {
-        operator_in(&self.table(OPERATORS)?, name)
     }
 
     /// Inserts or updates patients by account number, keeping every index in
