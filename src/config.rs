@@ -21,6 +21,7 @@ pub struct Config {
     pub lockout: LockoutConfig,
     pub hashing: HashingConfig,
     pub log: LogConfig,
+    pub ui: UiConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -146,6 +147,36 @@ impl Default for LogConfig {
         LogConfig {
             level: "info".to_owned(),
             file: None,
+        }
+    }
+}
+
+/// The full-screen app.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    /// Minutes without a key press before the operator is signed out and the
+    /// screen is cleared of patient data (HIPAA automatic logoff).
+    pub idle_minutes: u32,
+    /// `c` on the temporary login copies it to the operator's clipboard with
+    /// an OSC 52 escape (write-only; works over SSH and in tmux).
+    pub osc52_copy: bool,
+    /// Draw borders with `+`, `-` and `|` for terminals without line glyphs.
+    pub ascii_borders: bool,
+    /// Monochrome theme (also chosen by `NO_COLOR` or `--mono`).
+    pub mono: bool,
+    /// Rows fetched per page of search results.
+    pub page_size: usize,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        UiConfig {
+            idle_minutes: 10,
+            osc52_copy: true,
+            ascii_borders: false,
+            mono: false,
+            page_size: 50,
         }
     }
 }
@@ -278,6 +309,12 @@ impl Config {
             "off" | "error" | "warn" | "info" | "debug"
         ) {
             return bad("log.level", "must be one of off, error, warn, info, debug");
+        }
+        if !(1..=240).contains(&self.ui.idle_minutes) {
+            return bad("ui.idle_minutes", "must be between 1 and 240");
+        }
+        if !(10..=500).contains(&self.ui.page_size) {
+            return bad("ui.page_size", "must be between 10 and 500");
         }
         if !(1..=4096).contains(&self.database.cache_mib) {
             return bad("database.cache_mib", "must be between 1 and 4096");

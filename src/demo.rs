@@ -234,11 +234,12 @@ pub fn families(n: usize, seed: u64, today: Date) -> impl Iterator<Item = Family
         let email = (rng.random_range(0..100) < 92)
             .then(|| Email::parse(&format!("{parent}.{local}{family_no}@{domain}")).ok())
             .flatten();
-        let oldest_days = rng.random_range(0..(18 * 365));
+        // Siblings are born one to three years apart, all between 0 and 18.
+        let youngest_days = rng.random_range(0..(18 * 365 - 3 * 365 * (kids as i64 - 1)).max(1));
         let children = (0..kids)
             .map(|k| {
                 made += 1;
-                let age_days = (oldest_days - k as i64 * rng.random_range(300..1200)).max(0);
+                let age_days = youngest_days + (kids - 1 - k) as i64 * rng.random_range(365..1100);
                 Patient {
                     account_number: format!("{}", 100_000 + made),
                     last_name: surname.to_owned(),

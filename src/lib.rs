@@ -17,6 +17,7 @@ pub mod password;
 pub mod secret;
 pub mod services;
 pub mod store;
+pub mod tui;
 
 pub use error::{Error, Result};
 pub use secret::Secret;

@@ -44,6 +44,9 @@ pub struct Cli {
     /// Configuration file (TOML).
     #[arg(long, global = true, value_name = "PATH")]
     config: Option<PathBuf>,
+    /// Monochrome full-screen app (also NO_COLOR or ui.mono).
+    #[arg(long, global = true)]
+    mono: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -244,6 +247,7 @@ pub fn main() -> i32 {
 struct Ctx {
     config: Config,
     db: Option<PathBuf>,
+    mono: bool,
 }
 
 impl Ctx {
@@ -265,11 +269,13 @@ fn run(cli: Cli) -> Result<i32> {
     if let Some(w) = warning {
         eprintln!("portal-admin: {}", printable(&w));
     }
-    let ctx = Ctx { config, db: cli.db };
+    let ctx = Ctx {
+        config,
+        db: cli.db,
+        mono: cli.mono,
+    };
     let Some(command) = cli.command else {
-        let mut cmd = <Cli as clap::CommandFactory>::command();
-        let _ = cmd.print_help();
-        return Ok(2);
+        return open_app(&ctx, ctx.open()?);
     };
     match command {
         Command::Init => {
@@ -425,6 +431,20 @@ fn run(cli: Cli) -> Result<i32> {
             }
         }
     }
+}
+
+/// The full-screen app, after checking there is someone to sign in.
+fn open_app(ctx: &Ctx, portal: Portal) -> Result<i32> {
+    if let Some(why) = crate::tui::refuse_reason() {
+        return Err(Error::Invalid(why));
+    }
+    if portal.store().read()?.counts()?.operators == 0 {
+        return Err(Error::NotFound(format!(
+            "{} has no operators yet: run `portal-admin operator add NAME --role admin` first",
+            portal.path().display()
+        )));
+    }
+    crate::tui::run(portal, &ctx.config, ctx.mono)
 }
 
 fn audit_line(ev: &AuditEvent) -> String {
@@ -761,8 +781,9 @@ fn demo(ctx: &Ctx, patients: usize, fresh: bool, no_tui: bool) -> Result<i32> {
         portal
     };
     let counts = portal.store().read()?.counts()?;
-    let interactive = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
-    let _ = (no_tui, interactive);
+    if !no_tui && crate::tui::refuse_reason().is_none() {
+        return open_app(ctx, portal);
+    }
     println!("demo database: {}", path.display());
     println!(
         "patients: {}, portal accounts: {}",

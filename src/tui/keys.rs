@@ -1,0 +1,739 @@
+//! The key map, as data: one table of bindings, each with its context and a
+//! description. Dispatch, the `?` help overlay, the hint line and
+//! `docs/keys.md` are all made from this table, so they cannot disagree.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    pub const fn ch(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            mods: KeyModifiers::NONE,
+        }
+    }
+    pub const fn ctrl(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            mods: KeyModifiers::CONTROL,
+        }
+    }
+    pub const fn code(code: KeyCode) -> Key {
+        Key {
+            code,
+            mods: KeyModifiers::NONE,
+        }
+    }
+
+    /// The key of an event, normalised: Shift is dropped from characters
+    /// (`G` is `G`, `?` is `?`) and from Back-Tab, whatever the terminal sends.
+    pub fn from_event(ev: &KeyEvent) -> Key {
+        let mut mods =
+            ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        if matches!(ev.code, KeyCode::Char(_) | KeyCode::BackTab) {
+            mods.remove(KeyModifiers::SHIFT);
+        }
+        Key {
+            code: ev.code,
+            mods,
+        }
+    }
+
+    /// A printable character typed without Ctrl or Alt.
+    pub fn text(&self) -> Option<char> {
+        match self.code {
+            KeyCode::Char(c)
+                if !self
+                    .mods
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                Some(c)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_owned(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::F(n) => format!("F{n}"),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Up => "Up".into(),
+            KeyCode::Down => "Down".into(),
+            KeyCode::Left => "Left".into(),
+            KeyCode::Right => "Right".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            other => format!("{other:?}"),
+        };
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            format!("Ctrl-{}", base.to_uppercase())
+        } else {
+            base
+        }
+    }
+}
+
+/// Where the keyboard is. Each context also takes the bindings of its
+/// parents; a key may be bound only once along that chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// Everywhere.
+    Always,
+    /// The main screen in navigation mode (single letters are commands).
+    Main,
+    /// Any results list.
+    List,
+    /// The patient lookup list.
+    Lookup,
+    /// The portal-account status pane.
+    Status,
+    /// The Control Panel users list.
+    ControlPanel,
+    /// A search box (typing mode).
+    SearchBox,
+    /// The operator sign-in form (typing mode).
+    SignIn,
+    /// A yes/no confirmation.
+    Confirm,
+    /// The temporary-login popup.
+    TempLogin,
+    /// A text field of the set-password form (typing mode).
+    FormField,
+    /// The checkbox and buttons of the set-password form.
+    FormButtons,
+    /// The help overlay.
+    Help,
+    /// The terminal is too small.
+    TooSmall,
+}
+
+impl Context {
+    pub fn parents(self) -> &'static [Context] {
+        use Context::*;
+        match self {
+            Always => &[],
+            Main => &[Always],
+            List => &[],
+            Lookup => &[List, Main, Always],
+            Status => &[Main, Always],
+            ControlPanel => &[List, Main, Always],
+            SearchBox | SignIn | Confirm | TempLogin | Help => &[Always],
+            FormField => &[Always],
+            FormButtons => &[Always],
+            TooSmall => &[],
+        }
+    }
+
+    /// Typing mode: printable keys that no binding takes are text.
+    pub fn typing(self) -> bool {
+        matches!(
+            self,
+            Context::SearchBox | Context::SignIn | Context::FormField
+        )
+    }
+
+    pub fn title(self) -> &'static str {
+        use Context::*;
+        match self {
+            Always => "Everywhere",
+            Main => "Main screen (navigation mode)",
+            List => "Lists",
+            Lookup => "Patient lookup",
+            Status => "Portal account status",
+            ControlPanel => "Control Panel — Users (administrators)",
+            SearchBox => "Search box (typing mode)",
+            SignIn => "Operator sign-in (typing mode)",
+            Confirm => "Confirmation",
+            TempLogin => "Temporary login",
+            FormField => "Set password — text fields (typing mode)",
+            FormButtons => "Set password — checkbox and buttons",
+            Help => "Help",
+            TooSmall => "Terminal too small",
+        }
+    }
+
+    /// Every context, in the order the documentation lists them.
+    pub const ALL: [Context; 14] = [
+        Context::Always,
+        Context::Main,
+        Context::List,
+        Context::Lookup,
+        Context::Status,
+        Context::ControlPanel,
+        Context::SearchBox,
+        Context::SignIn,
+        Context::Confirm,
+        Context::TempLogin,
+        Context::FormField,
+        Context::FormButtons,
+        Context::Help,
+        Context::TooSmall,
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    ForceQuit,
+    Redraw,
+    Help,
+    NextPane,
+    PrevPane,
+    GoLookup,
+    GoStatus,
+    GoControlPanel,
+    Reload,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Search,
+    Select,
+    CreateValidate,
+    Password,
+    Unlock,
+    ToggleDisabled,
+    LeaveSearch,
+    ClearSearch,
+    NextField,
+    PrevField,
+    Submit,
+    Cancel,
+    Yes,
+    No,
+    Activate,
+    Toggle,
+    CopyLogin,
+    CloseLogin,
+    CloseHelp,
+}
+
+pub struct Binding {
+    pub context: Context,
+    pub keys: &'static [Key],
+    pub action: Action,
+    pub description: &'static str,
+    /// Shown on the bottom hint line.
+    pub hint: bool,
+}
+
+const fn b(
+    context: Context,
+    keys: &'static [Key],
+    action: Action,
+    description: &'static str,
+    hint: bool,
+) -> Binding {
+    Binding {
+        context,
+        keys,
+        action,
+        description,
+        hint,
+    }
+}
+
+use Action as A;
+use Context as C;
+use KeyCode as K;
+
+/// The default key map.
+pub static KEYMAP: &[Binding] = &[
+    b(
+        C::Always,
+        &[Key::ctrl('c')],
+        A::ForceQuit,
+        "quit (asks first if work is running)",
+        false,
+    ),
+    b(
+        C::Always,
+        &[Key::ctrl('l')],
+        A::Redraw,
+        "redraw the whole screen",
+        false,
+    ),
+    b(
+        C::Main,
+        &[Key::ch('?'), Key::code(K::F(1))],
+        A::Help,
+        "help: every key here",
+        true,
+    ),
+    b(
+        C::Main,
+        &[Key::code(K::Tab)],
+        A::NextPane,
+        "next pane",
+        true,
+    ),
+    b(
+        C::Main,
+        &[Key::code(K::BackTab)],
+        A::PrevPane,
+        "previous pane",
+        false,
+    ),
+    b(
+        C::Main,
+        &[Key::ch('1')],
+        A::GoLookup,
+        "patient lookup",
+        false,
+    ),
+    b(
+        C::Main,
+        &[Key::ch('2')],
+        A::GoStatus,
+        "portal account status",
+        false,
+    ),
+    b(
+        C::Main,
+        &[Key::ch('3')],
+        A::GoControlPanel,
+        "Control Panel (administrators)",
+        false,
+    ),
+    b(
+        C::Main,
+        &[Key::ctrl('r'), Key::code(K::F(5))],
+        A::Reload,
+        "reload from the database",
+        false,
+    ),
+    b(C::Main, &[Key::ch('q')], A::Quit, "sign out and quit", true),
+    b(
+        C::List,
+        &[Key::ch('k'), Key::code(K::Up)],
+        A::Up,
+        "previous row",
+        false,
+    ),
+    b(
+        C::List,
+        &[Key::ch('j'), Key::code(K::Down)],
+        A::Down,
+        "next row",
+        false,
+    ),
+    b(
+        C::List,
+        &[Key::code(K::PageUp)],
+        A::PageUp,
+        "page up",
+        false,
+    ),
+    b(
+        C::List,
+        &[Key::code(K::PageDown)],
+        A::PageDown,
+        "page down",
+        false,
+    ),
+    b(
+        C::List,
+        &[Key::ch('g'), Key::code(K::Home)],
+        A::Top,
+        "first row",
+        false,
+    ),
+    b(
+        C::List,
+        &[Key::ch('G'), Key::code(K::End)],
+        A::Bottom,
+        "last row",
+        false,
+    ),
+    b(C::List, &[Key::ch('/')], A::Search, "search", true),
+    b(C::List, &[Key::code(K::Enter)], A::Select, "select", true),
+    b(
+        C::Lookup,
+        &[Key::ch('c')],
+        A::CreateValidate,
+        "Create/Validate the selected patient's portal account",
+        true,
+    ),
+    b(
+        C::Status,
+        &[Key::ch('c')],
+        A::CreateValidate,
+        "Create/Validate this patient's portal account",
+        true,
+    ),
+    b(
+        C::ControlPanel,
+        &[Key::ch('p')],
+        A::Password,
+        "Password: set a new password",
+        true,
+    ),
+    b(C::ControlPanel, &[Key::ch('u')], A::Unlock, "Unlock", true),
+    b(
+        C::ControlPanel,
+        &[Key::ch('d')],
+        A::ToggleDisabled,
+        "Disable / Enable",
+        true,
+    ),
+    b(
+        C::SearchBox,
+        &[Key::code(K::Enter), Key::code(K::Down)],
+        A::LeaveSearch,
+        "back to the list, keeping the filter",
+        true,
+    ),
+    b(
+        C::SearchBox,
+        &[Key::code(K::Esc)],
+        A::ClearSearch,
+        "clear the search",
+        true,
+    ),
+    b(
+        C::SearchBox,
+        &[Key::code(K::Tab)],
+        A::NextPane,
+        "next pane",
+        false,
+    ),
+    b(
+        C::SearchBox,
+        &[Key::code(K::BackTab)],
+        A::PrevPane,
+        "previous pane",
+        false,
+    ),
+    b(C::SearchBox, &[Key::code(K::F(1))], A::Help, "help", false),
+    b(
+        C::SearchBox,
+        &[Key::ctrl('r'), Key::code(K::F(5))],
+        A::Reload,
+        "reload from the database",
+        false,
+    ),
+    b(
+        C::SignIn,
+        &[Key::code(K::Tab), Key::code(K::Down)],
+        A::NextField,
+        "next field",
+        true,
+    ),
+    b(
+        C::SignIn,
+        &[Key::code(K::BackTab), Key::code(K::Up)],
+        A::PrevField,
+        "previous field",
+        false,
+    ),
+    b(
+        C::SignIn,
+        &[Key::code(K::Enter)],
+        A::Submit,
+        "sign in",
+        true,
+    ),
+    b(
+        C::SignIn,
+        &[Key::code(K::Esc)],
+        A::Cancel,
+        "clear the form",
+        false,
+    ),
+    b(C::Confirm, &[Key::ch('y')], A::Yes, "yes", true),
+    b(
+        C::Confirm,
+        &[Key::ch('n'), Key::code(K::Esc)],
+        A::No,
+        "no",
+        true,
+    ),
+    b(
+        C::Confirm,
+        &[Key::code(K::Enter)],
+        A::Activate,
+        "the focused button",
+        true,
+    ),
+    b(
+        C::Confirm,
+        &[Key::code(K::Tab), Key::code(K::Right)],
+        A::NextField,
+        "next button",
+        false,
+    ),
+    b(
+        C::Confirm,
+        &[Key::code(K::BackTab), Key::code(K::Left)],
+        A::PrevField,
+        "previous button",
+        false,
+    ),
+    b(
+        C::TempLogin,
+        &[Key::ch('c')],
+        A::CopyLogin,
+        "copy the login to your clipboard (OSC 52)",
+        true,
+    ),
+    b(
+        C::TempLogin,
+        &[Key::ch('d'), Key::code(K::Enter)],
+        A::CloseLogin,
+        "done: close (it is never shown again)",
+        true,
+    ),
+    b(
+        C::FormField,
+        &[Key::code(K::Tab), Key::code(K::Down)],
+        A::NextField,
+        "next field",
+        true,
+    ),
+    b(
+        C::FormField,
+        &[Key::code(K::BackTab), Key::code(K::Up)],
+        A::PrevField,
+        "previous field",
+        false,
+    ),
+    b(
+        C::FormField,
+        &[Key::code(K::Enter)],
+        A::Submit,
+        "save",
+        true,
+    ),
+    b(
+        C::FormField,
+        &[Key::code(K::Esc)],
+        A::Cancel,
+        "cancel (asks first if a field is filled)",
+        true,
+    ),
+    b(
+        C::FormButtons,
+        &[Key::code(K::Tab), Key::code(K::Down), Key::code(K::Right)],
+        A::NextField,
+        "next",
+        true,
+    ),
+    b(
+        C::FormButtons,
+        &[Key::code(K::BackTab), Key::code(K::Up), Key::code(K::Left)],
+        A::PrevField,
+        "previous",
+        false,
+    ),
+    b(
+        C::FormButtons,
+        &[Key::ch(' ')],
+        A::Toggle,
+        "tick / untick Password Reset Required",
+        true,
+    ),
+    b(
+        C::FormButtons,
+        &[Key::code(K::Enter)],
+        A::Activate,
+        "Save, Cancel, or toggle the checkbox",
+        true,
+    ),
+    b(
+        C::FormButtons,
+        &[Key::code(K::Esc)],
+        A::Cancel,
+        "cancel (asks first if a field is filled)",
+        true,
+    ),
+    b(
+        C::Help,
+        &[
+            Key::code(K::Esc),
+            Key::ch('?'),
+            Key::ch('q'),
+            Key::code(K::F(1)),
+        ],
+        A::CloseHelp,
+        "close help",
+        true,
+    ),
+    b(
+        C::Help,
+        &[Key::ch('j'), Key::code(K::Down)],
+        A::Down,
+        "scroll down",
+        false,
+    ),
+    b(
+        C::Help,
+        &[Key::ch('k'), Key::code(K::Up)],
+        A::Up,
+        "scroll up",
+        false,
+    ),
+    b(
+        C::TooSmall,
+        &[Key::ch('q'), Key::ctrl('c')],
+        A::ForceQuit,
+        "quit",
+        true,
+    ),
+];
+
+/// Keys that are tails of escape sequences split over a slow link
+/// (`ESC [ A` arrives as Esc, `[`, `A`): never bound to anything.
+pub const SPLIT_SEQUENCE_TAILS: &[char] = &['[', 'O', 'A', 'B', 'C', 'D', '~'];
+
+/// The context and its parents, nearest first.
+pub fn chain(context: Context) -> impl Iterator<Item = Context> {
+    std::iter::once(context).chain(context.parents().iter().copied())
+}
+
+/// The action `key` triggers in `context`, if any.
+pub fn lookup(context: Context, key: Key) -> Option<Action> {
+    chain(context).find_map(|c| {
+        KEYMAP
+            .iter()
+            .find(|b| b.context == c && b.keys.contains(&key))
+            .map(|b| b.action)
+    })
+}
+
+/// Bindings that apply in `context`, nearest context first.
+pub fn bindings(context: Context) -> Vec<&'static Binding> {
+    chain(context)
+        .flat_map(|c| KEYMAP.iter().filter(move |b| b.context == c))
+        .collect()
+}
+
+/// Checked at start-up and in tests: no key twice along a context chain,
+/// no binding on a split-escape-sequence tail, no Alt chords, nothing only
+/// on an F-key.
+pub fn check(map: &[Binding]) -> Result<(), String> {
+    for context in Context::ALL {
+        let mut seen: Vec<(Key, Context)> = Vec::new();
+        for c in chain(context) {
+            for b in map.iter().filter(|b| b.context == c) {
+                for k in b.keys {
+                    if let Some((_, other)) = seen.iter().find(|(s, _)| s == k) {
+                        return Err(format!(
+                            "key {} is bound twice for {:?} (in {:?} and {:?})",
+                            k.label(),
+                            context,
+                            other,
+                            c
+                        ));
+                    }
+                    seen.push((*k, c));
+                }
+            }
+        }
+    }
+    for b in map {
+        if b.keys.iter().any(|k| k.mods.contains(KeyModifiers::ALT)) {
+            return Err(format!("{:?} uses an Alt chord", b.action));
+        }
+        if b.keys
+            .iter()
+            .any(|k| matches!(k.code, KeyCode::Char(c) if SPLIT_SEQUENCE_TAILS.contains(&c)))
+        {
+            return Err(format!("{:?} is on a split-escape-sequence tail", b.action));
+        }
+        let f_only = |b: &Binding| b.keys.iter().all(|k| matches!(k.code, KeyCode::F(_)));
+        if f_only(b) && map.iter().filter(|o| o.action == b.action).all(f_only) {
+            return Err(format!("{:?} is only on an F-key", b.action));
+        }
+    }
+    Ok(())
+}
+
+/// `docs/keys.md`, made from the table.
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# Keys\n\nGenerated from the key map in `src/tui/keys.rs` (a test keeps this file in step).\n\
+         Each context also takes the keys of the contexts listed after it.\n\
+         In typing mode, printable keys that no binding takes are typed into the field.\n",
+    );
+    for context in Context::ALL {
+        let own: Vec<&Binding> = KEYMAP.iter().filter(|b| b.context == context).collect();
+        if own.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n## {}\n\n", context.title()));
+        if !context.parents().is_empty() {
+            let parents: Vec<&str> = context.parents().iter().map(|c| c.title()).collect();
+            out.push_str(&format!("Also: {}.\n\n", parents.join("; ")));
+        }
+        out.push_str("| keys | action |\n|---|---|\n");
+        for b in own {
+            let keys: Vec<String> = b.keys.iter().map(|k| format!("`{}`", k.label())).collect();
+            out.push_str(&format!("| {} | {} |\n", keys.join(" "), b.description));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_map_has_no_conflicts() {
+        check(KEYMAP).unwrap();
+    }
+
+    #[test]
+    fn a_conflict_is_found() {
+        const X: &[Key] = &[Key::ch('x')];
+        const TAIL: &[Key] = &[Key::ch('A')];
+        let bad = [
+            b(C::Main, X, A::Quit, "a", false),
+            b(C::Lookup, X, A::CreateValidate, "b", false),
+        ];
+        assert!(check(&bad).unwrap_err().contains("bound twice"));
+        let tail = [b(C::Main, TAIL, A::Quit, "a", false)];
+        assert!(check(&tail).unwrap_err().contains("tail"));
+    }
+
+    #[test]
+    fn lookups_follow_the_chain() {
+        assert_eq!(lookup(C::Lookup, Key::ch('c')), Some(A::CreateValidate));
+        assert_eq!(lookup(C::Lookup, Key::ch('q')), Some(A::Quit));
+        assert_eq!(lookup(C::Lookup, Key::ctrl('c')), Some(A::ForceQuit));
+        assert_eq!(
+            lookup(C::SearchBox, Key::ch('q')),
+            None,
+            "typing mode: q is text"
+        );
+        assert_eq!(
+            lookup(C::TempLogin, Key::code(K::Esc)),
+            None,
+            "Esc never closes the temporary login"
+        );
+        assert_eq!(lookup(C::Confirm, Key::code(K::Esc)), Some(A::No));
+    }
+
+    #[test]
+    fn shifted_characters_are_normalised() {
+        let ev = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(Key::from_event(&ev), Key::ch('G'));
+        let ev = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(Key::from_event(&ev), Key::code(K::BackTab));
+    }
+}

@@ -1,0 +1,162 @@
+//! A searchable, paged results list (patient lookup, Control Panel users).
+//! Pages are fetched from the services with a cursor; only one page is held.
+
+use tui_input::Input;
+
+use crate::error::Result;
+use crate::store::Page;
+
+/// Fetches one page for a query after a cursor.
+pub type Fetch<'a, T> = &'a dyn Fn(&str, Option<&str>) -> Result<Page<T>>;
+
+pub struct ListPane<T> {
+    pub input: Input,
+    /// Typing in the search box (typing mode) rather than moving in the list.
+    pub typing: bool,
+    pub rows: Vec<T>,
+    pub selected: usize,
+    /// Index of the page shown (0 = first).
+    pub page: usize,
+    /// The cursor each loaded page started after (`None` for the first).
+    starts: Vec<Option<String>>,
+    pub next: Option<String>,
+    pub error: Option<String>,
+}
+
+impl<T> Default for ListPane<T> {
+    fn default() -> Self {
+        ListPane {
+            input: Input::default(),
+            typing: false,
+            rows: Vec::new(),
+            selected: 0,
+            page: 0,
+            starts: vec![None],
+            next: None,
+            error: None,
+        }
+    }
+}
+
+impl<T> ListPane<T> {
+    pub fn query(&self) -> &str {
+        self.input.value()
+    }
+
+    pub fn selected_row(&self) -> Option<&T> {
+        self.rows.get(self.selected)
+    }
+
+    fn load(&mut self, fetch: Fetch<'_, T>, page: usize) -> bool {
+        let after = self.starts.get(page).cloned().flatten();
+        match fetch(self.input.value(), after.as_deref()) {
+            Ok(p) => {
+                self.rows = p.items;
+                self.next = p.next;
+                self.page = page;
+                self.starts.truncate(page + 1);
+                if let Some(n) = &self.next {
+                    self.starts.push(Some(n.clone()));
+                }
+                self.error = None;
+                true
+            }
+            Err(e) => {
+                self.error = Some(e.to_string());
+                false
+            }
+        }
+    }
+
+    /// Runs the query from the first page (after typing, or a reload).
+    pub fn search(&mut self, fetch: Fetch<'_, T>) {
+        self.starts = vec![None];
+        self.selected = 0;
+        self.load(fetch, 0);
+    }
+
+    /// Reloads the page shown, keeping the selection where it can.
+    pub fn reload(&mut self, fetch: Fetch<'_, T>) {
+        let page = self.page;
+        if self.load(fetch, page) {
+            self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        }
+    }
+
+    pub fn has_prev_page(&self) -> bool {
+        self.page > 0
+    }
+
+    /// Moves the selection by `delta` rows, crossing into the next or the
+    /// previous page at the ends. Returns true when the selection changed.
+    pub fn step(&mut self, delta: isize, fetch: Fetch<'_, T>) -> bool {
+        let before = (self.page, self.selected);
+        let target = self.selected as isize + delta;
+        if target < 0 {
+            if self.page > 0 && self.load(fetch, self.page - 1) {
+                self.selected = self.rows.len().saturating_sub(1);
+            } else {
+                self.selected = 0;
+            }
+        } else if target as usize >= self.rows.len() {
+            if self.next.is_some() && self.load(fetch, self.page + 1) {
+                self.selected = 0;
+            } else {
+                self.selected = self.rows.len().saturating_sub(1);
+            }
+        } else {
+            self.selected = target as usize;
+        }
+        before != (self.page, self.selected)
+    }
+
+    pub fn top(&mut self, fetch: Fetch<'_, T>) -> bool {
+        let before = (self.page, self.selected);
+        if self.page > 0 {
+            self.load(fetch, 0);
+        }
+        self.selected = 0;
+        before != (self.page, self.selected)
+    }
+
+    pub fn bottom(&mut self) -> bool {
+        let before = self.selected;
+        self.selected = self.rows.len().saturating_sub(1);
+        before != self.selected
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbers(n: u32, size: usize) -> impl Fn(&str, Option<&str>) -> Result<Page<u32>> {
+        move |_q, after| {
+            let start: u32 = after.map_or(0, |a| a.parse::<u32>().unwrap() + 1);
+            let items: Vec<u32> = (start..n).take(size).collect();
+            let next = (start + (size as u32) < n).then(|| items.last().unwrap().to_string());
+            Ok(Page { items, next })
+        }
+    }
+
+    #[test]
+    fn steps_across_pages_both_ways() {
+        let f = numbers(25, 10);
+        let mut l = ListPane::default();
+        l.search(&f);
+        assert_eq!(l.rows.len(), 10);
+        assert!(l.step(9, &f));
+        assert_eq!(l.selected_row(), Some(&9));
+        assert!(l.step(1, &f));
+        assert_eq!((l.page, l.selected_row()), (1, Some(&10)));
+        assert!(l.step(15, &f));
+        assert_eq!((l.page, l.selected_row()), (2, Some(&20)));
+        assert!(l.bottom());
+        assert_eq!(l.selected_row(), Some(&24));
+        assert!(!l.step(1, &f), "the end stays the end");
+        assert!(l.step(-5, &f));
+        assert_eq!((l.page, l.selected_row()), (1, Some(&19)));
+        assert!(l.top(&f));
+        assert_eq!((l.page, l.selected_row()), (0, Some(&0)));
+    }
+}
