@@ -85,7 +85,9 @@ pub struct PortalAccount {
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
-    /// Bumped by every change; a change decided on an older version is refused.
+    /// Bumped by every change of credentials or administrative state
+    /// (password, reset flag, disabled, linked patients) — not by sign-in
+    /// bookkeeping. A change decided on an older version is refused.
     pub version: u64,
 }
 

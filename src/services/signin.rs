@@ -190,8 +190,9 @@ impl Portal {
             return Ok(Err(Error::WrongCredentials));
         }
         if !ok {
+            // Sign-in bookkeeping (failures, lock, last sign-in) does not
+            // bump the version: it never invalidates an operator's decision.
             let reason = self.count_failure(&mut acc.failed_count, &mut acc.locked_until, now);
-            bump(acc, now);
             tx.put_account(acc)?;
             fail(tx, &reason)?;
             return Ok(Err(Error::WrongCredentials));
@@ -228,7 +229,6 @@ impl Portal {
                     acc.password_hash = h;
                 }
                 acc.last_sign_in = Some(now);
-                bump(acc, now);
                 tx.put_account(acc)?;
                 tx.audit(NewEvent::success(
                     HOLDER_ACTOR,
@@ -238,7 +238,6 @@ impl Portal {
                 SignIn::SignedIn
             }
             _ => {
-                bump(acc, now);
                 tx.put_account(acc)?;
                 tx.audit(NewEvent {
                     actor: HOLDER_ACTOR.into(),

@@ -90,6 +90,15 @@ impl Pane {
         }
     }
 
+    /// For the pane indicator where space is short.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Pane::Lookup => "Lookup",
+            Pane::Status => "Account",
+            Pane::ControlPanel => "Users",
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Pane::Lookup => "Patient lookup",

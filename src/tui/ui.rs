@@ -269,7 +269,7 @@ fn draw_main(f: &mut Frame, app: &App, m: &Main, area: Rect) {
         }
         LayoutKind::Medium => {
             let [left, right] =
-                Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
                     .areas(area);
             draw_lookup(f, app, m, left, None);
             let tabs = Some(pane_tabs(app, m, &[Pane::Status, Pane::ControlPanel]));
@@ -294,10 +294,12 @@ fn draw_main(f: &mut Frame, app: &App, m: &Main, area: Rect) {
 fn pane_tabs(app: &App, m: &Main, panes: &[Pane]) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
     for p in panes.iter().filter(|p| app.panes().contains(p)) {
-        let label = format!("{} {}", p.number(), p.title());
-        if *p == m.focus
-            || (m.focus == Pane::Lookup && *p == Pane::Status && !panes.contains(&Pane::Lookup))
-        {
+        let label = if panes.len() > 2 {
+            format!("{} {}", p.number(), p.short_title())
+        } else {
+            format!("{} {}", p.number(), p.title())
+        };
+        if *p == m.focus {
             spans.push(Span::styled(format!("[{label}]"), app.theme.focus_border));
         } else {
             spans.push(Span::styled(label, app.theme.border_style));
@@ -309,15 +311,19 @@ fn pane_tabs(app: &App, m: &Main, panes: &[Pane]) -> Line<'static> {
 
 fn title_for(app: &App, m: &Main, pane: Pane, tabs: Option<Line<'static>>) -> Line<'static> {
     tabs.unwrap_or_else(|| {
-        let style = if m.focus == pane {
-            app.theme.focus_border
+        // The focused pane's title is bracketed: focus shows without colour.
+        let (text, style) = if m.focus == pane {
+            (
+                format!(" [{} {}] ", pane.number(), pane.title()),
+                app.theme.focus_border,
+            )
         } else {
-            app.theme.border_style
+            (
+                format!(" {} {} ", pane.number(), pane.title()),
+                app.theme.border_style,
+            )
         };
-        Line::from(Span::styled(
-            format!(" {} {} ", pane.number(), pane.title()),
-            style,
-        ))
+        Line::from(Span::styled(text, style))
     })
 }
 
@@ -474,7 +480,7 @@ fn draw_status(f: &mut Frame, app: &App, m: &Main, area: Rect, tabs: Option<Line
     let mut lines: Vec<Line> = Vec::new();
     let kv = |k: &str, v: String, style: Style| {
         Line::from(vec![
-            Span::styled(format!("{k:<18}"), theme.normal),
+            Span::styled(format!("{k:<16}"), theme.normal),
             Span::styled(v, style),
         ])
     };
@@ -502,7 +508,7 @@ fn draw_status(f: &mut Frame, app: &App, m: &Main, area: Rect, tabs: Option<Line
                     // Grayed out when an account exists, as in the original product.
                     lines.push(kv(
                         "E-correspondent",
-                        format!("{email} (account exists)"),
+                        format!("{email} (has account)"),
                         theme.dim,
                     ));
                     let style = match acc.status {

@@ -1,0 +1,329 @@
+//! The real binary in a real terminal (tmux), driven as a person would:
+//! keys in, the screen read back, waiting for what a person would wait for.
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const NEW_PW: &str = "tangerine-bicycle-glacier-88";
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// Starts `portal-admin ARGS` in a w x h terminal, inside a shell that
+    /// reports its exit code and terminal settings afterwards.
+    fn start(bin: &Bin, args: &str, w: u16, h: u16) -> Tmux {
+        let socket = format!(
+            "pa-e2e-{}-{}",
+            std::process::id(),
+            bin.home.file_name().unwrap().to_string_lossy()
+        );
+        let home = bin.home.display();
+        let script = format!(
+            "env XDG_DATA_HOME={home}/data XDG_CONFIG_HOME={home}/xdg-config XDG_STATE_HOME={home}/state \
+             PORTAL_ADMIN_CONFIG={home}/config.toml {exe} --db {db} {args}; \
+             echo EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e echo -e icanon -e -echo -e -icanon; sleep 60",
+            exe = env!("CARGO_BIN_EXE_portal-admin"),
+            db = bin.db().display(),
+        );
+        let ok = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "app",
+                "-x",
+                &w.to_string(),
+                "-y",
+                &h.to_string(),
+                &script,
+            ])
+            .env_remove("TMUX")
+            .status()
+            .expect("tmux is installed (.ci/run installs it)");
+        assert!(ok.success());
+        Tmux { socket }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "app"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    /// Types text literally (no key names).
+    fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "app", "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "app"])
+    }
+
+    /// Polls the screen until `pred` holds; fails with the screen shown.
+    fn wait(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; the screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        self.wait(text, |s| s.contains(text))
+    }
+
+    fn wait_gone(&self, text: &str) -> String {
+        self.wait(&format!("{text} to go"), |s| !s.contains(text))
+    }
+
+    fn sign_in(&self, name: &str, pw: &str) {
+        self.wait_for("Operator sign-in");
+        self.type_text(name);
+        self.keys(&["Tab"]);
+        self.type_text(pw);
+        self.keys(&["Enter"]);
+        self.wait_for("Search:");
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}
+
+/// The terminal is given back: the shell after the app has echo and
+/// canonical mode on again.
+fn assert_restored(screen: &str) {
+    assert!(
+        screen.lines().any(|l| l.trim() == "echo"),
+        "echo is back on:\n{screen}"
+    );
+    assert!(
+        screen.lines().any(|l| l.trim() == "icanon"),
+        "canonical mode is back:\n{screen}"
+    );
+    assert!(
+        !screen.contains("Patient lookup"),
+        "the app's screen is gone:\n{screen}"
+    );
+}
+
+#[test]
+fn staff_create_validate_then_the_parent_signs_in_with_what_was_read_aloud() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let t = Tmux::start(&bin, "", 80, 24);
+    t.sign_in("sam", STAFF_PW);
+    t.type_text("smith");
+    t.wait_for("Smith, Olivia");
+    t.keys(&["Enter"]);
+    t.wait_for(" NAV ");
+    t.type_text("c");
+    t.wait_for("Create portal account?");
+    t.type_text("y");
+    let screen = t.wait_for("Temporary login");
+    let password = screen
+        .lines()
+        .find(|l| l.contains("Temporary password"))
+        .and_then(|l| {
+            l.split_whitespace()
+                .find(|w| w.len() == 14 && w.matches('-').count() == 2)
+        })
+        .unwrap_or_else(|| panic!("no temporary password on screen:\n{screen}"))
+        .to_owned();
+    assert!(screen.contains("smith.family@example.net"));
+    assert!(screen.contains("No email was sent"));
+    t.type_text("d");
+    let after = t.wait_gone("Temporary login");
+    assert!(!after.contains(&password), "never shown again");
+    assert!(after.contains("RESET REQUIRED"), "{after}");
+    t.type_text("q");
+    assert_restored(&t.wait_for("EXIT=0"));
+
+    // The parent, at home, types what staff read out, dashes and all.
+    let out = bin.run(
+        &[
+            "signin",
+            "--email",
+            "smith.family@example.net",
+            "--password-stdin",
+        ],
+        &format!("{}\n{NEW_PW}\n{NEW_PW}\n", password.to_lowercase()),
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("must choose a new password"));
+    assert!(out.stdout.contains("password changed; signed in"));
+    let again = bin.run(
+        &[
+            "signin",
+            "--email",
+            "smith.family@example.net",
+            "--password-stdin",
+        ],
+        &format!("{password}\n"),
+    );
+    assert_eq!(again.code, 3, "the temporary password worked once");
+}
+
+#[test]
+fn admin_sets_a_password_in_the_control_panel_with_and_without_reset_required() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    bin.ok(
+        &[
+            "account",
+            "reset",
+            "--patient",
+            "100003",
+            "--operator",
+            "sam",
+            "--password-stdin",
+        ],
+        &format!("{STAFF_PW}\n"),
+    );
+    let t = Tmux::start(&bin, "", 120, 40);
+    t.sign_in("ana", ADMIN_PW);
+    t.keys(&["Enter"]);
+    t.wait_for(" NAV ");
+    t.type_text("3");
+    t.wait_for("[3 Control Panel — Users]");
+    t.type_text("/");
+    t.wait_for(" TYPING ");
+    t.type_text("KATH");
+    t.keys(&["Enter"]);
+    t.wait_for("p Password");
+    t.type_text("p");
+    t.wait_for("Set password");
+    let pw = "velvet-compass-sparrow-31";
+    t.type_text(pw);
+    t.keys(&["Tab"]);
+    t.type_text(pw);
+    t.keys(&["Tab"]);
+    t.wait_for("> [x] Password Reset Required");
+    t.keys(&["Space"]);
+    t.wait_for("> [ ] Password Reset Required");
+    t.keys(&["Tab"]);
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Password set for kathleen.obrien@example.org");
+    assert!(screen.contains("Password Reset Required: no"), "{screen}");
+    assert!(!screen.contains(pw), "never drawn");
+    let json = bin.ok(
+        &[
+            "account",
+            "show",
+            "--email",
+            "kathleen.obrien@example.org",
+            "--json",
+        ],
+        "",
+    );
+    assert!(json.contains("\"reset_required\": false"), "{json}");
+    assert_eq!(
+        bin.run(
+            &[
+                "signin",
+                "--email",
+                "kathleen.obrien@example.org",
+                "--password-stdin"
+            ],
+            &format!("{pw}\n")
+        )
+        .code,
+        0
+    );
+
+    // Again, leaving the box ticked and saving with Enter from the field.
+    t.type_text("p");
+    t.wait_for("Set password");
+    t.type_text(NEW_PW);
+    t.keys(&["Tab"]);
+    t.type_text(NEW_PW);
+    t.keys(&["Enter"]);
+    t.wait_for("Password Reset Required: yes");
+    let json = bin.ok(
+        &[
+            "account",
+            "show",
+            "--email",
+            "kathleen.obrien@example.org",
+            "--json",
+        ],
+        "",
+    );
+    assert!(json.contains("\"reset_required\": true"), "{json}");
+    t.keys(&["C-c"]);
+    assert_restored(&t.wait_for("EXIT=0"));
+}
+
+#[test]
+fn a_dropped_ssh_connection_gives_the_terminal_back() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let t = Tmux::start(&bin, "", 80, 24);
+    t.sign_in("sam", STAFF_PW);
+    let shell = t.tmux(&["display-message", "-p", "-t", "app", "#{pane_pid}"]);
+    let app_pid = Command::new("pgrep")
+        .args(["-P", shell.trim()])
+        .output()
+        .unwrap();
+    let app_pid = String::from_utf8_lossy(&app_pid.stdout).trim().to_owned();
+    assert!(!app_pid.is_empty());
+    Command::new("kill")
+        .args(["-HUP", &app_pid])
+        .status()
+        .unwrap();
+    let screen = t.wait_for("EXIT=");
+    assert_restored(&screen);
+}
+
+#[test]
+fn small_screens_and_resizes_never_break_it() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let t = Tmux::start(&bin, "--mono", 60, 20);
+    t.sign_in("ana", ADMIN_PW);
+    t.wait_for("[1 Lookup]");
+    t.tmux(&["resize-window", "-t", "app", "-x", "30", "-y", "10"]);
+    t.wait_for("terminal too small");
+    t.tmux(&["resize-window", "-t", "app", "-x", "120", "-y", "40"]);
+    t.wait_for("3 Control Panel");
+    t.keys(&["Enter"]);
+    t.type_text("c");
+    t.wait_for("Create portal account?");
+    t.tmux(&["resize-window", "-t", "app", "-x", "40", "-y", "12"]);
+    t.wait_for("Create portal");
+    t.type_text("n");
+    t.type_text("q");
+    assert_restored(&t.wait_for("EXIT=0"));
+}

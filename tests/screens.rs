@@ -1,0 +1,518 @@
+//! The full-screen app on ratatui's TestBackend: snapshots of every screen
+//! and modal at 80x24 and 120x40, and how keys drive it.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use common::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use portal_admin::Portal;
+use portal_admin::config::UiConfig;
+use portal_admin::domain::Role;
+use portal_admin::tui::app::{App, Modal, Msg, Screen};
+use portal_admin::tui::theme::Theme;
+use portal_admin::tui::ui;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+struct Harness {
+    app: App,
+    rx: Receiver<Msg>,
+    term: Terminal<TestBackend>,
+    _practice: Option<Practice>,
+}
+
+impl Harness {
+    fn with_portal(portal: Portal, practice: Option<Practice>, w: u16, h: u16) -> Harness {
+        let (tx, rx) = channel();
+        let app = App::new(
+            Arc::new(portal),
+            UiConfig::default(),
+            Theme::new(false, false),
+            tx,
+            (w, h),
+        );
+        let term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        let mut hs = Harness {
+            app,
+            rx,
+            term,
+            _practice: practice,
+        };
+        hs.draw();
+        hs
+    }
+
+    /// The test practice, opened by the app as a second handle on the file.
+    fn practice(w: u16, h: u16) -> Harness {
+        let p = Practice::new();
+        let portal = Portal::open(&p.db(), config_in(p.dir.path()), p.clock.clone()).unwrap();
+        Harness::with_portal(portal, Some(p), w, h)
+    }
+
+    fn signed_in(who: &str, w: u16, h: u16) -> Harness {
+        let mut hs = Harness::practice(w, h);
+        let pw = if who == "ana" { ADMIN_PW } else { STAFF_PW };
+        hs.type_text(who);
+        hs.key(KeyCode::Tab);
+        hs.type_text(pw);
+        hs.key(KeyCode::Enter);
+        hs.settle();
+        hs
+    }
+
+    fn draw(&mut self) {
+        self.term.draw(|f| ui::draw(f, &self.app)).unwrap();
+        self.app.after_draw(Instant::now());
+    }
+
+    /// A key, as the real loop handles it: update, then draw.
+    fn press(&mut self, code: KeyCode, mods: KeyModifiers) {
+        self.app
+            .update(Msg::Key(KeyEvent::new(code, mods), Instant::now()));
+        self.draw();
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        self.press(code, KeyModifiers::NONE);
+    }
+
+    fn ch(&mut self, c: char) {
+        self.key(KeyCode::Char(c));
+    }
+
+    fn type_text(&mut self, s: &str) {
+        for c in s.chars() {
+            self.ch(c);
+        }
+    }
+
+    /// Waits for the worker's answer to the running job.
+    fn settle(&mut self) {
+        while self.app.pending.is_some() {
+            let msg = self
+                .rx
+                .recv_timeout(Duration::from_secs(20))
+                .expect("worker answers");
+            self.app.update(msg);
+            self.draw();
+        }
+    }
+
+    fn resize(&mut self, w: u16, h: u16) {
+        self.term.backend_mut().resize(w, h);
+        self.app.update(Msg::Resize(w, h));
+        self.draw();
+    }
+
+    fn screen(&self) -> String {
+        let buf = self.term.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let mut line = String::new();
+            for x in 0..buf.area.width {
+                line.push_str(buf[(x, y)].symbol());
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        // The one random value on screen: never in a snapshot.
+        if let Some(pw) = self.temp_password() {
+            out = out.replace(&pw, "XXXX-XXXX-XXXX");
+        }
+        out
+    }
+
+    fn temp_password(&self) -> Option<String> {
+        let Screen::Main(m) = &self.app.screen else {
+            return None;
+        };
+        m.modals.iter().find_map(|e| match &e.modal {
+            Modal::TempLogin(t) => Some(t.login.password.expose().to_owned()),
+            _ => None,
+        })
+    }
+
+    fn top_modal_is(&self, what: &str) -> bool {
+        let Screen::Main(m) = &self.app.screen else {
+            return false;
+        };
+        match m.modals.last().map(|e| &e.modal) {
+            Some(Modal::Confirm(_)) => what == "confirm",
+            Some(Modal::TempLogin(_)) => what == "login",
+            Some(Modal::SetPassword(_)) => what == "password",
+            None => what == "none",
+        }
+    }
+}
+
+fn snap(name: &str, hs: &Harness) {
+    insta::assert_snapshot!(name, hs.screen());
+}
+
+#[test]
+fn sign_in_screens() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(portal_admin::clock::ManualClock::monday_morning());
+    let portal =
+        Portal::create(&dir.path().join("demo.redb"), config_in(dir.path()), clock).unwrap();
+    portal
+        .seed_demo(&Portal::local_admin(), 60, &mut |_, _| {})
+        .unwrap();
+    for (w, h) in [(80, 24), (120, 40)] {
+        let portal = Portal::open(
+            &dir.path().join("demo.redb"),
+            config_in(dir.path()),
+            Arc::new(portal_admin::clock::ManualClock::monday_morning()),
+        )
+        .unwrap();
+        let mut hs = Harness::with_portal(portal, None, w, h);
+        snap(&format!("sign_in_demo_{w}x{h}"), &hs);
+        // Wrong credentials are shown in the form.
+        hs.type_text("staff");
+        hs.key(KeyCode::Tab);
+        hs.type_text("not the password");
+        hs.key(KeyCode::Enter);
+        hs.settle();
+        assert!(
+            hs.screen().contains("Wrong operator name or password."),
+            "{}",
+            hs.screen()
+        );
+        assert!(!hs.screen().contains("not the password"));
+        snap(&format!("sign_in_wrong_{w}x{h}"), &hs);
+    }
+}
+
+#[test]
+fn staff_main_screen_lookup_and_status() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut hs = Harness::signed_in("sam", w, h);
+        snap(&format!("staff_main_{w}x{h}"), &hs);
+        hs.type_text("garcia");
+        snap(&format!("staff_search_garcia_{w}x{h}"), &hs);
+        assert!(hs.screen().contains("García-López, José"));
+        assert!(
+            !hs.screen().contains("Control Panel"),
+            "staff never see the Control Panel"
+        );
+    }
+}
+
+#[test]
+fn create_validate_modals_and_the_temporary_login() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut hs = Harness::signed_in("sam", w, h);
+        hs.type_text("smith");
+        hs.key(KeyCode::Enter);
+        hs.ch('c');
+        assert!(hs.top_modal_is("confirm"));
+        snap(&format!("confirm_create_{w}x{h}"), &hs);
+        // Enter activates the focused button, and focus starts on No.
+        hs.key(KeyCode::Enter);
+        assert!(hs.top_modal_is("none"), "Enter on No cancels");
+        hs.ch('c');
+        hs.ch('y');
+        hs.settle();
+        assert!(hs.top_modal_is("login"));
+        let pw = hs.temp_password().unwrap();
+        assert_eq!(pw.len(), 14);
+        snap(&format!("temporary_login_{w}x{h}"), &hs);
+        // A lone Esc does not close it; d does, and it is gone.
+        hs.key(KeyCode::Esc);
+        assert!(hs.top_modal_is("login"));
+        hs.ch('d');
+        assert!(hs.top_modal_is("none"));
+        assert!(!hs.screen().contains(&pw));
+        assert!(hs.screen().contains("RESET REQUIRED"), "{}", hs.screen());
+        snap(&format!("status_after_reset_{w}x{h}"), &hs);
+        // Now it is a reset.
+        hs.ch('c');
+        snap(&format!("confirm_reset_{w}x{h}"), &hs);
+        hs.ch('n');
+    }
+}
+
+#[test]
+fn keys_typed_before_a_modal_appeared_are_dropped() {
+    let mut hs = Harness::signed_in("sam", 80, 24);
+    hs.type_text("smith");
+    hs.key(KeyCode::Enter);
+    // `c` then `y` arrive together, before the confirmation was drawn.
+    let before = Instant::now();
+    hs.app.update(Msg::Key(
+        KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE),
+        before,
+    ));
+    hs.app.update(Msg::Key(
+        KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
+        before,
+    ));
+    hs.draw();
+    assert!(hs.top_modal_is("confirm"), "the buffered y did not confirm");
+    assert!(hs.app.pending.is_none());
+    hs.ch('y');
+    // Keys typed while the hash runs never reach the temporary login.
+    let during = Instant::now();
+    hs.settle();
+    hs.app.update(Msg::Key(
+        KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+        during,
+    ));
+    hs.draw();
+    assert!(
+        hs.top_modal_is("login"),
+        "a buffered Enter did not dismiss the login"
+    );
+}
+
+#[test]
+fn admin_control_panel_and_set_password() {
+    let p = Practice::new();
+    p.create_validate("100003");
+    let portal = Portal::open(&p.db(), config_in(p.dir.path()), p.clock.clone()).unwrap();
+    let mut hs = Harness::with_portal(portal, Some(p), 120, 40);
+    hs.type_text("ana");
+    hs.key(KeyCode::Tab);
+    hs.type_text(ADMIN_PW);
+    hs.key(KeyCode::Enter);
+    hs.settle();
+    snap("admin_main_120x40", &hs);
+    hs.key(KeyCode::Enter);
+    hs.ch('3');
+    hs.ch('/');
+    hs.type_text("KATH");
+    hs.key(KeyCode::Enter);
+    assert!(hs.screen().contains("kathleen.obrien@example.org"));
+    hs.ch('p');
+    assert!(hs.top_modal_is("password"));
+    hs.type_text("velvet-compass-sparrow-31");
+    hs.key(KeyCode::Tab);
+    hs.type_text("velvet-compass-sparrow-3");
+    hs.key(KeyCode::Enter);
+    hs.settle();
+    assert!(hs.screen().contains("not the same"), "{}", hs.screen());
+    assert!(!hs.screen().contains("velvet"), "a password is never drawn");
+    snap("set_password_mismatch_120x40", &hs);
+    hs.ch('1');
+    hs.key(KeyCode::Tab);
+    hs.ch(' ');
+    snap("set_password_unticked_120x40", &hs);
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Enter);
+    hs.settle();
+    assert!(hs.top_modal_is("none"));
+    assert!(
+        hs.screen()
+            .contains("Password set for kathleen.obrien@example.org (Password Reset Required: no)"),
+        "{}",
+        hs.screen()
+    );
+    let acc = hs
+        .app
+        .portal()
+        .account_by_email("kathleen.obrien@example.org")
+        .unwrap();
+    assert!(!acc.reset_required);
+}
+
+#[test]
+fn help_lists_the_keys_of_where_you_are() {
+    let mut hs = Harness::signed_in("sam", 80, 24);
+    hs.key(KeyCode::Enter);
+    hs.ch('?');
+    let screen = hs.screen();
+    snap("help_staff_lookup_80x24", &hs);
+    for b in portal_admin::tui::keys::bindings(portal_admin::tui::keys::Context::Lookup) {
+        if b.context == portal_admin::tui::keys::Context::ControlPanel {
+            continue;
+        }
+        let first_words: String = b.description.chars().take(20).collect();
+        if b.action == portal_admin::tui::keys::Action::GoControlPanel {
+            assert!(
+                !screen.contains(&first_words),
+                "staff help hides {first_words}"
+            );
+        }
+    }
+    hs.key(KeyCode::Esc);
+    assert!(hs.app.help.is_none());
+}
+
+#[test]
+fn small_terminals_degrade_and_nothing_panics() {
+    let mut hs = Harness::signed_in("ana", 80, 24);
+    hs.resize(60, 20);
+    snap("compact_lookup_60x20", &hs);
+    hs.key(KeyCode::Enter);
+    hs.ch('2');
+    snap("compact_status_60x20", &hs);
+    hs.resize(39, 11);
+    snap("too_small_39x11", &hs);
+    hs.ch('j');
+    hs.resize(80, 24);
+    assert!(
+        hs.screen().contains("Portal account"),
+        "state kept while too small"
+    );
+    // Every size, with and without a modal open.
+    hs.ch('c');
+    for (w, h) in [
+        (0, 0),
+        (1, 1),
+        (10, 3),
+        (39, 11),
+        (40, 12),
+        (41, 13),
+        (79, 23),
+        (80, 24),
+        (100, 30),
+        (200, 60),
+        (300, 100),
+    ] {
+        hs.resize(w, h);
+    }
+    for w in (0..=300).step_by(37) {
+        for h in (0..=100).step_by(13) {
+            hs.resize(w, h);
+        }
+    }
+}
+
+#[test]
+fn first_run_without_patients_says_what_to_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(portal_admin::clock::ManualClock::monday_morning());
+    let portal = Portal::create(&dir.path().join("p.redb"), config_in(dir.path()), clock).unwrap();
+    portal
+        .add_operator(
+            &Portal::local_admin(),
+            "sam",
+            Role::Staff,
+            &secret(STAFF_PW),
+            &secret(STAFF_PW),
+        )
+        .unwrap();
+    let mut hs = Harness::with_portal(portal, None, 80, 24);
+    hs.type_text("sam");
+    hs.key(KeyCode::Tab);
+    hs.type_text(STAFF_PW);
+    hs.key(KeyCode::Enter);
+    hs.settle();
+    assert!(hs.screen().contains("No patients yet"), "{}", hs.screen());
+    snap("no_patients_80x24", &hs);
+}
+
+#[test]
+fn idle_sign_out_clears_patient_data() {
+    let mut hs = Harness::signed_in("sam", 80, 24);
+    hs.type_text("garcia");
+    assert!(hs.screen().contains("García"));
+    hs.app.last_activity = Instant::now() - Duration::from_secs(11 * 60);
+    assert!(hs.app.check_idle(Instant::now()));
+    hs.draw();
+    let screen = hs.screen();
+    assert!(!screen.contains("García"), "{screen}");
+    assert!(screen.contains("Signed out after 10 minutes"), "{screen}");
+}
+
+#[test]
+fn a_pasted_newline_never_submits_and_paste_drops_controls() {
+    let mut hs = Harness::practice(80, 24);
+    hs.app.update(Msg::Paste("sam\n\u{1b}[2J".into()));
+    hs.draw();
+    assert!(hs.app.pending.is_none(), "no sign-in started");
+    assert!(hs.screen().contains("sam[2J"), "{}", hs.screen());
+}
+
+#[test]
+fn a_reset_decided_on_an_old_view_is_refused_in_the_app() {
+    let mut hs = Harness::signed_in("sam", 80, 24);
+    hs.app
+        .portal()
+        .create_validate(
+            &hs.app
+                .portal()
+                .operator_sign_in("ana", &secret(ADMIN_PW))
+                .unwrap(),
+            "100005",
+            None,
+            None,
+        )
+        .unwrap();
+    hs.type_text("smith");
+    hs.key(KeyCode::Enter);
+    hs.ch('c');
+    // Meanwhile another operator resets the same account.
+    let admin = hs
+        .app
+        .portal()
+        .operator_sign_in("ana", &secret(ADMIN_PW))
+        .unwrap();
+    hs.app
+        .portal()
+        .create_validate(&admin, "100005", None, None)
+        .unwrap();
+    hs.ch('y');
+    hs.settle();
+    assert!(hs.top_modal_is("none"));
+    assert!(
+        hs.screen().contains("changed by someone else"),
+        "{}",
+        hs.screen()
+    );
+}
+
+#[test]
+fn moving_the_selection_sends_a_small_fraction_of_a_repaint() {
+    use ratatui::backend::CrosstermBackend;
+    use std::io::Write;
+    use std::sync::Mutex;
+
+    #[derive(Clone, Default)]
+    struct Counter(Arc<Mutex<usize>>);
+    impl Write for Counter {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            *self.0.lock().unwrap() += b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hs = Harness::signed_in("sam", 80, 24);
+    hs.key(KeyCode::Enter);
+    for (w, h) in [(80u16, 24u16), (200, 60)] {
+        hs.app.update(Msg::Resize(w, h));
+        let counter = Counter::default();
+        let backend = CrosstermBackend::new(counter.clone());
+        let mut term = Terminal::with_options(
+            backend,
+            ratatui::TerminalOptions {
+                viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, w, h)),
+            },
+        )
+        .unwrap();
+        term.draw(|f| ui::draw(f, &hs.app)).unwrap();
+        let full = *counter.0.lock().unwrap();
+        *counter.0.lock().unwrap() = 0;
+        hs.app.update(Msg::Key(
+            KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE),
+            Instant::now(),
+        ));
+        term.draw(|f| ui::draw(f, &hs.app)).unwrap();
+        let moved = *counter.0.lock().unwrap();
+        *counter.0.lock().unwrap() = 0;
+        term.draw(|f| ui::draw(f, &hs.app)).unwrap();
+        let same = *counter.0.lock().unwrap();
+        eprintln!("{w}x{h}: full repaint {full} B, one-row move {moved} B, unchanged {same} B");
+        assert!(
+            moved * 5 < full,
+            "a one-row move sent {moved} of {full} bytes"
+        );
+        assert!(same < 64, "an unchanged frame sent {same} bytes");
+    }
+}
