@@ -18,6 +18,9 @@ fn keys_md_is_the_key_map() {
 fn every_documented_exit_code_is_one_the_cli_uses() {
     let cli = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/cli.md")).unwrap();
     for code in 0..=10 {
-        assert!(cli.contains(&format!("| {code} |")), "docs/cli.md lists exit code {code}");
+        assert!(
+            cli.contains(&format!("| {code} |")),
+            "docs/cli.md lists exit code {code}"
+        );
     }
 }

@@ -516,3 +516,89 @@ fn moving_the_selection_sends_a_small_fraction_of_a_repaint() {
         assert!(same < 64, "an unchanged frame sent {same} bytes");
     }
 }
+
+#[test]
+fn admin_screens_at_80x24_and_help_at_120x40() {
+    let p = Practice::new();
+    p.create_validate("100003");
+    let portal = Portal::open(&p.db(), config_in(p.dir.path()), p.clock.clone()).unwrap();
+    let mut hs = Harness::with_portal(portal, Some(p), 80, 24);
+    hs.type_text("ana");
+    hs.key(KeyCode::Tab);
+    hs.type_text(ADMIN_PW);
+    hs.key(KeyCode::Enter);
+    hs.settle();
+    snap("admin_main_80x24", &hs);
+    hs.key(KeyCode::Enter);
+    hs.ch('3');
+    snap("admin_control_panel_80x24", &hs);
+    hs.ch('p');
+    snap("set_password_80x24", &hs);
+    hs.key(KeyCode::Esc);
+    assert!(
+        hs.top_modal_is("none"),
+        "an empty form closes without asking"
+    );
+    hs.ch('p');
+    hs.type_text("x");
+    hs.key(KeyCode::Esc);
+    assert!(hs.top_modal_is("confirm"), "a filled form asks first");
+    hs.ch('y');
+    assert!(hs.top_modal_is("none"));
+    hs.ch('u');
+    assert!(hs.screen().contains("is not locked"), "{}", hs.screen());
+    hs.ch('d');
+    snap("confirm_disable_80x24", &hs);
+    hs.ch('y');
+    hs.settle();
+    assert!(
+        hs.screen()
+            .contains("Disabled for kathleen.obrien@example.org"),
+        "{}",
+        hs.screen()
+    );
+    hs.resize(120, 40);
+    hs.ch('?');
+    snap("help_admin_control_panel_120x40", &hs);
+    assert!(hs.screen().contains("Password: set a new password"));
+}
+
+#[test]
+fn the_temporary_login_copies_with_osc52_only_when_allowed() {
+    let mut hs = Harness::signed_in("sam", 80, 24);
+    hs.type_text("smith");
+    hs.key(KeyCode::Enter);
+    hs.ch('c');
+    hs.ch('y');
+    hs.settle();
+    let pw = hs.temp_password().unwrap();
+    hs.ch('c');
+    let seq = hs
+        .app
+        .clipboard
+        .take()
+        .expect("an OSC 52 sequence to write");
+    assert!(
+        seq.starts_with("\u{1b}]52;c;") && seq.ends_with('\u{7}'),
+        "write-only set, never a query"
+    );
+    use base64::Engine;
+    let body = &seq["\u{1b}]52;c;".len()..seq.len() - 1];
+    let decoded = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(decoded.contains(&pw) && decoded.contains("smith.family@example.net"));
+    assert!(hs.screen().contains("Copied"));
+
+    hs.app.ui.osc52_copy = false;
+    hs.ch('c');
+    assert!(hs.app.clipboard.is_none());
+    assert!(
+        hs.screen().contains("Copying is turned off"),
+        "{}",
+        hs.screen()
+    );
+}

@@ -294,11 +294,7 @@ fn draw_main(f: &mut Frame, app: &App, m: &Main, area: Rect) {
 fn pane_tabs(app: &App, m: &Main, panes: &[Pane]) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
     for p in panes.iter().filter(|p| app.panes().contains(p)) {
-        let label = if panes.len() > 2 {
-            format!("{} {}", p.number(), p.short_title())
-        } else {
-            format!("{} {}", p.number(), p.title())
-        };
+        let label = format!("{} {}", p.number(), p.short_title());
         if *p == m.focus {
             spans.push(Span::styled(format!("[{label}]"), app.theme.focus_border));
         } else {
