@@ -709,3 +709,18 @@ fn demo_seeds_a_demo_database_and_never_touches_a_real_one() {
     );
     assert!(login.contains("temporary password: "), "{login}");
 }
+
+#[test]
+fn the_app_refuses_without_a_terminal_in_one_line() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let out = bin.run(&[], "");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("needs a terminal"), "{}", out.stderr);
+    assert_eq!(out.stderr.trim_end().lines().count(), 1);
+    assert!(
+        !out.stdout.contains('\u{1b}'),
+        "no escape sequence written to a pipe"
+    );
+}

@@ -18,6 +18,15 @@ impl Tmux {
     /// Starts `portal-admin ARGS` in a w x h terminal, inside a shell that
     /// reports its exit code and terminal settings afterwards.
     fn start(bin: &Bin, args: &str, w: u16, h: u16) -> Tmux {
+        Self::launch(bin, "", args, w, h)
+    }
+
+    /// Like `start`, with extra `VAR=value` settings for the app.
+    fn start_with_env(bin: &Bin, env: &str, w: u16, h: u16) -> Tmux {
+        Self::launch(bin, env, "", w, h)
+    }
+
+    fn launch(bin: &Bin, env: &str, args: &str, w: u16, h: u16) -> Tmux {
         let socket = format!(
             "pa-e2e-{}-{}",
             std::process::id(),
@@ -26,8 +35,8 @@ impl Tmux {
         let home = bin.home.display();
         let script = format!(
             "env XDG_DATA_HOME={home}/data XDG_CONFIG_HOME={home}/xdg-config XDG_STATE_HOME={home}/state \
-             PORTAL_ADMIN_CONFIG={home}/config.toml {exe} --db {db} {args}; \
-             echo EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e echo -e icanon -e -echo -e -icanon; sleep 60",
+             PORTAL_ADMIN_CONFIG={home}/config.toml {env} {exe} --db {db} {args}; \
+             echo EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e echo -e icanon -e -echo -e -icanon; echo DONE; sleep 60",
             exe = env!("CARGO_BIN_EXE_portal-admin"),
             db = bin.db().display(),
         );
@@ -120,7 +129,9 @@ impl Drop for Tmux {
 
 /// The terminal is given back: the shell after the app has echo and
 /// canonical mode on again.
-fn assert_restored(screen: &str) {
+fn assert_restored(t: &Tmux) {
+    let screen = t.wait_for("DONE");
+    let screen = screen.as_str();
     assert!(
         screen.lines().any(|l| l.trim() == "echo"),
         "echo is back on:\n{screen}"
@@ -166,7 +177,8 @@ fn staff_create_validate_then_the_parent_signs_in_with_what_was_read_aloud() {
     assert!(!after.contains(&password), "never shown again");
     assert!(after.contains("RESET REQUIRED"), "{after}");
     t.type_text("q");
-    assert_restored(&t.wait_for("EXIT=0"));
+    t.wait_for("EXIT=0");
+    assert_restored(&t);
 
     // The parent, at home, types what staff read out, dashes and all.
     let out = bin.run(
@@ -281,7 +293,8 @@ fn admin_sets_a_password_in_the_control_panel_with_and_without_reset_required() 
     );
     assert!(json.contains("\"reset_required\": true"), "{json}");
     t.keys(&["C-c"]);
-    assert_restored(&t.wait_for("EXIT=0"));
+    t.wait_for("EXIT=0");
+    assert_restored(&t);
 }
 
 #[test]
@@ -302,8 +315,8 @@ fn a_dropped_ssh_connection_gives_the_terminal_back() {
         .args(["-HUP", &app_pid])
         .status()
         .unwrap();
-    let screen = t.wait_for("EXIT=");
-    assert_restored(&screen);
+    t.wait_for("EXIT=");
+    assert_restored(&t);
 }
 
 #[test]
@@ -325,5 +338,24 @@ fn small_screens_and_resizes_never_break_it() {
     t.wait_for("Create portal");
     t.type_text("n");
     t.type_text("q");
-    assert_restored(&t.wait_for("EXIT=0"));
+    t.wait_for("EXIT=0");
+    assert_restored(&t);
+}
+
+#[test]
+fn first_runs_say_what_to_run() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    let t = Tmux::start(&bin, "", 80, 24);
+    let s = t.wait_for("EXIT=7");
+    assert!(s.contains("portal-admin init"), "{s}");
+    drop(t);
+    bin.ok(&["init"], "");
+    let t = Tmux::start(&bin, "", 80, 24);
+    let s = t.wait_for("EXIT=7");
+    assert!(s.contains("operator add"), "{s}");
+    drop(t);
+    let dumb = Tmux::start_with_env(&bin, "TERM=dumb", 80, 24);
+    let s = dumb.wait_for("EXIT=2");
+    assert!(s.contains("TERM=dumb"), "{s}");
 }
