@@ -40,27 +40,36 @@ impl Tmux {
             exe = env!("CARGO_BIN_EXE_portal-admin"),
             db = bin.db().display(),
         );
-        let ok = Command::new("tmux")
-            .args([
-                "-L",
-                &socket,
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-s",
-                "app",
-                "-x",
-                &w.to_string(),
-                "-y",
-                &h.to_string(),
-                &script,
-            ])
-            .env_remove("TMUX")
-            .status()
-            .expect("tmux is installed (.ci/run installs it)");
-        assert!(ok.success());
-        Tmux { socket }
+        // A tmux server that starts while another exits can fail to come
+        // up ("server exited unexpectedly"); a second try is enough.
+        let mut last = String::new();
+        for _ in 0..5 {
+            let ok = Command::new("tmux")
+                .args([
+                    "-L",
+                    &socket,
+                    "-f",
+                    "/dev/null",
+                    "new-session",
+                    "-d",
+                    "-s",
+                    "app",
+                    "-x",
+                    &w.to_string(),
+                    "-y",
+                    &h.to_string(),
+                    &script,
+                ])
+                .env_remove("TMUX")
+                .output()
+                .expect("tmux is installed (.ci/run installs it)");
+            if ok.status.success() {
+                return Tmux { socket };
+            }
+            last = String::from_utf8_lossy(&ok.stderr).into_owned();
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("tmux did not start: {last}");
     }
 
     fn tmux(&self, args: &[&str]) -> String {

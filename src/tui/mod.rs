@@ -88,8 +88,11 @@ pub fn run(portal: Portal, config: &Config, mono: bool) -> Result<i32> {
             terminal.clear().map_err(io)?;
             app.full_redraw = false;
         }
+        // Keys that arrived before this frame began were typed before any
+        // modal in it could be seen.
+        let frame_start = Instant::now();
         terminal.draw(|f| ui::draw(f, &app)).map_err(io)?;
-        app.after_draw(Instant::now());
+        app.after_draw(frame_start);
         if let Some(seq) = app.clipboard.take() {
             let mut out = std::io::stdout();
             let _ = out.write_all(seq.as_bytes());
