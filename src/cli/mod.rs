@@ -97,6 +97,8 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Write a consistent copy of the database to FILE while others keep working.
+    Backup { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -408,6 +410,21 @@ fn run(cli: Cli) -> Result<i32> {
                     let _ = writeln!(out, "{}", audit_line(&ev));
                 }
             }
+            Ok(0)
+        }
+        Command::Backup { file } => {
+            let portal = ctx.open()?;
+            let report = portal.backup(&Portal::local_admin(), &file)?;
+            println!(
+                "backup written to {}: {} rows, {} bytes",
+                file.display(),
+                report.rows,
+                report.bytes
+            );
+            println!(
+                "check it with: portal-admin --db {} audit verify",
+                file.display()
+            );
             Ok(0)
         }
         Command::Audit(AuditCmd::Verify) => {

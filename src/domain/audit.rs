@@ -33,6 +33,8 @@ pub enum Action {
     HolderSignIn,
     /// The account holder chose a new password.
     HolderPasswordChanged,
+    /// A consistent copy of the database was written (`backup`).
+    BackupMade,
 }
 
 impl Action {
@@ -53,6 +55,7 @@ impl Action {
             Action::AccountEnabled => "account_enabled",
             Action::HolderSignIn => "holder_sign_in",
             Action::HolderPasswordChanged => "holder_password_changed",
+            Action::BackupMade => "backup_made",
         }
     }
 }

@@ -108,6 +108,30 @@ impl Portal {
         Ok(())
     }
 
+    /// Writes a consistent copy of the database to `dest` while others keep
+    /// working (administrators; the copy holds patient data).
+    pub fn backup(
+        &self,
+        s: &Session,
+        dest: &std::path::Path,
+    ) -> Result<crate::store::BackupReport> {
+        s.require_admin("making a backup")?;
+        let report = self.store.backup_to(dest)?;
+        self.store.write(self.now(), |tx| {
+            tx.audit(NewEvent {
+                actor: s.actor(),
+                action: Action::BackupMade,
+                target: format!(
+                    "backup {}",
+                    crate::domain::text::printable(&dest.display().to_string())
+                ),
+                outcome: format!("success: {} rows", report.rows),
+            })
+        })?;
+        tracing::info!(operator = s.name(), rows = report.rows, "backup written");
+        Ok(report)
+    }
+
     /// Operators, for `operator list`: name, role, lock state, last sign-in.
     pub fn operators(&self) -> Result<Vec<Operator>> {
         self.store.read()?.operators()

@@ -110,18 +110,19 @@ impl Portal {
                 (false, _) => None,
             };
             let result = self.store.write(now, |tx| {
-                let Some(mut cur) = tx.account(acc.id)? else {
-                    return Ok(None);
-                };
-                if cur.password_hash != acc.password_hash {
-                    return Ok(None); // changed under us: verify again
+                match tx.account(acc.id)? {
+                    // The password changed under us: write nothing, verify again.
+                    Some(cur) if cur.password_hash != acc.password_hash => {
+                        Err(Error::Conflict(String::new()))
+                    }
+                    Some(mut cur) => self.apply_holder_attempt(tx, &mut cur, ok, then),
+                    None => Err(Error::Conflict(String::new())),
                 }
-                let outcome = self.apply_holder_attempt(tx, &mut cur, ok, then)?;
-                Ok(Some(outcome))
-            })?;
+            });
             match result {
-                Some(r) => return r,
-                None => continue,
+                Err(Error::Conflict(_)) => continue,
+                Err(e) => return Err(e),
+                Ok(answer) => return answer,
             }
         }
         Err(Error::Busy)
@@ -305,17 +306,17 @@ impl Portal {
             let rehash = (ok && self.hasher.needs_rehash(&op.password_hash))
                 .then(|| self.hasher.hash(password))
                 .transpose()?;
-            let result = self.store.write(now, |tx| {
-                let Some(mut cur) = tx.operator(&name)? else {
-                    return Ok(None);
-                };
-                if cur.password_hash != op.password_hash {
-                    return Ok(None);
+            let result = self.store.write(now, |tx| match tx.operator(&name)? {
+                Some(cur) if cur.password_hash != op.password_hash => {
+                    Err(Error::Conflict(String::new()))
                 }
-                Ok(Some(self.apply_operator_attempt(tx, &mut cur, ok, rehash)?))
-            })?;
-            if let Some(r) = result {
-                return r;
+                Some(mut cur) => self.apply_operator_attempt(tx, &mut cur, ok, rehash),
+                None => Err(Error::Conflict(String::new())),
+            });
+            match result {
+                Err(Error::Conflict(_)) => continue,
+                Err(e) => return Err(e),
+                Ok(answer) => return answer,
             }
         }
         Err(Error::Busy)

@@ -23,6 +23,7 @@ use crate::domain::{Action, NewEvent};
 use crate::error::{Error, Result};
 
 pub use read::{Counts, Page, PatientRow, ReadTx};
+
 pub use write::WriteTx;
 
 /// Version of the layout of tables and values this program reads and writes.
@@ -265,3 +266,99 @@ from_redb!(
     redb::CommitError,
     redb::DatabaseError
 );
+
+/// What a backup copied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupReport {
+    pub rows: u64,
+    pub bytes: u64,
+}
+
+impl Store {
+    /// Writes a consistent copy of the database to `dest` while others keep
+    /// working: the copy is read from one read transaction (a snapshot of
+    /// the last commit), written to `dest.partial`, synced, then renamed.
+    /// Refuses to overwrite `dest`.
+    pub fn backup_to(&self, dest: &Path) -> Result<BackupReport> {
+        if dest.exists() {
+            return Err(Error::DatabaseExists(dest.to_owned()));
+        }
+        let partial = dest.with_extension("partial");
+        let _ = std::fs::remove_file(&partial);
+        let result = self.copy_into(&partial);
+        if result.is_err() {
+            let _ = std::fs::remove_file(&partial);
+        }
+        let rows = result?;
+        std::fs::rename(&partial, dest).map_err(|e| {
+            Error::Io(format!(
+                "cannot move the backup to {}: {}",
+                dest.display(),
+                crate::config::io_reason(&e)
+            ))
+        })?;
+        let bytes = std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0);
+        Ok(BackupReport { rows, bytes })
+    }
+
+    fn copy_into(&self, path: &Path) -> Result<u64> {
+        use self::tables::*;
+        {
+            use std::fs::OpenOptions;
+            #[cfg(unix)]
+            use std::os::unix::fs::OpenOptionsExt;
+            let mut o = OpenOptions::new();
+            o.write(true).create_new(true);
+            #[cfg(unix)]
+            o.mode(0o600);
+            o.open(path).map_err(|e| {
+                Error::Io(format!(
+                    "cannot create {}: {}",
+                    path.display(),
+                    crate::config::io_reason(&e)
+                ))
+            })?;
+        }
+        let src = self.db.begin_read()?;
+        let dst_db = Database::builder().create(path)?;
+        let dst = dst_db.begin_write()?;
+        let mut rows = 0;
+        rows += copy_table(&src, &dst, META)?;
+        rows += copy_table(&src, &dst, PATIENTS)?;
+        rows += copy_table(&src, &dst, IDX_PATIENT_NAME)?;
+        rows += copy_table(&src, &dst, IDX_PATIENT_DOB)?;
+        rows += copy_table(&src, &dst, IDX_PATIENT_EMAIL)?;
+        rows += copy_table(&src, &dst, PATIENT_ACCOUNT)?;
+        rows += copy_table(&src, &dst, ACCOUNTS)?;
+        rows += copy_table(&src, &dst, IDX_ACCOUNT_EMAIL)?;
+        rows += copy_table(&src, &dst, OPERATORS)?;
+        rows += copy_table(&src, &dst, AUDIT)?;
+        dst.commit()?;
+        drop(dst_db);
+        std::fs::File::open(path)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::Io(e.to_string()))?;
+        Ok(rows)
+    }
+}
+
+fn copy_table<K: redb::Key + 'static, V: redb::Value + 'static>(
+    src: &redb::ReadTransaction,
+    dst: &redb::WriteTransaction,
+    def: redb::TableDefinition<K, V>,
+) -> Result<u64>
+where
+    for<'a> K::SelfType<'a>: std::borrow::Borrow<K::SelfType<'a>>,
+    for<'a> V::SelfType<'a>: std::borrow::Borrow<V::SelfType<'a>>,
+{
+    use redb::ReadableTable;
+    let from = src.open_table(def)?;
+    let mut to = dst.open_table(def)?;
+    let mut n = 0;
+    for item in from.iter()? {
+        let (k, v) = item?;
+        to.insert(k.value(), v.value())?;
+        n += 1;
+    }
+    Ok(n)
+}
