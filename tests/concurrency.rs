@@ -327,7 +327,7 @@ fn many_processes_on_one_file() {
             .iter()
             .rev()
             .filter(|e| e.target.starts_with(&target) && e.outcome.starts_with("success"))
-            .filter(|e| {
+            .find(|e| {
                 matches!(
                     e.action,
                     Action::AccountCreated
@@ -337,7 +337,6 @@ fn many_processes_on_one_file() {
                         | Action::HolderPasswordChanged
                 )
             })
-            .next()
             .expect("an account has a creating event");
         match last.action {
             Action::AdminPasswordSet => assert_eq!(
