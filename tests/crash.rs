@@ -29,10 +29,21 @@ fn crash_worker() {
     let spec = std::env::var(WORKER_ENV).unwrap();
     let (db, home, seed) = {
         let mut p = spec.splitn(3, '\n');
-        (p.next().unwrap().to_owned(), p.next().unwrap().to_owned(), p.next().unwrap().parse::<u64>().unwrap())
+        (
+            p.next().unwrap().to_owned(),
+            p.next().unwrap().to_owned(),
+            p.next().unwrap().parse::<u64>().unwrap(),
+        )
     };
-    let portal = Portal::open(std::path::Path::new(&db), config_in(std::path::Path::new(&home)), Arc::new(SystemClock)).unwrap();
-    let me = portal.operator_sign_in("crash", &Secret::from(ADMIN_PW)).unwrap();
+    let portal = Portal::open(
+        std::path::Path::new(&db),
+        config_in(std::path::Path::new(&home)),
+        Arc::new(SystemClock),
+    )
+    .unwrap();
+    let me = portal
+        .operator_sign_in("crash", &Secret::from(ADMIN_PW))
+        .unwrap();
     let mut rng = StdRng::seed_from_u64(seed);
     loop {
         let patient = format!("{}", 400_000 + rng.random_range(0..PATIENTS));
@@ -44,11 +55,17 @@ fn import_csv(generation: usize) -> String {
     let mut csv = String::from("account_number,last_name,first_name,date_of_birth,email\n");
     for i in 0..PATIENTS {
         let no = 400_000 + i;
-        csv.push_str(&format!("{no},Crash,Gen{generation},2019-05-05,parent{}@example.com\n", no / 3));
+        csv.push_str(&format!(
+            "{no},Crash,Gen{generation},2019-05-05,parent{}@example.com\n",
+            no / 3
+        ));
     }
     // Many more new patients make the import's transaction take a while.
     for i in 0..3000 {
-        csv.push_str(&format!("{},Bulk{generation},Kid{i},2020-02-02,\n", 500_000 + i));
+        csv.push_str(&format!(
+            "{},Bulk{generation},Kid{i},2020-02-02,\n",
+            500_000 + i
+        ));
     }
     csv
 }
@@ -61,12 +78,27 @@ fn kill_9_during_resets_and_imports() {
     {
         let portal = Portal::create(&db, config_in(home.path()), Arc::new(SystemClock)).unwrap();
         let local = Portal::local_admin();
-        portal.setup_portal(&local, "https://portal.example.org/signin", "CRASH", None).unwrap();
-        portal.add_operator(&local, "crash", Role::Admin, &ADMIN_PW.into(), &ADMIN_PW.into()).unwrap();
+        portal
+            .setup_portal(&local, "https://portal.example.org/signin", "CRASH", None)
+            .unwrap();
+        portal
+            .add_operator(
+                &local,
+                "crash",
+                Role::Admin,
+                &ADMIN_PW.into(),
+                &ADMIN_PW.into(),
+            )
+            .unwrap();
         let csv = import_csv(0);
-        portal.import_patients(&local, "gen0.csv", csv.as_bytes(), 0, false, &mut ()).unwrap();
+        portal
+            .import_patients(&local, "gen0.csv", csv.as_bytes(), 0, false, &mut ())
+            .unwrap();
     }
-    let kills: usize = std::env::var("PORTAL_ADMIN_CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(KILLS);
+    let kills: usize = std::env::var("PORTAL_ADMIN_CRASH_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(KILLS);
     let mut rng = StdRng::seed_from_u64(7);
     let mut generation = 0;
     let mut slowest_open = Duration::ZERO;
@@ -77,11 +109,17 @@ fn kill_9_during_resets_and_imports() {
         let mut child = if importing {
             let file = home.path().join(format!("gen{}.csv", generation + 1));
             std::fs::write(&file, import_csv(generation + 1)).unwrap();
-            bin.command(&["import", file.to_str().unwrap()]).stdin(Stdio::null()).spawn().unwrap()
+            bin.command(&["import", file.to_str().unwrap()])
+                .stdin(Stdio::null())
+                .spawn()
+                .unwrap()
         } else {
             Command::new(std::env::current_exe().unwrap())
                 .args(["--ignored", "--exact", "crash_worker", "--test-threads=1"])
-                .env(WORKER_ENV, format!("{}\n{}\n{k}", db.display(), home.path().display()))
+                .env(
+                    WORKER_ENV,
+                    format!("{}\n{}\n{k}", db.display(), home.path().display()),
+                )
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -109,7 +147,10 @@ fn kill_9_during_resets_and_imports() {
         for e in &trail {
             let counted = matches!(
                 e.action,
-                Action::AccountCreated | Action::AccountLinked | Action::PasswordReset | Action::AdminPasswordSet
+                Action::AccountCreated
+                    | Action::AccountLinked
+                    | Action::PasswordReset
+                    | Action::AdminPasswordSet
             );
             if counted && e.outcome.starts_with("success") {
                 let key = e.target.split(',').next().unwrap().to_owned();
@@ -119,25 +160,45 @@ fn kill_9_during_resets_and_imports() {
         for acc in portal.list_accounts("", None, 1000).unwrap().items {
             let key = format!("account {} <{}>", acc.id, acc.email);
             assert_eq!(Some(&acc.version), changes.get(&key), "kill {k}: {acc:?}");
-            assert!(acc.reset_required && acc.temp_expires_at.is_some(), "kill {k}: {acc:?}");
+            assert!(
+                acc.reset_required && acc.temp_expires_at.is_some(),
+                "kill {k}: {acc:?}"
+            );
         }
 
         // An import is there whole or not at all.
         let names: Vec<String> = (0..PATIENTS)
-            .map(|i| portal.patient_view(&format!("{}", 400_000 + i)).unwrap().patient.first_name)
+            .map(|i| {
+                portal
+                    .patient_view(&format!("{}", 400_000 + i))
+                    .unwrap()
+                    .patient
+                    .first_name
+            })
             .collect();
         let landed = names.iter().all(|n| *n == format!("Gen{}", generation + 1));
         let before = names.iter().all(|n| *n == format!("Gen{generation}"));
         assert!(landed || before, "kill {k}: a half import: {names:?}");
-        let imports = trail.iter().filter(|e| e.action == Action::PatientsImported).count();
+        let imports = trail
+            .iter()
+            .filter(|e| e.action == Action::PatientsImported)
+            .count();
         if importing && landed {
             generation += 1;
             imports_landed += 1;
         }
-        assert_eq!(imports, generation + 1, "kill {k}: one event per import that landed");
+        assert_eq!(
+            imports,
+            generation + 1,
+            "kill {k}: one event per import that landed"
+        );
         for probe in ["500000", "502999"] {
             let bulk = portal.patient_view(probe).unwrap().patient;
-            assert_eq!(bulk.last_name, format!("Bulk{generation}"), "kill {k}: the import's other rows came with it");
+            assert_eq!(
+                bulk.last_name,
+                format!("Bulk{generation}"),
+                "kill {k}: the import's other rows came with it"
+            );
         }
     }
     let portal = Portal::open(&db, config_in(home.path()), Arc::new(SystemClock)).unwrap();
@@ -145,9 +206,17 @@ fn kill_9_during_resets_and_imports() {
         .audit_list(0, usize::MAX)
         .unwrap()
         .iter()
-        .filter(|e| matches!(e.action, Action::AccountCreated | Action::AccountLinked | Action::PasswordReset))
+        .filter(|e| {
+            matches!(
+                e.action,
+                Action::AccountCreated | Action::AccountLinked | Action::PasswordReset
+            )
+        })
         .count();
-    assert!(resets > kills / 4, "the killed workers were resetting ({resets} resets)");
+    assert!(
+        resets > kills / 4,
+        "the killed workers were resetting ({resets} resets)"
+    );
     eprintln!(
         "crash: {resets} resets committed around {kills} SIGKILLs, all survived ({reset_kills} during resets, {import_kills} during imports, {imports_landed} of those imports had committed) in {:.1?}; slowest reopen {:.1?}; 0 lost",
         started.elapsed(),

@@ -1,0 +1,326 @@
+//! Hostile and broken input: damaged database files, escape sequences in
+//! data, config and paste — a clear error or a safe rendering, never a
+//! panic, a hang, or a raw escape reaching the terminal.
+
+mod common;
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::*;
+use portal_admin::Portal;
+use portal_admin::clock::ManualClock;
+use portal_admin::config::UiConfig;
+use portal_admin::tui::app::{App, Msg};
+use portal_admin::tui::theme::Theme;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+/// Runs the binary with a deadline; a hang is a failure.
+fn run_bounded(bin: &Bin, args: &[&str]) -> Output {
+    let mut child = bin.command(args).stdin(Stdio::null()).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(_status) = child.try_wait().unwrap() {
+            let out = child.wait_with_output().unwrap();
+            return Output {
+                code: out.status.code().unwrap_or(-1),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            };
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("portal-admin {args:?} hung on a damaged file");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn damaged_database_files_give_clear_errors_never_panics_or_hangs() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    bin.ok(
+        &[
+            "account",
+            "reset",
+            "--patient",
+            "100001",
+            "--operator",
+            "sam",
+            "--password-stdin",
+        ],
+        &format!("{STAFF_PW}\n"),
+    );
+    let good = std::fs::read(bin.db()).unwrap();
+    let mut rng = StdRng::seed_from_u64(2026);
+    let mut tried = 0;
+    let mut refused = 0;
+    // Byte flips anywhere in the file.
+    for _ in 0..120 {
+        let mut bytes = good.clone();
+        for _ in 0..rng.random_range(1..4) {
+            let at = rng.random_range(0..bytes.len());
+            bytes[at] ^= rng.random_range(1..=255u8);
+        }
+        std::fs::write(bin.db(), &bytes).unwrap();
+        for args in [&["audit", "verify"][..], &["patients", "search", "gar"][..]] {
+            let out = run_bounded(&bin, args);
+            tried += 1;
+            assert!(
+                !out.stderr.contains("panicked") && out.code != 101,
+                "{args:?}: {}",
+                out.stderr
+            );
+            if out.code != 0 {
+                refused += 1;
+                assert_eq!(
+                    out.stderr.trim_end().lines().count(),
+                    1,
+                    "{args:?}: one line: {}",
+                    out.stderr
+                );
+                assert!(out.stderr.starts_with("portal-admin: "), "{}", out.stderr);
+            }
+        }
+    }
+    // Truncation at many offsets.
+    for i in 0..40 {
+        let cut = good.len() * i / 40;
+        std::fs::write(bin.db(), &good[..cut]).unwrap();
+        let out = run_bounded(&bin, &["audit", "verify"]);
+        tried += 1;
+        assert!(
+            !out.stderr.contains("panicked") && out.code != 101,
+            "cut {cut}: {}",
+            out.stderr
+        );
+        assert_ne!(
+            out.code, 0,
+            "cut {cut}: a truncated file is not silently accepted"
+        );
+        refused += 1;
+    }
+    eprintln!(
+        "damaged files: {tried} runs, {refused} refused with a one-line error, 0 panics, 0 hangs"
+    );
+}
+
+#[test]
+fn escape_sequences_in_the_database_never_reach_the_terminal() {
+    use ratatui::Terminal;
+    use ratatui::backend::CrosstermBackend;
+    use std::io::Write;
+    use std::sync::Mutex;
+
+    // Someone edits the file directly to plant control sequences in a name,
+    // bypassing the import's checks.
+    let p = Practice::new();
+    let evil_last = "Evil\u{1b}]52;c;SGVsbG8=\u{7}\u{1b}[2J\u{9b}31m\u{202E}Name";
+    {
+        drop(Portal::open(&p.db(), config_in(p.dir.path()), p.clock.clone()).unwrap());
+        let db = redb::Database::builder()
+            .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
+            .open(p.db())
+            .unwrap();
+        let tx = db.begin_write().unwrap();
+        {
+            let mut t = tx
+                .open_table(redb::TableDefinition::<&str, &[u8]>::new("patients"))
+                .unwrap();
+            let stored = redb::ReadableTable::get(&t, "100005")
+                .unwrap()
+                .unwrap()
+                .value()
+                .to_vec();
+            let mut raw: serde_json::Value = serde_json::from_slice(&stored).unwrap();
+            raw["last_name"] = evil_last.into();
+            raw["first_name"] = "Olivia\u{0}\u{7f}".into();
+            t.insert("100005", serde_json::to_vec(&raw).unwrap().as_slice())
+                .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    #[derive(Clone, Default)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+    impl Write for Sink {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let portal = Portal::open(
+        &p.db(),
+        config_in(p.dir.path()),
+        Arc::new(ManualClock::monday_morning()),
+    )
+    .unwrap();
+    let (tx, _rx) = std::sync::mpsc::channel();
+    let mut app = App::new(
+        Arc::new(portal),
+        UiConfig::default(),
+        Theme::new(false, false),
+        tx,
+        (120, 40),
+    );
+    let staff = app
+        .portal()
+        .operator_sign_in("sam", &secret(STAFF_PW))
+        .unwrap();
+    app.enter_main(staff);
+    let sink = Sink::default();
+    let mut term = Terminal::with_options(
+        CrosstermBackend::new(sink.clone()),
+        ratatui::TerminalOptions {
+            viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 120, 40)),
+        },
+    )
+    .unwrap();
+    // Leave the search box, then select the planted patient (the fifth row).
+    for _ in 0..5 {
+        app.update(Msg::Key(
+            crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Down),
+            Instant::now(),
+        ));
+    }
+    term.draw(|f| portal_admin::tui::ui::draw(f, &app)).unwrap();
+    let bytes = sink.0.lock().unwrap().clone();
+    // What a person sees: the controls made visible.
+    let mut screen = Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    screen
+        .draw(|f| portal_admin::tui::ui::draw(f, &app))
+        .unwrap();
+    let buf = screen.backend().buffer();
+    let seen: String = (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_owned())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect();
+    assert!(
+        seen.contains("Evil^[]52;c;SGVsbG8=^G^[[2J<U+009B>31m<U+202E>Name"),
+        "{seen}"
+    );
+    assert!(seen.contains("Olivia^@^?"), "{seen}");
+    for bad in [
+        &b"\x1b]52"[..],
+        b"\x1b[2J",
+        "\u{202E}".as_bytes(),
+        "\u{9b}".as_bytes(),
+        b"\x07",
+        b"\x00",
+    ] {
+        assert!(
+            !bytes.windows(bad.len()).any(|w| w == bad),
+            "raw {bad:?} reached the terminal"
+        );
+    }
+    // The CLI prints the same name escaped too.
+    let bin = Bin::new(p.dir.path());
+    let out = bin.run(
+        &[
+            "--db",
+            p.db().to_str().unwrap(),
+            "patients",
+            "search",
+            "100005",
+        ],
+        "",
+    );
+    assert!(out.stdout.contains("Evil^[]52"), "{}", out.stdout);
+    assert!(!out.stdout.contains('\u{1b}') && !out.stdout.contains('\u{7}'));
+}
+
+#[test]
+fn hostile_config_files_are_refused_without_echoing_escapes() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    for text in [
+        "[log]\nlevel = \"\u{1b}[2J\u{1b}]52;c;AAAA\u{7}\"\n".to_owned(),
+        "\u{1b}[31m = 1\n".to_owned(),
+        format!("[policy]\nmin_length = {}\n", "9".repeat(1 << 20)),
+        "[ui]\nidle_minutes = -1\n".to_owned(),
+        "[temporary_password]\nalphabet = \"ABC\u{202E}DEFGHJKMNPQRSTUV\"\n".to_owned(),
+        String::new() + "\u{0}",
+    ] {
+        std::fs::write(home.path().join("config.toml"), &text).unwrap();
+        let out = bin.run(&["init"], "");
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        assert!(
+            !out.stderr.contains('\u{1b}')
+                && !out.stderr.contains('\u{7}')
+                && !out.stderr.contains('\u{202E}'),
+            "{:?}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.len() < 2000,
+            "a short message, not the whole file"
+        );
+        assert!(!bin.db().exists(), "nothing was created");
+    }
+}
+
+#[test]
+fn backup_is_consistent_while_another_process_writes() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    // A writer keeps resetting in another process.
+    let mut writer = bin
+        .command(&[
+            "account",
+            "reset",
+            "--patient",
+            "100003",
+            "--operator",
+            "sam",
+            "--password-stdin",
+        ])
+        .spawn()
+        .unwrap();
+    drop(writer.stdin.take());
+    for i in 0..3 {
+        bin.ok(
+            &[
+                "account",
+                "reset",
+                "--patient",
+                "100001",
+                "--operator",
+                "sam",
+                "--password-stdin",
+            ],
+            &format!("{STAFF_PW}\n"),
+        );
+        let dest = home.path().join(format!("backup-{i}.redb"));
+        let out = bin.ok(&["backup", dest.to_str().unwrap()], "");
+        assert!(out.starts_with("backup written to"), "{out}");
+        let verify = bin.ok(&["--db", dest.to_str().unwrap(), "audit", "verify"], "");
+        assert!(verify.starts_with("audit trail intact"), "{verify}");
+        let found = bin.ok(
+            &[
+                "--db",
+                dest.to_str().unwrap(),
+                "patients",
+                "search",
+                "garcia",
+            ],
+            "",
+        );
+        assert_eq!(found.lines().count(), 2);
+        // Never overwritten.
+        assert_eq!(bin.run(&["backup", dest.to_str().unwrap()], "").code, 1);
+    }
+    let _ = writer.wait();
+    let audit = bin.ok(&["audit", "list"], "");
+    assert!(audit.contains("backup_made"));
+}
