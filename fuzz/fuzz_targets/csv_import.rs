@@ -1,0 +1,20 @@
+#![no_main]
+//! Any bytes as an import file: a report or an error, never a panic.
+
+#[path = "common.rs"]
+mod common;
+
+use libfuzzer_sys::fuzz_target;
+use portal_admin::Portal;
+
+fuzz_target!(|data: &[u8]| {
+    let f = common::fixture();
+    let _ = f.portal.import_patients(
+        &Portal::local_admin(),
+        "fuzz.csv",
+        data,
+        data.len() as u64,
+        true,
+        &mut (),
+    );
+});
