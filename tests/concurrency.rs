@@ -358,14 +358,17 @@ fn many_processes_on_one_file() {
         }
     }
     let count = |o: &str| results.iter().filter(|d| d.outcome == o).count();
-    eprintln!(
-        "load: {WORKERS} processes x {ops} operations in {:.1?}: {} ok, {} conflicts refused, {} busy, {} wrong-password, {} must-change, {} events, 0 lost",
-        elapsed,
-        count("ok"),
-        count("conflict"),
-        count("busy"),
-        count("wrong"),
-        count("must_change"),
-        events.len()
+    record_figure(
+        "load",
+        &format!(
+            "load: {WORKERS} processes x {ops} operations in {:.1?}: {} ok, {} conflicts refused, {} busy, {} wrong-password, {} must-change, {} events, 0 lost",
+            elapsed,
+            count("ok"),
+            count("conflict"),
+            count("busy"),
+            count("wrong"),
+            count("must_change"),
+            events.len()
+        ),
     );
 }

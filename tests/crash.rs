@@ -217,9 +217,12 @@ fn kill_9_during_resets_and_imports() {
         resets > kills / 4,
         "the killed workers were resetting ({resets} resets)"
     );
-    eprintln!(
-        "crash: {resets} resets committed around {kills} SIGKILLs, all survived ({reset_kills} during resets, {import_kills} during imports, {imports_landed} of those imports had committed) in {:.1?}; slowest reopen {:.1?}; 0 lost",
-        started.elapsed(),
-        slowest_open
+    record_figure(
+        "crash",
+        &format!(
+            "crash: {resets} resets committed around {kills} SIGKILLs, all survived ({reset_kills} during resets, {import_kills} during imports, {imports_landed} of those imports had committed) in {:.1?}; slowest reopen {:.1?}; 0 lost",
+            started.elapsed(),
+            slowest_open
+        ),
     );
 }

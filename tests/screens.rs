@@ -509,7 +509,12 @@ fn moving_the_selection_sends_a_small_fraction_of_a_repaint() {
         *counter.0.lock().unwrap() = 0;
         term.draw(|f| ui::draw(f, &hs.app)).unwrap();
         let same = *counter.0.lock().unwrap();
-        eprintln!("{w}x{h}: full repaint {full} B, one-row move {moved} B, unchanged {same} B");
+        record_figure(
+            &format!("bytes-per-key-{w}x{h}"),
+            &format!(
+                "terminal bytes at {w}x{h}: full repaint {full} B, one-row move {moved} B, unchanged frame {same} B"
+            ),
+        );
         assert!(
             moved * 5 < full,
             "a one-row move sent {moved} of {full} bytes"

@@ -258,3 +258,12 @@ pub fn field<'a>(text: &'a str, label: &str) -> &'a str {
         .find_map(|l| l.strip_prefix(label).and_then(|r| r.strip_prefix(": ")))
         .unwrap_or_else(|| panic!("no `{label}:` line in:\n{text}"))
 }
+
+/// Records a measured figure for the end of the CI run (`.ci/run` prints
+/// every file in `target/tmp/figures/`) and shows it with `--nocapture`.
+pub fn record_figure(name: &str, line: &str) {
+    eprintln!("{line}");
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("figures");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join(format!("{name}.txt")), format!("{line}\n"));
+}
