@@ -15,7 +15,10 @@ use portal_admin::domain::Role;
 use portal_admin::{Portal, Secret};
 
 fn main() {
-    let rounds: usize = std::env::args().filter_map(|a| a.parse().ok()).next().unwrap_or(150);
+    let rounds: usize = std::env::args()
+        .filter_map(|a| a.parse().ok())
+        .next()
+        .unwrap_or(150);
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::default();
     config.log.level = "off".into();
@@ -24,14 +27,30 @@ fn main() {
     let clock = Arc::new(ManualClock::monday_morning());
     let portal = Portal::create(&dir.path().join("t.redb"), config, clock.clone()).unwrap();
     let local = Portal::local_admin();
-    portal.setup_portal(&local, "https://portal.example.org", "T", None).unwrap();
-    portal.add_operator(&local, "sam", Role::Staff, &"lilac-orbit-walnut-harbor".into(), &"lilac-orbit-walnut-harbor".into()).unwrap();
+    portal
+        .setup_portal(&local, "https://portal.example.org", "T", None)
+        .unwrap();
+    portal
+        .add_operator(
+            &local,
+            "sam",
+            Role::Staff,
+            &"lilac-orbit-walnut-harbor".into(),
+            &"lilac-orbit-walnut-harbor".into(),
+        )
+        .unwrap();
     let csv = "account_number,last_name,first_name,date_of_birth,email\n1,Smith,Olivia,2018-07-04,known@example.com\n";
-    portal.import_patients(&local, "t.csv", csv.as_bytes(), 0, false, &mut ()).unwrap();
-    let staff = portal.operator_sign_in("sam", &"lilac-orbit-walnut-harbor".into()).unwrap();
+    portal
+        .import_patients(&local, "t.csv", csv.as_bytes(), 0, false, &mut ())
+        .unwrap();
+    let staff = portal
+        .operator_sign_in("sam", &"lilac-orbit-walnut-harbor".into())
+        .unwrap();
     portal.create_validate(&staff, "1", None, None).unwrap();
     let right = Secret::from("violet-tractor-pencil-harbour");
-    portal.admin_set_password(&local, "known@example.com", &right, &right, false, None).ok();
+    portal
+        .admin_set_password(&local, "known@example.com", &right, &right, false, None)
+        .ok();
 
     let wrong = Secret::from("a wrong password");
     let mut unknown = Vec::with_capacity(rounds);

@@ -247,7 +247,36 @@ fn builder(opts: &StoreOptions) -> redb::Builder {
     let mut b = Database::builder();
     b.set_concurrency_mode(ConcurrencyMode::MultiWriter);
     b.set_cache_size(opts.cache_bytes);
+    b.set_repair_callback(report_repair);
     b
+}
+
+/// A file that was not closed cleanly (a crash, a power cut) is repaired on
+/// open. With quick-repair that takes milliseconds; when it takes longer, the
+/// operator sees it progress on the terminal instead of a frozen screen.
+static REPAIRING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn report_repair(session: &mut redb::RepairSession) {
+    use std::io::{IsTerminal, Write};
+    use std::sync::atomic::{AtomicU8, Ordering};
+    static LAST: AtomicU8 = AtomicU8::new(u8::MAX);
+    let pct = (session.progress() * 100.0).clamp(0.0, 99.0) as u8;
+    REPAIRING.store(true, Ordering::Relaxed);
+    if LAST.swap(pct / 10, Ordering::Relaxed) == pct / 10 {
+        return;
+    }
+    tracing::warn!(
+        progress = pct,
+        "repairing the database after an unclean shutdown"
+    );
+    if std::io::stderr().is_terminal() {
+        let mut err = std::io::stderr();
+        let _ = write!(
+            err,
+            "\rportal-admin: the database was not closed cleanly; repairing it… {pct}%  "
+        );
+        let _ = err.flush();
+    }
 }
 
 macro_rules! from_redb {
