@@ -327,3 +327,72 @@ fn backup_is_consistent_while_another_process_writes() {
     let audit = bin.ok(&["audit", "list"], "");
     assert!(audit.contains("backup_made"));
 }
+
+#[test]
+fn hostile_csv_rows_are_each_named_and_nothing_is_imported() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let before = bin.ok(&["audit", "list"], "");
+    let mut csv: Vec<u8> = b"account_number,last_name,first_name,date_of_birth,email\n".to_vec();
+    let rows: Vec<(Vec<u8>, &str)> = vec![
+        (
+            format!("700001,{},Big,2019-01-01,\n", "A".repeat(1 << 20)).into_bytes(),
+            "too long",
+        ),
+        (b"700002,Bad\xff\xfeUtf,X,2019-01-01,\n".to_vec(), "UTF-8"),
+        (b"700003,Nul\x00Name,X,2019-01-01,\n".to_vec(), "U+0000"),
+        (
+            "700004,Rtl\u{202E}Name,X,2019-01-01,\n".as_bytes().to_vec(),
+            "U+202E",
+        ),
+        (
+            "700005,Zero\u{200B}Width,X,2019-01-01,\n"
+                .as_bytes()
+                .to_vec(),
+            "U+200B",
+        ),
+        (
+            "700006,Z\u{301}\u{302}\u{303}\u{304}\u{305}\u{306}algo,X,2019-01-01,\n"
+                .as_bytes()
+                .to_vec(),
+            "combining",
+        ),
+        (b"700007,,X,2019-01-01,\n".to_vec(), "empty"),
+        (
+            b"700008,Osc,\x1b]52;c;AAAA\x07,2019-01-01,\n".to_vec(),
+            "U+001B",
+        ),
+        (
+            b",No,Account,2019-01-01,\n".to_vec(),
+            "account_number is empty",
+        ),
+    ];
+    for (row, _) in &rows {
+        csv.extend_from_slice(row);
+    }
+    let file = home.path().join("hostile.csv");
+    std::fs::write(&file, &csv).unwrap();
+    let out = bin.run(&["import", file.to_str().unwrap()], "");
+    assert_eq!(out.code, 1);
+    for (i, (_, why)) in rows.iter().enumerate() {
+        let needle = format!("hostile.csv:{}: ", i + 2);
+        let line = out
+            .stderr
+            .lines()
+            .find(|l| l.contains(&needle))
+            .unwrap_or_else(|| panic!("line {} not reported:\n{}", i + 2, out.stderr));
+        assert!(line.contains(why), "{line}");
+        assert!(
+            line.len() < 400,
+            "a short sentence, not the field: {} bytes",
+            line.len()
+        );
+    }
+    assert!(
+        !out.stderr.contains('\u{1b}')
+            && !out.stderr.contains('\u{202E}')
+            && !out.stderr.contains('\u{0}')
+    );
+    assert_eq!(bin.ok(&["audit", "list"], ""), before, "nothing imported");
+}

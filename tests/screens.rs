@@ -608,3 +608,24 @@ fn the_temporary_login_copies_with_osc52_only_when_allowed() {
         hs.screen()
     );
 }
+
+#[test]
+fn ctrl_r_shows_another_operators_change() {
+    let mut hs = Harness::signed_in("sam", 80, 24);
+    hs.type_text("obrien");
+    hs.key(KeyCode::Enter);
+    assert!(hs.screen().contains("NO PORTAL ACCOUNT"));
+    // Another operator, in another process, creates the account.
+    let other = hs
+        .app
+        .portal()
+        .operator_sign_in("ana", &secret(ADMIN_PW))
+        .unwrap();
+    hs.app
+        .portal()
+        .create_validate(&other, "100003", None, None)
+        .unwrap();
+    hs.press(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert!(hs.screen().contains("RESET REQUIRED"), "{}", hs.screen());
+    assert!(hs.screen().contains("Reloaded from the database."));
+}
