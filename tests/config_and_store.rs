@@ -97,7 +97,7 @@ fn a_change_that_fails_half_way_leaves_nothing_behind() {
 }
 
 #[test]
-fn two_handles_in_one_process_share_the_file_and_see_each_others_commits() {
+fn two_handles_share_the_file_and_see_each_others_commits_within_the_snapshot_time() {
     let dir = tempfile::tempdir().unwrap();
     let now = time::macros::datetime!(2026-01-05 09:00 UTC);
     let path = dir.path().join("s.redb");
@@ -108,5 +108,30 @@ fn two_handles_in_one_process_share_the_file_and_see_each_others_commits() {
         tx.audit(NewEvent::success("local:t", Action::SetupChanged, "x"))
     })
     .unwrap();
+    // The writer sees its own commit at once.
+    assert_eq!(a.read().unwrap().portal_setup().unwrap(), Some(setup()));
+    // Another handle sees it after a refresh (Ctrl-R) ...
+    let b2 = Store::open(&path, &StoreOptions::default()).unwrap();
+    let _ = b2.read().unwrap();
+    b.refresh();
     assert_eq!(b.read().unwrap().portal_setup().unwrap(), Some(setup()));
+    // ... or once its snapshot is older than SNAPSHOT_TTL.
+    a.write(now, |tx| {
+        tx.set_portal_setup(&PortalSetup {
+            practice_id: "Y".into(),
+            ..setup()
+        })?;
+        tx.audit(NewEvent::success("local:t", Action::SetupChanged, "y"))
+    })
+    .unwrap();
+    std::thread::sleep(portal_admin::store::SNAPSHOT_TTL + std::time::Duration::from_millis(20));
+    assert_eq!(
+        b2.read()
+            .unwrap()
+            .portal_setup()
+            .unwrap()
+            .unwrap()
+            .practice_id,
+        "Y"
+    );
 }

@@ -635,3 +635,34 @@ fn every_audit_event_is_chained_and_holds_no_secret() {
         assert!(!all.contains(secret_text), "audit holds {secret_text}");
     }
 }
+
+#[test]
+fn search_rows_show_the_portal_marker_after_create_validate() {
+    let p = Practice::new();
+    let before = p.portal.search_patients("smith", None, 10).unwrap();
+    assert_eq!(before.items[0].account_id, None);
+    let login = p.create_validate("100005");
+    let after = p.portal.search_patients("smith", None, 10).unwrap();
+    assert_eq!(after.items[0].account_id, Some(login.account_id));
+    for q in ["2018-07-04", "smith.family@", "100005"] {
+        let rows = p.portal.search_patients(q, None, 10).unwrap();
+        assert_eq!(rows.items[0].account_id, Some(login.account_id), "{q}");
+    }
+    // A re-import keeps the marker.
+    let csv = "account_number,last_name,first_name,date_of_birth,email\n100005,Smith,Olivia Rose,2018-07-04,smith.family@example.net\n";
+    p.portal
+        .import_patients(
+            &portal_admin::Portal::local_admin(),
+            "u.csv",
+            csv.as_bytes(),
+            0,
+            false,
+            &mut (),
+        )
+        .unwrap();
+    let rows = p
+        .portal
+        .search_patients("smith, olivia r", None, 10)
+        .unwrap();
+    assert_eq!(rows.items[0].account_id, Some(login.account_id));
+}

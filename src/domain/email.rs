@@ -74,6 +74,19 @@ impl Email {
         Ok(Email(s.to_ascii_lowercase()))
     }
 
+    /// An email read back from the search index this program wrote from a
+    /// parsed one: only its shape is checked again (plain ASCII, one `@`),
+    /// which keeps a page of search results cheap to decode. A damaged or
+    /// planted value that fails the check is `None`.
+    pub fn from_index(s: &str) -> Option<Email> {
+        let ok = s
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
+            && s.bytes().filter(|b| *b == b'@').count() == 1
+            && s.len() <= 254;
+        ok.then(|| Email(s.to_owned()))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

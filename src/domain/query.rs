@@ -3,7 +3,7 @@
 //! - empty → every patient, by name
 //! - contains `@` → e-correspondent email prefix
 //! - `YYYY-MM-DD`, `YYYY-MM`, `YYYY-` or `MM/DD/YYYY` → date of birth
-//! - contains a digit → account number prefix
+//! - letters, digits and dashes with a digit → account number prefix
 //! - `last, first` → last name, then first-name prefix
 //! - anything else → last-name prefix
 //!
@@ -40,7 +40,10 @@ impl PatientQuery {
         if let Some(prefix) = date_prefix(t) {
             return PatientQuery::DateOfBirth(prefix);
         }
-        if t.chars().any(|c| c.is_ascii_digit()) {
+        if t.chars().any(|c| c.is_ascii_digit())
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c.is_whitespace())
+        {
             let acct: String = t.chars().filter(|c| !c.is_whitespace()).collect();
             return PatientQuery::AccountNumber(acct.to_ascii_uppercase());
         }
@@ -117,5 +120,11 @@ mod tests {
         assert_eq!(PatientQuery::parse("2019"), AccountNumber("2019".into()));
         assert_eq!(PatientQuery::parse("a-100"), AccountNumber("A-100".into()));
         assert_eq!(PatientQuery::parse("Maria.G@"), Email("maria.g@".into()));
+        // A digit in something that cannot be an account number: a name
+        // first, then (in the service) an email.
+        assert_eq!(
+            PatientQuery::parse("jose.garcia1"),
+            Name("josegarcia1".into())
+        );
     }
 }

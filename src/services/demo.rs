@@ -110,11 +110,12 @@ impl Portal {
                 });
             tx.put_patients(all)?;
             progress(total, total);
-            // About 55% of families with an email have a portal account.
+            // About 65% of families with an email have a portal account
+            // (about 60% of patients).
             for (i, fam) in families.iter().enumerate() {
                 let Some(email) = &fam.email else { continue };
                 let roll = (i as u64).wrapping_mul(2654435761) % 100;
-                if roll >= 55 {
+                if roll >= 65 {
                     continue;
                 }
                 let mut acc = PortalAccount {

@@ -53,10 +53,20 @@ impl StoreOptions {
     }
 }
 
+/// How long one read snapshot serves this process's reads. Beginning a read
+/// transaction in multi-process mode costs a few microseconds (it checks the
+/// file for other processes' commits) — more than a whole search page — so
+/// searches typed in quick succession share one snapshot. This process's own
+/// commits end the snapshot at once; other processes' commits are seen
+/// within this time. Writes never trust a snapshot: they re-read inside the
+/// write transaction and check versions.
+pub const SNAPSHOT_TTL: Duration = Duration::from_millis(100);
+
 pub struct Store {
     db: Database,
     path: PathBuf,
     busy_timeout: Duration,
+    snapshot: std::sync::Mutex<Option<(std::sync::Arc<redb::ReadTransaction>, Instant)>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -115,6 +125,7 @@ impl Store {
             db,
             path: path.to_owned(),
             busy_timeout: opts.busy_timeout,
+            snapshot: Default::default(),
         };
         store.write(now, |tx| {
             tx.init_schema(SCHEMA_VERSION)?;
@@ -168,6 +179,7 @@ impl Store {
             db,
             path: path.to_owned(),
             busy_timeout: opts.busy_timeout,
+            snapshot: Default::default(),
         };
         let version =
             store
@@ -202,8 +214,20 @@ impl Store {
     /// A consistent snapshot to read from. Cheap (microseconds); sees every
     /// commit made before it began, by any process.
     pub fn read(&self) -> Result<ReadTx> {
-        let tx = self.db.begin_read().map_err(Error::storage)?;
+        let mut cached = self.snapshot.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((tx, at)) = cached.as_ref()
+            && at.elapsed() < SNAPSHOT_TTL
+        {
+            return Ok(ReadTx::new(tx.clone()));
+        }
+        let tx = std::sync::Arc::new(self.db.begin_read().map_err(Error::storage)?);
+        *cached = Some((tx.clone(), Instant::now()));
         Ok(ReadTx::new(tx))
+    }
+
+    /// Forgets the shared snapshot: the next read sees every commit so far.
+    pub fn refresh(&self) {
+        *self.snapshot.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
     /// Runs `f` in one write transaction and commits it if `f` succeeds and
@@ -218,6 +242,7 @@ impl Store {
         let mut wtx = WriteTx::new(tx, now);
         let value = f(&mut wtx)?;
         wtx.commit()?;
+        self.refresh();
         Ok(value)
     }
 
@@ -357,6 +382,7 @@ impl Store {
         rows += copy_table(&src, &dst, IDX_PATIENT_NAME)?;
         rows += copy_table(&src, &dst, IDX_PATIENT_DOB)?;
         rows += copy_table(&src, &dst, IDX_PATIENT_EMAIL)?;
+        rows += copy_table(&src, &dst, IDX_PATIENT_NUMBER)?;
         rows += copy_table(&src, &dst, PATIENT_ACCOUNT)?;
         rows += copy_table(&src, &dst, ACCOUNTS)?;
         rows += copy_table(&src, &dst, IDX_ACCOUNT_EMAIL)?;

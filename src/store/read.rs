@@ -135,39 +135,47 @@ macro_rules! lookups {
 }
 pub(super) use lookups;
 
-/// Up to `limit` keys of `t` that start with `prefix`, after `after`.
-/// Returns the keys and whether more follow.
-fn prefix_keys<V: redb::Value + 'static>(
+/// Up to `limit` entries of `t` whose key starts with `prefix`, after the
+/// key `after`, each turned into a row by `row`. Returns the rows and the
+/// cursor of the next page (the last key) when more follow.
+fn prefix_page<V: redb::Value + 'static, T>(
     t: &impl ReadableTable<&'static str, V>,
     prefix: &str,
     after: Option<&str>,
     limit: usize,
-) -> Result<(Vec<String>, bool)> {
+    mut row: impl FnMut(&str, V::SelfType<'_>) -> Result<T>,
+) -> Result<Page<T>> {
     let start = match after {
         Some(a) if a >= prefix => Bound::Excluded(a),
         _ => Bound::Included(prefix),
     };
-    let mut keys = Vec::with_capacity(limit.min(256));
+    let mut items = Vec::with_capacity(limit.min(256));
+    let mut last_key = String::new();
     for item in t.range::<&str>((start, Bound::Unbounded))? {
-        let (k, _) = item?;
+        let (k, v) = item?;
         let k = k.value();
         if !k.starts_with(prefix) {
-            return Ok((keys, false));
+            return Ok(Page { items, next: None });
         }
-        if keys.len() == limit {
-            return Ok((keys, true));
+        if items.len() == limit {
+            return Ok(Page {
+                items,
+                next: Some(last_key),
+            });
         }
-        keys.push(k.to_owned());
+        items.push(row(k, v.value())?);
+        last_key.clear();
+        last_key.push_str(k);
     }
-    Ok((keys, false))
+    Ok(Page { items, next: None })
 }
 
 pub struct ReadTx {
-    tx: ReadTransaction,
+    tx: std::sync::Arc<ReadTransaction>,
 }
 
 impl ReadTx {
-    pub(super) fn new(tx: ReadTransaction) -> Self {
+    pub(super) fn new(tx: std::sync::Arc<ReadTransaction>) -> Self {
         ReadTx { tx }
     }
 
@@ -230,35 +238,39 @@ impl ReadTx {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Page<PatientRow>> {
-        let patients = self.table(PATIENTS)?;
-        let (keys, more) = match query {
-            PatientQuery::All => prefix_keys(&self.table(IDX_PATIENT_NAME)?, "", after, limit)?,
-            PatientQuery::Name(p) => prefix_keys(&self.table(IDX_PATIENT_NAME)?, p, after, limit)?,
-            PatientQuery::DateOfBirth(p) => {
-                prefix_keys(&self.table(IDX_PATIENT_DOB)?, p, after, limit)?
-            }
-            PatientQuery::Email(p) => {
-                prefix_keys(&self.table(IDX_PATIENT_EMAIL)?, p, after, limit)?
-            }
-            PatientQuery::AccountNumber(p) => prefix_keys(&patients, p, after, limit)?,
-        };
-        let links = self.table(PATIENT_ACCOUNT)?;
-        let mut items = Vec::with_capacity(keys.len());
-        for key in &keys {
-            let acct = account_of_key(key);
-            let patient = patient_in(&patients, acct)?.ok_or_else(|| {
+        let from_index = |key: &str, value: &[u8]| {
+            let (patient, account_id) = decode_row(key, value).ok_or_else(|| {
                 Error::Storage(format!(
-                    "the search index names patient {acct}, who is missing"
+                    "the search index entry for patient {} is damaged",
+                    account_of_key(key)
                 ))
             })?;
-            let account_id = id_in(&links, acct)?;
-            items.push(PatientRow {
+            Ok(PatientRow {
                 patient,
                 account_id,
-            });
+            })
+        };
+        match query {
+            PatientQuery::All => {
+                prefix_page(&self.table(IDX_PATIENT_NAME)?, "", after, limit, from_index)
+            }
+            PatientQuery::Name(p) => {
+                prefix_page(&self.table(IDX_PATIENT_NAME)?, p, after, limit, from_index)
+            }
+            PatientQuery::DateOfBirth(p) => {
+                prefix_page(&self.table(IDX_PATIENT_DOB)?, p, after, limit, from_index)
+            }
+            PatientQuery::Email(p) => {
+                prefix_page(&self.table(IDX_PATIENT_EMAIL)?, p, after, limit, from_index)
+            }
+            PatientQuery::AccountNumber(p) => prefix_page(
+                &self.table(IDX_PATIENT_NUMBER)?,
+                p,
+                after,
+                limit,
+                from_index,
+            ),
         }
-        let next = if more { keys.last().cloned() } else { None };
-        Ok(Page { items, next })
     }
 
     /// Portal accounts whose login email starts with `prefix` (Control Panel → Users).
@@ -268,18 +280,19 @@ impl ReadTx {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Page<PortalAccount>> {
-        let idx = self.table(IDX_ACCOUNT_EMAIL)?;
         let accounts = self.table(ACCOUNTS)?;
         let prefix = prefix.trim().to_ascii_lowercase();
-        let (keys, more) = prefix_keys(&idx, &prefix, after, limit)?;
-        let mut items = Vec::with_capacity(keys.len());
-        for k in &keys {
-            if let Some(id) = id_in(&idx, k)? {
-                items.extend(account_in(&accounts, id)?);
-            }
-        }
-        let next = if more { keys.last().cloned() } else { None };
-        Ok(Page { items, next })
+        prefix_page(
+            &self.table(IDX_ACCOUNT_EMAIL)?,
+            &prefix,
+            after,
+            limit,
+            |key, id| {
+                account_in(&accounts, id)?.ok_or_else(|| {
+                    Error::Storage(format!("the login {key} names a missing account {id}"))
+                })
+            },
+        )
     }
 
     /// Audit events with `seq > after`, oldest first, at most `limit`.

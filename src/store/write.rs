@@ -11,6 +11,46 @@ use crate::domain::audit::GENESIS;
 use crate::domain::{AuditEvent, Email, NewEvent, Operator, Patient, PortalAccount, PortalSetup};
 use crate::error::{Error, Result};
 
+type Index<'t> = redb::Table<'t, &'static str, &'static [u8]>;
+
+/// The four search indexes of patients, open for writing.
+struct Indexes<'t> {
+    name: Index<'t>,
+    dob: Index<'t>,
+    email: Index<'t>,
+    number: Index<'t>,
+}
+
+impl<'t> Indexes<'t> {
+    fn open(tx: &'t WriteTransaction) -> Result<Self> {
+        Ok(Indexes {
+            name: tx.open_table(IDX_PATIENT_NAME)?,
+            dob: tx.open_table(IDX_PATIENT_DOB)?,
+            email: tx.open_table(IDX_PATIENT_EMAIL)?,
+            number: tx.open_table(IDX_PATIENT_NUMBER)?,
+        })
+    }
+
+    fn remove(&mut self, p: &Patient) -> Result<()> {
+        self.name.remove(name_key(p).as_str())?;
+        self.dob.remove(dob_key(p).as_str())?;
+        if let Some(k) = email_key(p) {
+            self.email.remove(k.as_str())?;
+        }
+        Ok(())
+    }
+
+    fn insert(&mut self, p: &Patient, row: &[u8]) -> Result<()> {
+        self.name.insert(name_key(p).as_str(), row)?;
+        self.dob.insert(dob_key(p).as_str(), row)?;
+        if let Some(k) = email_key(p) {
+            self.email.insert(k.as_str(), row)?;
+        }
+        self.number.insert(p.account_number.as_str(), row)?;
+        Ok(())
+    }
+}
+
 pub struct WriteTx {
     tx: WriteTransaction,
     now: OffsetDateTime,
@@ -55,6 +95,7 @@ impl WriteTx {
         self.table(IDX_PATIENT_NAME)?;
         self.table(IDX_PATIENT_DOB)?;
         self.table(IDX_PATIENT_EMAIL)?;
+        self.table(IDX_PATIENT_NUMBER)?;
         self.table(PATIENT_ACCOUNT)?;
         self.table(ACCOUNTS)?;
         self.table(IDX_ACCOUNT_EMAIL)?;
@@ -91,31 +132,23 @@ impl WriteTx {
         patients: impl IntoIterator<Item = &'p Patient>,
     ) -> Result<(u64, u64)> {
         let mut table = self.tx.open_table(PATIENTS)?;
-        let mut by_name = self.tx.open_table(IDX_PATIENT_NAME)?;
-        let mut by_dob = self.tx.open_table(IDX_PATIENT_DOB)?;
-        let mut by_email = self.tx.open_table(IDX_PATIENT_EMAIL)?;
+        let mut indexes = Indexes::open(&self.tx)?;
+        let links = self.tx.open_table(PATIENT_ACCOUNT)?;
         let (mut created, mut updated) = (0, 0);
         for p in patients {
             let old: Option<Patient> = patient_in(&table, &p.account_number)?;
             match &old {
                 Some(old) if old == p => continue,
                 Some(old) => {
-                    by_name.remove(name_key(old).as_str())?;
-                    by_dob.remove(dob_key(old).as_str())?;
-                    if let Some(k) = email_key(old) {
-                        by_email.remove(k.as_str())?;
-                    }
+                    indexes.remove(old)?;
                     updated += 1;
                 }
                 None => created += 1,
             }
             let bytes = encode(p)?;
             table.insert(p.account_number.as_str(), bytes.as_slice())?;
-            by_name.insert(name_key(p).as_str(), ())?;
-            by_dob.insert(dob_key(p).as_str(), ())?;
-            if let Some(k) = email_key(p) {
-                by_email.insert(k.as_str(), ())?;
-            }
+            let row = encode_row(p, id_in(&links, &p.account_number)?);
+            indexes.insert(p, &row)?;
         }
         Ok((created, updated))
     }
@@ -144,9 +177,14 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Puts a patient on a portal account (and shows it in the search rows).
     pub fn link_patient(&mut self, account_number: &str, account_id: u64) -> Result<()> {
         self.table(PATIENT_ACCOUNT)?
             .insert(account_number, account_id)?;
+        if let Some(p) = self.patient(account_number)? {
+            let row = encode_row(&p, Some(account_id));
+            Indexes::open(&self.tx)?.insert(&p, &row)?;
+        }
         Ok(())
     }
 

@@ -680,6 +680,10 @@ impl App {
 
     /// Ctrl-R / F5, and after every change: read again from the database.
     pub fn reload(&mut self, say: bool) {
+        if say {
+            // Ctrl-R: see other operators' commits now, not in a moment.
+            self.portal.store().refresh();
+        }
         self.refresh_practice();
         let portal = self.portal.clone();
         let page = self.ui.page_size;

@@ -1,0 +1,141 @@
+//! Bytes written to the terminal per key, against a full repaint, at 80x24
+//! and 200x60, through the same crossterm backend the app uses; and the
+//! render time of a frame at 200x60.
+//!
+//! `cargo bench --bench terminal` · `-- --smoke` (10k patients, CI)
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use portal_admin::tui::app::{App, Msg};
+use ratatui::Terminal;
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::layout::Rect;
+
+#[derive(Clone, Default)]
+struct Counter(Arc<Mutex<usize>>);
+
+impl Write for Counter {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        *self.0.lock().unwrap() += b.len();
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Counter {
+    fn take(&self) -> usize {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.update(Msg::Key(
+        KeyEvent::new(code, KeyModifiers::NONE),
+        Instant::now(),
+    ));
+}
+
+fn main() {
+    let n = if smoke() { 10_000 } else { 100_000 };
+    let portal = Arc::new(open(n));
+    let (tx, _rx) = std::sync::mpsc::channel();
+    println!("Terminal bytes per key ({n} patients, signed in as staff, list focused)\n");
+    println!(
+        "| size | full repaint | one-row move | page down | one character typed | open + close a modal | unchanged frame |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for (w, h) in [(80u16, 24u16), (200, 60)] {
+        let mut app = App::new(
+            portal.clone(),
+            Default::default(),
+            portal_admin::tui::theme::Theme::new(false, false),
+            tx.clone(),
+            (w, h),
+        );
+        let staff = portal
+            .operator_sign_in("staff", &portal_admin::services::DEMO_STAFF.1.into())
+            .unwrap();
+        app.enter_main(staff);
+        key(&mut app, KeyCode::Enter); // to the list
+        let counter = Counter::default();
+        let mut term = Terminal::with_options(
+            CrosstermBackend::new(counter.clone()),
+            ratatui::TerminalOptions {
+                viewport: ratatui::Viewport::Fixed(Rect::new(0, 0, w, h)),
+            },
+        )
+        .unwrap();
+        let mut frame = |app: &App| {
+            term.draw(|f| portal_admin::tui::ui::draw(f, app)).unwrap();
+            counter.take()
+        };
+        let full = frame(&app);
+        key(&mut app, KeyCode::Char('j'));
+        let one_row = frame(&app);
+        key(&mut app, KeyCode::PageDown);
+        let page = frame(&app);
+        key(&mut app, KeyCode::Char('/'));
+        frame(&app);
+        key(&mut app, KeyCode::Char('s'));
+        let typed = frame(&app);
+        key(&mut app, KeyCode::Enter);
+        frame(&app);
+        key(&mut app, KeyCode::Char('?'));
+        let open = frame(&app);
+        key(&mut app, KeyCode::Esc);
+        let close = frame(&app);
+        let same = frame(&app);
+        let pct = |b: usize| format!("{b} B ({:.1} %)", b as f64 * 100.0 / full as f64);
+        println!(
+            "| {w}x{h} | {full} B | {} | {} | {} | {} + {} B | {same} B |",
+            pct(one_row),
+            pct(page),
+            pct(typed),
+            open,
+            close
+        );
+    }
+
+    // Render time of one frame at 200x60 (moving the selection each time).
+    let mut app = App::new(
+        portal.clone(),
+        Default::default(),
+        portal_admin::tui::theme::Theme::new(false, false),
+        tx,
+        (200, 60),
+    );
+    let staff = portal
+        .operator_sign_in("staff", &portal_admin::services::DEMO_STAFF.1.into())
+        .unwrap();
+    app.enter_main(staff);
+    key(&mut app, KeyCode::Enter);
+    let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    let mut samples: Vec<Duration> = Vec::new();
+    for i in 0..if smoke() { 50 } else { 1000 } {
+        key(
+            &mut app,
+            if i % 40 < 20 {
+                KeyCode::Char('j')
+            } else {
+                KeyCode::Char('k')
+            },
+        );
+        let t = Instant::now();
+        term.draw(|f| portal_admin::tui::ui::draw(f, &app)).unwrap();
+        samples.push(t.elapsed());
+    }
+    let (m, p99) = stats(&mut samples);
+    println!(
+        "\nrender time of a frame at 200x60 (TestBackend, selection moving): median {} / p99 {}",
+        fmt(m),
+        fmt(p99)
+    );
+}
