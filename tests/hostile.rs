@@ -144,6 +144,26 @@ fn escape_sequences_in_the_database_never_reach_the_terminal() {
             raw["first_name"] = "Olivia\u{0}\u{7f}".into();
             t.insert("100005", serde_json::to_vec(&raw).unwrap().as_slice())
                 .unwrap();
+            // And in the search index rows (date, account id, then the names).
+            for (table, key) in [
+                ("idx_patient_name", "smith olivia 100005"),
+                ("idx_patient_number", "100005"),
+            ] {
+                let mut idx = tx
+                    .open_table(redb::TableDefinition::<&str, &[u8]>::new(table))
+                    .unwrap();
+                let old = redb::ReadableTable::get(&idx, key)
+                    .unwrap()
+                    .unwrap()
+                    .value()
+                    .to_vec();
+                let mut row = old[..18].to_vec();
+                row.extend_from_slice(
+                    format!("{evil_last}\u{1f}Olivia\u{0}\u{7f}\u{1f}smith.family@example.net")
+                        .as_bytes(),
+                );
+                idx.insert(key, row.as_slice()).unwrap();
+            }
         }
         tx.commit().unwrap();
     }
