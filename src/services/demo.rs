@@ -98,18 +98,6 @@ impl Portal {
                     format!("operator {name} (role {}, demo)", role.as_str()),
                 ))?;
             }
-            let mut done = 0u64;
-            let all = families
-                .iter()
-                .flat_map(|f| f.children.iter())
-                .inspect(|_| {
-                    done += 1;
-                    if done.is_multiple_of(8192) {
-                        progress(done, total);
-                    }
-                });
-            tx.put_patients(all)?;
-            progress(total, total);
             // About 65% of families with an email have a portal account
             // (about 60% of patients).
             for (i, fam) in families.iter().enumerate() {
@@ -170,6 +158,20 @@ impl Portal {
                 }
                 summary.accounts += 1;
             }
+            // Patients after their links: each search row is written once,
+            // already showing its portal account.
+            let mut done = 0u64;
+            let all = families
+                .iter()
+                .flat_map(|f| f.children.iter())
+                .inspect(|_| {
+                    done += 1;
+                    if done.is_multiple_of(8192) {
+                        progress(done, total);
+                    }
+                });
+            tx.put_patients(all)?;
+            progress(total, total);
             tx.audit(NewEvent::success(
                 &actor,
                 Action::DemoSeeded,
