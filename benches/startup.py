@@ -52,6 +52,17 @@ t_enter = time.perf_counter()
 os.write(fd, b"\r")
 t_list = read_until(b"page 1")
 mem_signed_in = hwm()
+
+# From here on, keep reading the terminal so the app never blocks writing.
+import threading
+def drain():
+    while True:
+        try:
+            if not os.read(fd, 65536):
+                return
+        except OSError:
+            return
+threading.Thread(target=drain, daemon=True).start()
 for ch in b"smi":
     os.write(fd, bytes([ch])); time.sleep(0.01)
 os.write(fd, b"\r")
