@@ -104,6 +104,30 @@ fn main() {
         );
     }
 
+    // The same move in a list that drives no other pane: the Control Panel.
+    for (w, h) in [(80u16, 24u16), (200, 60)] {
+        let mut app = App::new(portal.clone(), Default::default(), portal_admin::tui::theme::Theme::new(false, false), tx.clone(), (w, h));
+        let admin = portal.operator_sign_in("admin", &portal_admin::services::DEMO_ADMIN.1.into()).unwrap();
+        app.enter_main(admin);
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Char('3'));
+        let counter = Counter::default();
+        let mut term = Terminal::with_options(
+            CrosstermBackend::new(counter.clone()),
+            ratatui::TerminalOptions { viewport: ratatui::Viewport::Fixed(Rect::new(0, 0, w, h)) },
+        )
+        .unwrap();
+        term.draw(|f| portal_admin::tui::ui::draw(f, &app)).unwrap();
+        let full = counter.take();
+        key(&mut app, KeyCode::Char('j'));
+        term.draw(|f| portal_admin::tui::ui::draw(f, &app)).unwrap();
+        let moved = counter.take();
+        println!(
+            "one-row move in the Control Panel users list at {w}x{h} (no pane follows it): {moved} B of a {full} B repaint ({:.1} %)",
+            moved as f64 * 100.0 / full as f64
+        );
+    }
+
     // Render time of one frame at 200x60 (moving the selection each time).
     let mut app = App::new(
         portal.clone(),
