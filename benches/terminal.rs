@@ -106,15 +106,25 @@ fn main() {
 
     // The same move in a list that drives no other pane: the Control Panel.
     for (w, h) in [(80u16, 24u16), (200, 60)] {
-        let mut app = App::new(portal.clone(), Default::default(), portal_admin::tui::theme::Theme::new(false, false), tx.clone(), (w, h));
-        let admin = portal.operator_sign_in("admin", &portal_admin::services::DEMO_ADMIN.1.into()).unwrap();
+        let mut app = App::new(
+            portal.clone(),
+            Default::default(),
+            portal_admin::tui::theme::Theme::new(false, false),
+            tx.clone(),
+            (w, h),
+        );
+        let admin = portal
+            .operator_sign_in("admin", &portal_admin::services::DEMO_ADMIN.1.into())
+            .unwrap();
         app.enter_main(admin);
         key(&mut app, KeyCode::Enter);
         key(&mut app, KeyCode::Char('3'));
         let counter = Counter::default();
         let mut term = Terminal::with_options(
             CrosstermBackend::new(counter.clone()),
-            ratatui::TerminalOptions { viewport: ratatui::Viewport::Fixed(Rect::new(0, 0, w, h)) },
+            ratatui::TerminalOptions {
+                viewport: ratatui::Viewport::Fixed(Rect::new(0, 0, w, h)),
+            },
         )
         .unwrap();
         term.draw(|f| portal_admin::tui::ui::draw(f, &app)).unwrap();

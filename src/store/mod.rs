@@ -259,7 +259,9 @@ impl Store {
                 }
                 Err(redb::TransactionError::WouldBlock) if Instant::now() < deadline => {
                     std::thread::sleep(pause);
-                    pause = (pause * 2).min(Duration::from_millis(25));
+                    // Short waits: a process that sleeps long misses the brief
+                    // gaps between other processes' commits and can starve.
+                    pause = (pause * 2).min(Duration::from_millis(4));
                 }
                 Err(redb::TransactionError::WouldBlock) => return Err(Error::Busy),
                 Err(e) => return Err(Error::storage(e)),
