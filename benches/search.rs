@@ -13,7 +13,7 @@ use common::*;
 use crossterm::event::{KeyCode, KeyEvent};
 use portal_admin::domain::PatientQuery;
 use portal_admin::domain::query::KEY_SEP;
-use portal_admin::tui::app::{App, Msg};
+use portal_admin::tui::app::Msg;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -238,17 +238,7 @@ fn keystroke_to_frame(portal: portal_admin::Portal, rounds: usize) {
     let (tx, _rx) = std::sync::mpsc::channel();
     let portal = std::sync::Arc::new(portal);
     for (w, h) in [(80u16, 24u16), (200, 60)] {
-        let mut app = App::new(
-            portal.clone(),
-            Default::default(),
-            portal_admin::tui::theme::Theme::new(false, false),
-            tx.clone(),
-            (w, h),
-        );
-        let staff = portal
-            .operator_sign_in("staff", &portal_admin::services::DEMO_STAFF.1.into())
-            .unwrap();
-        app.enter_main(staff);
+        let mut app = signed_in_app(&portal, tx.clone(), (w, h), false);
         let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
         term.draw(|f| portal_admin::tui::ui::draw(f, &app)).unwrap();
         let mut samples: Vec<Duration> = Vec::new();

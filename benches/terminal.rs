@@ -53,17 +53,7 @@ fn main() {
     );
     println!("|---|---|---|---|---|---|---|");
     for (w, h) in [(80u16, 24u16), (200, 60)] {
-        let mut app = App::new(
-            portal.clone(),
-            Default::default(),
-            portal_admin::tui::theme::Theme::new(false, false),
-            tx.clone(),
-            (w, h),
-        );
-        let staff = portal
-            .operator_sign_in("staff", &portal_admin::services::DEMO_STAFF.1.into())
-            .unwrap();
-        app.enter_main(staff);
+        let mut app = signed_in_app(&portal, tx.clone(), (w, h), false);
         key(&mut app, KeyCode::Enter); // to the list
         let counter = Counter::default();
         let mut term = Terminal::with_options(
@@ -106,17 +96,7 @@ fn main() {
 
     // The same move in a list that drives no other pane: the Control Panel.
     for (w, h) in [(80u16, 24u16), (200, 60)] {
-        let mut app = App::new(
-            portal.clone(),
-            Default::default(),
-            portal_admin::tui::theme::Theme::new(false, false),
-            tx.clone(),
-            (w, h),
-        );
-        let admin = portal
-            .operator_sign_in("admin", &portal_admin::services::DEMO_ADMIN.1.into())
-            .unwrap();
-        app.enter_main(admin);
+        let mut app = signed_in_app(&portal, tx.clone(), (w, h), true);
         key(&mut app, KeyCode::Enter);
         key(&mut app, KeyCode::Char('3'));
         let counter = Counter::default();
@@ -139,17 +119,7 @@ fn main() {
     }
 
     // Render time of one frame at 200x60 (moving the selection each time).
-    let mut app = App::new(
-        portal.clone(),
-        Default::default(),
-        portal_admin::tui::theme::Theme::new(false, false),
-        tx,
-        (200, 60),
-    );
-    let staff = portal
-        .operator_sign_in("staff", &portal_admin::services::DEMO_STAFF.1.into())
-        .unwrap();
-    app.enter_main(staff);
+    let mut app = signed_in_app(&portal, tx, (200, 60), false);
     key(&mut app, KeyCode::Enter);
     let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
     let mut samples: Vec<Duration> = Vec::new();

@@ -345,21 +345,35 @@ fn search_line<'a>(
     ])
 }
 
+/// Draws a list pane's frame and splits its inside into the search line,
+/// the list and the footer; `None` when there is no room for them.
+fn list_pane(
+    f: &mut Frame,
+    app: &App,
+    m: &Main,
+    pane: Pane,
+    tabs: Option<Line<'static>>,
+    area: Rect,
+) -> Option<[Rect; 3]> {
+    let b = block(&app.theme, title_for(app, m, pane, tabs), m.focus == pane);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    (inner.height >= 3).then(|| {
+        Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .areas(inner)
+    })
+}
+
 fn draw_lookup(f: &mut Frame, app: &App, m: &Main, area: Rect, tabs: Option<Line<'static>>) {
     let theme = &app.theme;
     let focused = m.focus == Pane::Lookup;
-    let b = block(theme, title_for(app, m, Pane::Lookup, tabs), focused);
-    let inner = b.inner(area);
-    f.render_widget(b, area);
-    if inner.height < 3 {
+    let Some([search, list, footer]) = list_pane(f, app, m, Pane::Lookup, tabs, area) else {
         return;
-    }
-    let [search, list, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-    ])
-    .areas(inner);
+    };
     let l = &m.lookup;
     f.render_widget(
         Paragraph::new(search_line(
@@ -602,19 +616,10 @@ fn draw_status(f: &mut Frame, app: &App, m: &Main, area: Rect, tabs: Option<Line
 fn draw_control(f: &mut Frame, app: &App, m: &Main, area: Rect, tabs: Option<Line<'static>>) {
     let theme = &app.theme;
     let focused = m.focus == Pane::ControlPanel;
-    let b = block(theme, title_for(app, m, Pane::ControlPanel, tabs), focused);
-    let inner = b.inner(area);
-    f.render_widget(b, area);
-    let Some(cp) = &m.control else { return };
-    if inner.height < 3 {
+    let Some([search, list, footer]) = list_pane(f, app, m, Pane::ControlPanel, tabs, area) else {
         return;
-    }
-    let [search, list, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-    ])
-    .areas(inner);
+    };
+    let Some(cp) = &m.control else { return };
     f.render_widget(
         Paragraph::new(search_line(
             theme,
