@@ -366,14 +366,14 @@ pub static KEYMAP: &[Binding] = &[
         C::Lookup,
         &[Key::ch('c')],
         A::CreateValidate,
-        "Create/Validate the selected patient's portal account",
+        "Create/Validate: create or reset the selected patient's portal account",
         true,
     ),
     b(
         C::Status,
         &[Key::ch('c')],
         A::CreateValidate,
-        "Create/Validate this patient's portal account",
+        "Create/Validate: create or reset this patient's portal account",
         true,
     ),
     b(
@@ -419,7 +419,7 @@ pub static KEYMAP: &[Binding] = &[
         "previous pane",
         false,
     ),
-    b(C::SearchBox, &[Key::code(K::F(1))], A::Help, "help", false),
+    b(C::SearchBox, &[Key::code(K::F(1))], A::Help, "help", true),
     b(
         C::SearchBox,
         &[Key::ctrl('r'), Key::code(K::F(5))],
@@ -551,7 +551,7 @@ pub static KEYMAP: &[Binding] = &[
         C::FormButtons,
         &[Key::code(K::Enter)],
         A::Activate,
-        "Save, Cancel, or toggle the checkbox",
+        "the focused button: Save, Cancel, or the checkbox",
         true,
     ),
     b(

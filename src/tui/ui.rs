@@ -156,26 +156,29 @@ fn draw_hints(f: &mut Frame, app: &App, area: Rect) {
     let theme = &app.theme;
     let context = app.context();
     let mut spans = vec![Span::styled(
-        if context.typing() {
-            " TYPING "
-        } else {
-            " NAV "
-        },
+        if context.typing() { " TYPING " } else { " NAV " },
         theme.selected,
     )];
+    let mut used = spans[0].width();
     if context.typing() {
         spans.push(Span::styled(" keys are text ·", theme.hint));
+        used += spans[1].width();
     }
-    for b in visible_bindings(app, context)
-        .into_iter()
-        .filter(|b| b.hint)
-    {
+    // Help first, so that it is on screen at any width; then the rest in
+    // the key map's order, as many whole hints as fit.
+    let mut hints: Vec<&keys::Binding> = visible_bindings(app, context).into_iter().filter(|b| b.hint).collect();
+    hints.sort_by_key(|b| !matches!(b.action, Action::Help | Action::CloseHelp));
+    for b in hints {
+        let key = b.keys[0].label();
+        let text = format!(" {}", short(b.description));
+        let width = 1 + key.chars().count() + text.chars().count();
+        if used + width > usize::from(area.width) {
+            break;
+        }
+        used += width;
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(b.keys[0].label(), theme.key));
-        spans.push(Span::styled(
-            format!(" {}", short(b.description)),
-            theme.hint,
-        ));
+        spans.push(Span::styled(key, theme.key));
+        spans.push(Span::styled(text, theme.hint));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
