@@ -724,3 +724,58 @@ fn the_app_refuses_without_a_terminal_in_one_line() {
         "no escape sequence written to a pipe"
     );
 }
+
+#[test]
+fn an_expired_temporary_password_exits_with_5() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let (user, temp, _) = reset(&bin, "100005");
+    // Three days pass: move the account's expiry into the past in the file
+    // (the binary reads the real clock; the services' tests move a clock).
+    {
+        let db = redb::Database::builder()
+            .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
+            .open(bin.db())
+            .unwrap();
+        let tx = db.begin_write().unwrap();
+        {
+            let mut t = tx
+                .open_table(redb::TableDefinition::<u64, &[u8]>::new("accounts"))
+                .unwrap();
+            let stored = redb::ReadableTable::get(&t, 1)
+                .unwrap()
+                .unwrap()
+                .value()
+                .to_vec();
+            let mut acc: serde_json::Value = serde_json::from_slice(&stored).unwrap();
+            assert_eq!(acc["email"], user.as_str());
+            acc["temp_expires_at"] = "2020-01-01T00:00:00Z".into();
+            t.insert(1, serde_json::to_vec(&acc).unwrap().as_slice())
+                .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let out = bin.run(
+        &["signin", "--email", &user, "--password-stdin"],
+        &format!("{temp}\n"),
+    );
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("temporary password has expired"),
+        "{}",
+        out.stderr
+    );
+    let wrong = bin.run(
+        &["signin", "--email", &user, "--password-stdin"],
+        "ABCD-EFGH-JKMN\n",
+    );
+    assert_eq!(
+        wrong.code, 3,
+        "only the right password learns that it expired"
+    );
+    assert!(
+        bin.ok(&["account", "show", "--email", &user], "")
+            .contains("EXPIRED")
+    );
+}

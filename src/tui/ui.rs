@@ -156,7 +156,11 @@ fn draw_hints(f: &mut Frame, app: &App, area: Rect) {
     let theme = &app.theme;
     let context = app.context();
     let mut spans = vec![Span::styled(
-        if context.typing() { " TYPING " } else { " NAV " },
+        if context.typing() {
+            " TYPING "
+        } else {
+            " NAV "
+        },
         theme.selected,
     )];
     let mut used = spans[0].width();
@@ -166,7 +170,10 @@ fn draw_hints(f: &mut Frame, app: &App, area: Rect) {
     }
     // Help first, so that it is on screen at any width; then the rest in
     // the key map's order, as many whole hints as fit.
-    let mut hints: Vec<&keys::Binding> = visible_bindings(app, context).into_iter().filter(|b| b.hint).collect();
+    let mut hints: Vec<&keys::Binding> = visible_bindings(app, context)
+        .into_iter()
+        .filter(|b| b.hint)
+        .collect();
     hints.sort_by_key(|b| !matches!(b.action, Action::Help | Action::CloseHelp));
     for b in hints {
         let key = b.keys[0].label();
