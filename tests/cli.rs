@@ -8,26 +8,6 @@ use common::*;
 
 const NEW_PW: &str = "tangerine-bicycle-glacier-88";
 
-fn reset(bin: &Bin, patient: &str) -> (String, String, String) {
-    let out = bin.ok(
-        &[
-            "account",
-            "reset",
-            "--patient",
-            patient,
-            "--operator",
-            "sam",
-            "--password-stdin",
-        ],
-        &format!("{STAFF_PW}\n"),
-    );
-    (
-        field(&out, "username").to_owned(),
-        field(&out, "temporary password").to_owned(),
-        field(&out, "expires").to_owned(),
-    )
-}
-
 #[test]
 fn op_method_through_the_binary() {
     let home = tempfile::tempdir().unwrap();
@@ -59,7 +39,7 @@ fn op_method_through_the_binary() {
         assert!(!out.is_empty(), "{q} found nothing");
     }
 
-    let (user, temp, expires) = reset(&bin, "100005");
+    let (user, temp, expires) = bin.reset("100005");
     assert_eq!(user, "smith.family@example.net");
     assert_eq!(temp.len(), 14);
     assert!(
@@ -111,7 +91,7 @@ fn control_panel_method_through_the_binary() {
     let home = tempfile::tempdir().unwrap();
     let bin = Bin::new(home.path());
     bin.practice();
-    let (user, _, _) = reset(&bin, "100003");
+    let (user, _, _) = bin.reset("100003");
     let pw = "velvet-compass-sparrow-31";
 
     // Staff are refused.
@@ -468,18 +448,12 @@ fn a_database_from_a_newer_portal_admin_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("future.redb");
     {
-        let db = redb::Database::builder()
-            .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
-            .create(&path)
-            .unwrap();
-        let tx = db.begin_write().unwrap();
-        {
+        edit_file(&path, true, |tx| {
             let mut t = tx
                 .open_table(redb::TableDefinition::<&str, &[u8]>::new("meta"))
                 .unwrap();
             t.insert("schema_version", b"99".as_slice()).unwrap();
-        }
-        tx.commit().unwrap();
+        });
     }
     let bin = Bin::new(dir.path());
     let out = bin.run(&["--db", path.to_str().unwrap(), "audit", "verify"], "");
@@ -496,7 +470,7 @@ fn audit_verify_detects_an_edited_event_in_the_file() {
     let home = tempfile::tempdir().unwrap();
     let bin = Bin::new(home.path());
     bin.practice();
-    reset(&bin, "100005");
+    bin.reset("100005");
     bin.ok(&["audit", "verify"], "");
     // Someone with the file rewrites who did the reset, byte for byte.
     let mut bytes = std::fs::read(bin.db()).unwrap();
@@ -521,21 +495,15 @@ fn audit_verify_detects_a_deleted_event() {
     let home = tempfile::tempdir().unwrap();
     let bin = Bin::new(home.path());
     bin.practice();
-    reset(&bin, "100005");
-    reset(&bin, "100005");
+    bin.reset("100005");
+    bin.reset("100005");
     {
-        let db = redb::Database::builder()
-            .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
-            .open(bin.db())
-            .unwrap();
-        let tx = db.begin_write().unwrap();
-        {
+        edit_file(&bin.db(), false, |tx| {
             let mut t = tx
                 .open_table(redb::TableDefinition::<u64, &[u8]>::new("audit"))
                 .unwrap();
             t.remove(6).unwrap();
-        }
-        tx.commit().unwrap();
+        });
     }
     let out = bin.run(&["audit", "verify"], "");
     assert_eq!(out.code, 1);
@@ -547,7 +515,7 @@ fn no_plaintext_password_in_the_database_or_the_log() {
     let home = tempfile::tempdir().unwrap();
     let bin = Bin::new(home.path());
     bin.practice();
-    let (user, temp, _) = reset(&bin, "100001");
+    let (user, temp, _) = bin.reset("100001");
     bin.ok(
         &["signin", "--email", &user, "--password-stdin"],
         &format!("{temp}\n{NEW_PW}\n{NEW_PW}\n"),
@@ -557,7 +525,7 @@ fn no_plaintext_password_in_the_database_or_the_log() {
         "my-wrong-guess-777\n",
     );
     let admin_pw = "velvet-compass-sparrow-31";
-    let (user2, temp2, _) = reset(&bin, "100003");
+    let (user2, temp2, _) = bin.reset("100003");
     bin.ok(
         &[
             "account",
@@ -615,7 +583,7 @@ fn the_cli_works_while_another_process_has_the_database_open() {
     let home = tempfile::tempdir().unwrap();
     let bin = Bin::new(home.path());
     bin.practice();
-    let (user, temp, _) = reset(&bin, "100005");
+    let (user, temp, _) = bin.reset("100005");
     // A sign-in that opened the database and now waits for its password.
     let mut holder = bin
         .command(&["signin", "--email", &user, "--password-stdin"])
@@ -626,7 +594,7 @@ fn the_cli_works_while_another_process_has_the_database_open() {
         holder.try_wait().unwrap().is_none(),
         "still waiting with the file open"
     );
-    let (_, temp2, _) = reset(&bin, "100003");
+    let (_, temp2, _) = bin.reset("100003");
     assert!(!temp2.is_empty());
     bin.ok(&["audit", "verify"], "");
     let mut stdin = holder.stdin.take().unwrap();
@@ -730,16 +698,11 @@ fn an_expired_temporary_password_exits_with_5() {
     let home = tempfile::tempdir().unwrap();
     let bin = Bin::new(home.path());
     bin.practice();
-    let (user, temp, _) = reset(&bin, "100005");
+    let (user, temp, _) = bin.reset("100005");
     // Three days pass: move the account's expiry into the past in the file
     // (the binary reads the real clock; the services' tests move a clock).
     {
-        let db = redb::Database::builder()
-            .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
-            .open(bin.db())
-            .unwrap();
-        let tx = db.begin_write().unwrap();
-        {
+        edit_file(&bin.db(), false, |tx| {
             let mut t = tx
                 .open_table(redb::TableDefinition::<u64, &[u8]>::new("accounts"))
                 .unwrap();
@@ -753,8 +716,7 @@ fn an_expired_temporary_password_exits_with_5() {
             acc["temp_expires_at"] = "2020-01-01T00:00:00Z".into();
             t.insert(1, serde_json::to_vec(&acc).unwrap().as_slice())
                 .unwrap();
-        }
-        tx.commit().unwrap();
+        });
     }
     let out = bin.run(
         &["signin", "--email", &user, "--password-stdin"],

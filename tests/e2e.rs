@@ -219,18 +219,7 @@ fn admin_sets_a_password_in_the_control_panel_with_and_without_reset_required() 
     let home = tempfile::tempdir().unwrap();
     let bin = Bin::new(home.path());
     bin.practice();
-    bin.ok(
-        &[
-            "account",
-            "reset",
-            "--patient",
-            "100003",
-            "--operator",
-            "sam",
-            "--password-stdin",
-        ],
-        &format!("{STAFF_PW}\n"),
-    );
+    bin.reset("100003");
     let t = Tmux::start(&bin, "", 120, 40);
     t.sign_in("ana", ADMIN_PW);
     t.keys(&["Enter"]);

@@ -43,18 +43,7 @@ fn damaged_database_files_give_clear_errors_never_panics_or_hangs() {
     let home = tempfile::tempdir().unwrap();
     let bin = Bin::new(home.path());
     bin.practice();
-    bin.ok(
-        &[
-            "account",
-            "reset",
-            "--patient",
-            "100001",
-            "--operator",
-            "sam",
-            "--password-stdin",
-        ],
-        &format!("{STAFF_PW}\n"),
-    );
+    bin.reset("100001");
     let good = std::fs::read(bin.db()).unwrap();
     let mut rng = StdRng::seed_from_u64(2026);
     let mut tried = 0;
@@ -125,12 +114,7 @@ fn escape_sequences_in_the_database_never_reach_the_terminal() {
     let evil_last = "Evil\u{1b}]52;c;SGVsbG8=\u{7}\u{1b}[2J\u{9b}31m\u{202E}Name";
     {
         drop(Portal::open(&p.db(), config_in(p.dir.path()), p.clock.clone()).unwrap());
-        let db = redb::Database::builder()
-            .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
-            .open(p.db())
-            .unwrap();
-        let tx = db.begin_write().unwrap();
-        {
+        edit_file(&p.db(), false, |tx| {
             let mut t = tx
                 .open_table(redb::TableDefinition::<&str, &[u8]>::new("patients"))
                 .unwrap();
@@ -164,8 +148,7 @@ fn escape_sequences_in_the_database_never_reach_the_terminal() {
                 );
                 idx.insert(key, row.as_slice()).unwrap();
             }
-        }
-        tx.commit().unwrap();
+        });
     }
     #[derive(Clone, Default)]
     struct Sink(Arc<Mutex<Vec<u8>>>);
@@ -312,18 +295,7 @@ fn backup_is_consistent_while_another_process_writes() {
         .unwrap();
     drop(writer.stdin.take());
     for i in 0..3 {
-        bin.ok(
-            &[
-                "account",
-                "reset",
-                "--patient",
-                "100001",
-                "--operator",
-                "sam",
-                "--password-stdin",
-            ],
-            &format!("{STAFF_PW}\n"),
-        );
+        bin.reset("100001");
         let dest = home.path().join(format!("backup-{i}.redb"));
         let out = bin.ok(&["backup", dest.to_str().unwrap()], "");
         assert!(out.starts_with("backup written to"), "{out}");

@@ -210,6 +210,28 @@ impl Bin {
         o.stdout
     }
 
+    /// Create/Validate as the staff operator `sam`: (username, temporary
+    /// password, expires).
+    pub fn reset(&self, patient: &str) -> (String, String, String) {
+        let out = self.ok(
+            &[
+                "account",
+                "reset",
+                "--patient",
+                patient,
+                "--operator",
+                "sam",
+                "--password-stdin",
+            ],
+            &format!("{STAFF_PW}\n"),
+        );
+        (
+            field(&out, "username").to_owned(),
+            field(&out, "temporary password").to_owned(),
+            field(&out, "expires").to_owned(),
+        )
+    }
+
     /// A practice set up through the CLI, as an administrator would.
     pub fn practice(&self) {
         self.ok(&["init"], "");
@@ -266,4 +288,20 @@ pub fn record_figure(name: &str, line: &str) {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("figures");
     let _ = std::fs::create_dir_all(&dir);
     let _ = std::fs::write(dir.join(format!("{name}.txt")), format!("{line}\n"));
+}
+
+/// Edits a database file directly with redb, in one write transaction,
+/// as someone with the file (and not portal-admin) would.
+pub fn edit_file(path: &Path, create: bool, edit: impl FnOnce(&redb::WriteTransaction)) {
+    let mut builder = redb::Database::builder();
+    builder.set_concurrency_mode(redb::ConcurrencyMode::MultiWriter);
+    let db = if create {
+        builder.create(path)
+    } else {
+        builder.open(path)
+    }
+    .unwrap();
+    let tx = db.begin_write().unwrap();
+    edit(&tx);
+    tx.commit().unwrap();
 }
