@@ -16,7 +16,9 @@ use crossterm::event::{KeyCode, KeyEvent};
 use portal_admin::Secret;
 use portal_admin::config::HashingConfig;
 use portal_admin::password::Hasher;
-use portal_admin::tui::app::{App, Modal, Msg, Screen};
+use portal_admin::tui::component::ModalKind;
+use portal_admin::tui::harness::Harness;
+use portal_admin::tui::msg::Msg;
 
 fn main() {
     let rounds = if smoke() { 5 } else { 60 };
@@ -55,36 +57,31 @@ fn main() {
     let (h50, _) = stats(&mut hash);
 
     // The app: `y` on the confirmation → worker → temporary login in the state.
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut app = App::new(
+    let mut hs = Harness::signed_in(
         portal.clone(),
-        Default::default(),
-        portal_admin::tui::theme::Theme::new(false, false),
-        tx,
-        (80, 24),
+        portal_admin::services::DEMO_STAFF.0,
+        portal_admin::services::DEMO_STAFF.1,
+        80,
+        24,
     );
-    app.enter_main(staff.clone());
     let mut ui = Vec::new();
-    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
-    for c in no.chars() {
-        app.update(Msg::Key(KeyEvent::from(KeyCode::Char(c)), Instant::now()));
-    }
-    app.update(Msg::Key(KeyEvent::from(KeyCode::Enter), Instant::now()));
+    hs.type_text(&no);
+    hs.key(KeyCode::Enter);
     for _ in 0..rounds {
-        app.update(Msg::Key(KeyEvent::from(KeyCode::Char('c')), Instant::now()));
-        term.draw(|f| portal_admin::tui::ui::draw(f, &app)).unwrap();
-        app.after_draw(Instant::now());
+        hs.ch('c');
         let t = Instant::now();
-        app.update(Msg::Key(KeyEvent::from(KeyCode::Char('y')), Instant::now()));
-        term.draw(|f| portal_admin::tui::ui::draw(f, &app)).unwrap();
-        let reply = rx.recv().unwrap();
-        app.update(reply);
-        term.draw(|f| portal_admin::tui::ui::draw(f, &app)).unwrap();
+        hs.send(Msg::Key(KeyEvent::from(KeyCode::Char('y')), Instant::now()));
+        hs.draw();
+        let reply = hs.next_reply();
+        hs.send(reply);
+        hs.draw();
         ui.push(t.elapsed());
-        let shown = matches!(&app.screen, Screen::Main(m) if matches!(m.modals.last().map(|e| &e.modal), Some(Modal::TempLogin(_))));
-        assert!(shown, "the temporary login is on screen");
-        app.after_draw(Instant::now());
-        app.update(Msg::Key(KeyEvent::from(KeyCode::Char('d')), Instant::now()));
+        assert_eq!(
+            hs.top_modal(),
+            Some(ModalKind::TemporaryLogin),
+            "the temporary login is on screen"
+        );
+        hs.ch('d');
     }
     let (u50, u99) = stats(&mut ui);
     println!("Reset end to end ({rounds} rounds, default durability: one fsync per commit)\n");

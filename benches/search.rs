@@ -13,9 +13,7 @@ use common::*;
 use crossterm::event::{KeyCode, KeyEvent};
 use portal_admin::domain::PatientQuery;
 use portal_admin::domain::query::KEY_SEP;
-use portal_admin::tui::app::Msg;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use portal_admin::tui::msg::Msg;
 
 const PAGE: usize = 50;
 
@@ -156,6 +154,12 @@ fn main() {
         &[10_000, 100_000, 1_000_000]
     };
     let rounds = if smoke() { 20 } else { 300 };
+    // `-- --keys`: only key press → frame, on the largest data set (for
+    // before/after comparisons of the app).
+    if std::env::args().any(|a| a == "--keys") {
+        keystroke_to_frame(open(*sizes.last().unwrap()), rounds);
+        return;
+    }
     println!(
         "Search, first page of {PAGE} rows; {rounds} rounds per query, warm cache; median / p99"
     );
@@ -235,22 +239,19 @@ fn main() {
 
 /// Typing in the search box: key press → search → status pane → frame drawn.
 fn keystroke_to_frame(portal: portal_admin::Portal, rounds: usize) {
-    let (tx, _rx) = std::sync::mpsc::channel();
     let portal = std::sync::Arc::new(portal);
     for (w, h) in [(80u16, 24u16), (200, 60)] {
-        let mut app = signed_in_app(&portal, tx.clone(), (w, h), false);
-        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-        term.draw(|f| portal_admin::tui::ui::draw(f, &app)).unwrap();
+        let mut hs = signed_in_app(&portal, (w, h), false);
         let mut samples: Vec<Duration> = Vec::new();
         for _ in 0..rounds.div_ceil(5) {
             for c in "smith".chars() {
                 let t = Instant::now();
-                app.update(Msg::Key(KeyEvent::from(KeyCode::Char(c)), Instant::now()));
-                term.draw(|f| portal_admin::tui::ui::draw(f, &app)).unwrap();
+                hs.send(Msg::Key(KeyEvent::from(KeyCode::Char(c)), Instant::now()));
+                hs.draw();
                 samples.push(t.elapsed());
             }
             for _ in 0..5 {
-                app.update(Msg::Key(KeyEvent::from(KeyCode::Backspace), Instant::now()));
+                hs.send(Msg::Key(KeyEvent::from(KeyCode::Backspace), Instant::now()));
             }
         }
         let (m, p99) = stats(&mut samples);

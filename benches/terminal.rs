@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use portal_admin::tui::app::{App, Msg};
+use portal_admin::tui::harness::Harness;
+use portal_admin::tui::msg::Msg;
 use ratatui::Terminal;
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;
@@ -36,8 +37,8 @@ impl Counter {
     }
 }
 
-fn key(app: &mut App, code: KeyCode) {
-    app.update(Msg::Key(
+fn key(hs: &mut Harness, code: KeyCode) {
+    hs.send(Msg::Key(
         KeyEvent::new(code, KeyModifiers::NONE),
         Instant::now(),
     ));
@@ -46,15 +47,14 @@ fn key(app: &mut App, code: KeyCode) {
 fn main() {
     let n = if smoke() { 10_000 } else { 100_000 };
     let portal = Arc::new(open(n));
-    let (tx, _rx) = std::sync::mpsc::channel();
     println!("Terminal bytes per key ({n} patients, signed in as staff, list focused)\n");
     println!(
         "| size | full repaint | one-row move | page down | one character typed | open + close a modal | unchanged frame |"
     );
     println!("|---|---|---|---|---|---|---|");
     for (w, h) in [(80u16, 24u16), (200, 60)] {
-        let mut app = signed_in_app(&portal, tx.clone(), (w, h), false);
-        key(&mut app, KeyCode::Enter); // to the list
+        let mut hs = signed_in_app(&portal, (w, h), false);
+        key(&mut hs, KeyCode::Enter); // to the list
         let counter = Counter::default();
         let mut term = Terminal::with_options(
             CrosstermBackend::new(counter.clone()),
@@ -63,26 +63,26 @@ fn main() {
             },
         )
         .unwrap();
-        let mut frame = |app: &App| {
-            term.draw(|f| portal_admin::tui::ui::draw(f, app)).unwrap();
+        let mut frame = |hs: &Harness| {
+            term.draw(|f| hs.app.draw(f)).unwrap();
             counter.take()
         };
-        let full = frame(&app);
-        key(&mut app, KeyCode::Char('j'));
-        let one_row = frame(&app);
-        key(&mut app, KeyCode::PageDown);
-        let page = frame(&app);
-        key(&mut app, KeyCode::Char('/'));
-        frame(&app);
-        key(&mut app, KeyCode::Char('s'));
-        let typed = frame(&app);
-        key(&mut app, KeyCode::Enter);
-        frame(&app);
-        key(&mut app, KeyCode::Char('?'));
-        let open = frame(&app);
-        key(&mut app, KeyCode::Esc);
-        let close = frame(&app);
-        let same = frame(&app);
+        let full = frame(&hs);
+        key(&mut hs, KeyCode::Char('j'));
+        let one_row = frame(&hs);
+        key(&mut hs, KeyCode::PageDown);
+        let page = frame(&hs);
+        key(&mut hs, KeyCode::Char('/'));
+        frame(&hs);
+        key(&mut hs, KeyCode::Char('s'));
+        let typed = frame(&hs);
+        key(&mut hs, KeyCode::Enter);
+        frame(&hs);
+        key(&mut hs, KeyCode::Char('?'));
+        let open = frame(&hs);
+        key(&mut hs, KeyCode::Esc);
+        let close = frame(&hs);
+        let same = frame(&hs);
         let pct = |b: usize| format!("{b} B ({:.1} %)", b as f64 * 100.0 / full as f64);
         println!(
             "| {w}x{h} | {full} B | {} | {} | {} | {} + {} B | {same} B |",
@@ -96,9 +96,9 @@ fn main() {
 
     // The same move in a list that drives no other pane: the Control Panel.
     for (w, h) in [(80u16, 24u16), (200, 60)] {
-        let mut app = signed_in_app(&portal, tx.clone(), (w, h), true);
-        key(&mut app, KeyCode::Enter);
-        key(&mut app, KeyCode::Char('3'));
+        let mut hs = signed_in_app(&portal, (w, h), true);
+        key(&mut hs, KeyCode::Enter);
+        key(&mut hs, KeyCode::Char('3'));
         let counter = Counter::default();
         let mut term = Terminal::with_options(
             CrosstermBackend::new(counter.clone()),
@@ -107,10 +107,10 @@ fn main() {
             },
         )
         .unwrap();
-        term.draw(|f| portal_admin::tui::ui::draw(f, &app)).unwrap();
+        term.draw(|f| hs.app.draw(f)).unwrap();
         let full = counter.take();
-        key(&mut app, KeyCode::Char('j'));
-        term.draw(|f| portal_admin::tui::ui::draw(f, &app)).unwrap();
+        key(&mut hs, KeyCode::Char('j'));
+        term.draw(|f| hs.app.draw(f)).unwrap();
         let moved = counter.take();
         println!(
             "one-row move in the Control Panel users list at {w}x{h} (no pane follows it): {moved} B of a {full} B repaint ({:.1} %)",
@@ -119,13 +119,13 @@ fn main() {
     }
 
     // Render time of one frame at 200x60 (moving the selection each time).
-    let mut app = signed_in_app(&portal, tx, (200, 60), false);
-    key(&mut app, KeyCode::Enter);
+    let mut hs = signed_in_app(&portal, (200, 60), false);
+    key(&mut hs, KeyCode::Enter);
     let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
     let mut samples: Vec<Duration> = Vec::new();
     for i in 0..if smoke() { 50 } else { 1000 } {
         key(
-            &mut app,
+            &mut hs,
             if i % 40 < 20 {
                 KeyCode::Char('j')
             } else {
@@ -133,7 +133,7 @@ fn main() {
             },
         );
         let t = Instant::now();
-        term.draw(|f| portal_admin::tui::ui::draw(f, &app)).unwrap();
+        term.draw(|f| hs.app.draw(f)).unwrap();
         samples.push(t.elapsed());
     }
     let (m, p99) = stats(&mut samples);

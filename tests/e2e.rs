@@ -357,3 +357,38 @@ fn first_runs_say_what_to_run() {
     let s = dumb.wait_for("EXIT=2");
     assert!(s.contains("TERM=dumb"), "{s}");
 }
+
+/// Issue 8's defect through the real binary: `c`, then `y j j` sent in one
+/// go. The popup must name the patient the reset was for (José), not the
+/// sister the selection moved to while the hash ran.
+#[test]
+fn the_temporary_login_names_the_patient_of_the_request_in_a_real_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let t = Tmux::start(&bin, "", 80, 24);
+    t.sign_in("sam", STAFF_PW);
+    t.type_text("garcia");
+    t.wait_for("García-López, So");
+    t.keys(&["Enter"]);
+    t.wait_for(" NAV ");
+    t.wait_for("> 100001");
+    t.type_text("c");
+    t.wait_for("Create portal account?");
+    // One send-keys: the three keys arrive together.
+    t.type_text("yjj");
+    let screen = t.wait_for("Temporary login");
+    let popup_patient = screen
+        .lines()
+        .find(|l| l.contains("│Patient             "))
+        .unwrap_or_default();
+    assert!(
+        popup_patient.contains("García-López, José"),
+        "the popup names the patient of the reset:\n{screen}"
+    );
+    assert!(screen.contains("maria.garcia@example.com"), "{screen}");
+    t.type_text("d");
+    t.wait_gone("Temporary login");
+    t.type_text("q");
+    t.wait_for("EXIT=0");
+}

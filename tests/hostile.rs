@@ -11,9 +11,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use portal_admin::Portal;
 use portal_admin::clock::ManualClock;
-use portal_admin::config::UiConfig;
-use portal_admin::tui::app::{App, Msg};
-use portal_admin::tui::theme::Theme;
+use portal_admin::tui::harness::Harness;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
@@ -167,19 +165,7 @@ fn escape_sequences_in_the_database_never_reach_the_terminal() {
         Arc::new(ManualClock::monday_morning()),
     )
     .unwrap();
-    let (tx, _rx) = std::sync::mpsc::channel();
-    let mut app = App::new(
-        Arc::new(portal),
-        UiConfig::default(),
-        Theme::new(false, false),
-        tx,
-        (120, 40),
-    );
-    let staff = app
-        .portal()
-        .operator_sign_in("sam", &secret(STAFF_PW))
-        .unwrap();
-    app.enter_main(staff);
+    let mut hs = Harness::signed_in(portal, "sam", STAFF_PW, 120, 40);
     let sink = Sink::default();
     let mut term = Terminal::with_options(
         CrosstermBackend::new(sink.clone()),
@@ -190,27 +176,12 @@ fn escape_sequences_in_the_database_never_reach_the_terminal() {
     .unwrap();
     // Leave the search box, then select the planted patient (the fifth row).
     for _ in 0..5 {
-        app.update(Msg::Key(
-            crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Down),
-            Instant::now(),
-        ));
+        hs.key(crossterm::event::KeyCode::Down);
     }
-    term.draw(|f| portal_admin::tui::ui::draw(f, &app)).unwrap();
+    term.draw(|f| hs.app.draw(f)).unwrap();
     let bytes = sink.0.lock().unwrap().clone();
     // What a person sees: the controls made visible.
-    let mut screen = Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
-    screen
-        .draw(|f| portal_admin::tui::ui::draw(f, &app))
-        .unwrap();
-    let buf = screen.backend().buffer();
-    let seen: String = (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_owned())
-                .collect::<String>()
-                + "\n"
-        })
-        .collect();
+    let seen = hs.screen();
     assert!(
         seen.contains("Evil^[]52;c;SGVsbG8=^G^[[2J<U+009B>31m<U+202E>Name"),
         "{seen}"

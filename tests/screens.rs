@@ -4,7 +4,6 @@
 mod common;
 
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -12,141 +11,26 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use portal_admin::Portal;
 use portal_admin::config::UiConfig;
 use portal_admin::domain::Role;
-use portal_admin::tui::app::{App, Modal, Msg, Screen};
+use portal_admin::tui::component::ModalKind;
+use portal_admin::tui::harness::Harness;
+use portal_admin::tui::msg::Msg;
 use portal_admin::tui::theme::Theme;
-use portal_admin::tui::ui;
 use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
-struct Harness {
-    app: App,
-    rx: Receiver<Msg>,
-    term: Terminal<TestBackend>,
-    _practice: Option<Practice>,
+fn practice(w: u16, h: u16) -> AppOnPractice {
+    Practice::new().app(w, h)
 }
 
-impl Harness {
-    fn with_portal(portal: Portal, practice: Option<Practice>, w: u16, h: u16) -> Harness {
-        let (tx, rx) = channel();
-        let app = App::new(
-            Arc::new(portal),
-            UiConfig::default(),
-            Theme::new(false, false),
-            tx,
-            (w, h),
-        );
-        let term = Terminal::new(TestBackend::new(w, h)).unwrap();
-        let mut hs = Harness {
-            app,
-            rx,
-            term,
-            _practice: practice,
-        };
-        hs.draw();
-        hs
-    }
+fn signed_in(who: &str, w: u16, h: u16) -> AppOnPractice {
+    Practice::new().app_signed_in(who, w, h)
+}
 
-    /// The test practice, opened by the app as a second handle on the file.
-    fn practice(w: u16, h: u16) -> Harness {
-        let p = Practice::new();
-        let portal = Portal::open(&p.db(), config_in(p.dir.path()), p.clock.clone()).unwrap();
-        Harness::with_portal(portal, Some(p), w, h)
-    }
+fn audit_len(portal: &Portal) -> usize {
+    portal.audit_list(0, 1_000_000).unwrap().len()
+}
 
-    fn signed_in(who: &str, w: u16, h: u16) -> Harness {
-        let mut hs = Harness::practice(w, h);
-        let pw = if who == "ana" { ADMIN_PW } else { STAFF_PW };
-        hs.type_text(who);
-        hs.key(KeyCode::Tab);
-        hs.type_text(pw);
-        hs.key(KeyCode::Enter);
-        hs.settle();
-        hs
-    }
-
-    fn draw(&mut self) {
-        self.term.draw(|f| ui::draw(f, &self.app)).unwrap();
-        self.app.after_draw(Instant::now());
-    }
-
-    /// A key, as the real loop handles it: update, then draw.
-    fn press(&mut self, code: KeyCode, mods: KeyModifiers) {
-        self.app
-            .update(Msg::Key(KeyEvent::new(code, mods), Instant::now()));
-        self.draw();
-    }
-
-    fn key(&mut self, code: KeyCode) {
-        self.press(code, KeyModifiers::NONE);
-    }
-
-    fn ch(&mut self, c: char) {
-        self.key(KeyCode::Char(c));
-    }
-
-    fn type_text(&mut self, s: &str) {
-        for c in s.chars() {
-            self.ch(c);
-        }
-    }
-
-    /// Waits for the worker's answer to the running job.
-    fn settle(&mut self) {
-        while self.app.pending.is_some() {
-            let msg = self
-                .rx
-                .recv_timeout(Duration::from_secs(20))
-                .expect("worker answers");
-            self.app.update(msg);
-            self.draw();
-        }
-    }
-
-    fn resize(&mut self, w: u16, h: u16) {
-        self.term.backend_mut().resize(w, h);
-        self.app.update(Msg::Resize(w, h));
-        self.draw();
-    }
-
-    fn screen(&self) -> String {
-        let buf = self.term.backend().buffer();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut line = String::new();
-            for x in 0..buf.area.width {
-                line.push_str(buf[(x, y)].symbol());
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        // The one random value on screen: never in a snapshot.
-        if let Some(pw) = self.temp_password() {
-            out = out.replace(&pw, "XXXX-XXXX-XXXX");
-        }
-        out
-    }
-
-    fn temp_password(&self) -> Option<String> {
-        let Screen::Main(m) = &self.app.screen else {
-            return None;
-        };
-        m.modals.iter().find_map(|e| match &e.modal {
-            Modal::TempLogin(t) => Some(t.login.password.expose().to_owned()),
-            _ => None,
-        })
-    }
-
-    fn top_modal_is(&self, what: &str) -> bool {
-        let Screen::Main(m) = &self.app.screen else {
-            return false;
-        };
-        match m.modals.last().map(|e| &e.modal) {
-            Some(Modal::Confirm(_)) => what == "confirm",
-            Some(Modal::TempLogin(_)) => what == "login",
-            Some(Modal::SetPassword(_)) => what == "password",
-            None => what == "none",
-        }
-    }
+fn top_is(hs: &Harness, kind: Option<ModalKind>) -> bool {
+    hs.top_modal() == kind
 }
 
 fn snap(name: &str, hs: &Harness) {
@@ -169,7 +53,7 @@ fn sign_in_screens() {
             Arc::new(portal_admin::clock::ManualClock::monday_morning()),
         )
         .unwrap();
-        let mut hs = Harness::with_portal(portal, None, w, h);
+        let mut hs = Harness::new(portal, w, h);
         snap(&format!("sign_in_demo_{w}x{h}"), &hs);
         // Wrong credentials are shown in the form.
         hs.type_text("staff");
@@ -190,7 +74,7 @@ fn sign_in_screens() {
 #[test]
 fn staff_main_screen_lookup_and_status() {
     for (w, h) in [(80, 24), (120, 40)] {
-        let mut hs = Harness::signed_in("sam", w, h);
+        let mut hs = signed_in("sam", w, h);
         snap(&format!("staff_main_{w}x{h}"), &hs);
         hs.type_text("garcia");
         snap(&format!("staff_search_garcia_{w}x{h}"), &hs);
@@ -205,27 +89,27 @@ fn staff_main_screen_lookup_and_status() {
 #[test]
 fn create_validate_modals_and_the_temporary_login() {
     for (w, h) in [(80, 24), (120, 40)] {
-        let mut hs = Harness::signed_in("sam", w, h);
+        let mut hs = signed_in("sam", w, h);
         hs.type_text("smith");
         hs.key(KeyCode::Enter);
         hs.ch('c');
-        assert!(hs.top_modal_is("confirm"));
+        assert!(top_is(&hs, Some(ModalKind::Confirm)));
         snap(&format!("confirm_create_{w}x{h}"), &hs);
         // Enter activates the focused button, and focus starts on No.
         hs.key(KeyCode::Enter);
-        assert!(hs.top_modal_is("none"), "Enter on No cancels");
+        assert!(top_is(&hs, None), "Enter on No cancels");
         hs.ch('c');
         hs.ch('y');
         hs.settle();
-        assert!(hs.top_modal_is("login"));
-        let pw = hs.temp_password().unwrap();
+        assert!(top_is(&hs, Some(ModalKind::TemporaryLogin)));
+        let pw = hs.temporary_password().unwrap();
         assert_eq!(pw.len(), 14);
         snap(&format!("temporary_login_{w}x{h}"), &hs);
         // A lone Esc does not close it; d does, and it is gone.
         hs.key(KeyCode::Esc);
-        assert!(hs.top_modal_is("login"));
+        assert!(top_is(&hs, Some(ModalKind::TemporaryLogin)));
         hs.ch('d');
-        assert!(hs.top_modal_is("none"));
+        assert!(top_is(&hs, None));
         assert!(!hs.screen().contains(&pw));
         assert!(hs.screen().contains("RESET REQUIRED"), "{}", hs.screen());
         snap(&format!("status_after_reset_{w}x{h}"), &hs);
@@ -238,33 +122,36 @@ fn create_validate_modals_and_the_temporary_login() {
 
 #[test]
 fn keys_typed_before_a_modal_appeared_are_dropped() {
-    let mut hs = Harness::signed_in("sam", 80, 24);
+    let mut hs = signed_in("sam", 80, 24);
     hs.type_text("smith");
     hs.key(KeyCode::Enter);
     // `c` then `y` arrive together, before the confirmation was drawn.
     let before = Instant::now();
-    hs.app.update(Msg::Key(
+    hs.send(Msg::Key(
         KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE),
         before,
     ));
-    hs.app.update(Msg::Key(
+    hs.send(Msg::Key(
         KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
         before,
     ));
     hs.draw();
-    assert!(hs.top_modal_is("confirm"), "the buffered y did not confirm");
-    assert!(hs.app.pending.is_none());
+    assert!(
+        top_is(&hs, Some(ModalKind::Confirm)),
+        "the buffered y did not confirm"
+    );
+    assert!(!hs.app.busy());
     hs.ch('y');
     // Keys typed while the hash runs never reach the temporary login.
     let during = Instant::now();
     hs.settle();
-    hs.app.update(Msg::Key(
+    hs.send(Msg::Key(
         KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
         during,
     ));
     hs.draw();
     assert!(
-        hs.top_modal_is("login"),
+        top_is(&hs, Some(ModalKind::TemporaryLogin)),
         "a buffered Enter did not dismiss the login"
     );
 }
@@ -273,8 +160,7 @@ fn keys_typed_before_a_modal_appeared_are_dropped() {
 fn admin_control_panel_and_set_password() {
     let p = Practice::new();
     p.create_validate("100003");
-    let portal = Portal::open(&p.db(), config_in(p.dir.path()), p.clock.clone()).unwrap();
-    let mut hs = Harness::with_portal(portal, Some(p), 120, 40);
+    let mut hs = p.app(120, 40);
     hs.type_text("ana");
     hs.key(KeyCode::Tab);
     hs.type_text(ADMIN_PW);
@@ -288,7 +174,7 @@ fn admin_control_panel_and_set_password() {
     hs.key(KeyCode::Enter);
     assert!(hs.screen().contains("kathleen.obrien@example.org"));
     hs.ch('p');
-    assert!(hs.top_modal_is("password"));
+    assert!(top_is(&hs, Some(ModalKind::SetPassword)));
     hs.type_text("velvet-compass-sparrow-31");
     hs.key(KeyCode::Tab);
     hs.type_text("velvet-compass-sparrow-3");
@@ -304,7 +190,7 @@ fn admin_control_panel_and_set_password() {
     hs.key(KeyCode::Tab);
     hs.key(KeyCode::Enter);
     hs.settle();
-    assert!(hs.top_modal_is("none"));
+    assert!(top_is(&hs, None));
     assert!(
         hs.screen()
             .contains("Password set for kathleen.obrien@example.org (Password Reset Required: no)"),
@@ -321,7 +207,7 @@ fn admin_control_panel_and_set_password() {
 
 #[test]
 fn help_lists_the_keys_of_where_you_are() {
-    let mut hs = Harness::signed_in("sam", 80, 24);
+    let mut hs = signed_in("sam", 80, 24);
     hs.key(KeyCode::Enter);
     hs.ch('?');
     let screen = hs.screen();
@@ -339,12 +225,12 @@ fn help_lists_the_keys_of_where_you_are() {
         }
     }
     hs.key(KeyCode::Esc);
-    assert!(hs.app.help.is_none());
+    assert!(hs.top_modal().is_none());
 }
 
 #[test]
 fn small_terminals_degrade_and_nothing_panics() {
-    let mut hs = Harness::signed_in("ana", 80, 24);
+    let mut hs = signed_in("ana", 80, 24);
     hs.resize(60, 20);
     snap("compact_lookup_60x20", &hs);
     hs.key(KeyCode::Enter);
@@ -397,7 +283,7 @@ fn first_run_without_patients_says_what_to_run() {
             &secret(STAFF_PW),
         )
         .unwrap();
-    let mut hs = Harness::with_portal(portal, None, 80, 24);
+    let mut hs = Harness::new(portal, 80, 24);
     hs.type_text("sam");
     hs.key(KeyCode::Tab);
     hs.type_text(STAFF_PW);
@@ -409,11 +295,14 @@ fn first_run_without_patients_says_what_to_run() {
 
 #[test]
 fn idle_sign_out_clears_patient_data() {
-    let mut hs = Harness::signed_in("sam", 80, 24);
+    let mut hs = signed_in("sam", 80, 24);
     hs.type_text("garcia");
     assert!(hs.screen().contains("García"));
-    hs.app.last_activity = Instant::now() - Duration::from_secs(11 * 60);
-    assert!(hs.app.check_idle(Instant::now()));
+    assert!(!hs.app.check_idle(Instant::now()));
+    assert!(
+        hs.app
+            .check_idle(Instant::now() + Duration::from_secs(11 * 60))
+    );
     hs.draw();
     let screen = hs.screen();
     assert!(!screen.contains("García"), "{screen}");
@@ -422,16 +311,16 @@ fn idle_sign_out_clears_patient_data() {
 
 #[test]
 fn a_pasted_newline_never_submits_and_paste_drops_controls() {
-    let mut hs = Harness::practice(80, 24);
-    hs.app.update(Msg::Paste("sam\n\u{1b}[2J".into()));
+    let mut hs = practice(80, 24);
+    hs.send(Msg::Paste("sam\n\u{1b}[2J".into()));
     hs.draw();
-    assert!(hs.app.pending.is_none(), "no sign-in started");
+    assert!(!hs.app.busy(), "no sign-in started");
     assert!(hs.screen().contains("sam[2J"), "{}", hs.screen());
 }
 
 #[test]
 fn a_reset_decided_on_an_old_view_is_refused_in_the_app() {
-    let mut hs = Harness::signed_in("sam", 80, 24);
+    let mut hs = signed_in("sam", 80, 24);
     hs.app
         .portal()
         .create_validate(
@@ -459,7 +348,7 @@ fn a_reset_decided_on_an_old_view_is_refused_in_the_app() {
         .unwrap();
     hs.ch('y');
     hs.settle();
-    assert!(hs.top_modal_is("none"));
+    assert!(top_is(&hs, None));
     assert!(
         hs.screen().contains("changed by someone else"),
         "{}",
@@ -484,10 +373,10 @@ fn moving_the_selection_sends_a_small_fraction_of_a_repaint() {
             Ok(())
         }
     }
-    let mut hs = Harness::signed_in("sam", 80, 24);
+    let mut hs = signed_in("sam", 80, 24);
     hs.key(KeyCode::Enter);
     for (w, h) in [(80u16, 24u16), (200, 60)] {
-        hs.app.update(Msg::Resize(w, h));
+        hs.send(Msg::Resize(w, h));
         let counter = Counter::default();
         let backend = CrosstermBackend::new(counter.clone());
         let mut term = Terminal::with_options(
@@ -497,17 +386,17 @@ fn moving_the_selection_sends_a_small_fraction_of_a_repaint() {
             },
         )
         .unwrap();
-        term.draw(|f| ui::draw(f, &hs.app)).unwrap();
+        term.draw(|f| hs.app.draw(f)).unwrap();
         let full = *counter.0.lock().unwrap();
         *counter.0.lock().unwrap() = 0;
-        hs.app.update(Msg::Key(
+        hs.send(Msg::Key(
             KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE),
             Instant::now(),
         ));
-        term.draw(|f| ui::draw(f, &hs.app)).unwrap();
+        term.draw(|f| hs.app.draw(f)).unwrap();
         let moved = *counter.0.lock().unwrap();
         *counter.0.lock().unwrap() = 0;
-        term.draw(|f| ui::draw(f, &hs.app)).unwrap();
+        term.draw(|f| hs.app.draw(f)).unwrap();
         let same = *counter.0.lock().unwrap();
         record_figure(
             &format!("bytes-per-key-{w}x{h}"),
@@ -527,8 +416,7 @@ fn moving_the_selection_sends_a_small_fraction_of_a_repaint() {
 fn admin_screens_at_80x24_and_help_at_120x40() {
     let p = Practice::new();
     p.create_validate("100003");
-    let portal = Portal::open(&p.db(), config_in(p.dir.path()), p.clock.clone()).unwrap();
-    let mut hs = Harness::with_portal(portal, Some(p), 80, 24);
+    let mut hs = p.app(80, 24);
     hs.type_text("ana");
     hs.key(KeyCode::Tab);
     hs.type_text(ADMIN_PW);
@@ -541,16 +429,16 @@ fn admin_screens_at_80x24_and_help_at_120x40() {
     hs.ch('p');
     snap("set_password_80x24", &hs);
     hs.key(KeyCode::Esc);
-    assert!(
-        hs.top_modal_is("none"),
-        "an empty form closes without asking"
-    );
+    assert!(top_is(&hs, None), "an empty form closes without asking");
     hs.ch('p');
     hs.type_text("x");
     hs.key(KeyCode::Esc);
-    assert!(hs.top_modal_is("confirm"), "a filled form asks first");
+    assert!(
+        top_is(&hs, Some(ModalKind::Confirm)),
+        "a filled form asks first"
+    );
     hs.ch('y');
-    assert!(hs.top_modal_is("none"));
+    assert!(top_is(&hs, None));
     hs.ch('u');
     assert!(hs.screen().contains("is not locked"), "{}", hs.screen());
     hs.ch('d');
@@ -571,18 +459,17 @@ fn admin_screens_at_80x24_and_help_at_120x40() {
 
 #[test]
 fn the_temporary_login_copies_with_osc52_only_when_allowed() {
-    let mut hs = Harness::signed_in("sam", 80, 24);
+    let mut hs = signed_in("sam", 80, 24);
     hs.type_text("smith");
     hs.key(KeyCode::Enter);
     hs.ch('c');
     hs.ch('y');
     hs.settle();
-    let pw = hs.temp_password().unwrap();
+    let pw = hs.temporary_password().unwrap();
     hs.ch('c');
     let seq = hs
         .app
-        .clipboard
-        .take()
+        .take_clipboard()
         .expect("an OSC 52 sequence to write");
     assert!(
         seq.starts_with("\u{1b}]52;c;") && seq.ends_with('\u{7}'),
@@ -599,9 +486,22 @@ fn the_temporary_login_copies_with_osc52_only_when_allowed() {
     assert!(decoded.contains(&pw) && decoded.contains("smith.family@example.net"));
     assert!(hs.screen().contains("Copied"));
 
-    hs.app.ui.osc52_copy = false;
+    // With copying turned off in the settings, nothing is written.
+    let p = Practice::new();
+    p.create_validate("100005");
+    let ui = UiConfig {
+        osc52_copy: false,
+        ..UiConfig::default()
+    };
+    let mut hs = Harness::with(p.open_again(), ui, Theme::new(false, false), 80, 24);
+    hs.sign_in("sam", STAFF_PW);
+    hs.type_text("smith");
+    hs.key(KeyCode::Enter);
     hs.ch('c');
-    assert!(hs.app.clipboard.is_none());
+    hs.ch('y');
+    hs.settle();
+    hs.ch('c');
+    assert!(hs.app.take_clipboard().is_none());
     assert!(
         hs.screen().contains("Copying is turned off"),
         "{}",
@@ -611,7 +511,7 @@ fn the_temporary_login_copies_with_osc52_only_when_allowed() {
 
 #[test]
 fn ctrl_r_shows_another_operators_change() {
-    let mut hs = Harness::signed_in("sam", 80, 24);
+    let mut hs = signed_in("sam", 80, 24);
     hs.type_text("obrien");
     hs.key(KeyCode::Enter);
     assert!(hs.screen().contains("NO PORTAL ACCOUNT"));
@@ -628,4 +528,78 @@ fn ctrl_r_shows_another_operators_change() {
     hs.press(KeyCode::Char('r'), KeyModifiers::CONTROL);
     assert!(hs.screen().contains("RESET REQUIRED"), "{}", hs.screen());
     assert!(hs.screen().contains("Reloaded from the database."));
+}
+
+/// Issue 8's defect: `c`, then `y j j` sent together. The popup showed the
+/// patient selected when the reply came, not the one the reset was for.
+#[test]
+fn the_temporary_login_names_the_patient_of_the_request_not_the_selection() {
+    let mut hs = signed_in("sam", 80, 24);
+    hs.type_text("garcia");
+    hs.key(KeyCode::Enter);
+    assert!(hs.screen().contains("> 100001"), "{}", hs.screen());
+    hs.ch('c');
+    assert!(top_is(&hs, Some(ModalKind::Confirm)));
+    // y, j, j arrive together: the reset starts, then the selection moves
+    // to the sister while the hash runs.
+    for c in ['y', 'j', 'j'] {
+        hs.send(Msg::Key(
+            KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+            Instant::now(),
+        ));
+    }
+    hs.draw();
+    assert!(hs.app.busy(), "the reset is running");
+    assert!(
+        hs.screen().contains("> 100002"),
+        "the selection moved: {}",
+        hs.screen()
+    );
+    hs.settle();
+    assert!(top_is(&hs, Some(ModalKind::TemporaryLogin)));
+    let screen = hs.screen();
+    let popup_patient = screen
+        .lines()
+        .find(|l| l.contains("│Patient             "))
+        .unwrap_or_default();
+    assert!(
+        popup_patient.contains("García-López, José"),
+        "the popup names the patient of the reset: {screen}"
+    );
+}
+
+/// Issue 8's second defect: a second Create/Validate while the first one's
+/// hash runs replaced the pending request, and the first login, already
+/// committed, was never shown.
+#[test]
+fn a_second_request_while_one_runs_is_refused_and_the_first_login_is_shown() {
+    let mut hs = signed_in("sam", 80, 24);
+    hs.type_text("smith");
+    hs.key(KeyCode::Enter);
+    hs.ch('c');
+    hs.ch('y');
+    assert!(hs.app.busy());
+    let audit_before = audit_len(hs.app.portal());
+    // Another Create/Validate for the same patient, confirmed, while the
+    // first one runs: the router refuses it.
+    hs.ch('c');
+    hs.ch('y');
+    assert!(
+        hs.screen().contains("Not started: wait for"),
+        "{}",
+        hs.screen()
+    );
+    hs.settle();
+    assert!(top_is(&hs, Some(ModalKind::TemporaryLogin)));
+    let pw = hs.temporary_password().expect("the first login is shown");
+    assert_eq!(
+        audit_len(hs.app.portal()),
+        audit_before + 1,
+        "exactly one reset was committed"
+    );
+    // And it is the login that works.
+    hs.app
+        .portal()
+        .holder_sign_in("smith.family@example.net", &secret(&pw))
+        .expect("the login shown is the one committed");
 }

@@ -72,23 +72,13 @@ pub fn smoke() -> bool {
 /// The app, signed in as the demo staff (or admin) operator, at `size`.
 pub fn signed_in_app(
     portal: &Arc<Portal>,
-    tx: std::sync::mpsc::Sender<portal_admin::tui::app::Msg>,
     size: (u16, u16),
     admin: bool,
-) -> portal_admin::tui::app::App {
-    let mut app = portal_admin::tui::app::App::new(
-        portal.clone(),
-        Default::default(),
-        portal_admin::tui::theme::Theme::new(false, false),
-        tx,
-        size,
-    );
+) -> portal_admin::tui::harness::Harness {
     let (name, pw) = if admin {
         portal_admin::services::DEMO_ADMIN
     } else {
         portal_admin::services::DEMO_STAFF
     };
-    let session = portal.operator_sign_in(name, &pw.into()).unwrap();
-    app.enter_main(session);
-    app
+    portal_admin::tui::harness::Harness::signed_in(portal.clone(), name, pw, size.0, size.1)
 }

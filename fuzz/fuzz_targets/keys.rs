@@ -10,10 +10,9 @@ use std::time::Instant;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use libfuzzer_sys::fuzz_target;
 use portal_admin::config::UiConfig;
-use portal_admin::tui::app::{App, Msg};
+use portal_admin::tui::harness::Harness;
+use portal_admin::tui::msg::Msg;
 use portal_admin::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 const CODES: [KeyCode; 16] = [
     KeyCode::Enter,
@@ -36,20 +35,9 @@ const CODES: [KeyCode; 16] = [
 
 fuzz_target!(|data: &[u8]| {
     let f = common::fixture();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut app = App::new(
-        f.portal.clone(),
-        UiConfig::default(),
-        Theme::new(data.len() % 2 == 0, data.len() % 3 == 0),
-        tx,
-        (80, 24),
-    );
-    let session = f
-        .portal
-        .operator_sign_in("sam", &"lilac-orbit-walnut-harbor".into())
-        .unwrap();
-    app.enter_main(session);
-    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let theme = Theme::new(data.len() % 2 == 0, data.len() % 3 == 0);
+    let mut hs = Harness::with(f.portal.clone(), UiConfig::default(), theme, 80, 24);
+    hs.sign_in("sam", "lilac-orbit-walnut-harbor");
     for chunk in data.chunks(2) {
         let b = chunk[0];
         let arg = chunk.get(1).copied().unwrap_or(0);
@@ -72,18 +60,14 @@ fuzz_target!(|data: &[u8]| {
             6 => Msg::Paste(String::from_utf8_lossy(chunk).into_owned()),
             _ => {
                 let (w, h) = (u16::from(arg) % 140, u16::from(arg / 2) % 50);
-                term.backend_mut().resize(w, h);
-                Msg::Resize(w, h)
+                hs.resize(w, h);
+                continue;
             }
         };
-        app.update(msg);
-        while let Ok(m) = rx.try_recv() {
-            app.update(m);
-        }
-        term.draw(|fr| portal_admin::tui::ui::draw(fr, &app))
-            .unwrap();
-        app.after_draw(Instant::now());
-        if app.quit {
+        hs.send(msg);
+        hs.drain();
+        hs.draw();
+        if hs.app.should_quit() {
             break;
         }
     }

@@ -1,8 +1,11 @@
 //! A searchable, paged results list (patient lookup, Control Panel users).
 //! Pages are fetched from the services with a cursor; only one page is held.
 
+use crossterm::event::Event;
 use tui_input::Input;
 
+use super::fields::{handle_text, paste_text};
+use super::keys::Action;
 use crate::error::Result;
 use crate::store::Page;
 
@@ -123,6 +126,57 @@ impl<T> ListPane<T> {
         let before = self.selected;
         self.selected = self.rows.len().saturating_sub(1);
         before != self.selected
+    }
+
+    /// Carries out a list action: moving (`page_rows` rows for a page),
+    /// entering or leaving the search box, clearing the search. `None` when
+    /// the action is not a list's.
+    pub fn act(&mut self, action: Action, fetch: Fetch<'_, T>, page_rows: usize) -> Option<()> {
+        let page = page_rows.max(1) as isize;
+        match action {
+            Action::Up => self.step(-1, fetch),
+            Action::Down => self.step(1, fetch),
+            Action::PageUp => self.step(-page, fetch),
+            Action::PageDown => self.step(page, fetch),
+            Action::Top => self.top(fetch),
+            Action::Bottom => self.bottom(),
+            Action::Search => {
+                self.typing = true;
+                false
+            }
+            Action::LeaveSearch => {
+                self.typing = false;
+                false
+            }
+            Action::ClearSearch => {
+                if !self.query().is_empty() {
+                    self.input.reset();
+                    self.search(fetch);
+                }
+                self.typing = false;
+                false
+            }
+            _ => return None,
+        };
+        Some(())
+    }
+
+    /// A key typed into the search box: edits it and searches as you type.
+    pub fn type_key(&mut self, event: &Event, fetch: Fetch<'_, T>) {
+        let before = self.query().to_owned();
+        handle_text(&mut self.input, event);
+        if self.query() != before {
+            self.search(fetch);
+        }
+    }
+
+    /// Text pasted into the search box (control characters already dropped).
+    pub fn paste(&mut self, text: &str, fetch: Fetch<'_, T>) {
+        let before = self.query().to_owned();
+        paste_text(&mut self.input, text);
+        if self.query() != before {
+            self.search(fetch);
+        }
     }
 }
 

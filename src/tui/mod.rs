@@ -3,12 +3,21 @@
 //! into one channel; the loop updates the app and draws once.
 
 pub mod app;
+pub mod chrome;
+pub mod component;
 pub mod fields;
+pub mod harness;
 pub mod keys;
+pub mod layout;
 pub mod list;
+pub mod modals;
+pub mod msg;
+pub mod panes;
+pub mod request;
+pub mod screens;
 pub mod theme;
-pub mod ui;
-mod worker;
+pub mod widgets;
+pub mod worker;
 
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
@@ -21,7 +30,8 @@ use crossterm::execute;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::services::Portal;
-use app::{App, Msg};
+use app::App;
+use msg::Msg;
 use theme::Theme;
 
 /// Why the app will not start here, if it will not.
@@ -84,21 +94,20 @@ pub fn run(portal: Portal, config: &Config, mono: bool) -> Result<i32> {
     tracing::info!("full-screen app started");
 
     loop {
-        if app.full_redraw {
+        if app.take_full_redraw() {
             terminal.clear().map_err(io)?;
-            app.full_redraw = false;
         }
         // Keys that arrived before this frame began were typed before any
         // modal in it could be seen.
         let frame_start = Instant::now();
-        terminal.draw(|f| ui::draw(f, &app)).map_err(io)?;
+        terminal.draw(|f| app.draw(f)).map_err(io)?;
         app.after_draw(frame_start);
-        if let Some(seq) = app.clipboard.take() {
+        if let Some(seq) = app.take_clipboard() {
             let mut out = std::io::stdout();
             let _ = out.write_all(seq.as_bytes());
             let _ = out.flush();
         }
-        if app.quit {
+        if app.should_quit() {
             break;
         }
         // No timer redraws when nothing changes: wake only for a message,

@@ -5,57 +5,75 @@
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
-use super::app::{Job, Msg, Outcome, Reply};
+use super::msg::Msg;
+use super::request::{AccountChange, Reply, Request};
 use crate::error::Error;
 use crate::services::{Portal, Session};
 
-pub fn spawn(portal: Arc<Portal>, session: Option<Session>, id: u64, job: Job, tx: Sender<Msg>) {
+pub fn spawn(
+    portal: Arc<Portal>,
+    session: Option<Session>,
+    id: u64,
+    request: Request,
+    tx: Sender<Msg>,
+) {
     std::thread::spawn(move || {
-        let outcome = run(&portal, session.as_ref(), job);
+        let reply = run(&portal, session.as_ref(), request);
         // The app may have quit meanwhile; nobody to tell then.
-        let _ = tx.send(Msg::Reply(Reply { id, outcome }));
+        let _ = tx.send(Msg::Reply {
+            id,
+            reply: Box::new(reply),
+        });
     });
 }
 
-fn run(portal: &Portal, session: Option<&Session>, job: Job) -> Outcome {
+/// Does the work of one request and says how it went.
+pub fn run(portal: &Portal, session: Option<&Session>, request: Request) -> Reply {
     let need = || session.ok_or_else(|| Error::PermissionDenied("sign in first".into()));
-    match job {
-        Job::SignIn { name, password } => {
-            Outcome::SignedIn(portal.operator_sign_in(&name, &password))
+    match request {
+        Request::SignIn { name, password } => {
+            Reply::SignedIn(portal.operator_sign_in(&name, &password))
         }
-        Job::CreateValidate { patient, version } => Outcome::TempLogin(
-            need().and_then(|s| portal.create_validate(s, &patient, None, version)),
-        ),
-        Job::SetPassword {
-            email,
+        Request::CreateValidate { patient, version } => Reply::TemporaryLogin {
+            operator: session.map(|s| s.name().to_owned()).unwrap_or_default(),
+            result: need().and_then(|s| portal.create_validate(s, &patient.number, None, version)),
+            patient,
+        },
+        Request::SetPassword {
+            account,
             new,
             confirm,
             reset_required,
-            version,
-        } => Outcome::AccountChanged(
-            need().and_then(|s| {
+        } => Reply::AccountChanged {
+            result: need().and_then(|s| {
                 portal.admin_set_password(
                     s,
-                    email.as_str(),
+                    account.email.as_str(),
                     &new,
                     &confirm,
                     reset_required,
-                    Some(version),
+                    Some(account.version),
                 )
             }),
-            "Password set",
-        ),
-        Job::Unlock { email, version } => Outcome::AccountChanged(
-            need().and_then(|s| portal.unlock(s, email.as_str(), Some(version))),
-            "Unlocked",
-        ),
-        Job::SetDisabled {
-            email,
-            disabled,
-            version,
-        } => Outcome::AccountChanged(
-            need().and_then(|s| portal.set_disabled(s, email.as_str(), disabled, Some(version))),
-            if disabled { "Disabled" } else { "Enabled" },
-        ),
+            change: AccountChange::PasswordSet { reset_required },
+            account,
+        },
+        Request::Unlock { account } => Reply::AccountChanged {
+            result: need()
+                .and_then(|s| portal.unlock(s, account.email.as_str(), Some(account.version))),
+            change: AccountChange::Unlocked,
+            account,
+        },
+        Request::SetDisabled { account, disabled } => Reply::AccountChanged {
+            result: need().and_then(|s| {
+                portal.set_disabled(s, account.email.as_str(), disabled, Some(account.version))
+            }),
+            change: if disabled {
+                AccountChange::Disabled
+            } else {
+                AccountChange::Enabled
+            },
+            account,
+        },
     }
 }

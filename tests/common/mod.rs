@@ -305,3 +305,46 @@ pub fn edit_file(path: &Path, create: bool, edit: impl FnOnce(&redb::WriteTransa
     edit(&tx);
     tx.commit().unwrap();
 }
+
+/// The app on the test practice's file (opened as a second handle, as a
+/// second operator's process would), on `TestBackend`. Keeps the practice
+/// and its folder alive as long as the app.
+pub struct AppOnPractice {
+    pub hs: portal_admin::tui::harness::Harness,
+    pub practice: Practice,
+}
+
+impl std::ops::Deref for AppOnPractice {
+    type Target = portal_admin::tui::harness::Harness;
+    fn deref(&self) -> &Self::Target {
+        &self.hs
+    }
+}
+
+impl std::ops::DerefMut for AppOnPractice {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.hs
+    }
+}
+
+impl Practice {
+    /// A second handle on this practice's file, as another process has.
+    pub fn open_again(&self) -> Portal {
+        Portal::open(&self.db(), config_in(self.dir.path()), self.clock.clone()).expect("open")
+    }
+
+    /// The app on this practice, at the sign-in screen.
+    pub fn app(self, w: u16, h: u16) -> AppOnPractice {
+        let hs = portal_admin::tui::harness::Harness::new(self.open_again(), w, h);
+        AppOnPractice { hs, practice: self }
+    }
+
+    /// The app on this practice, signed in as `ana` (admin) or `sam` (staff).
+    pub fn app_signed_in(self, who: &str, w: u16, h: u16) -> AppOnPractice {
+        let pw = if who == "ana" { ADMIN_PW } else { STAFF_PW };
+        let mut app = self.app(w, h);
+        app.hs.sign_in(who, pw);
+        assert!(app.hs.app.session().is_some(), "{}", app.hs.screen());
+        app
+    }
+}

@@ -232,7 +232,7 @@ pub struct Binding {
     pub hint: bool,
 }
 
-const fn b(
+pub(crate) const fn b(
     context: Context,
     keys: &'static [Key],
     action: Action,
@@ -248,353 +248,8 @@ const fn b(
     }
 }
 
-use Action as A;
-use Context as C;
-use KeyCode as K;
-
-/// The default key map.
-pub static KEYMAP: &[Binding] = &[
-    b(
-        C::Always,
-        &[Key::ctrl('c')],
-        A::ForceQuit,
-        "quit (asks first if work is running)",
-        false,
-    ),
-    b(
-        C::Always,
-        &[Key::ctrl('l')],
-        A::Redraw,
-        "redraw the whole screen",
-        false,
-    ),
-    b(
-        C::Main,
-        &[Key::ch('?'), Key::code(K::F(1))],
-        A::Help,
-        "help: every key here",
-        true,
-    ),
-    b(
-        C::Main,
-        &[Key::code(K::Tab)],
-        A::NextPane,
-        "next pane",
-        true,
-    ),
-    b(
-        C::Main,
-        &[Key::code(K::BackTab)],
-        A::PrevPane,
-        "previous pane",
-        false,
-    ),
-    b(
-        C::Main,
-        &[Key::ch('1')],
-        A::GoLookup,
-        "patient lookup",
-        false,
-    ),
-    b(
-        C::Main,
-        &[Key::ch('2')],
-        A::GoStatus,
-        "portal account status",
-        false,
-    ),
-    b(
-        C::Main,
-        &[Key::ch('3')],
-        A::GoControlPanel,
-        "Control Panel (administrators)",
-        false,
-    ),
-    b(
-        C::Main,
-        &[Key::ctrl('r'), Key::code(K::F(5))],
-        A::Reload,
-        "reload from the database",
-        false,
-    ),
-    b(C::Main, &[Key::ch('q')], A::Quit, "sign out and quit", true),
-    b(
-        C::List,
-        &[Key::ch('k'), Key::code(K::Up)],
-        A::Up,
-        "previous row",
-        false,
-    ),
-    b(
-        C::List,
-        &[Key::ch('j'), Key::code(K::Down)],
-        A::Down,
-        "next row",
-        false,
-    ),
-    b(
-        C::List,
-        &[Key::code(K::PageUp)],
-        A::PageUp,
-        "page up",
-        false,
-    ),
-    b(
-        C::List,
-        &[Key::code(K::PageDown)],
-        A::PageDown,
-        "page down",
-        false,
-    ),
-    b(
-        C::List,
-        &[Key::ch('g'), Key::code(K::Home)],
-        A::Top,
-        "first row",
-        false,
-    ),
-    b(
-        C::List,
-        &[Key::ch('G'), Key::code(K::End)],
-        A::Bottom,
-        "last row",
-        false,
-    ),
-    b(C::List, &[Key::ch('/')], A::Search, "search", true),
-    b(C::List, &[Key::code(K::Enter)], A::Select, "select", true),
-    b(
-        C::Lookup,
-        &[Key::ch('c')],
-        A::CreateValidate,
-        "Create/Validate: create or reset the selected patient's portal account",
-        true,
-    ),
-    b(
-        C::Status,
-        &[Key::ch('c')],
-        A::CreateValidate,
-        "Create/Validate: create or reset this patient's portal account",
-        true,
-    ),
-    b(
-        C::ControlPanel,
-        &[Key::ch('p')],
-        A::Password,
-        "Password: set a new password",
-        true,
-    ),
-    b(C::ControlPanel, &[Key::ch('u')], A::Unlock, "Unlock", true),
-    b(
-        C::ControlPanel,
-        &[Key::ch('d')],
-        A::ToggleDisabled,
-        "Disable / Enable",
-        true,
-    ),
-    b(
-        C::SearchBox,
-        &[Key::code(K::Enter), Key::code(K::Down)],
-        A::LeaveSearch,
-        "back to the list, keeping the filter",
-        true,
-    ),
-    b(
-        C::SearchBox,
-        &[Key::code(K::Esc)],
-        A::ClearSearch,
-        "clear the search",
-        true,
-    ),
-    b(
-        C::SearchBox,
-        &[Key::code(K::Tab)],
-        A::NextPane,
-        "next pane",
-        false,
-    ),
-    b(
-        C::SearchBox,
-        &[Key::code(K::BackTab)],
-        A::PrevPane,
-        "previous pane",
-        false,
-    ),
-    b(C::SearchBox, &[Key::code(K::F(1))], A::Help, "help", true),
-    b(
-        C::SearchBox,
-        &[Key::ctrl('r'), Key::code(K::F(5))],
-        A::Reload,
-        "reload from the database",
-        false,
-    ),
-    b(
-        C::SignIn,
-        &[Key::code(K::Tab), Key::code(K::Down)],
-        A::NextField,
-        "next field",
-        true,
-    ),
-    b(
-        C::SignIn,
-        &[Key::code(K::BackTab), Key::code(K::Up)],
-        A::PrevField,
-        "previous field",
-        false,
-    ),
-    b(
-        C::SignIn,
-        &[Key::code(K::Enter)],
-        A::Submit,
-        "sign in",
-        true,
-    ),
-    b(
-        C::SignIn,
-        &[Key::code(K::Esc)],
-        A::Cancel,
-        "clear the form",
-        false,
-    ),
-    b(C::Confirm, &[Key::ch('y')], A::Yes, "yes", true),
-    b(
-        C::Confirm,
-        &[Key::ch('n'), Key::code(K::Esc)],
-        A::No,
-        "no",
-        true,
-    ),
-    b(
-        C::Confirm,
-        &[Key::code(K::Enter)],
-        A::Activate,
-        "the focused button",
-        true,
-    ),
-    b(
-        C::Confirm,
-        &[Key::code(K::Tab), Key::code(K::Right)],
-        A::NextField,
-        "next button",
-        false,
-    ),
-    b(
-        C::Confirm,
-        &[Key::code(K::BackTab), Key::code(K::Left)],
-        A::PrevField,
-        "previous button",
-        false,
-    ),
-    b(
-        C::TempLogin,
-        &[Key::ch('c')],
-        A::CopyLogin,
-        "copy the login to your clipboard (OSC 52)",
-        true,
-    ),
-    b(
-        C::TempLogin,
-        &[Key::ch('d'), Key::code(K::Enter)],
-        A::CloseLogin,
-        "done: close (it is never shown again)",
-        true,
-    ),
-    b(
-        C::FormField,
-        &[Key::code(K::Tab), Key::code(K::Down)],
-        A::NextField,
-        "next field",
-        true,
-    ),
-    b(
-        C::FormField,
-        &[Key::code(K::BackTab), Key::code(K::Up)],
-        A::PrevField,
-        "previous field",
-        false,
-    ),
-    b(
-        C::FormField,
-        &[Key::code(K::Enter)],
-        A::Submit,
-        "save",
-        true,
-    ),
-    b(
-        C::FormField,
-        &[Key::code(K::Esc)],
-        A::Cancel,
-        "cancel (asks first if a field is filled)",
-        true,
-    ),
-    b(
-        C::FormButtons,
-        &[Key::code(K::Tab), Key::code(K::Down), Key::code(K::Right)],
-        A::NextField,
-        "next",
-        true,
-    ),
-    b(
-        C::FormButtons,
-        &[Key::code(K::BackTab), Key::code(K::Up), Key::code(K::Left)],
-        A::PrevField,
-        "previous",
-        false,
-    ),
-    b(
-        C::FormButtons,
-        &[Key::ch(' ')],
-        A::Toggle,
-        "tick / untick Password Reset Required",
-        true,
-    ),
-    b(
-        C::FormButtons,
-        &[Key::code(K::Enter)],
-        A::Activate,
-        "the focused button: Save, Cancel, or the checkbox",
-        true,
-    ),
-    b(
-        C::FormButtons,
-        &[Key::code(K::Esc)],
-        A::Cancel,
-        "cancel (asks first if a field is filled)",
-        true,
-    ),
-    b(
-        C::Help,
-        &[
-            Key::code(K::Esc),
-            Key::ch('?'),
-            Key::ch('q'),
-            Key::code(K::F(1)),
-        ],
-        A::CloseHelp,
-        "close help",
-        true,
-    ),
-    b(
-        C::Help,
-        &[Key::ch('j'), Key::code(K::Down)],
-        A::Down,
-        "scroll down",
-        false,
-    ),
-    b(
-        C::Help,
-        &[Key::ch('k'), Key::code(K::Up)],
-        A::Up,
-        "scroll up",
-        false,
-    ),
-    b(
-        C::TooSmall,
-        &[Key::ch('q'), Key::ctrl('c')],
-        A::ForceQuit,
-        "quit",
-        true,
-    ),
-];
+mod map;
+pub use map::KEYMAP;
 
 /// Keys that are tails of escape sequences split over a slow link
 /// (`ESC [ A` arrives as Esc, `[`, `A`): never bound to anything.
@@ -620,6 +275,22 @@ pub fn bindings(context: Context) -> Vec<&'static Binding> {
     chain(context)
         .flat_map(|c| KEYMAP.iter().filter(move |b| b.context == c))
         .collect()
+}
+
+/// The bindings of a context as this operator may use them (staff never
+/// see administrators' keys): what the hint line and help show.
+pub fn visible_bindings(context: Context, admin: bool) -> Vec<&'static Binding> {
+    bindings(context)
+        .into_iter()
+        .filter(|b| {
+            admin || (b.action != Action::GoControlPanel && b.context != Context::ControlPanel)
+        })
+        .collect()
+}
+
+/// The first words of a description, for the hint line.
+pub fn short(d: &str) -> &str {
+    d.split([':', '(', ',']).next().unwrap_or(d).trim()
 }
 
 /// Checked at start-up and in tests: no key twice along a context chain,
@@ -666,7 +337,7 @@ pub fn check(map: &[Binding]) -> Result<(), String> {
 /// `docs/keys.md`, made from the table.
 pub fn markdown() -> String {
     let mut out = String::from(
-        "# Keys\n\nGenerated from the key map in `src/tui/keys.rs` (a test keeps this file in step).\n\
+        "# Keys\n\nGenerated from the key map in `src/tui/keys/map.rs` (a test keeps this file in step).\n\
          Each context also takes the keys of the contexts listed after it.\n\
          In typing mode, printable keys that no binding takes are typed into the field.\n",
     );
@@ -692,6 +363,9 @@ pub fn markdown() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Action as A;
+    use Context as C;
+    use KeyCode as K;
 
     #[test]
     fn the_default_map_has_no_conflicts() {
