@@ -305,10 +305,10 @@ impl App {
     }
 
     fn refresh_practice(&mut self) {
-        if let Ok(read) = self.portal.store().read() {
-            self.demo = read.is_demo().unwrap_or(false);
-            self.setup = read.portal_setup().ok().flatten();
-            self.patients = read.counts().map(|c| c.patients).unwrap_or(0);
+        if let Ok(practice) = self.portal.practice() {
+            self.demo = practice.demo;
+            self.setup = practice.setup;
+            self.patients = practice.patients;
         }
     }
 
@@ -682,7 +682,7 @@ impl App {
     pub fn reload(&mut self, say: bool) {
         if say {
             // Ctrl-R: see other operators' commits now, not in a moment.
-            self.portal.store().refresh();
+            self.portal.refresh();
         }
         self.refresh_practice();
         let portal = self.portal.clone();

@@ -15,7 +15,7 @@ use super::theme::Theme;
 use crate::domain::AccountStatus;
 use crate::domain::text::printable;
 use crate::format_time;
-use crate::services::AccountView;
+use crate::present;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LayoutKind {
@@ -477,17 +477,6 @@ fn draw_lookup(f: &mut Frame, app: &App, m: &Main, area: Rect, tabs: Option<Line
     f.render_widget(Paragraph::new(Line::from(text)), footer);
 }
 
-fn status_label(acc: &AccountView) -> String {
-    let mut s = acc.status.label().to_owned();
-    if acc.reset_required {
-        s.push_str(" · RESET REQUIRED");
-    }
-    if acc.temp_expired {
-        s.push_str(" · TEMPORARY PASSWORD EXPIRED");
-    }
-    s
-}
-
 fn draw_status(f: &mut Frame, app: &App, m: &Main, area: Rect, tabs: Option<Line<'static>>) {
     let theme = &app.theme;
     let b = block(
@@ -537,7 +526,7 @@ fn draw_status(f: &mut Frame, app: &App, m: &Main, area: Rect, tabs: Option<Line
                         _ => theme.error,
                     };
                     lines.push(kv("Portal account", acc.email.to_string(), theme.normal));
-                    lines.push(kv("Status", status_label(acc), style));
+                    lines.push(kv("Status", present::account_status(acc), style));
                     lines.push(kv(
                         "Reset required",
                         if acc.reset_required {
@@ -592,7 +581,7 @@ fn draw_status(f: &mut Frame, app: &App, m: &Main, area: Rect, tabs: Option<Line
                 }
                 None => {
                     lines.push(kv("E-correspondent", email, theme.normal));
-                    lines.push(kv("Status", "NO PORTAL ACCOUNT".into(), theme.warn));
+                    lines.push(kv("Status", present::NO_ACCOUNT.into(), theme.warn));
                 }
             }
             lines.push(Line::default());

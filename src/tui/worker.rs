@@ -18,7 +18,7 @@ pub fn spawn(portal: Arc<Portal>, session: Option<Session>, id: u64, job: Job, t
 }
 
 fn run(portal: &Portal, session: Option<&Session>, job: Job) -> Outcome {
-    let need = || session.ok_or_else(|| Error::PermissionDenied("sign in first".into()));
+    let need = || session.ok_or(Error::NotSignedIn);
     match job {
         Job::SignIn { name, password } => {
             Outcome::SignedIn(portal.operator_sign_in(&name, &password))
