@@ -1,12 +1,98 @@
 //! The one error type of the library: every variant is one human sentence
-//! that says what went wrong and, where there is one, what to do about it.
-//! The CLI maps each to a documented exit code (`docs/cli.md`).
+//! that says what went wrong. Messages never name a command-line flag or a
+//! key: [`Error::input`] tells a client which of its inputs an error is
+//! about, and the client adds its own hint (the CLI names the flag, the app
+//! the field or key). The CLI maps each variant to a documented exit code
+//! (`docs/cli.md`).
 
 use std::path::PathBuf;
 
+use crate::domain::Email;
 use crate::password::PolicyViolation;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Which of the values a client passed an error is about, so that the
+/// client can point at it in its own words (`--email`, the email field...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// A patient's account number.
+    Patient,
+    /// A portal account's login, or the account holder's email given at the desk.
+    Email,
+    /// The name of the operator acted on (added, disabled, removed...).
+    OperatorName,
+    /// A new password.
+    NewPassword,
+    /// The new password typed a second time.
+    ConfirmPassword,
+    /// "Password Reset Required" (left unticked).
+    ResetRequired,
+    SignInUrl,
+    PracticeId,
+    PracticeName,
+    /// The file to write (a backup).
+    OutputFile,
+}
+
+/// What was looked for and not found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Missing {
+    #[error("no patient has the account number {number}")]
+    Patient { number: String },
+    #[error("no portal account has the login {email}")]
+    Account { email: Email },
+    #[error("patient {number} has no portal account yet")]
+    PatientAccount { number: String },
+    #[error("there is no operator named {name}")]
+    Operator { name: String },
+    #[error("{} has no operators yet", .path.display())]
+    Operators { path: PathBuf },
+}
+
+/// A rule refused what was asked: the request was understood, the data it
+/// names exists, and the answer is no. Nothing was changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("the portal account {email} is disabled; an administrator must enable it first")]
+    AccountDisabled { email: Email },
+    #[error("patient {patient} has no e-correspondent email")]
+    NoEmail { patient: String },
+    #[error("patient {patient} already has a portal account with the login {login}, not {given}")]
+    OtherAccount {
+        patient: String,
+        login: Email,
+        given: Email,
+    },
+    #[error(
+        "patient {patient}'s e-correspondent email is {on_file}; correct it in the practice's records (import) rather than here"
+    )]
+    EmailDiffers { patient: String, on_file: Email },
+    #[error("the portal account {email} is not locked")]
+    NotLocked { email: Email },
+    #[error("the portal account {email} is already disabled")]
+    AlreadyDisabled { email: Email },
+    #[error("the portal account {email} is already enabled")]
+    AlreadyEnabled { email: Email },
+    #[error("an operator named {name} already exists")]
+    OperatorExists { name: String },
+    #[error("{} already holds data; the demo only seeds a new database", .path.display())]
+    NotEmpty { path: PathBuf },
+    #[error("{} is not a demo database; the demo never touches real data", .path.display())]
+    NotADemo { path: PathBuf },
+}
+
+impl Refusal {
+    pub fn input(&self) -> Option<Input> {
+        match self {
+            Refusal::NoEmail { .. }
+            | Refusal::OtherAccount { .. }
+            | Refusal::EmailDiffers { .. } => Some(Input::Email),
+            Refusal::OperatorExists { .. } => Some(Input::OperatorName),
+            _ => None,
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -31,29 +117,37 @@ pub enum Error {
     #[error("password not accepted: {0}")]
     Policy(#[from] PolicyViolation),
 
-    #[error("{0}")]
-    NotFound(String),
+    /// A value given by the user is not acceptable (bad email, bad date...);
+    /// `input` says which value.
+    #[error("{problem}")]
+    Invalid { input: Input, problem: String },
 
-    #[error(
-        "the portal e-correspondent is not set up yet: an administrator must run `portal-admin setup portal --url URL --practice-id ID` first"
-    )]
+    #[error(transparent)]
+    NotFound(Missing),
+
+    #[error(transparent)]
+    Refused(Refusal),
+
+    #[error("the portal e-correspondent is not set up yet")]
     PortalNotSetUp,
 
     #[error("{0} was changed by someone else while you were looking at it; reload and try again")]
     Conflict(String),
 
-    #[error("permission denied: {0}")]
-    PermissionDenied(String),
+    #[error("permission denied: {what} is for administrators; operator {operator} is staff")]
+    AdminOnly {
+        what: &'static str,
+        operator: String,
+    },
 
-    /// A value given by the user is not acceptable (bad email, bad date...).
-    #[error("{0}")]
-    Invalid(String),
+    #[error("permission denied: sign in first")]
+    NotSignedIn,
 
     /// An import file was refused as a whole; the report lists every bad row.
     #[error("{0}")]
     ImportRejected(String),
 
-    #[error("no database at {}: run `portal-admin init` (or `portal-admin demo` to try the app)", .0.display())]
+    #[error("no database at {}", .0.display())]
     DatabaseMissing(PathBuf),
 
     #[error("{} already exists; it was left as it was", .0.display())]
@@ -89,12 +183,43 @@ pub enum Error {
     #[error("{0}")]
     Io(String),
 
+    /// A client refuses how it was called or started (no terminal, a bad
+    /// count); raised by the CLI and the app, never by the services.
+    #[error("{0}")]
+    Usage(String),
+
+    /// Standard output was closed before everything was written (the
+    /// reader went away). Raised by the CLI's output.
+    #[error("standard output is closed")]
+    OutputClosed,
+
     /// A rule of the program itself was broken (a bug), never user input.
     #[error("internal error: {0}")]
     Internal(String),
 }
 
 impl Error {
+    /// Which input this error is about, for the client's hint.
+    pub fn input(&self) -> Option<Input> {
+        match self {
+            Error::Invalid { input, .. } => Some(*input),
+            Error::Policy(v) => Some(match v {
+                PolicyViolation::Mismatch => Input::ConfirmPassword,
+                PolicyViolation::ResetRequiredMandatory => Input::ResetRequired,
+                _ => Input::NewPassword,
+            }),
+            Error::NotFound(m) => match m {
+                Missing::Patient { .. } | Missing::PatientAccount { .. } => Some(Input::Patient),
+                Missing::Account { .. } => Some(Input::Email),
+                Missing::Operator { .. } => Some(Input::OperatorName),
+                Missing::Operators { .. } => None,
+            },
+            Error::Refused(r) => r.input(),
+            Error::DatabaseExists(_) => Some(Input::OutputFile),
+            _ => None,
+        }
+    }
+
     /// The CLI exit code for this error (see `docs/cli.md`).
     pub fn exit_code(&self) -> i32 {
         match self {
@@ -105,13 +230,30 @@ impl Error {
             Error::NotFound(_) | Error::DatabaseMissing(_) => 7,
             Error::PortalNotSetUp => 8,
             Error::Conflict(_) => 9,
-            Error::PermissionDenied(_) => 10,
-            Error::Invalid(_) => 2,
+            Error::AdminOnly { .. } | Error::NotSignedIn => 10,
+            Error::Invalid { .. } | Error::Refused(_) | Error::Usage(_) => 2,
+            Error::OutputClosed => 0,
             _ => 1,
         }
     }
 
+    pub(crate) fn invalid(input: Input) -> impl FnOnce(String) -> Error {
+        move |problem| Error::Invalid { input, problem }
+    }
+
     pub(crate) fn storage(e: impl std::fmt::Display) -> Self {
         Error::Storage(e.to_string())
+    }
+}
+
+impl From<Missing> for Error {
+    fn from(m: Missing) -> Self {
+        Error::NotFound(m)
+    }
+}
+
+impl From<Refusal> for Error {
+    fn from(r: Refusal) -> Self {
+        Error::Refused(r)
     }
 }

@@ -14,6 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod logging;
 pub mod password;
+pub mod present;
 pub mod secret;
 pub mod services;
 pub mod store;

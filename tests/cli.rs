@@ -49,7 +49,7 @@ fn op_method_through_the_binary() {
     );
 
     let show = bin.ok(&["account", "show", "--patient", "100005"], "");
-    assert!(show.contains("status: ACTIVE (RESET REQUIRED)"), "{show}");
+    assert!(show.contains("status: ACTIVE · RESET REQUIRED"), "{show}");
 
     // The account holder signs in and must choose a new password.
     let out = bin.run(
@@ -739,5 +739,42 @@ fn an_expired_temporary_password_exits_with_5() {
     assert!(
         bin.ok(&["account", "show", "--email", &user], "")
             .contains("EXPIRED")
+    );
+}
+
+#[test]
+fn the_cli_adds_its_own_flag_to_the_libraries_sentence() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let no_email = bin.run(
+        &[
+            "account",
+            "reset",
+            "--patient",
+            "100004",
+            "--operator",
+            "sam",
+            "--password-stdin",
+        ],
+        &format!("{STAFF_PW}\n"),
+    );
+    assert_eq!(no_email.code, 2);
+    assert_eq!(
+        no_email.stderr.trim_end(),
+        "portal-admin: patient 100004 has no e-correspondent email; give the account holder's email with --email"
+    );
+    let bad = bin.run(&["account", "show", "--email", "not-an-email"], "");
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.starts_with("portal-admin: --email: "),
+        "{}",
+        bad.stderr
+    );
+    let missing = bin.run(&["account", "show", "--patient", "999999"], "");
+    assert_eq!(missing.code, 7);
+    assert_eq!(
+        missing.stderr.trim_end(),
+        "portal-admin: no patient has the account number 999999"
     );
 }

@@ -77,7 +77,7 @@ fn a_change_that_fails_half_way_leaves_nothing_behind() {
         .write(now, |tx| {
             tx.set_portal_setup(&setup())?;
             tx.audit(NewEvent::success("local:t", Action::SetupChanged, "x"))?;
-            Err::<(), _>(Error::Invalid("stopped half way".into()))
+            Err::<(), _>(Error::Usage("stopped half way".into()))
         })
         .unwrap_err();
     assert_eq!(err.to_string(), "stopped half way");

@@ -5,8 +5,9 @@ mod common;
 use common::*;
 use portal_admin::Error;
 use portal_admin::domain::{AccountStatus, Action};
+use portal_admin::error::{Input, Refusal};
 use portal_admin::password::PolicyViolation;
-use portal_admin::services::SignIn;
+use portal_admin::services::{AccountChange, PlannedChange, SignIn};
 use time::Duration;
 
 const NEW_PW: &str = "tangerine-bicycle-glacier-88";
@@ -241,10 +242,7 @@ fn lockout_after_five_failures_for_fifteen_minutes_and_admin_unlock() {
         AccountStatus::Locked
     );
     let staff_try = p.portal.unlock(&p.staff, email, None).unwrap_err();
-    assert!(
-        matches!(staff_try, Error::PermissionDenied(_)),
-        "{staff_try}"
-    );
+    assert!(matches!(staff_try, Error::AdminOnly { .. }), "{staff_try}");
     let unlocked = p.portal.unlock(&p.admin, email, None).unwrap();
     assert_eq!(unlocked.status, AccountStatus::Active);
     assert_eq!(unlocked.failed_count, 0);
@@ -307,7 +305,7 @@ fn the_portal_never_says_which_emails_have_accounts() {
     // Create/Validate refuses a disabled account until it is enabled.
     assert!(matches!(
         p.portal.create_validate(&p.staff, "100005", None, None),
-        Err(Error::Invalid(_))
+        Err(Error::Refused(Refusal::AccountDisabled { .. }))
     ));
     p.portal
         .set_disabled(&p.admin, "smith.family@example.net", false, None)
@@ -378,7 +376,7 @@ fn control_panel_set_password_with_and_without_reset_required() {
         .portal
         .admin_set_password(&p.staff, email, &pw2, &pw2, true, None)
         .unwrap_err();
-    assert!(matches!(denied, Error::PermissionDenied(_)));
+    assert!(matches!(denied, Error::AdminOnly { .. }));
     assert_eq!(denied.exit_code(), 10);
 }
 
@@ -444,7 +442,7 @@ fn staff_are_refused_every_admin_service() {
             .map(|_| ()),
     ];
     for r in results {
-        assert!(matches!(r, Err(Error::PermissionDenied(_))), "{r:?}");
+        assert!(matches!(r, Err(Error::AdminOnly { .. })), "{r:?}");
     }
     assert_eq!(p.audit_count(), before, "nothing changed");
 }
@@ -464,9 +462,10 @@ fn create_validate_needs_the_portal_set_up_and_an_email() {
         .create_validate(&local, "100001", None, None)
         .unwrap_err();
     assert!(matches!(err, Error::PortalNotSetUp));
-    assert!(
-        err.to_string().contains("portal-admin setup portal --url"),
-        "{err}"
+    assert_eq!(
+        err.to_string(),
+        "the portal e-correspondent is not set up yet",
+        "says what is wrong; each client adds its own hint"
     );
     assert_eq!(err.exit_code(), 8);
 
@@ -475,10 +474,12 @@ fn create_validate_needs_the_portal_set_up_and_an_email() {
         .portal
         .create_validate(&p.staff, "100004", None, None)
         .unwrap_err();
-    assert!(
-        no_email.to_string().contains("no e-correspondent email"),
-        "{no_email}"
+    assert_eq!(
+        no_email.to_string(),
+        "patient 100004 has no e-correspondent email",
+        "no flag named in a library message"
     );
+    assert_eq!(no_email.input(), Some(Input::Email));
     let login = p
         .portal
         .create_validate(&p.staff, "100004", Some("Thuy.Nguyen@example.com"), None)
@@ -491,7 +492,11 @@ fn create_validate_needs_the_portal_set_up_and_an_email() {
         .portal
         .create_validate(&p.staff, "100003", Some("someone@example.com"), None)
         .unwrap_err();
-    assert!(matches!(other, Error::Invalid(_)));
+    assert!(
+        matches!(other, Error::Refused(Refusal::EmailDiffers { .. })),
+        "{other}"
+    );
+    assert_eq!(other.input(), Some(Input::Email));
     let missing = p
         .portal
         .create_validate(&p.staff, "999999", None, None)
@@ -665,4 +670,138 @@ fn search_rows_show_the_portal_marker_after_create_validate() {
         .search_patients("smith, olivia r", None, 10)
         .unwrap();
     assert_eq!(rows.items[0].account_id, Some(login.account_id));
+}
+
+#[test]
+fn create_validate_plan_says_what_would_happen_and_changes_nothing() {
+    let p = Practice::new();
+    let before = p.audit_count();
+    // A patient with an email and no account: create.
+    let plan = p.portal.create_validate_plan("100001", None).unwrap();
+    assert!(
+        matches!(&plan.change, PlannedChange::Create { email } if email.as_str() == "maria.garcia@example.com"),
+        "{plan:?}"
+    );
+    assert_eq!(plan.version(), None);
+    // No email on file: refused, and the error points at the email input.
+    let no_email = p.portal.create_validate_plan("100004", None).unwrap_err();
+    assert!(matches!(no_email, Error::Refused(Refusal::NoEmail { .. })));
+    assert_eq!(no_email.input(), Some(Input::Email));
+    let given = p
+        .portal
+        .create_validate_plan("100004", Some("thuy@example.com"))
+        .unwrap();
+    assert!(given.records_email);
+    assert_eq!(p.audit_count(), before, "a plan writes nothing");
+
+    // After José's account exists, his sister joins it (link), and he is reset.
+    p.create_validate("100001");
+    let sister = p.portal.create_validate_plan("100002", None).unwrap();
+    let PlannedChange::Link { account } = &sister.change else {
+        panic!("{sister:?}")
+    };
+    assert_eq!(account.email.as_str(), "maria.garcia@example.com");
+    let jose = p.portal.create_validate_plan("100001", None).unwrap();
+    assert!(matches!(jose.change, PlannedChange::Reset { .. }));
+    // The plan's version is what the change is checked against.
+    let login = p
+        .portal
+        .create_validate(&p.staff, "100001", None, jose.version())
+        .unwrap();
+    assert_eq!(
+        login.patient.account_number, "100001",
+        "the reply names the request's patient"
+    );
+    assert!(matches!(
+        p.portal
+            .create_validate(&p.staff, "100001", None, jose.version()),
+        Err(Error::Conflict(_))
+    ));
+
+    // A disabled account: refused the same way the change would be.
+    p.portal
+        .set_disabled(&p.admin, "maria.garcia@example.com", true, None)
+        .unwrap();
+    let disabled = p.portal.create_validate_plan("100002", None).unwrap_err();
+    assert!(
+        matches!(disabled, Error::Refused(Refusal::AccountDisabled { .. })),
+        "{disabled}"
+    );
+    let missing = p.portal.create_validate_plan("999999", None).unwrap_err();
+    assert_eq!(missing.input(), Some(Input::Patient));
+    assert_eq!(missing.exit_code(), 7);
+}
+
+#[test]
+fn account_changes_are_answered_before_they_are_asked() {
+    let p = Practice::new();
+    let login = p.create_validate("100005");
+    let email = login.username.as_str();
+    let view = p.portal.account_by_email(email).unwrap();
+    let check = |s, change| p.portal.check_account_change(s, &view, change);
+    assert!(matches!(
+        check(&p.admin, AccountChange::Unlock),
+        Err(Error::Refused(Refusal::NotLocked { .. }))
+    ));
+    assert!(matches!(
+        check(&p.admin, AccountChange::Enable),
+        Err(Error::Refused(Refusal::AlreadyEnabled { .. }))
+    ));
+    assert!(check(&p.admin, AccountChange::Disable).is_ok());
+    assert!(check(&p.admin, AccountChange::SetPassword).is_ok());
+    let staff = check(&p.staff, AccountChange::Disable).unwrap_err();
+    assert_eq!(staff.exit_code(), 10);
+    // The change itself gives the same answer as the check.
+    let unlock = p.portal.unlock(&p.admin, email, None).unwrap_err();
+    assert_eq!(
+        unlock.to_string(),
+        check(&p.admin, AccountChange::Unlock)
+            .unwrap_err()
+            .to_string()
+    );
+    assert_eq!(
+        unlock.to_string(),
+        format!("the portal account {email} is not locked")
+    );
+}
+
+#[test]
+fn the_practice_summary_replaces_reading_the_store() {
+    let p = Practice::new();
+    let practice = p.portal.practice().unwrap();
+    assert!(!practice.demo);
+    assert_eq!(practice.patients, 5);
+    assert_eq!(practice.operators, 2);
+    assert_eq!(
+        practice.setup.unwrap().sign_in_url,
+        "https://portal.example.org/signin"
+    );
+    p.portal.refresh();
+    assert_eq!(p.portal.practice().unwrap().audit_events, p.audit_count());
+}
+
+#[test]
+fn presenters_word_an_account_and_a_temporary_login() {
+    let p = Practice::new();
+    let login = p.create_validate("100005");
+    let view = p.portal.account_by_email(login.username.as_str()).unwrap();
+    assert_eq!(
+        portal_admin::present::account_status(&view),
+        "ACTIVE · RESET REQUIRED"
+    );
+    p.clock.advance(Duration::days(4));
+    let view = p.portal.account_by_email(login.username.as_str()).unwrap();
+    assert_eq!(
+        portal_admin::present::account_status(&view),
+        "ACTIVE · RESET REQUIRED · TEMPORARY PASSWORD EXPIRED"
+    );
+    let text = portal_admin::present::login_text(&login);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "username: smith.family@example.net");
+    assert_eq!(
+        lines[1],
+        format!("temporary password: {}", login.password.expose())
+    );
+    assert!(lines[2].starts_with("expires: "));
+    assert_eq!(lines[3], "sign-in URL: https://portal.example.org/signin");
 }

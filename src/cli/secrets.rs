@@ -27,7 +27,7 @@ impl SecretSource {
         match self {
             SecretSource::Terminal => {
                 if !std::io::stdin().is_terminal() && std::fs::File::open("/dev/tty").is_err() {
-                    return Err(Error::Invalid(
+                    return Err(Error::Usage(
                         "no terminal to ask for the password on; pipe it in with --password-stdin"
                             .into(),
                     ));
@@ -49,7 +49,7 @@ impl SecretSource {
                     ))
                 })?;
                 if n == 0 {
-                    return Err(Error::Invalid(format!(
+                    return Err(Error::Usage(format!(
                         "standard input ended before the secret asked for as \"{}\"",
                         prompt.trim_end_matches(": ").trim()
                     )));

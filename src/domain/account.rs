@@ -153,6 +153,54 @@ pub struct Operator {
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     pub version: u64,
+    /// An administrator disabled this operator: no sign-in until enabled.
+    #[serde(default)]
+    pub disabled: bool,
+    /// An administrator removed this operator. The record stays, so the
+    /// name (which the audit trail uses) is never given to someone else.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub removed_at: Option<OffsetDateTime>,
+    /// An administrator set this password: the operator must choose their
+    /// own at the next sign-in.
+    #[serde(default)]
+    pub must_change_password: bool,
+}
+
+impl Operator {
+    /// A new operator with this password hash.
+    pub fn new(
+        username: String,
+        role: Role,
+        password_hash: PasswordHash,
+        now: OffsetDateTime,
+    ) -> Operator {
+        Operator {
+            username,
+            role,
+            password_hash,
+            failed_count: 0,
+            locked_until: None,
+            last_sign_in: None,
+            created_at: now,
+            version: 1,
+            disabled: false,
+            removed_at: None,
+            must_change_password: false,
+        }
+    }
+
+    pub fn is_removed(&self) -> bool {
+        self.removed_at.is_some()
+    }
+
+    /// Can sign in and act: neither disabled nor removed.
+    pub fn is_active(&self) -> bool {
+        !self.disabled && !self.is_removed()
+    }
+
+    pub fn is_locked(&self, now: OffsetDateTime) -> bool {
+        self.locked_until.is_some_and(|t| t > now)
+    }
 }
 
 /// Operator names: 1 to 32 of a-z, 0-9, `.`, `_`, `-`; kept in lower case.

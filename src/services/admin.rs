@@ -4,7 +4,7 @@ use super::{Portal, Session};
 use crate::domain::account::parse_operator_name;
 use crate::domain::text::clean_field;
 use crate::domain::{Action, NewEvent, Operator, PortalSetup, Role};
-use crate::error::{Error, Result};
+use crate::error::{Error, Input, Refusal, Result};
 use crate::secret::Secret;
 
 impl Portal {
@@ -22,19 +22,23 @@ impl Portal {
         practice_name: Option<&str>,
     ) -> Result<PortalSetup> {
         s.require_admin("setting up the portal e-correspondent")?;
-        let url = clean_field("the sign-in URL", sign_in_url, 300).map_err(Error::Invalid)?;
+        let url = clean_field("the sign-in URL", sign_in_url, 300)
+            .map_err(Error::invalid(Input::SignInUrl))?;
         let lower = url.to_ascii_lowercase();
         if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.contains(' ') {
-            return Err(Error::Invalid(format!(
-                "the sign-in URL \"{url}\" must start with https:// (for example https://portal.example.org/signin)"
-            )));
+            return Err(Error::Invalid {
+                input: Input::SignInUrl,
+                problem: format!(
+                    "the sign-in URL \"{url}\" must start with https:// (for example https://portal.example.org/signin)"
+                ),
+            });
         }
-        let practice_id =
-            clean_field("the practice id", practice_id, 64).map_err(Error::Invalid)?;
+        let practice_id = clean_field("the practice id", practice_id, 64)
+            .map_err(Error::invalid(Input::PracticeId))?;
         let practice_name = practice_name
             .map(|n| clean_field("the practice name", n, 120))
             .transpose()
-            .map_err(Error::Invalid)?;
+            .map_err(Error::invalid(Input::PracticeName))?;
         let setup = PortalSetup {
             sign_in_url: url,
             practice_id,
@@ -69,11 +73,9 @@ impl Portal {
         confirm: &Secret,
     ) -> Result<()> {
         s.require_admin("adding an operator")?;
-        let name = parse_operator_name(name).map_err(Error::Invalid)?;
+        let name = parse_operator_name(name).map_err(Error::invalid(Input::OperatorName))?;
         if self.store.read()?.operator(&name)?.is_some() {
-            return Err(Error::Invalid(format!(
-                "an operator named {name} already exists"
-            )));
+            return Err(Refusal::OperatorExists { name }.into());
         }
         let mut inputs = self.user_inputs(None, None)?;
         inputs.push(name.clone());
@@ -84,16 +86,7 @@ impl Portal {
             if tx.operator(&name)?.is_some() {
                 return Err(Error::Conflict(format!("the operator {name}")));
             }
-            tx.put_operator(&Operator {
-                username: name.clone(),
-                role,
-                password_hash: hash,
-                failed_count: 0,
-                locked_until: None,
-                last_sign_in: None,
-                created_at: tx.now(),
-                version: 1,
-            })?;
+            tx.put_operator(&Operator::new(name.clone(), role, hash, tx.now()))?;
             tx.audit(NewEvent::success(
                 &s.actor(),
                 Action::OperatorAdded,

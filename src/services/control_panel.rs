@@ -3,9 +3,85 @@
 
 use super::{AccountView, Portal, Session, account_target, bump, check_version, reread};
 use crate::domain::{AccountStatus, Action, NewEvent, PasswordKind, PortalAccount};
-use crate::error::{Error, Result};
+use crate::error::{Refusal, Result};
 use crate::password::PolicyViolation;
 use crate::secret::Secret;
+
+/// A Control Panel change to a portal account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountChange {
+    SetPassword,
+    Unlock,
+    Disable,
+    Enable,
+}
+
+impl AccountChange {
+    /// For "... is for administrators".
+    fn what(self) -> &'static str {
+        match self {
+            AccountChange::SetPassword => "setting a portal password",
+            AccountChange::Unlock => "unlocking a portal account",
+            AccountChange::Disable => "disabling a portal account",
+            AccountChange::Enable => "enabling a portal account",
+        }
+    }
+}
+
+impl AccountView {
+    /// Why `change` would be refused for the account as it is shown, if it
+    /// would be. The services apply this same rule to the stored account.
+    pub fn refusal(&self, change: AccountChange) -> Option<Refusal> {
+        let email = self.email.clone();
+        match change {
+            AccountChange::SetPassword => None,
+            AccountChange::Unlock
+                if self.status != AccountStatus::Locked && self.failed_count == 0 =>
+            {
+                Some(Refusal::NotLocked { email })
+            }
+            AccountChange::Disable if self.disabled => Some(Refusal::AlreadyDisabled { email }),
+            AccountChange::Enable if !self.disabled => Some(Refusal::AlreadyEnabled { email }),
+            _ => None,
+        }
+    }
+}
+
+impl Portal {
+    /// Whether `s` may make `change` to the account as shown: `Ok`, or the
+    /// error the change itself would return (staff, not locked, already
+    /// disabled...). For clients deciding what to offer; the change checks
+    /// again on what is stored.
+    pub fn check_account_change(
+        &self,
+        s: &Session,
+        account: &AccountView,
+        change: AccountChange,
+    ) -> Result<()> {
+        s.require_admin(change.what())?;
+        match account.refusal(change) {
+            Some(r) => Err(r.into()),
+            None => Ok(()),
+        }
+    }
+
+    /// Finds the account for a Control Panel change and applies the rules.
+    fn account_for_change(
+        &self,
+        s: &Session,
+        email_text: &str,
+        change: AccountChange,
+        expected_version: Option<u64>,
+    ) -> Result<(PortalAccount, u64)> {
+        s.require_admin(change.what())?;
+        let acc = self.find_account(email_text)?;
+        let observed = check_version(&acc, expected_version)?;
+        match AccountView::new(&acc, self.now(), &self.hasher).refusal(change) {
+            Some(r) => Err(r.into()),
+            None => Ok((acc, observed)),
+        }
+    }
+}
 
 impl Portal {
     /// Control Panel → Users → Password: sets the password an administrator
@@ -20,12 +96,12 @@ impl Portal {
         reset_required: bool,
         expected_version: Option<u64>,
     ) -> Result<AccountView> {
-        s.require_admin("setting a portal password")?;
+        s.require_admin(AccountChange::SetPassword.what())?;
         if !reset_required && !self.config.policy.admin_may_clear_reset_required {
             return Err(PolicyViolation::ResetRequiredMandatory.into());
         }
-        let acc = self.find_account(email_text)?;
-        let observed = check_version(&acc, expected_version)?;
+        let (acc, observed) =
+            self.account_for_change(s, email_text, AccountChange::SetPassword, expected_version)?;
         let inputs = self.user_inputs(Some(&acc), None)?;
         let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
         self.policy.check_new(new, confirm, &refs)?;
@@ -62,15 +138,8 @@ impl Portal {
         email_text: &str,
         expected_version: Option<u64>,
     ) -> Result<AccountView> {
-        s.require_admin("unlocking a portal account")?;
-        let acc = self.find_account(email_text)?;
-        let observed = check_version(&acc, expected_version)?;
-        if acc.status(self.now()) != AccountStatus::Locked && acc.failed_count == 0 {
-            return Err(Error::Invalid(format!(
-                "the portal account {} is not locked",
-                acc.email
-            )));
-        }
+        let (acc, observed) =
+            self.account_for_change(s, email_text, AccountChange::Unlock, expected_version)?;
         self.admin_change(
             s,
             &acc,
@@ -92,21 +161,12 @@ impl Portal {
         disabled: bool,
         expected_version: Option<u64>,
     ) -> Result<AccountView> {
-        let (what, action) = if disabled {
-            ("disabling a portal account", Action::AccountDisabled)
+        let (change, action) = if disabled {
+            (AccountChange::Disable, Action::AccountDisabled)
         } else {
-            ("enabling a portal account", Action::AccountEnabled)
+            (AccountChange::Enable, Action::AccountEnabled)
         };
-        s.require_admin(what)?;
-        let acc = self.find_account(email_text)?;
-        let observed = check_version(&acc, expected_version)?;
-        if acc.disabled == disabled {
-            return Err(Error::Invalid(format!(
-                "the portal account {} is already {}",
-                acc.email,
-                if disabled { "disabled" } else { "enabled" }
-            )));
-        }
+        let (acc, observed) = self.account_for_change(s, email_text, change, expected_version)?;
         self.admin_change(s, &acc, observed, action, "success", |acc| {
             acc.disabled = disabled
         })

@@ -4,9 +4,9 @@
 
 use time::OffsetDateTime;
 
-use super::{Portal, Session, account_target, bump};
-use crate::domain::{Action, Email, NewEvent, PasswordKind, PortalAccount};
-use crate::error::{Error, Result};
+use super::{AccountView, Portal, Session, account_target, bump};
+use crate::domain::{Action, Email, NewEvent, PasswordKind, Patient, PortalAccount, PortalSetup};
+use crate::error::{Error, Input, Missing, Refusal, Result};
 use crate::password::temporary;
 use crate::secret::Secret;
 
@@ -14,6 +14,9 @@ use crate::secret::Secret;
 /// zeroized when this is dropped.
 #[derive(Debug)]
 pub struct TemporaryLogin {
+    /// The patient the login was made for (the request's, never the
+    /// client's current selection).
+    pub patient: Patient,
     /// The username: the account's login email.
     pub username: Email,
     /// Grouped for reading aloud (`XXXX-XXXX-XXXX`).
@@ -25,15 +28,138 @@ pub struct TemporaryLogin {
     pub action: Action,
 }
 
-/// What Create/Validate will do for a patient: the decision, made on a view
-/// of the database that the change is later checked against.
-enum Plan {
+/// What Create/Validate will do for a patient, decided on what the database
+/// holds now. Clients show it before asking to confirm; the change itself
+/// is checked against it ([`Portal::create_validate`] with `version`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateValidatePlan {
+    pub patient: Patient,
+    pub change: PlannedChange,
+    /// True when the email given at the desk becomes the patient's
+    /// e-correspondent (the patient had none).
+    pub records_email: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlannedChange {
+    /// A new portal account with this login.
     Create { email: Email },
-    Link { account: PortalAccount },
-    Reset { account: PortalAccount },
+    /// The patient joins the existing account of the same email (a
+    /// sibling's), whose password is reset.
+    Link { account: AccountView },
+    /// The patient's account gets a new temporary password.
+    Reset { account: AccountView },
+}
+
+impl CreateValidatePlan {
+    /// The login the temporary password will be for.
+    pub fn email(&self) -> &Email {
+        match &self.change {
+            PlannedChange::Create { email } => email,
+            PlannedChange::Link { account } | PlannedChange::Reset { account } => &account.email,
+        }
+    }
+
+    /// The account version to pass back to [`Portal::create_validate`].
+    pub fn version(&self) -> Option<u64> {
+        match &self.change {
+            PlannedChange::Create { .. } => None,
+            PlannedChange::Link { account } | PlannedChange::Reset { account } => {
+                Some(account.version)
+            }
+        }
+    }
 }
 
 impl Portal {
+    /// What Create/Validate would do for the patient `account_number`
+    /// (with `email` given at the desk, if any), or the error it would
+    /// refuse with: the portal not set up, no such patient, no email, a
+    /// disabled account, an email that differs from the one on file.
+    pub fn create_validate_plan(
+        &self,
+        account_number: &str,
+        email: Option<&str>,
+    ) -> Result<CreateValidatePlan> {
+        self.plan(account_number, email).map(|(plan, _)| plan)
+    }
+
+    fn plan(
+        &self,
+        account_number: &str,
+        email: Option<&str>,
+    ) -> Result<(CreateValidatePlan, PortalSetup)> {
+        let no = super::parse_patient(account_number)?;
+        let read = self.store.read()?;
+        let setup = read.portal_setup()?.ok_or(Error::PortalNotSetUp)?;
+        let patient = read
+            .patient(&no)?
+            .ok_or_else(|| Missing::Patient { number: no.clone() })?;
+        let given = email
+            .map(|e| Email::parse(e).map_err(Error::invalid(Input::Email)))
+            .transpose()?;
+        let now = self.now();
+        let view = |acc: &PortalAccount| AccountView::new(acc, now, &self.hasher);
+        let disabled = |acc: &PortalAccount| -> Error {
+            Refusal::AccountDisabled {
+                email: acc.email.clone(),
+            }
+            .into()
+        };
+
+        let change = match read.account_id_for_patient(&no)? {
+            Some(id) => {
+                let account = read.account(id)?.ok_or_else(|| {
+                    Error::Storage(format!("patient {no} is linked to a missing account {id}"))
+                })?;
+                if let Some(g) = given.as_ref().filter(|g| **g != account.email) {
+                    return Err(Refusal::OtherAccount {
+                        patient: no,
+                        login: account.email,
+                        given: g.clone(),
+                    }
+                    .into());
+                }
+                if account.disabled {
+                    return Err(disabled(&account));
+                }
+                PlannedChange::Reset {
+                    account: view(&account),
+                }
+            }
+            None => {
+                let email = match (&patient.email, given) {
+                    (Some(e), Some(g)) if *e != g => {
+                        return Err(Refusal::EmailDiffers {
+                            patient: no,
+                            on_file: e.clone(),
+                        }
+                        .into());
+                    }
+                    (Some(e), _) => e.clone(),
+                    (None, Some(g)) => g,
+                    (None, None) => return Err(Refusal::NoEmail { patient: no }.into()),
+                };
+                match read.account_by_email(&email)? {
+                    Some(account) if account.disabled => return Err(disabled(&account)),
+                    Some(account) => PlannedChange::Link {
+                        account: view(&account),
+                    },
+                    None => PlannedChange::Create { email },
+                }
+            }
+        };
+        let records_email = patient.email.is_none();
+        Ok((
+            CreateValidatePlan {
+                patient,
+                change,
+                records_email,
+            },
+            setup,
+        ))
+    }
+
     /// Create/Validate for the patient `account_number`.
     ///
     /// - No portal account: creates one for the patient's e-correspondent
@@ -53,71 +179,31 @@ impl Portal {
         email: Option<&str>,
         expected_version: Option<u64>,
     ) -> Result<TemporaryLogin> {
-        let no =
-            crate::domain::patient::parse_account_number(account_number).map_err(Error::Invalid)?;
-        let read = self.store.read()?;
-        let setup = read.portal_setup()?.ok_or(Error::PortalNotSetUp)?;
-        let patient = read
-            .patient(&no)?
-            .ok_or_else(|| Error::NotFound(format!("no patient has the account number {no}")))?;
-        let given = email
-            .map(|e| Email::parse(e).map_err(Error::Invalid))
-            .transpose()?;
+        self.create_validate_then(s, account_number, email, expected_version, |_| Ok(()))
+    }
 
-        let plan = match read.account_id_for_patient(&no)? {
-            Some(id) => {
-                let account = read.account(id)?.ok_or_else(|| {
-                    Error::Storage(format!("patient {no} is linked to a missing account {id}"))
-                })?;
-                if let Some(g) = given.as_ref().filter(|g| **g != account.email) {
-                    return Err(Error::Invalid(format!(
-                        "patient {no} already has a portal account with the login {}, not {g}",
-                        account.email
-                    )));
-                }
-                if account.disabled {
-                    return Err(Error::Invalid(format!(
-                        "the portal account {} is disabled; an administrator must enable it first",
-                        account.email
-                    )));
-                }
-                if let Some(v) = expected_version.filter(|v| *v != account.version) {
-                    let _ = v;
-                    return Err(Error::Conflict(format!(
-                        "the portal account {}",
-                        account.email
-                    )));
-                }
-                Plan::Reset { account }
-            }
-            None => {
-                let email = match (&patient.email, given) {
-                    (Some(e), Some(g)) if *e != g => {
-                        return Err(Error::Invalid(format!(
-                            "patient {no}'s e-correspondent email is {e}; correct it in the practice's records (import) rather than here"
-                        )));
-                    }
-                    (Some(e), _) => e.clone(),
-                    (None, Some(g)) => g,
-                    (None, None) => {
-                        return Err(Error::Invalid(format!(
-                            "patient {no} has no e-correspondent email; give the account holder's email (--email)"
-                        )));
-                    }
-                };
-                match read.account_by_email(&email)? {
-                    Some(account) if account.disabled => {
-                        return Err(Error::Invalid(format!(
-                            "the portal account {} is disabled; an administrator must enable it first",
-                            account.email
-                        )));
-                    }
-                    Some(account) => Plan::Link { account },
-                    None => Plan::Create { email },
-                }
-            }
-        };
-        drop(read);
+    /// Create/Validate that hands the temporary login to `deliver` before
+    /// the change is committed: when `deliver` fails (the CLI's standard
+    /// output was closed), nothing is changed and its error is returned, so
+    /// no password is replaced by one nobody saw.
+    pub fn create_validate_then(
+        &self,
+        s: &Session,
+        account_number: &str,
+        email: Option<&str>,
+        expected_version: Option<u64>,
+        deliver: impl FnOnce(&TemporaryLogin) -> Result<()>,
+    ) -> Result<TemporaryLogin> {
+        let (plan, setup) = self.plan(account_number, email)?;
+        if let (Some(expected), Some(current)) = (expected_version, plan.version())
+            && expected != current
+        {
+            return Err(Error::Conflict(format!(
+                "the portal account {}",
+                plan.email()
+            )));
+        }
+        let no = plan.patient.account_number.clone();
 
         // The slow part, outside any write transaction.
         let cfg = &self.config.temporary_password;
@@ -125,7 +211,7 @@ impl Portal {
         let hash = self.hasher.hash(&plain)?;
         let expires_at = self.now() + self.temp_ttl();
 
-        let record_email = patient.email.is_none();
+        let record_email = plan.records_email;
         let account = self.store.write(self.now(), |tx| {
             let fresh = |acc: &mut PortalAccount, now| {
                 acc.password_hash = hash.clone();
@@ -138,8 +224,8 @@ impl Portal {
             };
             let now = tx.now();
             let linked_now = tx.account_id_for_patient(&no)?;
-            let (acc, action) = match &plan {
-                Plan::Reset { account } => {
+            let (acc, action) = match &plan.change {
+                PlannedChange::Reset { account } => {
                     let mut acc = super::reread(tx, account.id, account.version)?;
                     if linked_now != Some(acc.id) {
                         return Err(Error::Conflict(format!("patient {no}")));
@@ -148,7 +234,7 @@ impl Portal {
                     tx.put_account(&acc)?;
                     (acc, Action::PasswordReset)
                 }
-                Plan::Link { account } => {
+                PlannedChange::Link { account } => {
                     if linked_now.is_some() {
                         return Err(Error::Conflict(format!("patient {no}")));
                     }
@@ -159,7 +245,7 @@ impl Portal {
                     tx.link_patient(&no, acc.id)?;
                     (acc, Action::AccountLinked)
                 }
-                Plan::Create { email } => {
+                PlannedChange::Create { email } => {
                     if linked_now.is_some() || tx.account_by_email(email)?.is_some() {
                         return Err(Error::Conflict(format!("patient {no}")));
                     }
@@ -201,22 +287,25 @@ impl Portal {
                 action,
                 format!("{}, patient {no}", account_target(&acc)),
             ))?;
-            Ok((acc, action))
+            let login = TemporaryLogin {
+                patient: plan.patient.clone(),
+                username: acc.email.clone(),
+                password: temporary::grouped(&plain, cfg.group),
+                expires_at,
+                sign_in_url: setup.sign_in_url.clone(),
+                account_id: acc.id,
+                action,
+            };
+            deliver(&login)?;
+            Ok(login)
         });
-        let (acc, action) = account?;
+        let login = account?;
         tracing::info!(
-            account_id = acc.id,
+            account_id = login.account_id,
             operator = s.name(),
-            action = action.as_str(),
+            action = login.action.as_str(),
             "Create/Validate issued a temporary login"
         );
-        Ok(TemporaryLogin {
-            username: acc.email,
-            password: temporary::grouped(&plain, cfg.group),
-            expires_at,
-            sign_in_url: setup.sign_in_url,
-            account_id: acc.id,
-            action,
-        })
+        Ok(login)
     }
 }

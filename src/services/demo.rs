@@ -3,7 +3,7 @@
 
 use super::{Portal, Session};
 use crate::domain::{Action, NewEvent, Operator, PasswordKind, PortalAccount, PortalSetup, Role};
-use crate::error::{Error, Result};
+use crate::error::{Refusal, Result};
 use crate::secret::Secret;
 
 /// Demo operator names and passwords. They exist only in demo databases,
@@ -35,10 +35,10 @@ impl Portal {
         s.require_admin("seeding a demo database")?;
         let read = self.store.read()?;
         if read.counts()?.patients > 0 || read.counts()?.operators > 0 {
-            return Err(Error::Invalid(format!(
-                "{} already holds data; the demo only seeds a new database",
-                self.path().display()
-            )));
+            return Err(Refusal::NotEmpty {
+                path: self.path().to_owned(),
+            }
+            .into());
         }
         drop(read);
         let now = self.now();
@@ -82,16 +82,7 @@ impl Portal {
             ))?;
             for op in ops {
                 let (name, role, hash) = op?;
-                tx.put_operator(&Operator {
-                    username: name.into(),
-                    role,
-                    password_hash: hash,
-                    failed_count: 0,
-                    locked_until: None,
-                    last_sign_in: None,
-                    created_at: now,
-                    version: 1,
-                })?;
+                tx.put_operator(&Operator::new(name.into(), role, hash, now))?;
                 tx.audit(NewEvent::success(
                     &actor,
                     Action::OperatorAdded,

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 
 use super::Portal;
 use crate::domain::{AccountStatus, Email, Patient, PatientQuery, PortalAccount};
-use crate::error::{Error, Result};
+use crate::error::{Error, Missing, Result};
 use crate::password::Hasher;
 use crate::store::{Page, PatientRow};
 
@@ -96,12 +96,11 @@ impl Portal {
     }
 
     pub fn patient_view(&self, account_number: &str) -> Result<PatientView> {
-        let no =
-            crate::domain::patient::parse_account_number(account_number).map_err(Error::Invalid)?;
+        let no = super::parse_patient(account_number)?;
         let read = self.store.read()?;
         let patient = read
             .patient(&no)?
-            .ok_or_else(|| Error::NotFound(format!("no patient has the account number {no}")))?;
+            .ok_or_else(|| Missing::Patient { number: no.clone() })?;
         let now = self.now();
         let mut siblings = Vec::new();
         let account = match read.account_id_for_patient(&no)? {
@@ -154,10 +153,10 @@ impl Portal {
     pub fn account_for_patient(&self, account_number: &str) -> Result<AccountView> {
         let view = self.patient_view(account_number)?;
         view.account.ok_or_else(|| {
-            Error::NotFound(format!(
-                "patient {} has no portal account yet",
-                view.patient.account_number
-            ))
+            Missing::PatientAccount {
+                number: view.patient.account_number,
+            }
+            .into()
         })
     }
 }

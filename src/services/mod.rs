@@ -22,12 +22,13 @@ use time::{Duration, OffsetDateTime};
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::domain::{Email, PortalAccount, Role};
-use crate::error::{Error, Result};
+use crate::domain::{Email, PortalAccount, PortalSetup, Role};
+use crate::error::{Error, Input, Missing, Result};
 use crate::password::{Hasher, PasswordPolicy};
 use crate::store::{Store, StoreOptions};
 
-pub use create_validate::TemporaryLogin;
+pub use control_panel::AccountChange;
+pub use create_validate::{CreateValidatePlan, PlannedChange, TemporaryLogin};
 pub use demo::{DEMO_ADMIN, DEMO_STAFF, DemoSummary};
 pub use import::{ImportProgress, ImportReport, RowError};
 pub use lookup::{AccountView, PatientView};
@@ -65,16 +66,30 @@ impl Session {
         }
     }
 
-    fn require_admin(&self, what: &str) -> Result<()> {
+    fn require_admin(&self, what: &'static str) -> Result<()> {
         if self.is_admin() {
             Ok(())
         } else {
-            Err(Error::PermissionDenied(format!(
-                "{what} is for administrators; operator {} is staff",
-                self.name
-            )))
+            Err(Error::AdminOnly {
+                what,
+                operator: self.name.clone(),
+            })
         }
     }
+}
+
+/// The practice as the clients show it (title bar, `demo`, checks before
+/// the app starts).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Practice {
+    /// A demo database (`portal-admin demo`): synthetic data only.
+    pub demo: bool,
+    /// The portal e-correspondent, once set up.
+    pub setup: Option<PortalSetup>,
+    pub patients: u64,
+    pub accounts: u64,
+    pub operators: u64,
+    pub audit_events: u64,
 }
 
 /// The account holder, as the audit trail names them.
@@ -161,9 +176,25 @@ impl Portal {
         self.clock.now()
     }
 
-    /// Read access for clients that show data (counts, the demo flag...).
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// What the clients show about the practice: the demo flag, the portal
+    /// e-correspondent, counts.
+    pub fn practice(&self) -> Result<Practice> {
+        let read = self.store.read()?;
+        let counts = read.counts()?;
+        Ok(Practice {
+            demo: read.is_demo()?,
+            setup: read.portal_setup()?,
+            patients: counts.patients,
+            accounts: counts.accounts,
+            operators: counts.operators,
+            audit_events: counts.audit_events,
+        })
+    }
+
+    /// Ends the shared read snapshot: the next read sees every commit made
+    /// so far, by any process (Ctrl-R; a client's own commits do this already).
+    pub fn refresh(&self) {
+        self.store.refresh();
     }
 
     pub fn hasher(&self) -> &Hasher {
@@ -205,12 +236,15 @@ impl Portal {
     }
 
     fn find_account(&self, email_text: &str) -> Result<PortalAccount> {
-        let email = Email::parse(email_text).map_err(Error::Invalid)?;
-        self.store
-            .read()?
-            .account_by_email(&email)?
-            .ok_or_else(|| Error::NotFound(format!("no portal account has the login {email}")))
+        let email = Email::parse(email_text).map_err(Error::invalid(Input::Email))?;
+        let found = self.store.read()?.account_by_email(&email)?;
+        found.ok_or_else(|| Missing::Account { email }.into())
     }
+}
+
+/// An account number as typed by a client.
+fn parse_patient(text: &str) -> Result<String> {
+    crate::domain::patient::parse_account_number(text).map_err(Error::invalid(Input::Patient))
 }
 
 /// The version a change is decided on: the caller's, which must still be

@@ -15,9 +15,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use zeroize::Zeroizing;
 
 use super::chrome;
-use super::component::{
-    Command, Component, Level, ModalKind, Pending, Practice, Response, Shared, sentence,
-};
+use super::component::{Command, Component, Level, ModalKind, Pending, Response, Shared, sentence};
 use super::keys::{self, Action, Context, Key};
 use super::layout::{MIN_SIZE, too_small};
 use super::modals::{Confirm, Help, ModalStack, TemporaryLoginPopup};
@@ -62,7 +60,7 @@ impl App {
                 ui,
                 theme,
                 session: None,
-                practice: Practice::default(),
+                practice: crate::services::Practice::default(),
                 size,
                 pending: None,
             },
@@ -124,12 +122,8 @@ impl App {
     }
 
     fn refresh_practice(&mut self) {
-        if let Ok(read) = self.shared.portal.store().read() {
-            self.shared.practice = Practice {
-                demo: read.is_demo().unwrap_or(false),
-                setup: read.portal_setup().ok().flatten(),
-                patients: read.counts().map(|c| c.patients).unwrap_or(0),
-            };
+        if let Ok(practice) = self.shared.portal.practice() {
+            self.shared.practice = practice;
         }
     }
 
@@ -316,7 +310,7 @@ impl App {
     pub fn reload(&mut self, say: bool) {
         if say {
             // Ctrl-R: see other operators' commits now, not in a moment.
-            self.shared.portal.store().refresh();
+            self.shared.portal.refresh();
         }
         self.refresh_practice();
         if let Screen::Main(m) = &mut self.screen {

@@ -15,8 +15,7 @@ use super::keys::{Action, Context};
 use super::request::{Reply, Request};
 use super::theme::Theme;
 use crate::config::UiConfig;
-use crate::domain::PortalSetup;
-use crate::services::{Portal, Session, TemporaryLogin};
+use crate::services::{Portal, Practice, Session, TemporaryLogin};
 
 /// What every component may read: the services, the settings, who is
 /// signed in, the practice, the terminal's size and the running request.
@@ -39,14 +38,6 @@ impl Shared {
     pub fn busy(&self) -> bool {
         self.pending.is_some()
     }
-}
-
-/// What the title bar and the panes show of the practice.
-#[derive(Debug, Clone, Default)]
-pub struct Practice {
-    pub demo: bool,
-    pub setup: Option<PortalSetup>,
-    pub patients: u64,
 }
 
 /// The request that runs now.
@@ -146,10 +137,17 @@ pub trait Modal: Component {
     }
 }
 
-/// An error as one sentence for the screen: capitalised, with a full stop,
+/// An error as one sentence for the screen: the library's words plus the
+/// app's own hint (what to do here), capitalised, with a full stop,
 /// control characters shown escaped.
 pub fn sentence(e: &crate::error::Error) -> String {
-    let mut s = crate::domain::text::printable(&e.to_string());
+    use crate::error::{Error, Refusal};
+    let hint = match e {
+        Error::PortalNotSetUp => ": an administrator sets it up with `portal-admin setup portal`",
+        Error::Refused(Refusal::NoEmail { .. }) => ": add it to the practice's records first",
+        _ => "",
+    };
+    let mut s = crate::domain::text::printable(&format!("{e}{hint}"));
     if let Some(first) = s.get(..1) {
         let upper = first.to_uppercase();
         s.replace_range(..1, &upper);

@@ -65,7 +65,7 @@ impl Drop for TerminalGuard {
 
 pub fn run(portal: Portal, config: &Config, mono: bool) -> Result<i32> {
     if let Some(why) = refuse_reason() {
-        return Err(Error::Invalid(why));
+        return Err(Error::Usage(why));
     }
     keys::check(keys::KEYMAP).map_err(|e| Error::Internal(format!("key map: {e}")))?;
     let theme = Theme::new(wants_mono(mono, config), config.ui.ascii_borders);

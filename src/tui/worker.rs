@@ -29,7 +29,7 @@ pub fn spawn(
 
 /// Does the work of one request and says how it went.
 pub fn run(portal: &Portal, session: Option<&Session>, request: Request) -> Reply {
-    let need = || session.ok_or_else(|| Error::PermissionDenied("sign in first".into()));
+    let need = || session.ok_or(Error::NotSignedIn);
     match request {
         Request::SignIn { name, password } => {
             Reply::SignedIn(portal.operator_sign_in(&name, &password))

@@ -118,13 +118,7 @@ impl Practice {
     }
 
     pub fn audit_count(&self) -> u64 {
-        self.portal
-            .store()
-            .read()
-            .unwrap()
-            .counts()
-            .unwrap()
-            .audit_events
+        self.portal.practice().unwrap().audit_events
     }
 }
 

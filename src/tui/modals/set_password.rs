@@ -7,9 +7,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::domain::text::printable;
-use crate::error::Error;
-use crate::password::PolicyViolation;
-use crate::tui::component::{Command, Component, Modal, ModalKind, Response, Shared};
+use crate::error::Input;
+use crate::tui::component::{Command, Component, Modal, ModalKind, Response, Shared, sentence};
 use crate::tui::fields::SecretField;
 use crate::tui::keys::{Action, Context};
 use crate::tui::modals::Confirm;
@@ -169,14 +168,12 @@ impl Component for SetPassword {
         }
         match result {
             // A refused password stays on the form, next to its field.
-            Err(e @ Error::Policy(v)) => {
-                let at = if *v == PolicyViolation::Mismatch {
-                    Focus::Confirm
-                } else {
-                    Focus::New
-                };
-                self.field_error(at, crate::tui::component::sentence(e))
-            }
+            Err(e) => match e.input() {
+                Some(Input::NewPassword) => self.field_error(Focus::New, sentence(e)),
+                Some(Input::ConfirmPassword) => self.field_error(Focus::Confirm, sentence(e)),
+                Some(Input::ResetRequired) => self.field_error(Focus::Checkbox, sentence(e)),
+                _ => Response::Close(None),
+            },
             _ => Response::Close(None),
         }
     }

@@ -5,10 +5,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use zeroize::Zeroizing;
 
 use crate::domain::text::printable;
 use crate::format_time;
+use crate::present::login_text;
 use crate::services::TemporaryLogin;
 use crate::tui::component::{Command, Component, Level, Modal, ModalKind, Response, Shared};
 use crate::tui::keys::{Action, Context};
@@ -45,11 +45,7 @@ impl Component for TemporaryLoginPopup {
             ),
             Action::CopyLogin => {
                 self.copied = true;
-                Response::Command(Command::Copy(Zeroizing::new(format!(
-                    "username: {}\ntemporary password: {}\n",
-                    self.login.username,
-                    self.login.password.expose()
-                ))))
+                Response::Command(Command::Copy(login_text(&self.login)))
             }
             // Closing drops the login, which zeroizes the password.
             Action::CloseLogin => Response::Close(Some(Command::Reload)),

@@ -10,10 +10,10 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::{PaneComponent, PaneFrame};
 use crate::domain::AccountStatus;
 use crate::domain::text::printable;
-use crate::error::Error;
 use crate::format_time;
-use crate::services::{AccountView, PatientView};
-use crate::tui::component::{Command, Level, Response, Shared};
+use crate::present::{NO_ACCOUNT, account_status};
+use crate::services::{PatientView, PlannedChange};
+use crate::tui::component::{Command, Level, Response, Shared, sentence};
 use crate::tui::keys::{Action, Context};
 use crate::tui::modals::Confirm;
 use crate::tui::request::{PatientRef, Request};
@@ -47,63 +47,41 @@ impl Account {
         }
     }
 
-    /// Create/Validate for the patient shown: the confirmation, or why not.
+    /// Create/Validate for the patient shown: the confirmation of what the
+    /// services say it will do, or why it cannot be done.
     fn create_validate(&self, shared: &Shared) -> Response {
         let Some(view) = self.view.as_ref() else {
             return Response::notice(Level::Info, "Select a patient first.");
         };
-        if shared.practice.setup.is_none() {
-            return Response::notice(Level::Error, Error::PortalNotSetUp.to_string());
-        }
         let p = &view.patient;
+        let plan = match shared.portal.create_validate_plan(&p.account_number, None) {
+            Ok(plan) => plan,
+            Err(e) => return Response::notice(Level::Error, sentence(&e)),
+        };
         let who = format!("{} ({})", p.display_name(), p.account_number);
-        let (title, lines, version) = match &view.account {
-            Some(acc) if acc.disabled => {
-                return Response::notice(
-                    Level::Error,
-                    format!(
-                        "The portal account {} is disabled; an administrator must enable it first.",
-                        acc.email
-                    ),
-                );
-            }
-            Some(acc) => (
+        let (title, lines) = match &plan.change {
+            PlannedChange::Reset { account } => (
                 "Reset portal password?",
                 vec![
                     format!("Patient: {who}"),
-                    format!("Account: {}", acc.email),
+                    format!("Account: {}", account.email),
                     "A new temporary password replaces the current one.".into(),
                     "The account holder must choose a new password at first sign-in.".into(),
                 ],
-                Some(acc.version),
             ),
-            None => match &p.email {
-                Some(email) => (
-                    "Create portal account?",
-                    vec![
-                        format!("Patient: {who}"),
-                        format!("Account: {email} (the e-correspondent)"),
-                        "Creates the account (or adds the patient to the existing account of"
-                            .into(),
-                        "this email) and shows a temporary login to read to the account holder."
-                            .into(),
-                    ],
-                    None,
-                ),
-                None => {
-                    return Response::notice(
-                        Level::Error,
-                        format!(
-                            "Patient {} has no e-correspondent email: add it to the practice's records, or run `portal-admin account reset --patient {} --email EMAIL`.",
-                            p.account_number, p.account_number
-                        ),
-                    );
-                }
-            },
+            PlannedChange::Create { .. } | PlannedChange::Link { .. } => (
+                "Create portal account?",
+                vec![
+                    format!("Patient: {who}"),
+                    format!("Account: {} (the e-correspondent)", plan.email()),
+                    "Creates the account (or adds the patient to the existing account of".into(),
+                    "this email) and shows a temporary login to read to the account holder.".into(),
+                ],
+            ),
         };
         let request = Request::CreateValidate {
             patient: Self::patient_ref(view),
-            version,
+            version: plan.version(),
         };
         Response::Command(Command::Open(Box::new(Confirm::new(
             title,
@@ -112,17 +90,6 @@ impl Account {
             Command::Start(request),
         ))))
     }
-}
-
-fn status_label(acc: &AccountView) -> String {
-    let mut s = acc.status.label().to_owned();
-    if acc.reset_required {
-        s.push_str(" · RESET REQUIRED");
-    }
-    if acc.temp_expired {
-        s.push_str(" · TEMPORARY PASSWORD EXPIRED");
-    }
-    s
 }
 
 impl PaneComponent for Account {
@@ -177,7 +144,7 @@ impl PaneComponent for Account {
                             _ => theme.error,
                         };
                         lines.push(kv("Portal account", acc.email.to_string(), theme.normal));
-                        lines.push(kv("Status", status_label(acc), style));
+                        lines.push(kv("Status", account_status(acc), style));
                         lines.push(kv(
                             "Reset required",
                             if acc.reset_required { "yes" } else { "no" }.into(),
@@ -228,7 +195,7 @@ impl PaneComponent for Account {
                     }
                     None => {
                         lines.push(kv("E-correspondent", email, theme.normal));
-                        lines.push(kv("Status", "NO PORTAL ACCOUNT".into(), theme.warn));
+                        lines.push(kv("Status", NO_ACCOUNT.into(), theme.warn));
                     }
                 }
                 lines.push(Line::default());

@@ -8,13 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row};
 
 use super::{PaneComponent, PaneFrame, draw_rows, draw_search, list_frame};
-use crate::domain::AccountStatus;
 use crate::domain::text::printable;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::format_time;
-use crate::services::AccountView;
+use crate::services::{AccountChange, AccountView};
 use crate::store::Page;
-use crate::tui::component::{Command, Level, Response, Shared};
+use crate::tui::component::{Command, Level, Response, Shared, sentence};
 use crate::tui::keys::{Action, Context};
 use crate::tui::layout::list_rows;
 use crate::tui::list::ListPane;
@@ -29,6 +28,20 @@ pub struct ControlPanel {
 fn fetch(shared: &Shared) -> impl Fn(&str, Option<&str>) -> Result<Page<AccountView>> + '_ {
     let page = shared.ui.page_size;
     move |q, after| shared.portal.list_accounts(q, after, page)
+}
+
+/// Whether the services would allow `change` for this operator, and if not
+/// the message that says why.
+fn check(
+    shared: &Shared,
+    acc: &AccountView,
+    change: AccountChange,
+) -> std::result::Result<(), Response> {
+    let outcome = match &shared.session {
+        Some(s) => shared.portal.check_account_change(s, acc, change),
+        None => Err(Error::NotSignedIn),
+    };
+    outcome.map_err(|e| Response::notice(Level::Info, sentence(&e)))
 }
 
 fn account_ref(acc: &AccountView) -> AccountRef {
@@ -68,13 +81,13 @@ impl ControlPanel {
         }
     }
 
-    fn unlock(&self) -> Response {
+    fn unlock(&self, shared: &Shared) -> Response {
         let acc = match self.selected_or_say() {
             Ok(acc) => acc,
             Err(r) => return r,
         };
-        if acc.status != AccountStatus::Locked && acc.failed_count == 0 {
-            return Response::notice(Level::Info, format!("{} is not locked.", acc.email));
+        if let Err(refused) = check(shared, acc, AccountChange::Unlock) {
+            return refused;
         }
         Self::confirm(
             acc,
@@ -86,12 +99,20 @@ impl ControlPanel {
         )
     }
 
-    fn toggle_disabled(&self) -> Response {
+    fn toggle_disabled(&self, shared: &Shared) -> Response {
         let acc = match self.selected_or_say() {
             Ok(acc) => acc,
             Err(r) => return r,
         };
         let disabled = !acc.disabled;
+        let change = if disabled {
+            AccountChange::Disable
+        } else {
+            AccountChange::Enable
+        };
+        if let Err(refused) = check(shared, acc, change) {
+            return refused;
+        }
         let verb = if disabled { "Disable" } else { "Enable" };
         Self::confirm(
             acc,
@@ -131,8 +152,8 @@ impl PaneComponent for ControlPanel {
         }
         match action {
             Action::Password => self.set_password(),
-            Action::Unlock => self.unlock(),
-            Action::ToggleDisabled => self.toggle_disabled(),
+            Action::Unlock => self.unlock(shared),
+            Action::ToggleDisabled => self.toggle_disabled(shared),
             _ => Response::Ignored,
         }
     }

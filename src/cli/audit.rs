@@ -1,0 +1,73 @@
+//! `audit list|verify`: the audit trail.
+
+use clap::Subcommand;
+
+use super::Ctx;
+use super::output::{self, line};
+use crate::domain::AuditEvent;
+use crate::domain::text::printable;
+use crate::error::Result;
+use crate::format_time;
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// List audit events, oldest first.
+    List {
+        #[arg(long)]
+        json: bool,
+        /// Only events after this sequence number.
+        #[arg(long, default_value_t = 0)]
+        after: u64,
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+    },
+    /// Check the hash chain: detects edited, inserted or removed events.
+    Verify,
+}
+
+pub(super) fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<i32> {
+    let portal = ctx.open()?;
+    match cmd {
+        AuditCmd::List { json, after, limit } => {
+            for ev in portal.audit_list(after, limit)? {
+                if json {
+                    output::json(&ev, false)?;
+                } else {
+                    line(audit_line(&ev))?;
+                }
+            }
+            Ok(0)
+        }
+        AuditCmd::Verify => {
+            let report = portal.audit_verify()?;
+            match report.problem {
+                None => {
+                    line(format_args!(
+                        "audit trail intact: {} events, last hash {}",
+                        report.events, report.head
+                    ))?;
+                    Ok(0)
+                }
+                Some(problem) => {
+                    eprintln!(
+                        "portal-admin: audit trail broken: {problem} ({} events verified before it)",
+                        report.events
+                    );
+                    Ok(1)
+                }
+            }
+        }
+    }
+}
+
+fn audit_line(ev: &AuditEvent) -> String {
+    format!(
+        "{}\t{}\t{}\t{}\t{}\t{}",
+        ev.seq,
+        format_time(ev.at),
+        printable(&ev.actor),
+        ev.action.as_str(),
+        printable(&ev.target),
+        printable(&ev.outcome)
+    )
+}

@@ -1,0 +1,63 @@
+//! `patients search`: the same lookup as the app.
+
+use clap::Subcommand;
+
+use super::Ctx;
+use super::output::{self, line};
+use crate::domain::text::printable;
+use crate::error::Result;
+
+#[derive(Debug, Subcommand)]
+pub enum PatientsCmd {
+    /// Search by name prefix, "last, first", account number, date of birth or email prefix.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub(super) fn run(ctx: &Ctx, cmd: PatientsCmd) -> Result<i32> {
+    let PatientsCmd::Search { query, limit, json } = cmd;
+    let portal = ctx.open()?;
+    let page = portal.search_patients(&query, None, limit)?;
+    if json {
+        let rows: Vec<_> = page
+            .items
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "account_number": r.patient.account_number,
+                    "last_name": r.patient.last_name,
+                    "first_name": r.patient.first_name,
+                    "date_of_birth": r.patient.date_of_birth.to_string(),
+                    "email": r.patient.email,
+                    "portal_account": r.account_id,
+                })
+            })
+            .collect();
+        output::json(&rows, false)?;
+        return Ok(0);
+    }
+    for r in &page.items {
+        let p = &r.patient;
+        line(format_args!(
+            "{}\t{}\t{}\t{}\t{}",
+            p.account_number,
+            printable(&p.display_name()),
+            p.date_of_birth,
+            p.email.as_ref().map(|e| e.as_str()).unwrap_or("-"),
+            if r.account_id.is_some() {
+                "portal"
+            } else {
+                "no portal"
+            }
+        ))?;
+    }
+    if page.items.is_empty() {
+        eprintln!("no patient matches \"{}\"", printable(&query));
+    }
+    Ok(0)
+}
