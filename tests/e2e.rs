@@ -164,11 +164,11 @@ fn staff_create_validate_then_the_parent_signs_in_with_what_was_read_aloud() {
     t.sign_in("sam", STAFF_PW);
     t.type_text("smith");
     t.wait_for("Smith, Olivia");
-    t.keys(&["Enter"]);
-    t.wait_for(" NAV ");
-    t.type_text("c");
+    t.keys(&["F2"]);
     t.wait_for("Create portal account?");
-    t.type_text("y");
+    t.keys(&["Tab"]);
+    t.wait_for(">[ Yes ]<");
+    t.keys(&["Enter"]);
     let screen = t.wait_for("Temporary login");
     let password = screen
         .lines()
@@ -181,11 +181,13 @@ fn staff_create_validate_then_the_parent_signs_in_with_what_was_read_aloud() {
         .to_owned();
     assert!(screen.contains("smith.family@example.net"));
     assert!(screen.contains("No email was sent"));
-    t.type_text("d");
+    t.keys(&["Tab"]);
+    t.wait_for(">[ Done ]<");
+    t.keys(&["Enter"]);
     let after = t.wait_gone("Temporary login");
     assert!(!after.contains(&password), "never shown again");
     assert!(after.contains("RESET REQUIRED"), "{after}");
-    t.type_text("q");
+    t.keys(&["F10"]);
     t.wait_for("EXIT=0");
     assert_restored(&t);
 
@@ -222,16 +224,13 @@ fn admin_sets_a_password_in_the_control_panel_with_and_without_reset_required() 
     bin.reset("100003");
     let t = Tmux::start(&bin, "", 120, 40);
     t.sign_in("ana", ADMIN_PW);
-    t.keys(&["Enter"]);
-    t.wait_for(" NAV ");
-    t.type_text("3");
+    t.keys(&["Tab", "Tab"]);
     t.wait_for("[3 Control Panel — Users]");
-    t.type_text("/");
-    t.wait_for(" TYPING ");
     t.type_text("KATH");
+    t.wait_for("1 of 1 · Enter: details");
     t.keys(&["Enter"]);
-    t.wait_for("p Password");
-    t.type_text("p");
+    t.wait_for("Patients on the account");
+    t.keys(&["Enter"]);
     t.wait_for("Set password");
     let pw = "velvet-compass-sparrow-31";
     t.type_text(pw);
@@ -242,6 +241,10 @@ fn admin_sets_a_password_in_the_control_panel_with_and_without_reset_required() 
     t.keys(&["Space"]);
     t.wait_for("> [ ] Password Reset Required");
     t.keys(&["Tab"]);
+    t.keys(&["Enter"]);
+    t.wait_for("Set this password?");
+    t.keys(&["Tab"]);
+    t.wait_for(">[ Set password ]<");
     t.keys(&["Enter"]);
     let screen = t.wait_for("Password set for kathleen.obrien@example.org");
     assert!(screen.contains("Password Reset Required: no"), "{screen}");
@@ -272,11 +275,17 @@ fn admin_sets_a_password_in_the_control_panel_with_and_without_reset_required() 
     );
 
     // Again, leaving the box ticked and saving with Enter from the field.
-    t.type_text("p");
+    t.keys(&["Enter"]);
+    t.wait_for("Patients on the account");
+    t.keys(&["Enter"]);
     t.wait_for("Set password");
     t.type_text(NEW_PW);
     t.keys(&["Tab"]);
     t.type_text(NEW_PW);
+    t.keys(&["Enter"]);
+    t.wait_for("Set this password?");
+    t.keys(&["Tab"]);
+    t.wait_for(">[ Set password ]<");
     t.keys(&["Enter"]);
     t.wait_for("Password Reset Required: yes");
     let json = bin.ok(
@@ -329,13 +338,17 @@ fn small_screens_and_resizes_never_break_it() {
     t.wait_for("terminal too small");
     t.tmux(&["resize-window", "-t", "app", "-x", "120", "-y", "40"]);
     t.wait_for("3 Control Panel");
-    t.keys(&["Enter"]);
-    t.type_text("c");
+    t.keys(&["F2"]);
     t.wait_for("Create portal account?");
     t.tmux(&["resize-window", "-t", "app", "-x", "40", "-y", "12"]);
-    t.wait_for("Create portal");
-    t.type_text("n");
-    t.type_text("q");
+    let small = t.wait_for("Create portal");
+    assert!(
+        small.contains("Esc cancels"),
+        "the popup says how to close it:\n{small}"
+    );
+    t.keys(&["Escape"]);
+    t.wait_gone("Create portal");
+    t.keys(&["F10"]);
     t.wait_for("EXIT=0");
     assert_restored(&t);
 }
@@ -370,13 +383,13 @@ fn the_temporary_login_names_the_patient_of_the_request_in_a_real_terminal() {
     t.sign_in("sam", STAFF_PW);
     t.type_text("garcia");
     t.wait_for("García-López, So");
-    t.keys(&["Enter"]);
-    t.wait_for(" NAV ");
     t.wait_for("> 100001");
-    t.type_text("c");
+    t.keys(&["F2"]);
     t.wait_for("Create portal account?");
+    t.keys(&["Tab"]);
+    t.wait_for(">[ Yes ]<");
     // One send-keys: the three keys arrive together.
-    t.type_text("yjj");
+    t.keys(&["Enter", "Down", "Down"]);
     let screen = t.wait_for("Temporary login");
     let popup_patient = screen
         .lines()
@@ -387,8 +400,130 @@ fn the_temporary_login_names_the_patient_of_the_request_in_a_real_terminal() {
         "the popup names the patient of the reset:\n{screen}"
     );
     assert!(screen.contains("maria.garcia@example.com"), "{screen}");
-    t.type_text("d");
+    t.keys(&["Tab", "Enter"]);
     t.wait_gone("Temporary login");
-    t.type_text("q");
+    t.keys(&["F10"]);
     t.wait_for("EXIT=0");
+}
+
+/// Names and words staff type all day, with the letters that used to act
+/// (c, y, d, p, u, q, j, k, g, n, /, ?, digits, space).
+const NAMES: &[&str] = &[
+    "lucy", "mccoy", "quinn", "pruitt", "dusty", "Cody", "Yusuf", "Duque", "Quincy", "Dupuy",
+    "Puccio", "Chudy", "Mary Ann", "O'Brien", "d'Arcy", "García", "Nguyen", "Joy", "Kyd", "Pugh",
+    "3/7/19", "jj kk gg", "y n", "?", "q",
+];
+
+/// The number of events in the audit trail, read through the CLI.
+fn audit_events(bin: &Bin) -> usize {
+    bin.ok(&["audit", "list"], "").lines().count()
+}
+
+/// Types each name at 120 ms a key, then Enter.
+fn type_names_slowly(t: &Tmux, names: &[&str]) {
+    for name in names {
+        for c in name.chars() {
+            t.type_text(&c.to_string());
+            std::thread::sleep(Duration::from_millis(120));
+        }
+        t.keys(&["Enter"]);
+        std::thread::sleep(Duration::from_millis(120));
+    }
+}
+
+/// Issue 9: typing names at human speed, followed by Enter, from every
+/// state of the main screen, never changes data and never leaves the app.
+fn typing_names_changes_nothing_as(who: &str, pw: &str) {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    bin.reset("100003"); // an account exists for the Control Panel
+    let t = Tmux::start(&bin, "", 80, 24);
+    t.sign_in(who, pw);
+    let before = audit_events(&bin);
+    let mut names = NAMES.iter().copied().cycle();
+    let mut next = |n: usize| names.by_ref().take(n).collect::<Vec<_>>();
+    // (what to press to get there, what shows it is there)
+    let mut states: Vec<(&[&str], &str)> = vec![
+        (&[], "Search:"),
+        (&["Escape"], "Search:"),
+        (&["C-u", "Enter"], "[2 Account]"),
+        (&["C-u", "Enter", "Enter"], "Create portal account?"),
+        (&["Tab"], "Account"),
+        (&["F1"], "Help"),
+    ];
+    if who == "ana" {
+        states.push((&["Tab", "Tab"], "[3 Users]"));
+        states.push((&["Tab", "Tab", "C-u", "Enter"], "Patients on the account"));
+    }
+    for (keys, shows) in states {
+        // From the lookup, with an empty search, each time.
+        t.keys(&["Escape", "Escape", "Escape"]);
+        for k in keys {
+            t.keys(&[k]);
+            std::thread::sleep(Duration::from_millis(80));
+        }
+        t.wait_for(shows);
+        type_names_slowly(&t, &next(3));
+        let screen = t.screen();
+        assert!(!screen.contains("EXIT="), "the app quit: {screen}");
+        assert!(screen.contains("portal-admin"), "{screen}");
+        assert_eq!(
+            audit_events(&bin),
+            before,
+            "typing names after {keys:?} changed data; the screen:\n{screen}"
+        );
+    }
+    t.keys(&["F10"]);
+    let end = t.wait("the app to end or ask", |s| {
+        s.contains("EXIT=0") || s.contains("Quit portal-admin?")
+    });
+    if end.contains("Quit portal-admin?") {
+        t.keys(&["Tab", "Enter"]);
+        t.wait_for("EXIT=0");
+    }
+}
+
+#[test]
+fn typing_names_at_human_speed_never_changes_data_or_quits_as_staff() {
+    typing_names_changes_nothing_as("sam", STAFF_PW);
+}
+
+#[test]
+fn typing_names_at_human_speed_never_changes_data_or_quits_as_an_administrator() {
+    typing_names_changes_nothing_as("ana", ADMIN_PW);
+}
+
+/// A shared terminal changes hands: F9 signs out to the sign-in screen,
+/// and nothing of the last operator's work stays on screen or in the
+/// terminal's scrollback.
+#[test]
+fn signing_out_leaves_nothing_of_the_last_operator_on_screen() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let t = Tmux::start(&bin, "", 80, 24);
+    t.sign_in("sam", STAFF_PW);
+    t.type_text("garcia");
+    t.wait_for("García-López, José");
+    // Ctrl-L repaints (it used to wait for a cursor report and end the app).
+    t.keys(&["C-l"]);
+    std::thread::sleep(Duration::from_millis(300));
+    t.wait_for("García-López, José");
+    t.keys(&["F9"]);
+    let screen = t.wait_for("Operator sign-in");
+    assert!(screen.contains("Signed out"), "{screen}");
+    let everything = t.tmux(&["capture-pane", "-p", "-S", "-", "-E", "-", "-t", "app"]);
+    for gone in ["García", "maria.garcia", "100001", "sam (staff)"] {
+        assert!(
+            !everything.contains(gone),
+            "{gone} is still on screen or in the scrollback:\n{everything}"
+        );
+    }
+    // The next operator signs in on the same terminal.
+    t.sign_in("ana", ADMIN_PW);
+    t.wait_for("ana (admin)");
+    t.keys(&["C-x"]);
+    t.wait_for("EXIT=0");
+    assert_restored(&t);
 }

@@ -37,6 +37,25 @@ fn snap(name: &str, hs: &Harness) {
     insta::assert_snapshot!(name, hs.screen());
 }
 
+/// On a confirmation: focus the confirming button (it starts on Cancel)
+/// and press it.
+fn confirm(hs: &mut Harness) {
+    assert!(top_is(hs, Some(ModalKind::Confirm)), "{}", hs.screen());
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Enter);
+}
+
+/// On the temporary login: Tab to Done, Enter.
+fn done(hs: &mut Harness) {
+    assert!(
+        top_is(hs, Some(ModalKind::TemporaryLogin)),
+        "{}",
+        hs.screen()
+    );
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Enter);
+}
+
 #[test]
 fn sign_in_screens() {
     let dir = tempfile::tempdir().unwrap();
@@ -91,32 +110,36 @@ fn create_validate_modals_and_the_temporary_login() {
     for (w, h) in [(80, 24), (120, 40)] {
         let mut hs = signed_in("sam", w, h);
         hs.type_text("smith");
-        hs.key(KeyCode::Enter);
-        hs.ch('c');
+        hs.key(KeyCode::F(2));
         assert!(top_is(&hs, Some(ModalKind::Confirm)));
         snap(&format!("confirm_create_{w}x{h}"), &hs);
-        // Enter activates the focused button, and focus starts on No.
+        // Enter presses the focused button, and focus starts on Cancel.
         hs.key(KeyCode::Enter);
-        assert!(top_is(&hs, None), "Enter on No cancels");
-        hs.ch('c');
-        hs.ch('y');
+        assert!(top_is(&hs, None), "Enter on Cancel cancels");
+        // Enter on the patient opens the account pane; Enter there asks.
+        hs.key(KeyCode::Enter);
+        hs.key(KeyCode::Enter);
+        confirm(&mut hs);
         hs.settle();
         assert!(top_is(&hs, Some(ModalKind::TemporaryLogin)));
         let pw = hs.temporary_password().unwrap();
         assert_eq!(pw.len(), 14);
         snap(&format!("temporary_login_{w}x{h}"), &hs);
-        // A lone Esc does not close it; d does, and it is gone.
+        // Neither Esc, nor letters, nor Enter on Copy close it; Done does.
         hs.key(KeyCode::Esc);
+        hs.type_text("dusty");
+        hs.key(KeyCode::Enter);
         assert!(top_is(&hs, Some(ModalKind::TemporaryLogin)));
-        hs.ch('d');
+        done(&mut hs);
         assert!(top_is(&hs, None));
         assert!(!hs.screen().contains(&pw));
         assert!(hs.screen().contains("RESET REQUIRED"), "{}", hs.screen());
         snap(&format!("status_after_reset_{w}x{h}"), &hs);
         // Now it is a reset.
-        hs.ch('c');
+        hs.key(KeyCode::F(2));
         snap(&format!("confirm_reset_{w}x{h}"), &hs);
-        hs.ch('n');
+        hs.key(KeyCode::Esc);
+        assert!(top_is(&hs, None));
     }
 }
 
@@ -124,35 +147,28 @@ fn create_validate_modals_and_the_temporary_login() {
 fn keys_typed_before_a_modal_appeared_are_dropped() {
     let mut hs = signed_in("sam", 80, 24);
     hs.type_text("smith");
-    hs.key(KeyCode::Enter);
-    // `c` then `y` arrive together, before the confirmation was drawn.
+    // F2, Tab and Enter arrive together, before the confirmation was drawn.
     let before = Instant::now();
-    hs.send(Msg::Key(
-        KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE),
-        before,
-    ));
-    hs.send(Msg::Key(
-        KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
-        before,
-    ));
+    for code in [KeyCode::F(2), KeyCode::Tab, KeyCode::Enter] {
+        hs.send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE), before));
+    }
     hs.draw();
     assert!(
         top_is(&hs, Some(ModalKind::Confirm)),
-        "the buffered y did not confirm"
+        "the buffered Tab Enter did not confirm"
     );
     assert!(!hs.app.busy());
-    hs.ch('y');
+    confirm(&mut hs);
     // Keys typed while the hash runs never reach the temporary login.
     let during = Instant::now();
     hs.settle();
-    hs.send(Msg::Key(
-        KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
-        during,
-    ));
+    for code in [KeyCode::Tab, KeyCode::Enter] {
+        hs.send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE), during));
+    }
     hs.draw();
     assert!(
         top_is(&hs, Some(ModalKind::TemporaryLogin)),
-        "a buffered Enter did not dismiss the login"
+        "a buffered Tab Enter did not dismiss the login"
     );
 }
 
@@ -161,24 +177,24 @@ fn admin_control_panel_and_set_password() {
     let p = Practice::new();
     p.create_validate("100003");
     let mut hs = p.app(120, 40);
-    hs.type_text("ana");
-    hs.key(KeyCode::Tab);
-    hs.type_text(ADMIN_PW);
-    hs.key(KeyCode::Enter);
-    hs.settle();
+    hs.sign_in("ana", ADMIN_PW);
     snap("admin_main_120x40", &hs);
-    hs.key(KeyCode::Enter);
-    hs.ch('3');
-    hs.ch('/');
+    // Control Panel → Users: Tab to it, type part of the email, Enter.
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Tab);
     hs.type_text("KATH");
-    hs.key(KeyCode::Enter);
     assert!(hs.screen().contains("kathleen.obrien@example.org"));
-    hs.ch('p');
+    hs.key(KeyCode::Enter);
+    assert!(top_is(&hs, Some(ModalKind::UserDetails)));
+    assert!(hs.screen().contains("O'Brien, Seán"), "{}", hs.screen());
+    // Password is the focused button.
+    hs.key(KeyCode::Enter);
     assert!(top_is(&hs, Some(ModalKind::SetPassword)));
     hs.type_text("velvet-compass-sparrow-31");
     hs.key(KeyCode::Tab);
     hs.type_text("velvet-compass-sparrow-3");
     hs.key(KeyCode::Enter);
+    confirm(&mut hs);
     hs.settle();
     assert!(hs.screen().contains("not the same"), "{}", hs.screen());
     assert!(!hs.screen().contains("velvet"), "a password is never drawn");
@@ -186,9 +202,20 @@ fn admin_control_panel_and_set_password() {
     hs.ch('1');
     hs.key(KeyCode::Tab);
     hs.ch(' ');
+    assert!(
+        hs.screen().contains("keeps this password"),
+        "unticking says what it means: {}",
+        hs.screen()
+    );
     snap("set_password_unticked_120x40", &hs);
     hs.key(KeyCode::Tab);
     hs.key(KeyCode::Enter);
+    assert!(
+        hs.screen().contains("keeps this password"),
+        "the Save confirmation repeats it: {}",
+        hs.screen()
+    );
+    confirm(&mut hs);
     hs.settle();
     assert!(top_is(&hs, None));
     assert!(
@@ -208,22 +235,24 @@ fn admin_control_panel_and_set_password() {
 #[test]
 fn help_lists_the_keys_of_where_you_are() {
     let mut hs = signed_in("sam", 80, 24);
-    hs.key(KeyCode::Enter);
-    hs.ch('?');
+    hs.key(KeyCode::F(1));
     let screen = hs.screen();
     snap("help_staff_lookup_80x24", &hs);
-    for b in portal_admin::tui::keys::bindings(portal_admin::tui::keys::Context::Lookup) {
-        if b.context == portal_admin::tui::keys::Context::ControlPanel {
-            continue;
-        }
-        let first_words: String = b.description.chars().take(20).collect();
-        if b.action == portal_admin::tui::keys::Action::GoControlPanel {
-            assert!(
-                !screen.contains(&first_words),
-                "staff help hides {first_words}"
-            );
-        }
+    assert!(screen.contains("Create/Validate"), "{screen}");
+    assert!(
+        !screen.contains("details: the selected user"),
+        "staff help has no Control Panel keys"
+    );
+    // Scrolling stops at the end.
+    for _ in 0..20 {
+        hs.key(KeyCode::PageDown);
     }
+    let end = hs.screen();
+    hs.key(KeyCode::PageDown);
+    hs.key(KeyCode::Down);
+    assert_eq!(hs.screen(), end, "help does not scroll past its end");
+    hs.key(KeyCode::Up);
+    assert_ne!(hs.screen(), end, "and scrolls back");
     hs.key(KeyCode::Esc);
     assert!(hs.top_modal().is_none());
 }
@@ -233,12 +262,16 @@ fn small_terminals_degrade_and_nothing_panics() {
     let mut hs = signed_in("ana", 80, 24);
     hs.resize(60, 20);
     snap("compact_lookup_60x20", &hs);
+    assert!(
+        hs.screen().contains("Tab next pane"),
+        "the hint says how to reach the account pane: {}",
+        hs.screen()
+    );
     hs.key(KeyCode::Enter);
-    hs.ch('2');
     snap("compact_status_60x20", &hs);
     hs.resize(39, 11);
     snap("too_small_39x11", &hs);
-    hs.ch('j');
+    hs.key(KeyCode::Down);
     hs.resize(80, 24);
     assert!(
         hs.screen().contains("[2 Account]"),
@@ -246,7 +279,7 @@ fn small_terminals_degrade_and_nothing_panics() {
         hs.screen()
     );
     // Every size, with and without a modal open.
-    hs.ch('c');
+    hs.key(KeyCode::F(2));
     for (w, h) in [
         (0, 0),
         (1, 1),
@@ -321,22 +354,6 @@ fn a_pasted_newline_never_submits_and_paste_drops_controls() {
 #[test]
 fn a_reset_decided_on_an_old_view_is_refused_in_the_app() {
     let mut hs = signed_in("sam", 80, 24);
-    hs.app
-        .portal()
-        .create_validate(
-            &hs.app
-                .portal()
-                .operator_sign_in("ana", &secret(ADMIN_PW))
-                .unwrap(),
-            "100005",
-            None,
-            None,
-        )
-        .unwrap();
-    hs.type_text("smith");
-    hs.key(KeyCode::Enter);
-    hs.ch('c');
-    // Meanwhile another operator resets the same account.
     let admin = hs
         .app
         .portal()
@@ -346,7 +363,14 @@ fn a_reset_decided_on_an_old_view_is_refused_in_the_app() {
         .portal()
         .create_validate(&admin, "100005", None, None)
         .unwrap();
-    hs.ch('y');
+    hs.type_text("smith");
+    hs.key(KeyCode::F(2));
+    // Meanwhile another operator resets the same account.
+    hs.app
+        .portal()
+        .create_validate(&admin, "100005", None, None)
+        .unwrap();
+    confirm(&mut hs);
     hs.settle();
     assert!(top_is(&hs, None));
     assert!(
@@ -374,7 +398,6 @@ fn moving_the_selection_sends_a_small_fraction_of_a_repaint() {
         }
     }
     let mut hs = signed_in("sam", 80, 24);
-    hs.key(KeyCode::Enter);
     for (w, h) in [(80u16, 24u16), (200, 60)] {
         hs.send(Msg::Resize(w, h));
         let counter = Counter::default();
@@ -390,7 +413,7 @@ fn moving_the_selection_sends_a_small_fraction_of_a_repaint() {
         let full = *counter.0.lock().unwrap();
         *counter.0.lock().unwrap() = 0;
         hs.send(Msg::Key(
-            KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE),
+            KeyEvent::new(KeyCode::Down, KeyModifiers::NONE),
             Instant::now(),
         ));
         term.draw(|f| hs.app.draw(f)).unwrap();
@@ -417,33 +440,37 @@ fn admin_screens_at_80x24_and_help_at_120x40() {
     let p = Practice::new();
     p.create_validate("100003");
     let mut hs = p.app(80, 24);
-    hs.type_text("ana");
-    hs.key(KeyCode::Tab);
-    hs.type_text(ADMIN_PW);
-    hs.key(KeyCode::Enter);
-    hs.settle();
+    hs.sign_in("ana", ADMIN_PW);
     snap("admin_main_80x24", &hs);
-    hs.key(KeyCode::Enter);
-    hs.ch('3');
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Tab);
     snap("admin_control_panel_80x24", &hs);
-    hs.ch('p');
+    hs.key(KeyCode::Enter);
+    snap("user_details_80x24", &hs);
+    hs.key(KeyCode::Enter);
     snap("set_password_80x24", &hs);
     hs.key(KeyCode::Esc);
     assert!(top_is(&hs, None), "an empty form closes without asking");
-    hs.ch('p');
+    hs.key(KeyCode::Enter);
+    hs.key(KeyCode::Enter);
     hs.type_text("x");
     hs.key(KeyCode::Esc);
     assert!(
         top_is(&hs, Some(ModalKind::Confirm)),
         "a filled form asks first"
     );
-    hs.ch('y');
+    confirm(&mut hs);
     assert!(top_is(&hs, None));
-    hs.ch('u');
+    // Unlock, on an account that is not locked, says so.
+    hs.key(KeyCode::Enter);
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Enter);
     assert!(hs.screen().contains("is not locked"), "{}", hs.screen());
-    hs.ch('d');
+    assert!(top_is(&hs, Some(ModalKind::UserDetails)));
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Enter);
     snap("confirm_disable_80x24", &hs);
-    hs.ch('y');
+    confirm(&mut hs);
     hs.settle();
     assert!(
         hs.screen()
@@ -452,21 +479,21 @@ fn admin_screens_at_80x24_and_help_at_120x40() {
         hs.screen()
     );
     hs.resize(120, 40);
-    hs.ch('?');
+    hs.key(KeyCode::F(1));
     snap("help_admin_control_panel_120x40", &hs);
-    assert!(hs.screen().contains("Password: set a new password"));
+    assert!(hs.screen().contains("details: the selected user"));
 }
 
 #[test]
 fn the_temporary_login_copies_with_osc52_only_when_allowed() {
     let mut hs = signed_in("sam", 80, 24);
     hs.type_text("smith");
-    hs.key(KeyCode::Enter);
-    hs.ch('c');
-    hs.ch('y');
+    hs.key(KeyCode::F(2));
+    confirm(&mut hs);
     hs.settle();
     let pw = hs.temporary_password().unwrap();
-    hs.ch('c');
+    // Copy is the focused button.
+    hs.key(KeyCode::Enter);
     let seq = hs
         .app
         .take_clipboard()
@@ -484,11 +511,18 @@ fn the_temporary_login_copies_with_osc52_only_when_allowed() {
     )
     .unwrap();
     assert!(decoded.contains(&pw) && decoded.contains("smith.family@example.net"));
-    assert!(hs.screen().contains("Copied"));
+    assert!(
+        decoded.contains("https://portal.example.org/signin") && decoded.contains("expires"),
+        "the copy has the URL and the expiry: {decoded}"
+    );
+    assert!(
+        hs.screen().contains("if your terminal allows it"),
+        "it does not claim what it cannot know: {}",
+        hs.screen()
+    );
 
     // With copying turned off in the settings, nothing is written.
     let p = Practice::new();
-    p.create_validate("100005");
     let ui = UiConfig {
         osc52_copy: false,
         ..UiConfig::default()
@@ -496,11 +530,10 @@ fn the_temporary_login_copies_with_osc52_only_when_allowed() {
     let mut hs = Harness::with(p.open_again(), ui, Theme::new(false, false), 80, 24);
     hs.sign_in("sam", STAFF_PW);
     hs.type_text("smith");
-    hs.key(KeyCode::Enter);
-    hs.ch('c');
-    hs.ch('y');
+    hs.key(KeyCode::F(2));
+    confirm(&mut hs);
     hs.settle();
-    hs.ch('c');
+    hs.key(KeyCode::Enter);
     assert!(hs.app.take_clipboard().is_none());
     assert!(
         hs.screen().contains("Copying is turned off"),
@@ -513,7 +546,6 @@ fn the_temporary_login_copies_with_osc52_only_when_allowed() {
 fn ctrl_r_shows_another_operators_change() {
     let mut hs = signed_in("sam", 80, 24);
     hs.type_text("obrien");
-    hs.key(KeyCode::Enter);
     assert!(hs.screen().contains("NO PORTAL ACCOUNT"));
     // Another operator, in another process, creates the account.
     let other = hs
@@ -536,15 +568,14 @@ fn ctrl_r_shows_another_operators_change() {
 fn the_temporary_login_names_the_patient_of_the_request_not_the_selection() {
     let mut hs = signed_in("sam", 80, 24);
     hs.type_text("garcia");
-    hs.key(KeyCode::Enter);
     assert!(hs.screen().contains("> 100001"), "{}", hs.screen());
-    hs.ch('c');
-    assert!(top_is(&hs, Some(ModalKind::Confirm)));
-    // y, j, j arrive together: the reset starts, then the selection moves
-    // to the sister while the hash runs.
-    for c in ['y', 'j', 'j'] {
+    hs.key(KeyCode::F(2));
+    hs.key(KeyCode::Tab);
+    // Enter, Down, Down arrive together: the reset starts, then the
+    // selection moves to the sister while the hash runs.
+    for code in [KeyCode::Enter, KeyCode::Down, KeyCode::Down] {
         hs.send(Msg::Key(
-            KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+            KeyEvent::new(code, KeyModifiers::NONE),
             Instant::now(),
         ));
     }
@@ -575,15 +606,14 @@ fn the_temporary_login_names_the_patient_of_the_request_not_the_selection() {
 fn a_second_request_while_one_runs_is_refused_and_the_first_login_is_shown() {
     let mut hs = signed_in("sam", 80, 24);
     hs.type_text("smith");
-    hs.key(KeyCode::Enter);
-    hs.ch('c');
-    hs.ch('y');
+    hs.key(KeyCode::F(2));
+    confirm(&mut hs);
     assert!(hs.app.busy());
     let audit_before = audit_len(hs.app.portal());
     // Another Create/Validate for the same patient, confirmed, while the
     // first one runs: the router refuses it.
-    hs.ch('c');
-    hs.ch('y');
+    hs.key(KeyCode::F(2));
+    confirm(&mut hs);
     assert!(
         hs.screen().contains("Not started: wait for"),
         "{}",
@@ -602,4 +632,23 @@ fn a_second_request_while_one_runs_is_refused_and_the_first_login_is_shown() {
         .portal()
         .holder_sign_in("smith.family@example.net", &secret(&pw))
         .expect("the login shown is the one committed");
+}
+
+/// Esc and the next letter read together arrive as one Alt chord: the
+/// letter must still reach the search ("lucy" after Esc lost its "l").
+#[test]
+fn a_letter_typed_right_after_esc_is_not_lost() {
+    let mut hs = signed_in("sam", 80, 24);
+    hs.press(KeyCode::Char('s'), KeyModifiers::ALT);
+    hs.type_text("mith");
+    assert!(hs.screen().contains("Search: smith"), "{}", hs.screen());
+    hs.press(
+        KeyCode::Char('u'),
+        KeyModifiers::ALT | KeyModifiers::CONTROL,
+    );
+    assert!(
+        hs.screen().contains("Search: type a name"),
+        "Esc then Ctrl-U empties the search: {}",
+        hs.screen()
+    );
 }

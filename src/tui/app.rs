@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, KeyEvent, KeyEventKind};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -29,6 +29,13 @@ use crate::services::{Portal, Session, TemporaryLogin};
 enum Screen {
     SignIn(SignIn),
     Main(Box<MainScreen>),
+}
+
+/// Two ways to leave the main screen.
+#[derive(Clone, Copy)]
+enum Leave {
+    Quit,
+    SignOut,
 }
 
 pub struct App {
@@ -167,9 +174,10 @@ impl App {
                     .map(|s| s.name().to_owned())
                     .unwrap_or_default();
                 tracing::info!(operator = name.as_str(), "signed out after idle time");
+                let minutes = self.shared.ui.idle_minutes;
                 self.sign_out(Some(format!(
-                    "Signed out after {} minutes without a key press.",
-                    self.shared.ui.idle_minutes
+                    "Signed out after {minutes} {} without a key press.",
+                    if minutes == 1 { "minute" } else { "minutes" }
                 )));
                 true
             }
@@ -184,6 +192,8 @@ impl App {
         self.shared.session = None;
         self.shared.pending = None;
         self.notice = None;
+        // Repaint every cell: nothing of the last operator stays on screen.
+        self.full_redraw = true;
     }
 
     pub fn update(&mut self, msg: Msg) {
@@ -199,6 +209,15 @@ impl App {
     fn on_key(&mut self, ev: KeyEvent, at: Instant) {
         if ev.kind != KeyEventKind::Press {
             return;
+        }
+        // Esc and the next key read together arrive as one Alt chord
+        // (Esc, then `l` of "lucy", becomes Alt-l). Nothing is bound to
+        // Alt: it is the two keys the person pressed.
+        if ev.modifiers.contains(KeyModifiers::ALT) && matches!(ev.code, KeyCode::Char(_)) {
+            self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE), at);
+            let mut rest = ev;
+            rest.modifiers.remove(KeyModifiers::ALT);
+            return self.on_key(rest, at);
         }
         self.last_activity = Instant::now();
         if !too_small(self.shared.size) && !self.modals.takes_key_from(at) {
@@ -237,7 +256,8 @@ impl App {
     /// Actions no component took: the same everywhere.
     fn global(&mut self, action: Action, context: Context) {
         match action {
-            Action::ForceQuit => self.force_quit(),
+            Action::Quit => self.leave(Leave::Quit),
+            Action::SignOut => self.leave(Leave::SignOut),
             Action::Redraw => self.full_redraw = true,
             Action::Help => self.modals.push(Box::new(Help::new(context))),
             Action::Reload => self.reload(true),
@@ -278,20 +298,31 @@ impl App {
             Command::Reload => self.reload(false),
             Command::Copy(text) => {
                 self.clipboard = Some(osc52(&text));
-                self.notice = Some((Level::Ok, "Copied to your clipboard.".into()));
+                self.notice = Some((
+                    Level::Ok,
+                    "Sent to your clipboard (OSC 52): it is copied if your terminal allows it."
+                        .into(),
+                ));
             }
             Command::Redraw => self.full_redraw = true,
-            Command::ForceQuit => self.force_quit(),
             Command::Quit => self.quit = true,
+            Command::SignOut => {
+                tracing::info!("signed out");
+                self.sign_out(Some("Signed out. The next operator signs in here.".into()));
+            }
         }
     }
 
-    /// Quits, asking first when work runs or a temporary login is on screen.
-    fn force_quit(&mut self) {
+    /// Quits or signs out, asking first when a temporary login is on
+    /// screen (it would be lost) or work runs (its result would be lost).
+    fn leave(&mut self, how: Leave) {
+        let (title, yes, command) = match how {
+            Leave::Quit => ("Quit portal-admin?", "Quit", Command::Quit),
+            Leave::SignOut => ("Sign out?", "Sign out", Command::SignOut),
+        };
         let showing_login = self.modals.any(ModalKind::TemporaryLogin);
         if !self.busy() && !showing_login || self.shared.session.is_none() {
-            self.quit = true;
-            return;
+            return self.run(command);
         }
         let why = if showing_login {
             "A temporary login is still on screen and will not be shown again."
@@ -299,10 +330,10 @@ impl App {
             "Work is still running; its result would be lost."
         };
         self.modals.push(Box::new(Confirm::new(
-            "Quit portal-admin?",
+            title,
             vec![why.into()],
-            "Quit",
-            Command::Quit,
+            yes,
+            command,
         )));
     }
 
@@ -413,16 +444,18 @@ impl App {
         let area = f.area();
         if too_small((area.width, area.height)) {
             let msg = format!(
-                "terminal too small (need {}x{}, have {}x{}); q quits",
+                "terminal too small (need {}x{}, have {}x{}); F10 or Ctrl-X quits",
                 MIN_SIZE.0, MIN_SIZE.1, area.width, area.height
             );
             f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
             return;
         }
+        // A long message wraps onto a second or third line, never cut.
+        let notice_h = chrome::status_line_height(area.width, self.notice.as_ref());
         let [title, body, notice, hint] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Min(1),
-            Constraint::Length(1),
+            Constraint::Length(notice_h),
             Constraint::Length(1),
         ])
         .areas(area);

@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::component::{Level, Shared};
 use super::keys::{self, Action, Context};
@@ -28,6 +28,14 @@ pub fn draw_title(f: &mut Frame, area: Rect, shared: &Shared) {
     }
     let text = format!(" {} ", parts.join(" · "));
     f.render_widget(Paragraph::new(text).style(shared.theme.title), area);
+}
+
+/// Rows the status line needs for `notice` at this width (1 to 3).
+pub fn status_line_height(width: u16, notice: Option<&(Level, String)>) -> u16 {
+    notice.map_or(1, |(_, text)| {
+        let chars = printable(text).chars().count() as u16 + 1;
+        chars.div_ceil(width.max(1)).clamp(1, 3)
+    })
 }
 
 pub fn draw_status_line(
@@ -55,37 +63,41 @@ pub fn draw_status_line(
     } else {
         Line::default()
     };
-    f.render_widget(Paragraph::new(line), area);
+    f.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), area);
 }
 
+/// Which hints come first when the line is short: help, then what the
+/// person at the desk does most, then leaving.
+fn hint_rank(action: Action) -> u8 {
+    match action {
+        Action::Help | Action::CloseHelp => 0,
+        Action::CreateValidate | Action::Submit | Action::Activate | Action::Toggle => 1,
+        Action::Open | Action::Back | Action::Cancel => 2,
+        Action::NextPane | Action::NextField => 3,
+        Action::ClearSearch => 4,
+        Action::Quit => 5,
+        Action::SignOut => 6,
+        _ => 7,
+    }
+}
+
+/// The bottom line: the keys that matter here, as many whole hints as fit,
+/// help first so that it is on screen at any width.
 pub fn draw_hints(f: &mut Frame, area: Rect, shared: &Shared, context: Context) {
     let theme = &shared.theme;
-    let mut spans = vec![Span::styled(
-        if context.typing() {
-            " TYPING "
-        } else {
-            " NAV "
-        },
-        theme.selected,
-    )];
-    let mut used = spans[0].width();
-    if context.typing() {
-        spans.push(Span::styled(" keys are text ·", theme.hint));
-        used += spans[1].width();
-    }
-    // Help first, so that it is on screen at any width; then the rest in
-    // the key map's order, as many whole hints as fit.
+    let mut spans = Vec::new();
+    let mut used = 0;
     let mut hints: Vec<&keys::Binding> = keys::visible_bindings(context, shared.is_admin())
         .into_iter()
         .filter(|b| b.hint)
         .collect();
-    hints.sort_by_key(|b| !matches!(b.action, Action::Help | Action::CloseHelp));
+    hints.sort_by_key(|b| hint_rank(b.action));
     for b in hints {
         let key = b.keys[0].label();
         let text = format!(" {}", keys::short(b.description));
         let width = 1 + key.chars().count() + text.chars().count();
         if used + width > usize::from(area.width) {
-            break;
+            continue;
         }
         used += width;
         spans.push(Span::raw(" "));

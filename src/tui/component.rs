@@ -83,9 +83,9 @@ pub enum Command {
     /// Write this text to the operator's clipboard (OSC 52).
     Copy(Zeroizing<String>),
     Redraw,
-    /// Quit, asking first when work runs or a temporary login is on screen.
-    ForceQuit,
     Quit,
+    /// Back to the sign-in screen for the next operator.
+    SignOut,
 }
 
 pub trait Component {
@@ -118,6 +118,7 @@ pub enum ModalKind {
     Confirm,
     TemporaryLogin,
     SetPassword,
+    UserDetails,
     Help,
 }
 

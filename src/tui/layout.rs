@@ -28,10 +28,11 @@ pub fn too_small(size: (u16, u16)) -> bool {
     size.0 < MIN_SIZE.0 || size.1 < MIN_SIZE.1
 }
 
-/// Rows of results the lookup list shows at this size.
+/// Rows of results the lookup list shows at this size (what PgUp/PgDn move).
 pub fn list_rows(size: (u16, u16)) -> u16 {
-    // title, notice and hint lines; the pane's borders; search and footer lines.
-    size.1.saturating_sub(7)
+    // title, status and hint lines; the pane's borders; the search line,
+    // the column header and two footer lines.
+    size.1.saturating_sub(9)
 }
 
 /// A rectangle of at most `w` x `h`, centred and clamped inside `area`.

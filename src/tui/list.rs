@@ -13,9 +13,8 @@ use crate::store::Page;
 pub type Fetch<'a, T> = &'a dyn Fn(&str, Option<&str>) -> Result<Page<T>>;
 
 pub struct ListPane<T> {
+    /// The search box: every printable key goes here.
     pub input: Input,
-    /// Typing in the search box (typing mode) rather than moving in the list.
-    pub typing: bool,
     pub rows: Vec<T>,
     pub selected: usize,
     /// Index of the page shown (0 = first).
@@ -30,7 +29,6 @@ impl<T> Default for ListPane<T> {
     fn default() -> Self {
         ListPane {
             input: Input::default(),
-            typing: false,
             rows: Vec::new(),
             selected: 0,
             page: 0,
@@ -113,24 +111,8 @@ impl<T> ListPane<T> {
         before != (self.page, self.selected)
     }
 
-    pub fn top(&mut self, fetch: Fetch<'_, T>) -> bool {
-        let before = (self.page, self.selected);
-        if self.page > 0 {
-            self.load(fetch, 0);
-        }
-        self.selected = 0;
-        before != (self.page, self.selected)
-    }
-
-    pub fn bottom(&mut self) -> bool {
-        let before = self.selected;
-        self.selected = self.rows.len().saturating_sub(1);
-        before != self.selected
-    }
-
-    /// Carries out a list action: moving (`page_rows` rows for a page),
-    /// entering or leaving the search box, clearing the search. `None` when
-    /// the action is not a list's.
+    /// Carries out a list action: moving (`page_rows` rows for a page) or
+    /// emptying the search box. `None` when the action is not a list's.
     pub fn act(&mut self, action: Action, fetch: Fetch<'_, T>, page_rows: usize) -> Option<()> {
         let page = page_rows.max(1) as isize;
         match action {
@@ -138,23 +120,12 @@ impl<T> ListPane<T> {
             Action::Down => self.step(1, fetch),
             Action::PageUp => self.step(-page, fetch),
             Action::PageDown => self.step(page, fetch),
-            Action::Top => self.top(fetch),
-            Action::Bottom => self.bottom(),
-            Action::Search => {
-                self.typing = true;
-                false
-            }
-            Action::LeaveSearch => {
-                self.typing = false;
-                false
-            }
             Action::ClearSearch => {
                 if !self.query().is_empty() {
                     self.input.reset();
                     self.search(fetch);
                 }
-                self.typing = false;
-                false
+                true
             }
             _ => return None,
         };
@@ -205,12 +176,16 @@ mod tests {
         assert_eq!((l.page, l.selected_row()), (1, Some(&10)));
         assert!(l.step(15, &f));
         assert_eq!((l.page, l.selected_row()), (2, Some(&20)));
-        assert!(l.bottom());
+        assert!(l.step(4, &f));
         assert_eq!(l.selected_row(), Some(&24));
         assert!(!l.step(1, &f), "the end stays the end");
         assert!(l.step(-5, &f));
         assert_eq!((l.page, l.selected_row()), (1, Some(&19)));
-        assert!(l.top(&f));
-        assert_eq!((l.page, l.selected_row()), (0, Some(&0)));
+        assert!(l.step(-100, &f));
+        assert_eq!(
+            (l.page, l.selected_row()),
+            (0, Some(&9)),
+            "one page at a time"
+        );
     }
 }

@@ -95,7 +95,7 @@ pub fn run(portal: Portal, config: &Config, mono: bool) -> Result<i32> {
 
     loop {
         if app.take_full_redraw() {
-            terminal.clear().map_err(io)?;
+            full_repaint(&mut terminal).map_err(io)?;
         }
         // Keys that arrived before this frame began were typed before any
         // modal in it could be seen.
@@ -144,6 +144,22 @@ pub fn run(portal: Portal, config: &Config, mono: bool) -> Result<i32> {
     }
     tracing::info!("full-screen app closed");
     Ok(0)
+}
+
+/// Ctrl-L and sign-out: clears the screen and the scrollback, and makes
+/// the next frame paint every cell. (`Terminal::clear` asks the terminal
+/// where its cursor is, which cannot be answered while the input thread
+/// reads the keyboard: it would stall two seconds and end the app.)
+fn full_repaint(terminal: &mut ratatui::DefaultTerminal) -> std::io::Result<()> {
+    use crossterm::terminal::{Clear, ClearType};
+    execute!(
+        terminal.backend_mut(),
+        Clear(ClearType::All),
+        Clear(ClearType::Purge)
+    )?;
+    terminal.current_buffer_mut().reset();
+    terminal.swap_buffers();
+    Ok(())
 }
 
 fn spawn_input(tx: Sender<Msg>) {

@@ -23,6 +23,15 @@ pub fn block<'a>(theme: &Theme, title: impl Into<Line<'a>>, focused: bool) -> Bl
         .title(title)
 }
 
+/// How many rows `lines` take when wrapped to `width` columns.
+pub fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let width = width.max(1);
+    lines
+        .iter()
+        .map(|l| (l.width() as u16).div_ceil(width).max(1))
+        .sum()
+}
+
 /// A popup of `width` columns, as tall as its wrapped lines, centred and
 /// clamped inside `area`. Returns the inside of its border.
 pub fn modal_box(
@@ -33,12 +42,31 @@ pub fn modal_box(
     lines: Vec<Line>,
     width: u16,
 ) -> Rect {
+    modal_box_with_footer(f, theme, area, title, lines, Vec::new(), width, 0)
+}
+
+/// A popup whose `footer` (its buttons and how to close it) is always on
+/// screen, however small the terminal: the `body` above it gives way
+/// first, scrolled by `scroll` rows. Returns the body's area.
+#[allow(clippy::too_many_arguments)]
+pub fn modal_box_with_footer(
+    f: &mut Frame,
+    theme: &Theme,
+    area: Rect,
+    title: &str,
+    body: Vec<Line>,
+    footer: Vec<Line>,
+    width: u16,
+    scroll: u16,
+) -> Rect {
     let inner_w = width.min(area.width).saturating_sub(2).max(1);
-    let wrapped: u16 = lines
-        .iter()
-        .map(|l| (l.width() as u16).div_ceil(inner_w).max(1))
-        .sum();
-    let rect = centered(area, width, wrapped + 2);
+    let body_h = wrapped_height(&body, inner_w);
+    let footer_h = if footer.is_empty() {
+        0
+    } else {
+        wrapped_height(&footer, inner_w)
+    };
+    let rect = centered(area, width, body_h + footer_h + 2);
     f.render_widget(Clear, rect);
     let b = block(
         theme,
@@ -47,8 +75,30 @@ pub fn modal_box(
     );
     let inner = b.inner(rect);
     f.render_widget(b, rect);
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-    inner
+    let footer_h = footer_h.min(inner.height);
+    let body_area = Rect {
+        height: inner.height - footer_h,
+        ..inner
+    };
+    let footer_area = Rect {
+        y: inner.y + body_area.height,
+        height: footer_h,
+        ..inner
+    };
+    let scroll = scroll.min(body_h.saturating_sub(body_area.height));
+    f.render_widget(
+        Paragraph::new(body)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        body_area,
+    );
+    if footer_h > 0 {
+        f.render_widget(
+            Paragraph::new(footer).wrap(Wrap { trim: false }),
+            footer_area,
+        );
+    }
+    body_area
 }
 
 /// A row of buttons; the focused one is bracketed so focus shows without colour.
@@ -107,9 +157,12 @@ pub fn search_line<'a>(
     typing: bool,
     empty_hint: &str,
 ) -> Line<'a> {
-    if value.is_empty() && !typing {
+    if value.is_empty() {
         return Line::from(vec![
-            Span::styled(format!("{label} "), theme.normal),
+            Span::styled(
+                format!("{label} "),
+                if typing { theme.key } else { theme.normal },
+            ),
             Span::styled(empty_hint.to_owned(), theme.dim),
         ]);
     }
@@ -127,5 +180,51 @@ pub fn place_cursor(f: &mut Frame, inner: Rect, x: u16, y: u16) {
     if y < inner.height {
         let x = inner.x + x.min(inner.width.saturating_sub(1));
         f.set_cursor_position(Position::new(x, inner.y + y));
+    }
+}
+
+/// `text` cut to `width` columns, ending in `…` when it was cut: a name is
+/// shortened visibly, never silently.
+pub fn ellipsize(text: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// The next of `n` items after `i`, `delta` steps on, wrapping around.
+pub fn cycle(i: usize, n: usize, delta: isize) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    (i as isize + delta).rem_euclid(n as isize) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ellipsize;
+
+    #[test]
+    fn names_are_shortened_with_an_ellipsis_never_cut_silently() {
+        assert_eq!(ellipsize("Anderson, Santiago", 18), "Anderson, Santiago");
+        assert_eq!(ellipsize("Anderson, Santiago", 16), "Anderson, Santi…");
+        assert_eq!(ellipsize("García-López, José", 10), "García-Ló…");
+        assert_eq!(ellipsize("李小龍", 4), "李…", "wide characters count twice");
+        assert_eq!(ellipsize("abc", 0), "");
     }
 }

@@ -92,27 +92,32 @@ impl Key {
 pub enum Context {
     /// Everywhere.
     Always,
-    /// The main screen in navigation mode (single letters are commands).
+    /// The main screen, whichever pane has the keyboard.
     Main,
-    /// Any results list.
+    /// The patient lookup and the Control Panel's users: a search box
+    /// above a list. Printable keys are always typed into the search.
     List,
-    /// The patient lookup list.
+    /// The patient lookup.
     Lookup,
-    /// The portal-account status pane.
+    /// The portal-account pane: printable keys go to the lookup's search.
     Status,
-    /// The Control Panel users list.
+    /// The Control Panel's users (administrators).
     ControlPanel,
-    /// A search box (typing mode).
-    SearchBox,
-    /// The operator sign-in form (typing mode).
+    /// The operator sign-in form.
     SignIn,
-    /// A yes/no confirmation.
+    /// A confirmation: buttons, the safe one focused first.
     Confirm,
+    /// Create/Validate's confirmation, on its list of identity checks.
+    IdentityCheck,
+    /// A portal user's details in the Control Panel, with its actions.
+    UserDetails,
     /// The temporary-login popup.
     TempLogin,
-    /// A text field of the set-password form (typing mode).
+    /// A text field of the set-password form.
     FormField,
-    /// The checkbox and buttons of the set-password form.
+    /// The checkbox of the set-password form.
+    FormCheckbox,
+    /// The buttons of the set-password form.
     FormButtons,
     /// The help overlay.
     Help,
@@ -127,21 +132,26 @@ impl Context {
             Always => &[],
             Main => &[Always],
             List => &[],
-            Lookup => &[List, Main, Always],
+            Lookup | ControlPanel => &[List, Main, Always],
             Status => &[Main, Always],
-            ControlPanel => &[List, Main, Always],
-            SearchBox | SignIn | Confirm | TempLogin | Help => &[Always],
-            FormField => &[Always],
-            FormButtons => &[Always],
-            TooSmall => &[],
+            SignIn | Confirm | UserDetails | TempLogin | Help => &[Always],
+            IdentityCheck => &[Confirm, Always],
+            FormField | FormButtons => &[Always],
+            FormCheckbox => &[FormButtons, Always],
+            TooSmall => &[Always],
         }
     }
 
-    /// Typing mode: printable keys that no binding takes are text.
+    /// Printable keys that no binding takes are text here. On the main
+    /// screen that is always so: a name typed anywhere goes to a search box.
     pub fn typing(self) -> bool {
         matches!(
             self,
-            Context::SearchBox | Context::SignIn | Context::FormField
+            Context::Lookup
+                | Context::Status
+                | Context::ControlPanel
+                | Context::SignIn
+                | Context::FormField
         )
     }
 
@@ -149,35 +159,39 @@ impl Context {
         use Context::*;
         match self {
             Always => "Everywhere",
-            Main => "Main screen (navigation mode)",
+            Main => "Main screen (type to search)",
             List => "Lists",
             Lookup => "Patient lookup",
-            Status => "Portal account status",
+            Status => "Portal account",
             ControlPanel => "Control Panel — Users (administrators)",
-            SearchBox => "Search box (typing mode)",
-            SignIn => "Operator sign-in (typing mode)",
+            SignIn => "Operator sign-in",
             Confirm => "Confirmation",
+            IdentityCheck => "Create/Validate — how the caller was checked",
+            UserDetails => "Control Panel — a user's details (administrators)",
             TempLogin => "Temporary login",
-            FormField => "Set password — text fields (typing mode)",
-            FormButtons => "Set password — checkbox and buttons",
+            FormField => "Set password — text fields",
+            FormCheckbox => "Set password — the Password Reset Required box",
+            FormButtons => "Set password — buttons",
             Help => "Help",
             TooSmall => "Terminal too small",
         }
     }
 
     /// Every context, in the order the documentation lists them.
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 16] = [
         Context::Always,
         Context::Main,
         Context::List,
         Context::Lookup,
         Context::Status,
         Context::ControlPanel,
-        Context::SearchBox,
         Context::SignIn,
         Context::Confirm,
+        Context::IdentityCheck,
+        Context::UserDetails,
         Context::TempLogin,
         Context::FormField,
+        Context::FormCheckbox,
         Context::FormButtons,
         Context::Help,
         Context::TooSmall,
@@ -186,40 +200,33 @@ impl Context {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    /// Quit (asks first when work runs or a temporary login is on screen).
     Quit,
-    ForceQuit,
     Redraw,
     Help,
+    SignOut,
     NextPane,
     PrevPane,
-    GoLookup,
-    GoStatus,
-    GoControlPanel,
+    /// Esc on the main screen: back to the lookup. Never moves a selection.
+    Back,
     Reload,
     Up,
     Down,
     PageUp,
     PageDown,
-    Top,
-    Bottom,
-    Search,
-    Select,
-    CreateValidate,
-    Password,
-    Unlock,
-    ToggleDisabled,
-    LeaveSearch,
+    /// Ctrl-U: empty the search box, for a new search.
     ClearSearch,
+    /// Enter on a row: the patient's account pane, or a user's details.
+    Open,
+    CreateValidate,
     NextField,
     PrevField,
     Submit,
     Cancel,
-    Yes,
-    No,
+    /// Enter on a button, a checkbox or a list item.
     Activate,
+    /// Space on a checkbox.
     Toggle,
-    CopyLogin,
-    CloseLogin,
     CloseHelp,
 }
 
@@ -255,6 +262,11 @@ pub use map::KEYMAP;
 /// (`ESC [ A` arrives as Esc, `[`, `A`): never bound to anything.
 pub const SPLIT_SEQUENCE_TAILS: &[char] = &['[', 'O', 'A', 'B', 'C', 'D', '~'];
 
+/// Ctrl keys that edit text in a field (tui-input's readline keys): never
+/// bound where the keyboard types. (Ctrl-U is bound, to the same effect:
+/// it empties a search box.)
+pub const EDITING_CTRL: &[char] = &['a', 'b', 'e', 'f', 'h', 'k', 'w', 'y'];
+
 /// The context and its parents, nearest first.
 pub fn chain(context: Context) -> impl Iterator<Item = Context> {
     std::iter::once(context).chain(context.parents().iter().copied())
@@ -282,9 +294,7 @@ pub fn bindings(context: Context) -> Vec<&'static Binding> {
 pub fn visible_bindings(context: Context, admin: bool) -> Vec<&'static Binding> {
     bindings(context)
         .into_iter()
-        .filter(|b| {
-            admin || (b.action != Action::GoControlPanel && b.context != Context::ControlPanel)
-        })
+        .filter(|b| admin || !matches!(b.context, Context::ControlPanel | Context::UserDetails))
         .collect()
 }
 
@@ -316,7 +326,35 @@ pub fn check(map: &[Binding]) -> Result<(), String> {
             }
         }
     }
+    for context in Context::ALL.into_iter().filter(|c| c.typing()) {
+        for c in chain(context) {
+            for b in map.iter().filter(|b| b.context == c) {
+                if let Some(k) = b.keys.iter().find(|k| {
+                    k.mods == KeyModifiers::CONTROL
+                        && matches!(k.code, KeyCode::Char(c) if EDITING_CTRL.contains(&c))
+                }) {
+                    return Err(format!(
+                        "{:?} takes {}, which edits text in {:?}",
+                        b.action,
+                        k.label(),
+                        context
+                    ));
+                }
+            }
+        }
+    }
     for b in map {
+        // The front desk's rule: a key a name can contain never acts.
+        if let Some(k) = b.keys.iter().find(|k| k.text().is_some()) {
+            let space_toggle = k.code == KeyCode::Char(' ') && b.action == Action::Toggle;
+            if !space_toggle {
+                return Err(format!(
+                    "{:?} is on {}, a key that typing a name produces",
+                    b.action,
+                    k.label()
+                ));
+            }
+        }
         if b.keys.iter().any(|k| k.mods.contains(KeyModifiers::ALT)) {
             return Err(format!("{:?} uses an Alt chord", b.action));
         }
@@ -374,33 +412,54 @@ mod tests {
 
     #[test]
     fn a_conflict_is_found() {
-        const X: &[Key] = &[Key::ch('x')];
-        const TAIL: &[Key] = &[Key::ch('A')];
+        const X: &[Key] = &[Key::ctrl('x')];
         let bad = [
             b(C::Main, X, A::Quit, "a", false),
             b(C::Lookup, X, A::CreateValidate, "b", false),
         ];
         assert!(check(&bad).unwrap_err().contains("bound twice"));
-        let tail = [b(C::Main, TAIL, A::Quit, "a", false)];
-        assert!(check(&tail).unwrap_err().contains("tail"));
+        const Y: &[Key] = &[Key::ch('y')];
+        const CTRL_W: &[Key] = &[Key::ctrl('w')];
+        const F7: &[Key] = &[Key::code(K::F(7))];
+        let letter = [b(C::Confirm, Y, A::Activate, "yes", false)];
+        assert!(
+            check(&letter)
+                .unwrap_err()
+                .contains("typing a name produces"),
+            "a letter never confirms"
+        );
+        let editing = [b(C::Main, CTRL_W, A::Reload, "a", false)];
+        assert!(check(&editing).unwrap_err().contains("edits text"));
+        let f_only = [b(C::Main, F7, A::Reload, "a", false)];
+        assert!(check(&f_only).unwrap_err().contains("only on an F-key"));
     }
 
     #[test]
     fn lookups_follow_the_chain() {
-        assert_eq!(lookup(C::Lookup, Key::ch('c')), Some(A::CreateValidate));
-        assert_eq!(lookup(C::Lookup, Key::ch('q')), Some(A::Quit));
-        assert_eq!(lookup(C::Lookup, Key::ctrl('c')), Some(A::ForceQuit));
         assert_eq!(
-            lookup(C::SearchBox, Key::ch('q')),
-            None,
-            "typing mode: q is text"
+            lookup(C::Lookup, Key::code(K::F(2))),
+            Some(A::CreateValidate)
         );
+        assert_eq!(lookup(C::Lookup, Key::ctrl('c')), Some(A::Quit));
+        assert_eq!(lookup(C::Lookup, Key::code(K::Enter)), Some(A::Open));
+        for c in ['q', 'c', 'y', 'd', 'p', 'u', '/', '?', '1', ' '] {
+            assert_eq!(
+                lookup(C::Lookup, Key::ch(c)),
+                None,
+                "on the main screen {c} is text"
+            );
+            assert_eq!(lookup(C::Status, Key::ch(c)), None, "{c} is text");
+            assert_eq!(lookup(C::Confirm, Key::ch(c)), None, "{c} never answers");
+            assert_eq!(lookup(C::TempLogin, Key::ch(c)), None, "{c} never closes");
+        }
         assert_eq!(
             lookup(C::TempLogin, Key::code(K::Esc)),
             None,
             "Esc never closes the temporary login"
         );
-        assert_eq!(lookup(C::Confirm, Key::code(K::Esc)), Some(A::No));
+        assert_eq!(lookup(C::Confirm, Key::code(K::Esc)), Some(A::Cancel));
+        assert_eq!(lookup(C::IdentityCheck, Key::code(K::Esc)), Some(A::Cancel));
+        assert_eq!(lookup(C::TooSmall, Key::ctrl('c')), Some(A::Quit));
     }
 
     #[test]

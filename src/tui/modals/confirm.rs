@@ -1,5 +1,6 @@
-//! A yes/no question before a change. It starts on No, the safe choice,
-//! and carries the command that Yes carries out.
+//! A question before a change: Cancel and a button that says what it
+//! does. Focus starts on Cancel; no letter answers it — the confirming
+//! button is reached with Tab or an arrow, then Enter.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,14 +9,14 @@ use ratatui::text::{Line, Span};
 use crate::domain::text::printable;
 use crate::tui::component::{Command, Component, Modal, ModalKind, Response, Shared};
 use crate::tui::keys::{Action, Context};
-use crate::tui::widgets::{buttons, modal_box};
+use crate::tui::widgets::{buttons, modal_box_with_footer};
 
 pub struct Confirm {
     title: String,
     lines: Vec<String>,
     yes: &'static str,
     focus_yes: bool,
-    /// Taken when Yes is chosen.
+    /// Taken when the confirming button is pressed.
     on_yes: Option<Command>,
 }
 
@@ -47,36 +48,37 @@ impl Component for Confirm {
 
     fn on_action(&mut self, action: Action, _: &Shared) -> Response {
         match action {
-            Action::Yes => self.answer(true),
-            Action::No => self.answer(false),
             Action::Activate => self.answer(self.focus_yes),
+            Action::Cancel => self.answer(false),
             Action::NextField | Action::PrevField => {
                 self.focus_yes = !self.focus_yes;
                 Response::Consumed
             }
-            // Ctrl-C on "Quit portal-admin?" means it.
-            Action::ForceQuit if matches!(self.on_yes, Some(Command::Quit)) => self.answer(true),
+            // A second quit key on "Quit portal-admin?" means it.
+            Action::Quit if matches!(self.on_yes, Some(Command::Quit)) => self.answer(true),
             _ => Response::Ignored,
         }
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, shared: &Shared) {
         let theme = &shared.theme;
-        let mut lines: Vec<Line> = self
+        let lines: Vec<Line> = self
             .lines
             .iter()
             .map(|l| Line::from(printable(l)))
             .collect();
-        lines.push(Line::default());
-        lines.push(buttons(
-            theme,
-            &[("No", !self.focus_yes), (self.yes, self.focus_yes)],
-        ));
-        lines.push(Line::from(Span::styled(
-            "y yes · n/Esc no · Enter the focused button",
-            theme.hint,
-        )));
-        modal_box(f, theme, area, &self.title, lines, 72);
+        let footer = vec![
+            Line::default(),
+            buttons(
+                theme,
+                &[("Cancel", !self.focus_yes), (self.yes, self.focus_yes)],
+            ),
+            Line::from(Span::styled(
+                "Tab/arrows choose · Enter presses · Esc cancels",
+                theme.hint,
+            )),
+        ];
+        modal_box_with_footer(f, theme, area, &self.title, lines, footer, 72, 0);
     }
 }
 

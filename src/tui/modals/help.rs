@@ -9,7 +9,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use crate::tui::component::{Component, Modal, ModalKind, Response, Shared};
 use crate::tui::keys::{self, Action, Context};
 use crate::tui::layout::centered;
-use crate::tui::widgets::block;
+use crate::tui::widgets::{block, wrapped_height};
 
 pub struct Help {
     /// Where the keyboard was when help was asked for.
@@ -28,28 +28,61 @@ impl Component for Help {
         Context::Help
     }
 
-    fn on_action(&mut self, action: Action, _: &Shared) -> Response {
-        match action {
-            Action::CloseHelp => Response::Close(None),
-            Action::Down => {
-                self.scroll = self.scroll.saturating_add(1);
-                Response::Consumed
-            }
-            Action::Up => {
-                self.scroll = self.scroll.saturating_sub(1);
-                Response::Consumed
-            }
-            _ => Response::Ignored,
-        }
+    fn on_action(&mut self, action: Action, shared: &Shared) -> Response {
+        let page = self.viewport(shared).1.max(1);
+        let delta: i32 = match action {
+            Action::CloseHelp => return Response::Close(None),
+            Action::Down => 1,
+            Action::Up => -1,
+            Action::PageDown => i32::from(page),
+            Action::PageUp => -i32::from(page),
+            _ => return Response::Ignored,
+        };
+        // Never past the last line: the end of help stays on screen.
+        let max = self.max_scroll(shared);
+        self.scroll = (i32::from(self.scroll) + delta).clamp(0, i32::from(max)) as u16;
+        Response::Consumed
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, shared: &Shared) {
         let theme = &shared.theme;
+        let rect = centered(area, 76, area.height.saturating_sub(2));
+        f.render_widget(Clear, rect);
+        let b = block(
+            theme,
+            Line::from(Span::styled(" Help — Esc closes ", theme.title)),
+            true,
+        );
+        let inner = b.inner(rect);
+        f.render_widget(b, rect);
+        f.render_widget(
+            Paragraph::new(self.lines(shared))
+                .wrap(Wrap { trim: false })
+                .scroll((self.scroll, 0)),
+            inner,
+        );
+    }
+}
+
+impl Help {
+    /// The inside of the help box at the terminal's size: width, height.
+    fn viewport(&self, shared: &Shared) -> (u16, u16) {
+        let (w, h) = shared.size;
+        (w.min(76).saturating_sub(2), h.saturating_sub(4))
+    }
+
+    fn max_scroll(&self, shared: &Shared) -> u16 {
+        let (w, h) = self.viewport(shared);
+        wrapped_height(&self.lines(shared), w).saturating_sub(h)
+    }
+
+    fn lines(&self, shared: &Shared) -> Vec<Line<'static>> {
+        let theme = &shared.theme;
         let mut lines = vec![Line::from(Span::styled(
             if self.about.typing() {
-                "Typing mode: printable keys are typed into the field."
+                "Letters, digits and punctuation are typed into the search or the field: they never act. Actions are on Enter, Tab, Esc, arrows, F-keys and Ctrl-keys."
             } else {
-                "Navigation mode: single letters are commands."
+                "No letter acts here: use Tab or the arrows, then Enter."
             },
             theme.hint,
         ))];
@@ -66,21 +99,7 @@ impl Component for Help {
                 Span::raw(b.description),
             ]));
         }
-        let rect = centered(area, 76, area.height.saturating_sub(2));
-        f.render_widget(Clear, rect);
-        let b = block(
-            theme,
-            Line::from(Span::styled(" Help — Esc closes ", theme.title)),
-            true,
-        );
-        let inner = b.inner(rect);
-        f.render_widget(b, rect);
-        f.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((self.scroll, 0)),
-            inner,
-        );
+        lines
     }
 }
 

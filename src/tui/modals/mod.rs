@@ -5,6 +5,7 @@ mod confirm;
 mod help;
 mod set_password;
 mod temporary_login;
+mod user_details;
 
 use std::time::Instant;
 
@@ -12,6 +13,7 @@ pub use confirm::Confirm;
 pub use help::Help;
 pub use set_password::SetPassword;
 pub use temporary_login::TemporaryLoginPopup;
+pub use user_details::UserDetails;
 
 use super::component::{Modal, ModalKind};
 

@@ -13,7 +13,7 @@ use crate::tui::fields::SecretField;
 use crate::tui::keys::{Action, Context};
 use crate::tui::modals::Confirm;
 use crate::tui::request::{AccountRef, Reply, Request};
-use crate::tui::widgets::{buttons, modal_box, place_cursor};
+use crate::tui::widgets::{buttons, modal_box_with_footer, place_cursor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -36,10 +36,6 @@ impl Focus {
     fn step(self, delta: isize) -> Focus {
         let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0) as isize;
         Self::ORDER[(i + delta).rem_euclid(Self::ORDER.len() as isize) as usize]
-    }
-
-    fn is_text(self) -> bool {
-        matches!(self, Focus::New | Focus::Confirm)
     }
 }
 
@@ -82,12 +78,24 @@ impl SetPassword {
             return self.field_error(Focus::Confirm, "Type the new password again.");
         }
         self.error = None;
-        Response::Command(Command::Start(Request::SetPassword {
+        let request = Request::SetPassword {
             account: self.account.clone(),
             new: self.new.secret(),
             confirm: self.confirm.secret(),
             reset_required: self.reset_required,
-        }))
+        };
+        let mut lines = vec![format!("User: {}", self.account.email)];
+        lines.extend(
+            reset_meaning(self.reset_required)
+                .iter()
+                .map(|l| l.to_string()),
+        );
+        Response::Command(Command::Open(Box::new(Confirm::new(
+            "Set this password?",
+            lines,
+            "Set password",
+            Command::Start(request),
+        ))))
     }
 
     fn cancel(&mut self) -> Response {
@@ -105,15 +113,15 @@ impl SetPassword {
 
 impl Component for SetPassword {
     fn context(&self, _: &Shared) -> Context {
-        if self.focus.is_text() {
-            Context::FormField
-        } else {
-            Context::FormButtons
+        match self.focus {
+            Focus::New | Focus::Confirm => Context::FormField,
+            Focus::Checkbox => Context::FormCheckbox,
+            Focus::Save | Focus::Cancel => Context::FormButtons,
         }
     }
 
     fn on_action(&mut self, action: Action, shared: &Shared) -> Response {
-        if shared.busy() && !matches!(action, Action::ForceQuit | Action::Redraw) {
+        if shared.busy() && !matches!(action, Action::Quit | Action::Redraw) {
             return Response::Consumed;
         }
         match action {
@@ -199,7 +207,20 @@ impl Component for SetPassword {
         };
         let check = if self.reset_required { "[x]" } else { "[ ]" };
         let box_focused = self.focus == Focus::Checkbox;
-        let lines = vec![
+        let meaning: Vec<Line> = reset_meaning(self.reset_required)
+            .iter()
+            .map(|l| {
+                Line::from(Span::styled(
+                    format!("      {l}"),
+                    if self.reset_required {
+                        theme.hint
+                    } else {
+                        theme.warn
+                    },
+                ))
+            })
+            .collect();
+        let mut lines = vec![
             Line::from(format!("User: {}", self.account.email)),
             Line::default(),
             field("New password", self.new.masked(), Focus::New),
@@ -216,6 +237,9 @@ impl Component for SetPassword {
                     theme.normal
                 },
             )),
+        ];
+        lines.extend(meaning);
+        let footer = vec![
             Line::default(),
             buttons(
                 theme,
@@ -224,8 +248,12 @@ impl Component for SetPassword {
                     ("Cancel", self.focus == Focus::Cancel),
                 ],
             ),
+            Line::from(Span::styled(
+                "Tab moves · Enter saves (asks first) · Esc cancels",
+                theme.hint,
+            )),
         ];
-        let inner = modal_box(f, theme, area, "Set password", lines, 72);
+        let inner = modal_box_with_footer(f, theme, area, "Set password", lines, footer, 72, 0);
         let (chars, row) = match self.focus {
             Focus::New => (self.new.cursor(), 2),
             Focus::Confirm => (self.confirm.cursor(), 3),
@@ -238,5 +266,21 @@ impl Component for SetPassword {
 impl Modal for SetPassword {
     fn kind(&self) -> ModalKind {
         ModalKind::SetPassword
+    }
+}
+
+/// What the Password Reset Required box means, beside it and in the Save
+/// confirmation.
+fn reset_meaning(reset_required: bool) -> [&'static str; 2] {
+    if reset_required {
+        [
+            "Ticked: the account holder must choose their own",
+            "password at their next sign-in.",
+        ]
+    } else {
+        [
+            "Unticked: the account holder keeps this password,",
+            "which you know. Tick it unless they asked for it.",
+        ]
     }
 }

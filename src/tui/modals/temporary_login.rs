@@ -13,13 +13,23 @@ use crate::services::TemporaryLogin;
 use crate::tui::component::{Command, Component, Level, Modal, ModalKind, Response, Shared};
 use crate::tui::keys::{Action, Context};
 use crate::tui::request::PatientRef;
-use crate::tui::widgets::modal_box;
+use crate::tui::widgets::{buttons, cycle, modal_box_with_footer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Button {
+    Copy,
+    Done,
+}
+
+const BUTTONS: [Button; 2] = [Button::Copy, Button::Done];
 
 pub struct TemporaryLoginPopup {
     login: TemporaryLogin,
     /// The patient of the request, not whoever is selected now.
     patient: PatientRef,
     copied: bool,
+    /// Starts on Copy: a stray Enter never closes the login.
+    focus: usize,
 }
 
 impl TemporaryLoginPopup {
@@ -28,6 +38,7 @@ impl TemporaryLoginPopup {
             login,
             patient,
             copied: false,
+            focus: 0,
         }
     }
 }
@@ -39,18 +50,25 @@ impl Component for TemporaryLoginPopup {
 
     fn on_action(&mut self, action: Action, shared: &Shared) -> Response {
         match action {
-            Action::CopyLogin if !shared.ui.osc52_copy => Response::notice(
-                Level::Info,
-                "Copying is turned off (ui.osc52_copy = false).",
-            ),
-            Action::CopyLogin => {
-                self.copied = true;
-                Response::Command(Command::Copy(login_text(&self.login)))
-            }
-            // Closing drops the login, which zeroizes the password.
-            Action::CloseLogin => Response::Close(Some(Command::Reload)),
-            _ => Response::Ignored,
+            Action::NextField => self.focus = cycle(self.focus, BUTTONS.len(), 1),
+            Action::PrevField => self.focus = cycle(self.focus, BUTTONS.len(), -1),
+            Action::Activate => match BUTTONS[self.focus] {
+                Button::Copy if !shared.ui.osc52_copy => {
+                    return Response::notice(
+                        Level::Info,
+                        "Copying is turned off (ui.osc52_copy = false).",
+                    );
+                }
+                Button::Copy => {
+                    self.copied = true;
+                    return Response::Command(Command::Copy(login_text(&self.login)));
+                }
+                // Closing drops the login, which zeroizes the password.
+                Button::Done => return Response::Close(Some(Command::Reload)),
+            },
+            _ => return Response::Ignored,
         }
+        Response::Consumed
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, shared: &Shared) {
@@ -59,7 +77,7 @@ impl Component for TemporaryLoginPopup {
         let kv = |k: &str, v: String, style: Style| {
             Line::from(vec![Span::raw(format!("{k:<20}")), Span::styled(v, style)])
         };
-        let mut lines = vec![
+        let lines = vec![
             kv("Patient", printable(&self.patient.name), theme.normal),
             kv("Username", l.username.to_string(), theme.secret),
             kv(
@@ -73,18 +91,17 @@ impl Component for TemporaryLoginPopup {
             Line::from("No email was sent: read this login to the account holder."),
             Line::from("They must choose a new password at their first sign-in."),
             Line::from("Once closed, this temporary password is never shown again."),
-            Line::default(),
         ];
-        let copy = if self.copied { "copied" } else { "copy" };
-        lines.push(Line::from(vec![
-            Span::styled("c", theme.key),
-            Span::raw(format!(" {copy} · ")),
-            Span::styled("d", theme.key),
-            Span::raw("/"),
-            Span::styled("Enter", theme.key),
-            Span::raw(" done"),
-        ]));
-        modal_box(f, theme, area, "Temporary login", lines, 66);
+        let copy = if self.copied { "Copy again" } else { "Copy" };
+        let footer = vec![
+            Line::default(),
+            buttons(theme, &[(copy, self.focus == 0), ("Done", self.focus == 1)]),
+            Line::from(Span::styled(
+                "Tab/arrows choose · Enter presses · Done closes",
+                theme.hint,
+            )),
+        ];
+        modal_box_with_footer(f, theme, area, "Temporary login", lines, footer, 66, 0);
     }
 }
 

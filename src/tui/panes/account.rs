@@ -12,22 +12,29 @@ use crate::domain::AccountStatus;
 use crate::domain::text::printable;
 use crate::format_time;
 use crate::present::{NO_ACCOUNT, account_status};
-use crate::services::{PatientView, PlannedChange};
+use crate::services::{CreateValidatePlan, PatientView, PlannedChange};
 use crate::tui::component::{Command, Level, Response, Shared, sentence};
 use crate::tui::keys::{Action, Context};
 use crate::tui::modals::Confirm;
 use crate::tui::request::{PatientRef, Request};
-use crate::tui::widgets::{block, key_value};
+use crate::tui::widgets::{block, key_value, wrapped_height};
 
 #[derive(Default)]
 pub struct Account {
     view: Option<PatientView>,
+    /// What Create/Validate would do for this patient, as the services say.
+    plan: Option<Result<CreateValidatePlan, String>>,
     error: Option<String>,
+    scroll: u16,
+    /// How far it can scroll at the size it was last drawn (drawing notes
+    /// it, so that scrolling stops at the end).
+    max_scroll: std::cell::Cell<u16>,
 }
 
 impl Account {
     /// Shows the patient with this account number (nothing for `None`).
     pub fn show(&mut self, number: Option<&str>, shared: &Shared) {
+        self.scroll = 0;
         (self.view, self.error) = match number {
             None => (None, None),
             Some(no) => match shared.portal.patient_view(no) {
@@ -35,6 +42,35 @@ impl Account {
                 Err(e) => (None, Some(e.to_string())),
             },
         };
+        self.plan = self.view.as_ref().map(|v| {
+            shared
+                .portal
+                .create_validate_plan(&v.patient.account_number, None)
+                .map_err(|e| sentence(&e))
+        });
+    }
+
+    /// "F2 Create/Validate: …" — what it would do, or why it cannot.
+    fn action_line(&self, shared: &Shared) -> Line<'static> {
+        let theme = &shared.theme;
+        match &self.plan {
+            None => Line::default(),
+            Some(Err(why)) => Line::from(Span::styled(
+                format!("Create/Validate is not possible: {why}"),
+                theme.warn,
+            )),
+            Some(Ok(plan)) => {
+                let what = match plan.change {
+                    PlannedChange::Create { .. } => "create the portal account",
+                    PlannedChange::Link { .. } => "add to the existing account of this email",
+                    PlannedChange::Reset { .. } => "reset the password",
+                };
+                Line::from(vec![
+                    Span::styled("F2", theme.key),
+                    Span::raw(format!(" Create/Validate: {what}")),
+                ])
+            }
+        }
     }
 
     /// The patient as the person at the desk identifies them.
@@ -100,6 +136,14 @@ impl PaneComponent for Account {
     fn on_action(&mut self, action: Action, shared: &Shared) -> Response {
         match action {
             Action::CreateValidate => self.create_validate(shared),
+            Action::Down => {
+                self.scroll = (self.scroll + 1).min(self.max_scroll.get());
+                Response::Consumed
+            }
+            Action::Up => {
+                self.scroll = self.scroll.saturating_sub(1);
+                Response::Consumed
+            }
             _ => Response::Ignored,
         }
     }
@@ -109,7 +153,13 @@ impl PaneComponent for Account {
         let b = block(theme, frame.title, frame.focused);
         let inner = b.inner(area);
         f.render_widget(b, area);
-        let kv = |k: &str, v: String, style| key_value(theme, 16, k, v, style);
+        // Narrow panes get short labels, so values are not wrapped away.
+        let narrow = inner.width < 50;
+        let width = if narrow { 11 } else { 16 };
+        let kv = |k: &str, v: String, style| {
+            let k = if narrow { short_label(k) } else { k };
+            key_value(theme, width, k, v, style)
+        };
         let mut lines: Vec<Line> = Vec::new();
         match (&self.view, &self.error) {
             (_, Some(e)) => lines.push(Line::from(Span::styled(printable(e), theme.error))),
@@ -199,30 +249,32 @@ impl PaneComponent for Account {
                     }
                 }
                 lines.push(Line::default());
-                let action = if !v.portal_set_up {
-                    Line::from(Span::styled(
-                        "Create/Validate needs the portal e-correspondent: an administrator runs `portal-admin setup portal`.",
-                        theme.error,
-                    ))
-                } else if v.account.as_ref().is_some_and(|a| a.disabled) {
-                    Line::from(Span::styled(
-                        "Disabled: an administrator must enable it first.",
-                        theme.warn,
-                    ))
-                } else {
-                    let what = if v.account.is_some() {
-                        "reset the password"
-                    } else {
-                        "create the portal account"
-                    };
-                    Line::from(vec![
-                        Span::styled("c", theme.key),
-                        Span::raw(format!(" Create/Validate: {what}")),
-                    ])
-                };
-                lines.push(action);
+                lines.push(self.action_line(shared));
             }
         }
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        let total = wrapped_height(&lines, inner.width);
+        self.max_scroll.set(total.saturating_sub(inner.height));
+        let scroll = self.scroll.min(self.max_scroll.get());
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((scroll, 0)),
+            inner,
+        );
+    }
+}
+
+/// The label a narrow pane shows instead of `label`.
+fn short_label(label: &str) -> &str {
+    match label {
+        "E-correspondent" => "Email",
+        "Portal account" => "Login",
+        "Reset required" => "Reset req.",
+        "Temp. expires" => "Temp. exp.",
+        "Locked until" => "Locked to",
+        "Last sign-in" => "Last in",
+        "Failed sign-ins" => "Failures",
+        "Also on account" => "Also on it",
+        other => other,
     }
 }

@@ -1,8 +1,11 @@
-//! Patient lookup: the search box and the paged list of patients.
+//! Patient lookup: the search box and the paged list of patients. Every
+//! printable key is typed into the search; arrows choose a row; each row
+//! shows name, date of birth and account number, so two patients of the
+//! same name are told apart.
 
 use crossterm::event::Event;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Wrap};
 
@@ -12,8 +15,9 @@ use crate::error::Result;
 use crate::store::{Page, PatientRow};
 use crate::tui::component::{Response, Shared};
 use crate::tui::keys::{Action, Context};
-use crate::tui::layout::list_rows;
+use crate::tui::layout::{LayoutKind, layout_kind, list_rows};
 use crate::tui::list::ListPane;
+use crate::tui::widgets::ellipsize;
 
 pub struct Lookup {
     list: ListPane<PatientRow>,
@@ -25,12 +29,16 @@ fn fetch(shared: &Shared) -> impl Fn(&str, Option<&str>) -> Result<Page<PatientR
     move |q, after| shared.portal.search_patients(q, after, page)
 }
 
+/// Narrower than this, a row has no room for the date of birth: it is
+/// shown for the selected patient below the list instead, and the header
+/// says so.
+const MIN_WIDTH_WITH_BIRTH_DATE: u16 = 30;
+
 impl Lookup {
-    /// The lookup as an operator first sees it: typing in the search box,
-    /// the first page of every patient below.
+    /// The lookup as an operator first sees it: an empty search box, the
+    /// first page of every patient below.
     pub fn new(shared: &Shared) -> Lookup {
         let mut list = ListPane::default();
-        list.typing = true;
         list.search(&fetch(shared));
         Lookup { list }
     }
@@ -44,22 +52,72 @@ impl Lookup {
         self.selected().map(|r| r.patient.account_number.as_str())
     }
 
-    pub fn leave_search(&mut self) {
-        self.list.typing = false;
-    }
-
     pub fn reload(&mut self, shared: &Shared) {
         self.list.reload(&fetch(shared));
+    }
+
+    fn footer(&self, shared: &Shared) -> Vec<Line<'static>> {
+        let theme = &shared.theme;
+        let l = &self.list;
+        if let Some(e) = &l.error {
+            return vec![Line::from(Span::styled(printable(e), theme.error))];
+        }
+        if l.rows.is_empty() {
+            let text = if l.query().is_empty() {
+                "no patients".to_owned()
+            } else {
+                format!(
+                    "no patient matches \"{}\" (Ctrl-U empties the search)",
+                    printable(l.query())
+                )
+            };
+            return vec![Line::from(Span::styled(text, theme.warn))];
+        }
+        let mut lines = Vec::new();
+        // The selected patient in full, never only a shortened row: when
+        // the account pane is not beside the list, here.
+        let beside = layout_kind(shared.size) != LayoutKind::Compact;
+        if let (Some(r), false) = (l.selected_row(), beside) {
+            let p = &r.patient;
+            lines.push(Line::from(vec![
+                Span::styled("Selected: ", theme.hint),
+                Span::styled(
+                    format!(
+                        "{}, born {}, no. {}",
+                        printable(&p.display_name()),
+                        p.date_of_birth,
+                        p.account_number
+                    ),
+                    theme.title,
+                ),
+            ]));
+        }
+        let more = if l.next.is_some() {
+            " · more: PgDn"
+        } else {
+            ""
+        };
+        let earlier = if l.has_prev_page() {
+            " · earlier: PgUp"
+        } else {
+            ""
+        };
+        lines.push(Line::from(Span::styled(
+            format!(
+                "page {} · {} of {}{more}{earlier}",
+                l.page + 1,
+                l.selected + 1,
+                l.rows.len()
+            ),
+            theme.hint,
+        )));
+        lines
     }
 }
 
 impl PaneComponent for Lookup {
     fn context(&self) -> Context {
-        if self.list.typing {
-            Context::SearchBox
-        } else {
-            Context::Lookup
-        }
+        Context::Lookup
     }
 
     fn on_action(&mut self, action: Action, shared: &Shared) -> Response {
@@ -76,9 +134,6 @@ impl PaneComponent for Lookup {
     }
 
     fn on_paste(&mut self, text: &str, shared: &Shared) -> Response {
-        if !self.list.typing {
-            return Response::Ignored;
-        }
         self.list.paste(text, &fetch(shared));
         Response::Consumed
     }
@@ -86,9 +141,10 @@ impl PaneComponent for Lookup {
     fn draw(&self, f: &mut Frame, area: Rect, shared: &Shared, frame: PaneFrame) {
         let theme = &shared.theme;
         let focused = frame.focused;
-        let Some([search, list, footer]) = list_frame(f, area, shared, frame) else {
+        let Some([search, body, last]) = list_frame(f, area, shared, frame) else {
             return;
         };
+        let body = body.union(last);
         let l = &self.list;
         draw_search(
             f,
@@ -96,7 +152,7 @@ impl PaneComponent for Lookup {
             shared,
             l,
             "Search:",
-            "/ name, \"last, first\", account, birth date, email",
+            "type a name or a birth date",
             focused,
         );
         if shared.practice.patients == 0 {
@@ -104,68 +160,73 @@ impl PaneComponent for Lookup {
                 Paragraph::new("No patients yet: run `portal-admin import FILE.csv` (or `portal-admin demo` to try the app).")
                     .style(theme.warn)
                     .wrap(Wrap { trim: true }),
-                list,
+                body,
             );
             return;
         }
-        let wide = list.width >= 52;
+        let footer = self.footer(shared);
+        let footer_h: u16 = footer
+            .iter()
+            .map(|l| (l.width() as u16).div_ceil(body.width.max(1)).max(1))
+            .sum();
+        let [header, list, foot] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(footer_h.min(3)),
+        ])
+        .areas(body);
+        // Highlight symbol, number, name, birth date, account flag.
+        let with_birth = list.width >= MIN_WIDTH_WITH_BIRTH_DATE;
+        let number_w = l
+            .rows
+            .iter()
+            .map(|r| r.patient.account_number.chars().count())
+            .max()
+            .unwrap_or(6)
+            .clamp(4, 12);
+        let fixed = 2 + number_w + 1 + if with_birth { 11 } else { 0 };
+        let with_flag = usize::from(list.width) >= fixed + 20 + 7;
+        let name_w = usize::from(list.width)
+            .saturating_sub(fixed + if with_flag { 7 } else { 0 })
+            .max(4);
+        let mut head = format!("  {:<number_w$} {:<name_w$}", "No.", "Name");
+        if with_birth {
+            head.push_str(" Born      ");
+        } else {
+            head = format!("  {:<number_w$} Name (born: below)", "No.");
+        }
+        if with_flag {
+            head.push_str(" Portal");
+        }
+        f.render_widget(
+            Paragraph::new(Line::from(Span::styled(head, theme.hint))),
+            header,
+        );
         let rows = l.rows.iter().map(|r| {
             let p = &r.patient;
-            let portal = if r.account_id.is_some() {
-                "portal"
-            } else {
-                "-"
-            };
-            let mut cells = vec![p.account_number.clone(), printable(&p.display_name())];
-            if wide {
+            let mut cells = vec![
+                p.account_number.clone(),
+                ellipsize(&printable(&p.display_name()), name_w),
+            ];
+            if with_birth {
                 cells.push(p.date_of_birth.to_string());
             }
-            cells.push(portal.to_owned());
+            if with_flag {
+                cells.push(if r.account_id.is_some() { "yes" } else { "-" }.to_owned());
+            }
             Row::new(cells)
         });
-        let widths: Vec<Constraint> = if wide {
-            vec![
-                Constraint::Length(8),
-                Constraint::Min(10),
-                Constraint::Length(10),
-                Constraint::Length(6),
-            ]
-        } else {
-            vec![
-                Constraint::Length(8),
-                Constraint::Min(6),
-                Constraint::Length(6),
-            ]
-        };
+        let mut widths = vec![
+            Constraint::Length(number_w as u16),
+            Constraint::Length(name_w as u16),
+        ];
+        if with_birth {
+            widths.push(Constraint::Length(10));
+        }
+        if with_flag {
+            widths.push(Constraint::Length(6));
+        }
         draw_rows(f, list, shared, l, rows, widths, focused);
-        let text = if let Some(e) = &l.error {
-            Span::styled(printable(e), theme.error)
-        } else if l.rows.is_empty() {
-            Span::styled(
-                format!("no patient matches \"{}\"", printable(l.query())),
-                theme.warn,
-            )
-        } else {
-            let more = if l.next.is_some() {
-                " · more: PgDn"
-            } else {
-                ""
-            };
-            let earlier = if l.has_prev_page() {
-                " · earlier: PgUp"
-            } else {
-                ""
-            };
-            Span::styled(
-                format!(
-                    "page {} · {} of {}{more}{earlier}",
-                    l.page + 1,
-                    l.selected + 1,
-                    l.rows.len()
-                ),
-                theme.hint,
-            )
-        };
-        f.render_widget(Paragraph::new(Line::from(text)), footer);
+        f.render_widget(Paragraph::new(footer).wrap(Wrap { trim: false }), foot);
     }
 }

@@ -71,9 +71,9 @@ fn draw_search<T>(
     empty_hint: &str,
     focused: bool,
 ) {
-    let line = search_line(&shared.theme, label, list.query(), list.typing, empty_hint);
+    let line = search_line(&shared.theme, label, list.query(), focused, empty_hint);
     f.render_widget(Paragraph::new(line), area);
-    if focused && list.typing {
+    if focused {
         let x = label.chars().count() + 1 + list.input.visual_cursor();
         place_cursor(f, area, x as u16, 0);
     }

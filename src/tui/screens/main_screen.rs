@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
-use crate::tui::component::{Command, Component, Response, Shared};
+use crate::tui::component::{Component, Response, Shared};
 use crate::tui::keys::{Action, Context};
 use crate::tui::layout::{LayoutKind, layout_kind};
 use crate::tui::panes::{Account, ControlPanel, Lookup, PaneComponent, PaneFrame};
@@ -54,8 +54,8 @@ pub struct MainScreen {
 }
 
 impl MainScreen {
-    /// The main screen as a newly signed-in operator sees it: typing in the
-    /// lookup's search box.
+    /// The main screen as a newly signed-in operator sees it: the lookup,
+    /// its search box empty.
     pub fn new(shared: &Shared) -> MainScreen {
         let lookup = Lookup::new(shared);
         let mut account = Account::default();
@@ -107,17 +107,7 @@ impl MainScreen {
         }
     }
 
-    fn set_focus(&mut self, pane: Pane) {
-        if self.panes().contains(&pane) {
-            self.focus = pane;
-        }
-    }
-
     fn cycle(&mut self, delta: isize) {
-        self.lookup.leave_search();
-        if let Some(cp) = &mut self.control {
-            cp.leave_search();
-        }
         let panes = self.panes();
         let i = panes.iter().position(|p| *p == self.focus).unwrap_or(0) as isize;
         self.focus = panes[(i + delta).rem_euclid(panes.len() as isize) as usize];
@@ -202,12 +192,9 @@ impl Component for MainScreen {
         match action {
             Action::NextPane => self.cycle(1),
             Action::PrevPane => self.cycle(-1),
-            Action::GoLookup => self.set_focus(Pane::Lookup),
-            Action::GoStatus => self.set_focus(Pane::Status),
-            Action::GoControlPanel => self.set_focus(Pane::ControlPanel),
-            Action::Quit if self.focus != Pane::Lookup => self.focus = Pane::Lookup,
-            Action::Quit => return Response::Command(Command::Quit),
-            Action::Select if self.focus == Pane::Lookup => {
+            // Esc: back to the lookup, the selection where it was.
+            Action::Back => self.focus = Pane::Lookup,
+            Action::Open if self.focus == Pane::Lookup => {
                 if self.lookup.selected().is_some() {
                     self.focus = Pane::Status;
                 }
@@ -219,11 +206,19 @@ impl Component for MainScreen {
         Response::Consumed
     }
 
+    /// A printable key: typed into the focused pane's search box; from the
+    /// account pane, into the lookup's (type to search, wherever you are).
     fn on_text(&mut self, event: &Event, shared: &Shared) -> Response {
+        if self.focus == Pane::Status {
+            self.focus = Pane::Lookup;
+        }
         self.on_focused(shared, |p| p.on_text(event, shared))
     }
 
     fn on_paste(&mut self, text: &str, shared: &Shared) -> Response {
+        if self.focus == Pane::Status {
+            self.focus = Pane::Lookup;
+        }
         self.on_focused(shared, |p| p.on_paste(text, shared))
     }
 
@@ -246,7 +241,7 @@ impl Component for MainScreen {
             }
             LayoutKind::Medium => {
                 let [left, right] =
-                    Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+                    Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
                         .areas(area);
                 self.draw_pane(f, left, shared, Pane::Lookup, None);
                 let tabs = Some(self.tabs(&[Pane::Status, Pane::ControlPanel], shared));

@@ -62,15 +62,13 @@ impl Component for SignIn {
     }
 
     fn on_action(&mut self, action: Action, shared: &Shared) -> Response {
-        if shared.busy() && action != Action::ForceQuit {
+        if shared.busy() && action != Action::Quit {
             return Response::Consumed;
         }
         match action {
             Action::NextField | Action::PrevField => self.on_password = !self.on_password,
             Action::Cancel => *self = SignIn::default(),
             Action::Submit => return self.submit(),
-            // Nothing to ask about before anyone is signed in.
-            Action::ForceQuit => return Response::Command(Command::Quit),
             _ => return Response::Ignored,
         }
         Response::Consumed

@@ -1,0 +1,233 @@
+//! Control Panel → a user's details (administrators): who is on the
+//! account and in what state it is, with the actions of the portal's own
+//! Control Panel as buttons: Password, Unlock, Disable/Enable.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use crate::domain::text::printable;
+use crate::error::Error;
+use crate::format_time;
+use crate::present::account_status;
+use crate::services::{AccountChange, AccountView};
+use crate::tui::component::{
+    Command, Component, Level, Modal, ModalKind, Response, Shared, sentence,
+};
+use crate::tui::keys::{Action, Context};
+use crate::tui::modals::{Confirm, SetPassword};
+use crate::tui::request::{AccountRef, Request};
+use crate::tui::widgets::{buttons, cycle, key_value, modal_box_with_footer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Button {
+    Password,
+    Unlock,
+    Disable,
+    Close,
+}
+
+const BUTTONS: [Button; 4] = [
+    Button::Password,
+    Button::Unlock,
+    Button::Disable,
+    Button::Close,
+];
+
+pub struct UserDetails {
+    account: AccountView,
+    /// The patients on the account: "Name (no. N), born D".
+    patients: Vec<String>,
+    focus: usize,
+    scroll: u16,
+}
+
+impl UserDetails {
+    pub fn new(account: AccountView, shared: &Shared) -> UserDetails {
+        let patients = account
+            .patients
+            .iter()
+            .map(|no| match shared.portal.patient_view(no) {
+                Ok(v) => format!(
+                    "{} (no. {}), born {}",
+                    printable(&v.patient.display_name()),
+                    no,
+                    v.patient.date_of_birth
+                ),
+                Err(_) => format!("no. {no}"),
+            })
+            .collect();
+        UserDetails {
+            account,
+            patients,
+            focus: 0,
+            scroll: 0,
+        }
+    }
+
+    fn account_ref(&self) -> AccountRef {
+        AccountRef {
+            email: self.account.email.clone(),
+            version: self.account.version,
+        }
+    }
+
+    /// Whether the services allow `change` for this operator; if not, why.
+    fn check(&self, shared: &Shared, change: AccountChange) -> Result<(), Response> {
+        let outcome = match &shared.session {
+            Some(s) => shared.portal.check_account_change(s, &self.account, change),
+            None => Err(Error::NotSignedIn),
+        };
+        outcome.map_err(|e| Response::notice(Level::Info, sentence(&e)))
+    }
+
+    fn confirm(&self, title: String, yes: &'static str, request: Request) -> Response {
+        let lines = vec![format!("Status now: {}", account_status(&self.account))];
+        Response::Close(Some(Command::Open(Box::new(Confirm::new(
+            title,
+            lines,
+            yes,
+            Command::Start(request),
+        )))))
+    }
+
+    fn press(&self, shared: &Shared) -> Response {
+        let email = &self.account.email;
+        match BUTTONS[self.focus] {
+            Button::Close => Response::Close(None),
+            Button::Password => Response::Close(Some(Command::Open(Box::new(SetPassword::new(
+                self.account_ref(),
+            ))))),
+            Button::Unlock => match self.check(shared, AccountChange::Unlock) {
+                Err(r) => r,
+                Ok(()) => self.confirm(
+                    format!("Unlock {email}?"),
+                    "Unlock",
+                    Request::Unlock {
+                        account: self.account_ref(),
+                    },
+                ),
+            },
+            Button::Disable => {
+                let disabled = !self.account.disabled;
+                let (change, verb) = if disabled {
+                    (AccountChange::Disable, "Disable")
+                } else {
+                    (AccountChange::Enable, "Enable")
+                };
+                match self.check(shared, change) {
+                    Err(r) => r,
+                    Ok(()) => self.confirm(
+                        format!("{verb} {email}?"),
+                        verb,
+                        Request::SetDisabled {
+                            account: self.account_ref(),
+                            disabled,
+                        },
+                    ),
+                }
+            }
+        }
+    }
+
+    fn lines(&self, shared: &Shared) -> Vec<Line<'static>> {
+        let theme = &shared.theme;
+        let a = &self.account;
+        let kv = |k: &str, v: String| key_value(theme, 16, k, v, theme.normal);
+        let mut lines = vec![
+            kv("Login", a.email.to_string()),
+            kv("Status", account_status(a)),
+            kv(
+                "Reset required",
+                if a.reset_required { "yes" } else { "no" }.into(),
+            ),
+        ];
+        if let Some(t) = a.temp_expires_at {
+            let note = if a.temp_expired { " (EXPIRED)" } else { "" };
+            lines.push(kv("Temp. expires", format!("{}{note}", format_time(t))));
+        }
+        if let Some(t) = a.locked_until {
+            lines.push(kv("Locked until", format_time(t)));
+        }
+        lines.push(kv("Failed sign-ins", a.failed_count.to_string()));
+        lines.push(kv(
+            "Last sign-in",
+            a.last_sign_in
+                .map(format_time)
+                .unwrap_or_else(|| "never".into()),
+        ));
+        lines.push(Line::from(Span::styled(
+            "Patients on the account:",
+            theme.title,
+        )));
+        for p in &self.patients {
+            lines.push(Line::from(format!("  {p}")));
+        }
+        lines
+    }
+}
+
+impl Component for UserDetails {
+    fn context(&self, _: &Shared) -> Context {
+        Context::UserDetails
+    }
+
+    fn on_action(&mut self, action: Action, shared: &Shared) -> Response {
+        match action {
+            Action::NextField => self.focus = cycle(self.focus, BUTTONS.len(), 1),
+            Action::PrevField => self.focus = cycle(self.focus, BUTTONS.len(), -1),
+            Action::Down => self.scroll = self.scroll.saturating_add(1),
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Activate => return self.press(shared),
+            Action::Cancel => return Response::Close(None),
+            _ => return Response::Ignored,
+        }
+        Response::Consumed
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, shared: &Shared) {
+        let theme = &shared.theme;
+        let toggle = if self.account.disabled {
+            "Enable"
+        } else {
+            "Disable"
+        };
+        let labels: Vec<(&str, bool)> = BUTTONS
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let label = match b {
+                    Button::Password => "Password",
+                    Button::Unlock => "Unlock",
+                    Button::Disable => toggle,
+                    Button::Close => "Close",
+                };
+                (label, i == self.focus)
+            })
+            .collect();
+        let footer = vec![
+            buttons(theme, &labels),
+            Line::from(Span::styled(
+                "Tab/arrows choose · Enter presses · Esc closes",
+                theme.hint,
+            )),
+        ];
+        let title = format!("User {}", self.account.email);
+        modal_box_with_footer(
+            f,
+            theme,
+            area,
+            &title,
+            self.lines(shared),
+            footer,
+            74,
+            self.scroll,
+        );
+    }
+}
+
+impl Modal for UserDetails {
+    fn kind(&self) -> ModalKind {
+        ModalKind::UserDetails
+    }
+}
