@@ -441,10 +441,29 @@ fn staff_are_refused_every_admin_service() {
             .import_patients(s, "x.csv", PATIENTS_CSV.as_bytes(), 0, false, &mut ())
             .map(|_| ()),
     ];
+    let refused = results.len() as u64;
     for r in results {
         assert!(matches!(r, Err(Error::AdminOnly { .. })), "{r:?}");
     }
-    assert_eq!(p.audit_count(), before, "nothing changed");
+    // Each refusal leaves its trace (attack 11), and nothing else changed.
+    assert_eq!(p.audit_count(), before + refused);
+    let events = p.portal.audit_list(before, 100).unwrap();
+    for ev in &events {
+        assert_eq!(ev.actor, "operator:sam");
+        assert!(
+            ev.outcome.starts_with("failure: permission denied"),
+            "{ev:?}"
+        );
+    }
+    let acc = p
+        .portal
+        .account_by_email("smith.family@example.net")
+        .unwrap();
+    assert!(!acc.disabled);
+    assert_eq!(
+        p.portal.portal_setup().unwrap().unwrap().practice_id,
+        "PEDS-042"
+    );
 }
 
 #[test]
@@ -454,7 +473,7 @@ fn create_validate_needs_the_portal_set_up_and_an_email() {
     let portal =
         portal_admin::Portal::create(&dir.path().join("p.redb"), config_in(dir.path()), clock)
             .unwrap();
-    let local = portal_admin::Portal::local_admin();
+    let local = bootstrap_admin(&portal);
     portal
         .import_patients(&local, "p.csv", PATIENTS_CSV.as_bytes(), 0, false, &mut ())
         .unwrap();
@@ -656,14 +675,7 @@ fn search_rows_show_the_portal_marker_after_create_validate() {
     // A re-import keeps the marker.
     let csv = "account_number,last_name,first_name,date_of_birth,email\n100005,Smith,Olivia Rose,2018-07-04,smith.family@example.net\n";
     p.portal
-        .import_patients(
-            &portal_admin::Portal::local_admin(),
-            "u.csv",
-            csv.as_bytes(),
-            0,
-            false,
-            &mut (),
-        )
+        .import_patients(&p.admin, "u.csv", csv.as_bytes(), 0, false, &mut ())
         .unwrap();
     let rows = p
         .portal

@@ -39,7 +39,9 @@ fn check(
 ) -> std::result::Result<(), Response> {
     let outcome = match &shared.session {
         Some(s) => shared.portal.check_account_change(s, acc, change),
-        None => Err(Error::NotSignedIn),
+        None => Err(Error::NotSignedIn {
+            what: "the Control Panel",
+        }),
     };
     outcome.map_err(|e| Response::notice(Level::Info, sentence(&e)))
 }
