@@ -7,7 +7,7 @@ use portal_admin::Error;
 use portal_admin::domain::{AccountStatus, Action};
 use portal_admin::error::{Input, Refusal};
 use portal_admin::password::PolicyViolation;
-use portal_admin::services::{AccountChange, PlannedChange, SignIn};
+use portal_admin::services::{AccountChange, OperatorChange, PlannedChange, SignIn};
 use time::Duration;
 
 const NEW_PW: &str = "tangerine-bicycle-glacier-88";
@@ -816,4 +816,54 @@ fn presenters_word_an_account_and_a_temporary_login() {
     );
     assert!(lines[2].starts_with("expires: "));
     assert_eq!(lines[3], "sign-in URL: https://portal.example.org/signin");
+}
+
+#[test]
+fn a_reset_operator_chooses_a_new_password_and_a_revoked_session_stops_acting() {
+    let p = Practice::new();
+    let given = secret("administrator-given-pass-71");
+    p.portal
+        .reset_operator_password(&p.admin, "sam", &given, &given)
+        .unwrap();
+    // The app's sign-in: the right password answers "must change".
+    let err = p.portal.operator_sign_in("sam", &given).unwrap_err();
+    assert!(matches!(err, Error::MustChangePassword { .. }), "{err}");
+    let same = p
+        .portal
+        .operator_change_password("sam", &given, &given, &given)
+        .unwrap_err();
+    assert!(matches!(
+        same,
+        Error::Policy(PolicyViolation::SameAsCurrent)
+    ));
+    let own = secret("walnut-harbor-lilac-orbit-9");
+    let session = p
+        .portal
+        .operator_change_password("sam", &given, &own, &own)
+        .unwrap();
+    assert_eq!(session.name(), "sam");
+    assert!(p.portal.operator_sign_in("sam", &own).is_ok());
+
+    // The session the app holds stops working once the operator is disabled.
+    p.portal
+        .change_operator(&p.admin, "sam", OperatorChange::Disable)
+        .unwrap();
+    let revoked = p
+        .portal
+        .create_validate(&session, "100005", None, None)
+        .unwrap_err();
+    assert!(
+        matches!(revoked, Error::OperatorRevoked { .. }),
+        "{revoked}"
+    );
+    assert_eq!(revoked.exit_code(), 10);
+    // And the last administrator stays.
+    let last = p
+        .portal
+        .change_operator(&p.admin, "ana", OperatorChange::Remove)
+        .unwrap_err();
+    assert!(
+        matches!(last, Error::Refused(Refusal::LastAdministrator { .. })),
+        "{last}"
+    );
 }
