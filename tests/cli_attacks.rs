@@ -22,19 +22,19 @@ fn audit_lines(bin: &Bin, action: &str) -> Vec<String> {
         .collect()
 }
 
+/// Create/Validate for patient 100005 as the staff operator `sam`.
+const SAM_RESETS: [&str; 7] = [
+    "account",
+    "reset",
+    "--patient",
+    "100005",
+    "--operator",
+    "sam",
+    "--password-stdin",
+];
+
 fn sam_resets(bin: &Bin, password: &str) -> Output {
-    bin.run(
-        &[
-            "account",
-            "reset",
-            "--patient",
-            "100005",
-            "--operator",
-            "sam",
-            "--password-stdin",
-        ],
-        &format!("{password}\n"),
-    )
+    bin.run(&SAM_RESETS, &format!("{password}\n"))
 }
 
 #[test]
@@ -85,18 +85,7 @@ fn attack_3_operators_can_be_disabled_enabled_unlocked_reset_and_removed() {
         "{}",
         only_old.stderr
     );
-    let changed = bin.run(
-        &[
-            "account",
-            "reset",
-            "--patient",
-            "100005",
-            "--operator",
-            "sam",
-            "--password-stdin",
-        ],
-        &format!("{NEW_PW}\n{SAM_NEW}\n{SAM_NEW}\n"),
-    );
+    let changed = bin.run(&SAM_RESETS, &format!("{NEW_PW}\n{SAM_NEW}\n{SAM_NEW}\n"));
     assert_eq!(changed.code, 0, "{}", changed.stderr);
     assert!(changed.stdout.contains("temporary password: "));
     assert_eq!(
@@ -321,19 +310,7 @@ fn attack_9_a_reset_into_a_closed_pipe_changes_nothing() {
     let bin = Bin::new(home.path());
     bin.practice();
     let before = audit_lines(&bin, "account_created").len();
-    let out = with_closed_stdout(
-        &bin,
-        &[
-            "account",
-            "reset",
-            "--patient",
-            "100005",
-            "--operator",
-            "sam",
-            "--password-stdin",
-        ],
-        &format!("{STAFF_PW}\n"),
-    );
+    let out = with_closed_stdout(&bin, &SAM_RESETS, &format!("{STAFF_PW}\n"));
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stderr.contains("nothing was changed"), "{}", out.stderr);
     assert!(!out.stderr.contains("panicked"));
@@ -342,19 +319,7 @@ fn attack_9_a_reset_into_a_closed_pipe_changes_nothing() {
     assert!(show.contains("portal account: NO PORTAL ACCOUNT"), "{show}");
     // An existing account keeps the password its holder knows.
     let (user, temp, _) = bin.reset("100005");
-    with_closed_stdout(
-        &bin,
-        &[
-            "account",
-            "reset",
-            "--patient",
-            "100005",
-            "--operator",
-            "sam",
-            "--password-stdin",
-        ],
-        &format!("{STAFF_PW}\n"),
-    );
+    with_closed_stdout(&bin, &SAM_RESETS, &format!("{STAFF_PW}\n"));
     let signin = bin.run(
         &["signin", "--email", &user, "--password-stdin"],
         &format!("{temp}\n{NEW_PW}\n{NEW_PW}\n"),

@@ -82,10 +82,7 @@ impl Portal {
         if let Some(existing) = self.store.read()?.operator(&name)? {
             return Err(taken(existing));
         }
-        let mut inputs = self.user_inputs(None, None)?;
-        inputs.push(name.clone());
-        let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-        self.policy.check_new(password, confirm, &refs)?;
+        self.check_operator_password(&name, password, confirm)?;
         let hash = self.hasher.hash(password)?;
         self.store.write(self.now(), |tx| {
             if let Some(existing) = tx.operator(&name)? {
@@ -176,10 +173,7 @@ impl Portal {
             &format!("operator {}", name.trim()),
         )?;
         let name = parse_operator_name(name).map_err(Error::invalid(Input::OperatorName))?;
-        let mut inputs = self.user_inputs(None, None)?;
-        inputs.push(name.clone());
-        let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-        self.policy.check_new(new, confirm, &refs)?;
+        self.check_operator_password(&name, new, confirm)?;
         let hash = self.hasher.hash(new)?;
         self.operator_change(
             s,
@@ -194,6 +188,20 @@ impl Portal {
                 Ok(())
             },
         )
+    }
+
+    /// The password policy for an operator's new password (the name and the
+    /// practice's words are refused).
+    pub(super) fn check_operator_password(
+        &self,
+        name: &str,
+        new: &Secret,
+        confirm: &Secret,
+    ) -> Result<()> {
+        let mut inputs = self.user_inputs(None, None)?;
+        inputs.push(name.to_owned());
+        let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+        Ok(self.policy.check_new(new, confirm, &refs)?)
     }
 
     /// Applies `change` to the stored operator `name` with its audit event,

@@ -338,10 +338,7 @@ impl Portal {
             // Work that needs a hash is done here, before the transaction.
             let new_hash = match change {
                 Some((new, confirm)) if ok && !op.disabled && !op.is_locked(now) => {
-                    let mut inputs = self.user_inputs(None, None)?;
-                    inputs.push(name.clone());
-                    let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-                    self.policy.check_new(new, confirm, &refs)?;
+                    self.check_operator_password(&name, new, confirm)?;
                     if normalize(new) == normalize(password) {
                         return Err(PolicyViolation::SameAsCurrent.into());
                     }
