@@ -26,7 +26,18 @@ fn main() {
     config.lockout.max_failures = 100;
     let clock = Arc::new(ManualClock::monday_morning());
     let portal = Portal::create(&dir.path().join("t.redb"), config, clock.clone()).unwrap();
-    let local = Portal::local_admin();
+    portal
+        .add_operator(
+            &Portal::file_owner(),
+            "ana",
+            Role::Admin,
+            &"quiet-meadow-copper-kettle".into(),
+            &"quiet-meadow-copper-kettle".into(),
+        )
+        .unwrap();
+    let local = portal
+        .operator_sign_in("ana", &"quiet-meadow-copper-kettle".into())
+        .unwrap();
     portal
         .setup_portal(&local, "https://portal.example.org", "T", None)
         .unwrap();

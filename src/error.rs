@@ -76,6 +76,22 @@ pub enum Refusal {
     AlreadyEnabled { email: Email },
     #[error("an operator named {name} already exists")]
     OperatorExists { name: String },
+    #[error(
+        "the name {name} belonged to a removed operator and stays theirs in the audit trail; choose another name"
+    )]
+    OperatorNameRetired { name: String },
+    #[error("operator {name} was removed")]
+    OperatorRemoved { name: String },
+    #[error("operator {name} is already disabled")]
+    OperatorAlreadyDisabled { name: String },
+    #[error("operator {name} is already enabled")]
+    OperatorAlreadyEnabled { name: String },
+    #[error("operator {name} is not locked")]
+    OperatorNotLocked { name: String },
+    #[error(
+        "operator {name} is the last active administrator; add or enable another administrator first"
+    )]
+    LastAdministrator { name: String },
     #[error("{} already holds data; the demo only seeds a new database", .path.display())]
     NotEmpty { path: PathBuf },
     #[error("{} is not a demo database; the demo never touches real data", .path.display())]
@@ -88,7 +104,9 @@ impl Refusal {
             Refusal::NoEmail { .. }
             | Refusal::OtherAccount { .. }
             | Refusal::EmailDiffers { .. } => Some(Input::Email),
-            Refusal::OperatorExists { .. } => Some(Input::OperatorName),
+            Refusal::OperatorExists { .. }
+            | Refusal::OperatorNameRetired { .. }
+            | Refusal::OperatorRemoved { .. } => Some(Input::OperatorName),
             _ => None,
         }
     }
@@ -140,8 +158,17 @@ pub enum Error {
         operator: String,
     },
 
-    #[error("permission denied: sign in first")]
-    NotSignedIn,
+    #[error("permission denied: {what} needs an operator's sign-in")]
+    NotSignedIn { what: &'static str },
+
+    /// The operator of a session was disabled or removed since signing in.
+    #[error("permission denied: operator {name} is disabled or removed; ask an administrator")]
+    OperatorRevoked { name: String },
+
+    /// The operator's password was set by an administrator: they must choose
+    /// their own before they can sign in (`Portal::operator_change_password`).
+    #[error("operator {name} must choose a new password before signing in")]
+    MustChangePassword { name: String },
 
     /// An import file was refused as a whole; the report lists every bad row.
     #[error("{0}")]
@@ -230,7 +257,10 @@ impl Error {
             Error::NotFound(_) | Error::DatabaseMissing(_) => 7,
             Error::PortalNotSetUp => 8,
             Error::Conflict(_) => 9,
-            Error::AdminOnly { .. } | Error::NotSignedIn => 10,
+            Error::AdminOnly { .. } | Error::NotSignedIn { .. } | Error::OperatorRevoked { .. } => {
+                10
+            }
+            Error::MustChangePassword { .. } => 3,
             Error::Invalid { .. } | Error::Refused(_) | Error::Usage(_) => 2,
             Error::OutputClosed => 0,
             _ => 1,

@@ -168,11 +168,23 @@ fn many_processes_on_one_file() {
     let clock = Arc::new(SystemClock);
     {
         let portal = Portal::create(&db, config_in(home.path()), clock).unwrap();
-        let local = Portal::local_admin();
+        // The first worker's operator is the first administrator; it adds the others.
+        portal
+            .add_operator(
+                &Portal::file_owner(),
+                &operator(0),
+                Role::Admin,
+                &ADMIN_PW.into(),
+                &ADMIN_PW.into(),
+            )
+            .unwrap();
+        let local = portal
+            .operator_sign_in(&operator(0), &ADMIN_PW.into())
+            .unwrap();
         portal
             .setup_portal(&local, "https://portal.example.org/signin", "LOAD", None)
             .unwrap();
-        for w in 0..WORKERS {
+        for w in 1..WORKERS {
             portal
                 .add_operator(
                     &local,

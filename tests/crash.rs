@@ -7,6 +7,7 @@
 mod common;
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -77,18 +78,18 @@ fn kill_9_during_resets_and_imports() {
     let db = bin.db();
     {
         let portal = Portal::create(&db, config_in(home.path()), Arc::new(SystemClock)).unwrap();
-        let local = Portal::local_admin();
-        portal
-            .setup_portal(&local, "https://portal.example.org/signin", "CRASH", None)
-            .unwrap();
         portal
             .add_operator(
-                &local,
+                &Portal::file_owner(),
                 "crash",
                 Role::Admin,
                 &ADMIN_PW.into(),
                 &ADMIN_PW.into(),
             )
+            .unwrap();
+        let local = portal.operator_sign_in("crash", &ADMIN_PW.into()).unwrap();
+        portal
+            .setup_portal(&local, "https://portal.example.org/signin", "CRASH", None)
             .unwrap();
         let csv = import_csv(0);
         portal
@@ -109,10 +110,19 @@ fn kill_9_during_resets_and_imports() {
         let mut child = if importing {
             let file = home.path().join(format!("gen{}.csv", generation + 1));
             std::fs::write(&file, import_csv(generation + 1)).unwrap();
-            bin.command(&["import", file.to_str().unwrap()])
-                .stdin(Stdio::null())
+            let mut child = bin
+                .command(&[
+                    "import",
+                    file.to_str().unwrap(),
+                    "--operator",
+                    "crash",
+                    "--password-stdin",
+                ])
                 .spawn()
-                .unwrap()
+                .unwrap();
+            let mut stdin = child.stdin.take().unwrap();
+            let _ = writeln!(stdin, "{ADMIN_PW}");
+            child
         } else {
             Command::new(std::env::current_exe().unwrap())
                 .args(["--ignored", "--exact", "crash_worker", "--test-threads=1"])

@@ -63,7 +63,7 @@ fn sign_in_screens() {
     let portal =
         Portal::create(&dir.path().join("demo.redb"), config_in(dir.path()), clock).unwrap();
     portal
-        .seed_demo(&Portal::local_admin(), 60, &mut |_, _| {})
+        .seed_demo(&Portal::file_owner(), 60, &mut |_, _| {})
         .unwrap();
     for (w, h) in [(80, 24), (120, 40)] {
         let portal = Portal::open(
@@ -307,9 +307,10 @@ fn first_run_without_patients_says_what_to_run() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(portal_admin::clock::ManualClock::monday_morning());
     let portal = Portal::create(&dir.path().join("p.redb"), config_in(dir.path()), clock).unwrap();
+    let admin = bootstrap_admin(&portal);
     portal
         .add_operator(
-            &Portal::local_admin(),
+            &admin,
             "sam",
             Role::Staff,
             &secret(STAFF_PW),

@@ -7,7 +7,7 @@ use portal_admin::Error;
 use portal_admin::domain::{AccountStatus, Action};
 use portal_admin::error::{Input, Refusal};
 use portal_admin::password::PolicyViolation;
-use portal_admin::services::{AccountChange, PlannedChange, SignIn};
+use portal_admin::services::{AccountChange, OperatorChange, PlannedChange, SignIn};
 use time::Duration;
 
 const NEW_PW: &str = "tangerine-bicycle-glacier-88";
@@ -441,10 +441,29 @@ fn staff_are_refused_every_admin_service() {
             .import_patients(s, "x.csv", PATIENTS_CSV.as_bytes(), 0, false, &mut ())
             .map(|_| ()),
     ];
+    let refused = results.len() as u64;
     for r in results {
         assert!(matches!(r, Err(Error::AdminOnly { .. })), "{r:?}");
     }
-    assert_eq!(p.audit_count(), before, "nothing changed");
+    // Each refusal leaves its trace (attack 11), and nothing else changed.
+    assert_eq!(p.audit_count(), before + refused);
+    let events = p.portal.audit_list(before, 100).unwrap();
+    for ev in &events {
+        assert_eq!(ev.actor, "operator:sam");
+        assert!(
+            ev.outcome.starts_with("failure: permission denied"),
+            "{ev:?}"
+        );
+    }
+    let acc = p
+        .portal
+        .account_by_email("smith.family@example.net")
+        .unwrap();
+    assert!(!acc.disabled);
+    assert_eq!(
+        p.portal.portal_setup().unwrap().unwrap().practice_id,
+        "PEDS-042"
+    );
 }
 
 #[test]
@@ -454,7 +473,7 @@ fn create_validate_needs_the_portal_set_up_and_an_email() {
     let portal =
         portal_admin::Portal::create(&dir.path().join("p.redb"), config_in(dir.path()), clock)
             .unwrap();
-    let local = portal_admin::Portal::local_admin();
+    let local = bootstrap_admin(&portal);
     portal
         .import_patients(&local, "p.csv", PATIENTS_CSV.as_bytes(), 0, false, &mut ())
         .unwrap();
@@ -656,14 +675,7 @@ fn search_rows_show_the_portal_marker_after_create_validate() {
     // A re-import keeps the marker.
     let csv = "account_number,last_name,first_name,date_of_birth,email\n100005,Smith,Olivia Rose,2018-07-04,smith.family@example.net\n";
     p.portal
-        .import_patients(
-            &portal_admin::Portal::local_admin(),
-            "u.csv",
-            csv.as_bytes(),
-            0,
-            false,
-            &mut (),
-        )
+        .import_patients(&p.admin, "u.csv", csv.as_bytes(), 0, false, &mut ())
         .unwrap();
     let rows = p
         .portal
@@ -804,4 +816,54 @@ fn presenters_word_an_account_and_a_temporary_login() {
     );
     assert!(lines[2].starts_with("expires: "));
     assert_eq!(lines[3], "sign-in URL: https://portal.example.org/signin");
+}
+
+#[test]
+fn a_reset_operator_chooses_a_new_password_and_a_revoked_session_stops_acting() {
+    let p = Practice::new();
+    let given = secret("administrator-given-pass-71");
+    p.portal
+        .reset_operator_password(&p.admin, "sam", &given, &given)
+        .unwrap();
+    // The app's sign-in: the right password answers "must change".
+    let err = p.portal.operator_sign_in("sam", &given).unwrap_err();
+    assert!(matches!(err, Error::MustChangePassword { .. }), "{err}");
+    let same = p
+        .portal
+        .operator_change_password("sam", &given, &given, &given)
+        .unwrap_err();
+    assert!(matches!(
+        same,
+        Error::Policy(PolicyViolation::SameAsCurrent)
+    ));
+    let own = secret("walnut-harbor-lilac-orbit-9");
+    let session = p
+        .portal
+        .operator_change_password("sam", &given, &own, &own)
+        .unwrap();
+    assert_eq!(session.name(), "sam");
+    assert!(p.portal.operator_sign_in("sam", &own).is_ok());
+
+    // The session the app holds stops working once the operator is disabled.
+    p.portal
+        .change_operator(&p.admin, "sam", OperatorChange::Disable)
+        .unwrap();
+    let revoked = p
+        .portal
+        .create_validate(&session, "100005", None, None)
+        .unwrap_err();
+    assert!(
+        matches!(revoked, Error::OperatorRevoked { .. }),
+        "{revoked}"
+    );
+    assert_eq!(revoked.exit_code(), 10);
+    // And the last administrator stays.
+    let last = p
+        .portal
+        .change_operator(&p.admin, "ana", OperatorChange::Remove)
+        .unwrap_err();
+    assert!(
+        matches!(last, Error::Refused(Refusal::LastAdministrator { .. })),
+        "{last}"
+    );
 }

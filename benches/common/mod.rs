@@ -36,7 +36,7 @@ pub fn redb_dataset(n: usize) -> PathBuf {
         let t = Instant::now();
         let portal = Portal::create(&partial, config(), clock()).unwrap();
         portal
-            .seed_demo(&Portal::local_admin(), n, &mut |_, _| {})
+            .seed_demo(&Portal::file_owner(), n, &mut |_, _| {})
             .unwrap();
         drop(portal);
         std::fs::rename(&partial, &path).unwrap();

@@ -10,6 +10,8 @@ use portal_admin::domain::Role;
 pub struct Fixture {
     _dir: tempfile::TempDir,
     pub portal: Arc<Portal>,
+    /// The administrator `sam`, signed in.
+    pub admin: portal_admin::Session,
 }
 
 /// Cheap hashing: the fuzzers look for panics, not for strong hashes.
@@ -28,18 +30,20 @@ pub fn fixture() -> &'static Fixture {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::monday_morning());
         let portal = Portal::create(&dir.path().join("f.redb"), config(dir.path()), clock).unwrap();
-        let local = Portal::local_admin();
-        portal
-            .setup_portal(&local, "https://portal.example.org", "FUZZ", None)
-            .unwrap();
         portal
             .add_operator(
-                &local,
+                &Portal::file_owner(),
                 "sam",
                 Role::Admin,
                 &"lilac-orbit-walnut-harbor".into(),
                 &"lilac-orbit-walnut-harbor".into(),
             )
+            .unwrap();
+        let local = portal
+            .operator_sign_in("sam", &"lilac-orbit-walnut-harbor".into())
+            .unwrap();
+        portal
+            .setup_portal(&local, "https://portal.example.org", "FUZZ", None)
             .unwrap();
         let csv = "account_number,last_name,first_name,date_of_birth,email\n\
                    1,García-López,José,2019-03-07,maria@example.com\n\
@@ -51,6 +55,7 @@ pub fn fixture() -> &'static Fixture {
         Fixture {
             _dir: dir,
             portal: Arc::new(portal),
+            admin: local,
         }
     })
 }

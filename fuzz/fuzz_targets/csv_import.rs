@@ -5,12 +5,11 @@
 mod common;
 
 use libfuzzer_sys::fuzz_target;
-use portal_admin::Portal;
 
 fuzz_target!(|data: &[u8]| {
     let f = common::fixture();
     let _ = f.portal.import_patients(
-        &Portal::local_admin(),
+        &f.admin,
         "fuzz.csv",
         data,
         data.len() as u64,

@@ -4,20 +4,22 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::Ctx;
 use super::output::line;
+use super::{Ctx, OperatorArgs, sign_in_operator};
 use crate::error::Result;
-use crate::services::Portal;
 
 #[derive(Debug, Args)]
 pub struct BackupArgs {
     file: PathBuf,
+    #[command(flatten)]
+    op: OperatorArgs,
 }
 
 pub(super) fn run(ctx: &Ctx, args: BackupArgs) -> Result<i32> {
     let portal = ctx.open()?;
     let file = args.file;
-    let report = portal.backup(&Portal::local_admin(), &file)?;
+    let (session, _) = sign_in_operator(&portal, &args.op)?;
+    let report = portal.backup(&session, &file)?;
     line(format_args!(
         "backup written to {}: {} rows, {} bytes",
         file.display(),

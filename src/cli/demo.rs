@@ -62,7 +62,7 @@ pub(super) fn run(ctx: &Ctx, args: DemoArgs) -> Result<i32> {
     } else {
         let portal = Portal::create(&path, ctx.config.clone(), clock)?;
         let bar = Bar::new(patients >= 50_000 && std::io::stderr().is_terminal());
-        let seeded = portal.seed_demo(&Portal::local_admin(), patients, &mut |d, t| {
+        let seeded = portal.seed_demo(&Portal::file_owner(), patients, &mut |d, t| {
             bar.set("seeding", d, t)
         });
         bar.finish();

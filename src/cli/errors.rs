@@ -38,6 +38,7 @@ pub fn message(e: &Error) -> String {
         Error::NotFound(Missing::Operators { .. }) => {
             ": run `portal-admin operator add NAME --role admin` first".to_owned()
         }
+        Error::NotSignedIn { .. } => " (give --operator NAME)".to_owned(),
         Error::Policy(_) if e.input() == Some(Input::ResetRequired) => {
             " (leave out --no-reset-required)".to_owned()
         }

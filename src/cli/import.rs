@@ -5,12 +5,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::Ctx;
 use super::output::line;
 use super::progress::Bar;
+use super::{Ctx, OperatorArgs, sign_in_operator};
 use crate::domain::text::printable;
 use crate::error::{Error, Result};
-use crate::services::Portal;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -18,11 +17,14 @@ pub struct ImportArgs {
     /// Check every row and report what would change, writing nothing.
     #[arg(long)]
     dry_run: bool,
+    #[command(flatten)]
+    op: OperatorArgs,
 }
 
 pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
-    let ImportArgs { file, dry_run } = args;
+    let ImportArgs { file, dry_run, op } = args;
     let portal = ctx.open()?;
+    let (session, _) = sign_in_operator(&portal, &op)?;
     let f = std::fs::File::open(&file).map_err(|e| {
         Error::Io(format!(
             "cannot read {}: {}",
@@ -34,7 +36,7 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
     let mut bar = Bar::new(total > 1 << 20 && std::io::stderr().is_terminal());
     let source = file.display().to_string();
     let report = portal.import_patients(
-        &Portal::local_admin(),
+        &session,
         &source,
         std::io::BufReader::new(f),
         total,

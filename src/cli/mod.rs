@@ -87,11 +87,12 @@ enum Command {
     Backup(backup::BackupArgs),
 }
 
-/// The operator acting, for commands that need a sign-in.
+/// The operator acting, for commands that need a sign-in. Never taken from
+/// the environment: who acts is who signs in.
 #[derive(Debug, Args)]
 struct OperatorArgs {
     /// The operator acting (their password is asked).
-    #[arg(long, env = "PORTAL_ADMIN_OPERATOR")]
+    #[arg(long)]
     operator: String,
     /// Read secrets from standard input, one per line: the operator's password first.
     #[arg(long)]
@@ -108,7 +109,35 @@ pub fn main() -> i32 {
             return code;
         }
     };
-    match run(cli) {
+    // A panic (a bug, or a library tripping over a damaged file) still ends
+    // in one line and exit 1, never a backtrace: the hook keeps the message.
+    static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!(panic = what.as_str(), "stopped on an unexpected condition");
+        if let Ok(mut slot) = PANIC.lock() {
+            *slot = Some(what);
+        }
+    }));
+    let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli)));
+    let Ok(answer) = answer else {
+        let what = PANIC
+            .lock()
+            .ok()
+            .and_then(|mut s| s.take())
+            .unwrap_or_default();
+        eprintln!(
+            "portal-admin: internal error: stopped on an unexpected condition ({}); if the database file is damaged, restore it from a backup",
+            printable(&what)
+        );
+        return 1;
+    };
+    match answer {
         Ok(code) => code,
         // The reader of our output went away: nothing more to say to it.
         Err(Error::OutputClosed) => 0,
@@ -182,12 +211,26 @@ fn open_app(ctx: &Ctx, portal: Portal) -> Result<i32> {
 
 /// Signs the acting operator in with the first secret of `--password-stdin`
 /// (or a prompt); the same source then gives the command's other secrets.
+/// An operator whose password an administrator reset chooses their own
+/// first (the next two secrets).
 fn sign_in_operator(portal: &Portal, op: &OperatorArgs) -> Result<(Session, SecretSource)> {
-    let mut src = SecretSource::new(op.password_stdin);
-    let pw = src.read(&format!(
-        "Password for operator {}: ",
-        printable(&op.operator)
-    ))?;
-    let session = portal.operator_sign_in(&op.operator, &pw)?;
-    Ok((session, src))
+    sign_in(portal, &op.operator, op.password_stdin)
+}
+
+fn sign_in(portal: &Portal, name: &str, password_stdin: bool) -> Result<(Session, SecretSource)> {
+    let mut src = SecretSource::new(password_stdin);
+    let pw = src.read(&format!("Password for operator {}: ", printable(name)))?;
+    match portal.operator_sign_in(name, &pw) {
+        Err(Error::MustChangePassword { name }) => {
+            eprintln!(
+                "Operator {name}: an administrator set this password; choose your own before you continue."
+            );
+            let new = src.read("Your new password: ")?;
+            let confirm = src.read("Same password again: ")?;
+            let session = portal.operator_change_password(&name, &pw, &new, &confirm)?;
+            eprintln!("Password changed for operator {name}.");
+            Ok((session, src))
+        }
+        answer => Ok((answer?, src)),
+    }
 }

@@ -4,15 +4,15 @@ use std::sync::Arc;
 
 use clap::Subcommand;
 
-use super::Ctx;
 use super::output::line;
+use super::{Ctx, OperatorArgs, sign_in_operator};
 use crate::clock::SystemClock;
 use crate::error::Result;
 use crate::services::Portal;
 
 #[derive(Debug, Subcommand)]
 pub enum SetupCmd {
-    /// Set up the OP Patient Portal e-correspondent (needed before the first Create/Validate).
+    /// Set up the OP Patient Portal e-correspondent (needed before the first Create/Validate; admin only).
     Portal {
         /// Where account holders sign in.
         #[arg(long)]
@@ -22,6 +22,8 @@ pub enum SetupCmd {
         /// The practice's name (passwords built from it are refused).
         #[arg(long)]
         practice_name: Option<String>,
+        #[command(flatten)]
+        op: OperatorArgs,
     },
 }
 
@@ -41,14 +43,12 @@ pub(super) fn run(ctx: &Ctx, cmd: SetupCmd) -> Result<i32> {
             url,
             practice_id,
             practice_name,
+            op,
         } => {
             let portal = ctx.open()?;
-            let setup = portal.setup_portal(
-                &Portal::local_admin(),
-                &url,
-                &practice_id,
-                practice_name.as_deref(),
-            )?;
+            let (session, _) = sign_in_operator(&portal, &op)?;
+            let setup =
+                portal.setup_portal(&session, &url, &practice_id, practice_name.as_deref())?;
             line(format_args!(
                 "portal e-correspondent set up: sign-in URL {}, practice id {}",
                 setup.sign_in_url, setup.practice_id

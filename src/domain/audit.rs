@@ -16,6 +16,15 @@ pub enum Action {
     SetupChanged,
     OperatorAdded,
     OperatorSignIn,
+    /// An operator chose a new password (required after an administrator reset it).
+    OperatorPasswordChanged,
+    OperatorDisabled,
+    OperatorEnabled,
+    OperatorUnlocked,
+    /// An administrator set an operator's password; they must choose their own.
+    OperatorPasswordReset,
+    /// An operator was removed; the name stays reserved.
+    OperatorRemoved,
     PatientsImported,
     DemoSeeded,
     /// Create/Validate made a new portal account.
@@ -44,6 +53,12 @@ impl Action {
             Action::SetupChanged => "setup_changed",
             Action::OperatorAdded => "operator_added",
             Action::OperatorSignIn => "operator_sign_in",
+            Action::OperatorPasswordChanged => "operator_password_changed",
+            Action::OperatorDisabled => "operator_disabled",
+            Action::OperatorEnabled => "operator_enabled",
+            Action::OperatorUnlocked => "operator_unlocked",
+            Action::OperatorPasswordReset => "operator_password_reset",
+            Action::OperatorRemoved => "operator_removed",
             Action::PatientsImported => "patients_imported",
             Action::DemoSeeded => "demo_seeded",
             Action::AccountCreated => "account_created",

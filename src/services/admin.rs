@@ -1,11 +1,9 @@
 //! Setting up the practice: the portal e-correspondent and the operators.
 
 use super::{Portal, Session};
-use crate::domain::account::parse_operator_name;
 use crate::domain::text::clean_field;
-use crate::domain::{Action, NewEvent, Operator, PortalSetup, Role};
-use crate::error::{Error, Input, Refusal, Result};
-use crate::secret::Secret;
+use crate::domain::{Action, NewEvent, PortalSetup, Role};
+use crate::error::{Error, Input, Result};
 
 impl Portal {
     pub fn portal_setup(&self) -> Result<Option<PortalSetup>> {
@@ -21,7 +19,13 @@ impl Portal {
         practice_id: &str,
         practice_name: Option<&str>,
     ) -> Result<PortalSetup> {
-        s.require_admin("setting up the portal e-correspondent")?;
+        self.authorize(
+            s,
+            Role::Admin,
+            "setting up the portal e-correspondent",
+            Action::SetupChanged,
+            "portal e-correspondent",
+        )?;
         let url = clean_field("the sign-in URL", sign_in_url, 300)
             .map_err(Error::invalid(Input::SignInUrl))?;
         let lower = url.to_ascii_lowercase();
@@ -63,44 +67,6 @@ impl Portal {
         Ok(setup)
     }
 
-    /// Adds an operator with a password given twice (checked by the policy).
-    pub fn add_operator(
-        &self,
-        s: &Session,
-        name: &str,
-        role: Role,
-        password: &Secret,
-        confirm: &Secret,
-    ) -> Result<()> {
-        s.require_admin("adding an operator")?;
-        let name = parse_operator_name(name).map_err(Error::invalid(Input::OperatorName))?;
-        if self.store.read()?.operator(&name)?.is_some() {
-            return Err(Refusal::OperatorExists { name }.into());
-        }
-        let mut inputs = self.user_inputs(None, None)?;
-        inputs.push(name.clone());
-        let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-        self.policy.check_new(password, confirm, &refs)?;
-        let hash = self.hasher.hash(password)?;
-        self.store.write(self.now(), |tx| {
-            if tx.operator(&name)?.is_some() {
-                return Err(Error::Conflict(format!("the operator {name}")));
-            }
-            tx.put_operator(&Operator::new(name.clone(), role, hash, tx.now()))?;
-            tx.audit(NewEvent::success(
-                &s.actor(),
-                Action::OperatorAdded,
-                format!("operator {name} (role {})", role.as_str()),
-            ))
-        })?;
-        tracing::info!(
-            operator = s.name(),
-            new_operator = name.as_str(),
-            "operator added"
-        );
-        Ok(())
-    }
-
     /// Writes a consistent copy of the database to `dest` while others keep
     /// working (administrators; the copy holds patient data).
     pub fn backup(
@@ -108,7 +74,14 @@ impl Portal {
         s: &Session,
         dest: &std::path::Path,
     ) -> Result<crate::store::BackupReport> {
-        s.require_admin("making a backup")?;
+        let target = format!("backup {}", dest.display());
+        self.authorize(
+            s,
+            Role::Admin,
+            "making a backup",
+            Action::BackupMade,
+            &target,
+        )?;
         let report = self.store.backup_to(dest)?;
         self.store.write(self.now(), |tx| {
             tx.audit(NewEvent {
@@ -123,10 +96,5 @@ impl Portal {
         })?;
         tracing::info!(operator = s.name(), rows = report.rows, "backup written");
         Ok(report)
-    }
-
-    /// Operators, for `operator list`: name, role, lock state, last sign-in.
-    pub fn operators(&self) -> Result<Vec<Operator>> {
-        self.store.read()?.operators()
     }
 }

@@ -2,7 +2,7 @@
 //! Disable / Enable.
 
 use super::{AccountView, Portal, Session, account_target, bump, check_version, reread};
-use crate::domain::{AccountStatus, Action, NewEvent, PasswordKind, PortalAccount};
+use crate::domain::{AccountStatus, Action, NewEvent, PasswordKind, PortalAccount, Role};
 use crate::error::{Refusal, Result};
 use crate::password::PolicyViolation;
 use crate::secret::Secret;
@@ -24,6 +24,17 @@ impl AccountChange {
             AccountChange::Unlock => "unlocking a portal account",
             AccountChange::Disable => "disabling a portal account",
             AccountChange::Enable => "enabling a portal account",
+        }
+    }
+}
+
+impl AccountChange {
+    fn action(self) -> Action {
+        match self {
+            AccountChange::SetPassword => Action::AdminPasswordSet,
+            AccountChange::Unlock => Action::AccountUnlocked,
+            AccountChange::Disable => Action::AccountDisabled,
+            AccountChange::Enable => Action::AccountEnabled,
         }
     }
 }
@@ -73,7 +84,13 @@ impl Portal {
         change: AccountChange,
         expected_version: Option<u64>,
     ) -> Result<(PortalAccount, u64)> {
-        s.require_admin(change.what())?;
+        self.authorize(
+            s,
+            Role::Admin,
+            change.what(),
+            change.action(),
+            &format!("account <{}>", email_text.trim()),
+        )?;
         let acc = self.find_account(email_text)?;
         let observed = check_version(&acc, expected_version)?;
         match AccountView::new(&acc, self.now(), &self.hasher).refusal(change) {
@@ -96,12 +113,11 @@ impl Portal {
         reset_required: bool,
         expected_version: Option<u64>,
     ) -> Result<AccountView> {
-        s.require_admin(AccountChange::SetPassword.what())?;
+        let (acc, observed) =
+            self.account_for_change(s, email_text, AccountChange::SetPassword, expected_version)?;
         if !reset_required && !self.config.policy.admin_may_clear_reset_required {
             return Err(PolicyViolation::ResetRequiredMandatory.into());
         }
-        let (acc, observed) =
-            self.account_for_change(s, email_text, AccountChange::SetPassword, expected_version)?;
         let inputs = self.user_inputs(Some(&acc), None)?;
         let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
         self.policy.check_new(new, confirm, &refs)?;

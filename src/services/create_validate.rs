@@ -5,7 +5,9 @@
 use time::OffsetDateTime;
 
 use super::{AccountView, Portal, Session, account_target, bump};
-use crate::domain::{Action, Email, NewEvent, PasswordKind, Patient, PortalAccount, PortalSetup};
+use crate::domain::{
+    Action, Email, NewEvent, PasswordKind, Patient, PortalAccount, PortalSetup, Role,
+};
 use crate::error::{Error, Input, Missing, Refusal, Result};
 use crate::password::temporary;
 use crate::secret::Secret;
@@ -194,6 +196,13 @@ impl Portal {
         expected_version: Option<u64>,
         deliver: impl FnOnce(&TemporaryLogin) -> Result<()>,
     ) -> Result<TemporaryLogin> {
+        self.authorize(
+            s,
+            Role::Staff,
+            "Create/Validate",
+            Action::PasswordReset,
+            &format!("patient {}", account_number.trim()),
+        )?;
         let (plan, setup) = self.plan(account_number, email)?;
         if let (Some(expected), Some(current)) = (expected_version, plan.version())
             && expected != current

@@ -62,7 +62,13 @@ impl Portal {
         dry_run: bool,
         progress: &mut dyn ImportProgress,
     ) -> Result<ImportReport> {
-        s.require_admin("importing patients")?;
+        self.authorize(
+            s,
+            crate::domain::Role::Admin,
+            "importing patients",
+            Action::PatientsImported,
+            &format!("patients from {source}"),
+        )?;
         let today = self.now().date();
         let mut report = ImportReport::default();
         let bad = |report: &mut ImportReport, line: u64, message: String| {

@@ -13,6 +13,7 @@ mod create_validate;
 mod demo;
 mod import;
 mod lookup;
+mod operators;
 mod signin;
 
 use std::path::Path;
@@ -22,7 +23,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::domain::{Email, PortalAccount, PortalSetup, Role};
+use crate::domain::{Action, Email, NewEvent, PortalAccount, PortalSetup, Role};
 use crate::error::{Error, Input, Missing, Result};
 use crate::password::{Hasher, PasswordPolicy};
 use crate::store::{Store, StoreOptions};
@@ -32,11 +33,13 @@ pub use create_validate::{CreateValidatePlan, PlannedChange, TemporaryLogin};
 pub use demo::{DEMO_ADMIN, DEMO_STAFF, DemoSummary};
 pub use import::{ImportProgress, ImportReport, RowError};
 pub use lookup::{AccountView, PatientView};
+pub use operators::OperatorChange;
 pub use signin::SignIn;
 
 /// Who is acting: a signed-in operator, or the database file's owner at the
-/// command line (`local:USER`, treated as an administrator: whoever can
-/// write the file can change anything in it).
+/// command line (`local:USER`, the user of the process's real uid). The
+/// file's owner may only create a database, seed a demo and add the first
+/// administrator; everything else needs an operator's sign-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     name: String,
@@ -66,8 +69,12 @@ impl Session {
         }
     }
 
+    /// The role check alone, on the session as it was signed in (for
+    /// questions; changes use [`Portal::authorize`], which also audits).
     fn require_admin(&self, what: &'static str) -> Result<()> {
-        if self.is_admin() {
+        if self.local {
+            Err(Error::NotSignedIn { what })
+        } else if self.is_admin() {
             Ok(())
         } else {
             Err(Error::AdminOnly {
@@ -120,7 +127,7 @@ impl Portal {
 
     /// Creates a new, empty database (`init`).
     pub fn create(path: &Path, config: Config, clock: Arc<dyn Clock>) -> Result<Portal> {
-        let actor = Self::local_admin().actor();
+        let actor = Self::file_owner().actor();
         let store = Store::create(
             path,
             &StoreOptions::from_config(&config.database),
@@ -143,25 +150,71 @@ impl Portal {
         })
     }
 
-    /// The session of the database file's owner at the command line.
-    pub fn local_admin() -> Session {
-        let user = std::env::var("USER")
-            .or_else(|_| std::env::var("LOGNAME"))
-            .unwrap_or_default();
-        let user: String = user
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || "._-".contains(*c))
-            .take(32)
-            .collect();
+    /// The database file's owner at the command line: `local:NAME`, NAME
+    /// being the user of the process's real uid (from the passwd file, via
+    /// the `nix` crate; never from `$USER`, which anyone can set).
+    pub fn file_owner() -> Session {
+        let uid = nix::unistd::getuid();
+        let name = match nix::unistd::User::from_uid(uid) {
+            Ok(Some(user)) => user
+                .name
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || "._-".contains(*c))
+                .take(32)
+                .collect(),
+            _ => String::new(),
+        };
         Session {
-            name: if user.is_empty() {
-                "unknown".into()
+            name: if name.is_empty() {
+                format!("uid{uid}")
             } else {
-                user
+                name
             },
             role: Role::Admin,
             local: true,
         }
+    }
+
+    /// Checks, before a change, that `s` is an operator who is still active
+    /// (not disabled or removed since signing in) and, for `Role::Admin`,
+    /// an administrator. A refusal is written to the audit trail in its own
+    /// transaction (`action` on `target`, outcome `failure: ...`).
+    fn authorize(
+        &self,
+        s: &Session,
+        need: Role,
+        what: &'static str,
+        action: Action,
+        target: &str,
+    ) -> Result<()> {
+        let refusal = if s.local {
+            Some(Error::NotSignedIn { what })
+        } else {
+            match self.store.read()?.operator(&s.name)? {
+                Some(op) if op.is_active() => {
+                    (need == Role::Admin && op.role != Role::Admin).then(|| Error::AdminOnly {
+                        what,
+                        operator: s.name.clone(),
+                    })
+                }
+                _ => Some(Error::OperatorRevoked {
+                    name: s.name.clone(),
+                }),
+            }
+        };
+        let Some(e) = refusal else {
+            return Ok(());
+        };
+        self.store.write(self.now(), |tx| {
+            tx.audit(NewEvent::failure(
+                &s.actor(),
+                action,
+                crate::domain::text::printable(target),
+                &e.to_string(),
+            ))
+        })?;
+        tracing::warn!(operator = s.name(), action = action.as_str(), "refused");
+        Err(e)
     }
 
     pub fn config(&self) -> &Config {

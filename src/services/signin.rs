@@ -285,13 +285,45 @@ impl Portal {
 
     /// An operator signs in to this app. Wrong name and wrong password are
     /// one answer; a locked-out operator is told so (operators are staff).
+    /// After the right password, a disabled operator is told so, and one
+    /// whose password an administrator reset gets
+    /// [`Error::MustChangePassword`]: they call
+    /// [`Portal::operator_change_password`] next.
     pub fn operator_sign_in(&self, name: &str, password: &Secret) -> Result<Session> {
+        self.operator_authenticate(name, password, None)
+    }
+
+    /// An operator chooses a new password (given twice), proving who they
+    /// are with the current one, and is signed in. Required after an
+    /// administrator reset their password.
+    pub fn operator_change_password(
+        &self,
+        name: &str,
+        current: &Secret,
+        new: &Secret,
+        confirm: &Secret,
+    ) -> Result<Session> {
+        self.operator_authenticate(name, current, Some((new, confirm)))
+    }
+
+    fn operator_authenticate(
+        &self,
+        name: &str,
+        password: &Secret,
+        change: Option<(&Secret, &Secret)>,
+    ) -> Result<Session> {
         let Ok(name) = parse_operator_name(name) else {
             self.hasher.verify_dummy(password);
             return Err(Error::OperatorWrongCredentials);
         };
         for _ in 0..3 {
-            let Some(op) = self.store.read()?.operator(&name)? else {
+            // A removed operator's record stays, but signs in as nobody.
+            let Some(op) = self
+                .store
+                .read()?
+                .operator(&name)?
+                .filter(|o| !o.is_removed())
+            else {
                 self.hasher.verify_dummy(password);
                 self.record_unknown(NewEvent::failure(
                     &format!("operator:{name}"),
@@ -303,14 +335,27 @@ impl Portal {
             };
             let ok = self.hasher.verify(password, &op.password_hash);
             let now = self.now();
-            let rehash = (ok && self.hasher.needs_rehash(&op.password_hash))
-                .then(|| self.hasher.hash(password))
-                .transpose()?;
+            // Work that needs a hash is done here, before the transaction.
+            let new_hash = match change {
+                Some((new, confirm)) if ok && !op.disabled && !op.is_locked(now) => {
+                    self.check_operator_password(&name, new, confirm)?;
+                    if normalize(new) == normalize(password) {
+                        return Err(PolicyViolation::SameAsCurrent.into());
+                    }
+                    Some(self.hasher.hash(new)?)
+                }
+                _ => {
+                    (ok && !op.must_change_password && self.hasher.needs_rehash(&op.password_hash))
+                        .then(|| self.hasher.hash(password))
+                        .transpose()?
+                }
+            };
+            let changing = change.is_some();
             let result = self.store.write(now, |tx| match tx.operator(&name)? {
                 Some(cur) if cur.password_hash != op.password_hash => {
                     Err(Error::Conflict(String::new()))
                 }
-                Some(mut cur) => self.apply_operator_attempt(tx, &mut cur, ok, rehash),
+                Some(mut cur) => self.apply_operator_attempt(tx, &mut cur, ok, new_hash, changing),
                 None => Err(Error::Conflict(String::new())),
             });
             match result {
@@ -322,23 +367,29 @@ impl Portal {
         Err(Error::Busy)
     }
 
+    /// Applies one verified (or failed) operator sign-in, in `tx`. `hash` is
+    /// the new password's hash when `changing`, else a re-hash if needed.
     fn apply_operator_attempt(
         &self,
         tx: &mut WriteTx,
         op: &mut Operator,
         ok: bool,
-        rehash: Option<crate::domain::PasswordHash>,
+        hash: Option<crate::domain::PasswordHash>,
+        changing: bool,
     ) -> Result<Result<Session>> {
         let now = tx.now();
         let actor = format!("operator:{}", op.username);
         let target = format!("operator {}", op.username);
-        if let Some(until) = op.locked_until.filter(|t| *t > now) {
+        let fail = |tx: &mut WriteTx, reason: &str| {
             tx.audit(NewEvent::failure(
                 &actor,
                 Action::OperatorSignIn,
-                target,
-                "operator locked out",
-            ))?;
+                target.clone(),
+                reason,
+            ))
+        };
+        if let Some(until) = op.locked_until.filter(|t| *t > now) {
+            fail(tx, "operator locked out")?;
             return Ok(Err(Error::OperatorLocked {
                 name: op.username.clone(),
                 until: crate::format_time(until),
@@ -348,23 +399,49 @@ impl Portal {
             let reason = self.count_failure(&mut op.failed_count, &mut op.locked_until, now);
             op.version += 1;
             tx.put_operator(op)?;
-            tx.audit(NewEvent::failure(
-                &actor,
-                Action::OperatorSignIn,
-                target,
-                &reason,
-            ))?;
+            fail(tx, &reason)?;
             return Ok(Err(Error::OperatorWrongCredentials));
+        }
+        if op.disabled {
+            fail(tx, "operator disabled")?;
+            return Ok(Err(Error::OperatorRevoked {
+                name: op.username.clone(),
+            }));
         }
         op.failed_count = 0;
         op.locked_until = None;
-        op.last_sign_in = Some(now);
-        if let Some(h) = rehash {
-            op.password_hash = h;
+        let (action, outcome) = match hash {
+            Some(h) if changing => {
+                op.password_hash = h;
+                op.must_change_password = false;
+                (Action::OperatorPasswordChanged, "success")
+            }
+            Some(h) => {
+                op.password_hash = h;
+                (Action::OperatorSignIn, "success")
+            }
+            None if op.must_change_password => (
+                Action::OperatorSignIn,
+                "success (must choose a new password)",
+            ),
+            None => (Action::OperatorSignIn, "success"),
+        };
+        if !op.must_change_password {
+            op.last_sign_in = Some(now);
         }
         op.version += 1;
         tx.put_operator(op)?;
-        tx.audit(NewEvent::success(&actor, Action::OperatorSignIn, target))?;
+        tx.audit(NewEvent {
+            actor: actor.clone(),
+            action,
+            target: target.clone(),
+            outcome: outcome.into(),
+        })?;
+        if op.must_change_password {
+            return Ok(Err(Error::MustChangePassword {
+                name: op.username.clone(),
+            }));
+        }
         tracing::info!(
             operator = op.username.as_str(),
             role = op.role.as_str(),

@@ -97,6 +97,17 @@ pub(super) fn operator_in(
         .transpose()
 }
 
+pub(super) fn operators_in(
+    t: &impl ReadableTable<&'static str, &'static [u8]>,
+) -> Result<Vec<Operator>> {
+    let mut out = Vec::new();
+    for item in t.iter()? {
+        let (_, v) = item?;
+        out.push(decode("operator", v.value())?);
+    }
+    Ok(out)
+}
+
 pub(super) fn id_in(t: &impl ReadableTable<&'static str, u64>, key: &str) -> Result<Option<u64>> {
     Ok(t.get(key)?.map(|v| v.value()))
 }
@@ -130,6 +141,10 @@ macro_rules! lookups {
 
         pub fn operator(&self, name: &str) -> Result<Option<Operator>> {
             operator_in(&self.table(OPERATORS)?, name)
+        }
+
+        pub fn operators(&self) -> Result<Vec<Operator>> {
+            operators_in(&self.table(OPERATORS)?)
         }
     };
 }
@@ -218,16 +233,6 @@ impl ReadTx {
             operators: self.table(OPERATORS)?.len()?,
             audit_events: self.table(AUDIT)?.len()?,
         })
-    }
-
-    pub fn operators(&self) -> Result<Vec<Operator>> {
-        let t = self.table(OPERATORS)?;
-        let mut out = Vec::new();
-        for item in t.iter()? {
-            let (_, v) = item?;
-            out.push(decode("operator", v.value())?);
-        }
-        Ok(out)
     }
 
     /// One page of patients matching `query`, in index order: by last name

@@ -5,7 +5,9 @@
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
 use time::OffsetDateTime;
 
-use super::read::{AuditHead, account_in, decode, encode, id_in, meta_in, operator_in, patient_in};
+use super::read::{
+    AuditHead, account_in, decode, encode, id_in, meta_in, operator_in, operators_in, patient_in,
+};
 use super::tables::*;
 use crate::domain::audit::GENESIS;
 use crate::domain::{AuditEvent, Email, NewEvent, Operator, Patient, PortalAccount, PortalSetup};

@@ -29,7 +29,11 @@ pub fn spawn(
 
 /// Does the work of one request and says how it went.
 pub fn run(portal: &Portal, session: Option<&Session>, request: Request) -> Reply {
-    let need = || session.ok_or(Error::NotSignedIn);
+    let need = || {
+        session.ok_or(Error::NotSignedIn {
+            what: "this action",
+        })
+    };
     match request {
         Request::SignIn { name, password } => {
             Reply::SignedIn(portal.operator_sign_in(&name, &password))

@@ -55,10 +55,12 @@ impl Practice {
         tweak(&mut config);
         let portal =
             Portal::create(&dir.path().join("portal.redb"), config, clock.clone()).expect("create");
-        let local = Portal::local_admin();
+        // As a practice starts: the file's owner adds the first
+        // administrator, who signs in and does the rest.
+        let admin = bootstrap_admin(&portal);
         portal
             .setup_portal(
-                &local,
+                &admin,
                 "https://portal.example.org/signin",
                 "PEDS-042",
                 Some("Sunshine Pediatrics"),
@@ -66,16 +68,7 @@ impl Practice {
             .expect("setup");
         portal
             .add_operator(
-                &local,
-                "ana",
-                Role::Admin,
-                &ADMIN_PW.into(),
-                &ADMIN_PW.into(),
-            )
-            .expect("admin");
-        portal
-            .add_operator(
-                &local,
+                &admin,
                 "sam",
                 Role::Staff,
                 &STAFF_PW.into(),
@@ -84,7 +77,7 @@ impl Practice {
             .expect("staff");
         portal
             .import_patients(
-                &local,
+                &admin,
                 "patients.csv",
                 PATIENTS_CSV.as_bytes(),
                 0,
@@ -120,6 +113,23 @@ impl Practice {
     pub fn audit_count(&self) -> u64 {
         self.portal.practice().unwrap().audit_events
     }
+}
+
+/// The first administrator, `ana`, added by the file's owner (bootstrap)
+/// and signed in.
+pub fn bootstrap_admin(portal: &Portal) -> Session {
+    portal
+        .add_operator(
+            &Portal::file_owner(),
+            "ana",
+            Role::Admin,
+            &ADMIN_PW.into(),
+            &ADMIN_PW.into(),
+        )
+        .expect("first administrator");
+    portal
+        .operator_sign_in("ana", &ADMIN_PW.into())
+        .expect("admin sign-in")
 }
 
 pub fn secret(s: &str) -> Secret {
@@ -169,7 +179,6 @@ impl Bin {
             .env("XDG_CONFIG_HOME", self.home.join("xdg-config"))
             .env("XDG_STATE_HOME", self.home.join("state"))
             .env("PORTAL_ADMIN_CONFIG", self.home.join("config.toml"))
-            .env_remove("PORTAL_ADMIN_OPERATOR")
             .env("USER", "tester")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -226,20 +235,10 @@ impl Bin {
         )
     }
 
-    /// A practice set up through the CLI, as an administrator would.
+    /// A practice set up through the CLI, as an administrator would: the
+    /// file's owner adds the first administrator, who signs in for the rest.
     pub fn practice(&self) {
         self.ok(&["init"], "");
-        self.ok(
-            &[
-                "setup",
-                "portal",
-                "--url",
-                "https://portal.example.org/signin",
-                "--practice-id",
-                "PEDS-042",
-            ],
-            "",
-        );
         self.ok(
             &[
                 "operator",
@@ -251,20 +250,43 @@ impl Bin {
             ],
             &format!("{ADMIN_PW}\n{ADMIN_PW}\n"),
         );
-        self.ok(
+        self.admin(
             &[
-                "operator",
-                "add",
-                "sam",
-                "--role",
-                "staff",
-                "--password-stdin",
+                "setup",
+                "portal",
+                "--url",
+                "https://portal.example.org/signin",
+                "--practice-id",
+                "PEDS-042",
             ],
+            "",
+        );
+        self.admin(
+            &["operator", "add", "sam", "--role", "staff"],
             &format!("{STAFF_PW}\n{STAFF_PW}\n"),
         );
         let csv = self.home.join("patients.csv");
         std::fs::write(&csv, PATIENTS_CSV).unwrap();
-        self.ok(&["import", csv.to_str().unwrap()], "");
+        self.admin(&["import", csv.to_str().unwrap()], "");
+    }
+
+    /// Runs `args` signed in as the administrator `ana` (her password
+    /// first on standard input, then `more`).
+    pub fn admin_run(&self, args: &[&str], more: &str) -> Output {
+        let mut all = args.to_vec();
+        all.extend(["--operator", "ana", "--password-stdin"]);
+        self.run(&all, &format!("{ADMIN_PW}\n{more}"))
+    }
+
+    /// [`Bin::admin_run`] that must succeed; its standard output.
+    pub fn admin(&self, args: &[&str], more: &str) -> String {
+        let o = self.admin_run(args, more);
+        assert_eq!(
+            o.code, 0,
+            "portal-admin {args:?} as ana failed: {}{}",
+            o.stdout, o.stderr
+        );
+        o.stdout
     }
 }
 

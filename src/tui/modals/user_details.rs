@@ -76,7 +76,9 @@ impl UserDetails {
     fn check(&self, shared: &Shared, change: AccountChange) -> Result<(), Response> {
         let outcome = match &shared.session {
             Some(s) => shared.portal.check_account_change(s, &self.account, change),
-            None => Err(Error::NotSignedIn),
+            None => Err(Error::NotSignedIn {
+                what: "the Control Panel",
+            }),
         };
         outcome.map_err(|e| Response::notice(Level::Info, sentence(&e)))
     }
