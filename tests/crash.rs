@@ -20,6 +20,8 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
 const WORKER_ENV: &str = "PORTAL_ADMIN_CRASH_WORKER";
+/// What a worker prints once its first reset has committed.
+const READY: &str = "crash-worker-resetting";
 /// Kills in a normal run; `PORTAL_ADMIN_CRASH_KILLS` sets more.
 const KILLS: usize = 200;
 const PATIENTS: usize = 30;
@@ -46,10 +48,37 @@ fn crash_worker() {
         .operator_sign_in("crash", &Secret::from(ADMIN_PW))
         .unwrap();
     let mut rng = StdRng::seed_from_u64(seed);
+    let mut told = false;
     loop {
         let patient = format!("{}", 400_000 + rng.random_range(0..PATIENTS));
-        let _ = portal.create_validate(&me, &patient, None, None);
+        let done = portal.create_validate(&me, &patient, None, None).is_ok();
+        // The parent kills at a random moment after this worker is busy
+        // resetting, however long its start took on a loaded machine.
+        if done && !told {
+            println!("{READY}");
+            let _ = std::io::stdout().flush();
+            told = true;
+        }
     }
+}
+
+/// Waits (at most 20 s) for a worker to say its first reset committed.
+fn wait_until_resetting(child: &mut std::process::Child) {
+    use std::io::BufRead;
+    let out = child.stdout.take().expect("the worker's stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(out).lines() {
+            match line {
+                Ok(l) if l.contains(READY) => {
+                    let _ = tx.send(());
+                }
+                Ok(_) => {}
+                Err(_) => return,
+            }
+        }
+    });
+    let _ = rx.recv_timeout(Duration::from_secs(20));
 }
 
 fn import_csv(generation: usize) -> String {
@@ -124,16 +153,24 @@ fn kill_9_during_resets_and_imports() {
             let _ = writeln!(stdin, "{ADMIN_PW}");
             child
         } else {
-            Command::new(std::env::current_exe().unwrap())
-                .args(["--ignored", "--exact", "crash_worker", "--test-threads=1"])
+            let mut child = Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--ignored",
+                    "--exact",
+                    "crash_worker",
+                    "--test-threads=1",
+                    "--nocapture",
+                ])
                 .env(
                     WORKER_ENV,
                     format!("{}\n{}\n{k}", db.display(), home.path().display()),
                 )
-                .stdout(Stdio::null())
+                .stdout(Stdio::piped())
                 .stderr(Stdio::null())
                 .spawn()
-                .unwrap()
+                .unwrap();
+            wait_until_resetting(&mut child);
+            child
         };
         std::thread::sleep(Duration::from_millis(rng.random_range(10..160)));
         let _ = child.kill(); // SIGKILL
