@@ -14,6 +14,7 @@ use portal_admin::domain::Role;
 use portal_admin::tui::component::ModalKind;
 use portal_admin::tui::harness::Harness;
 use portal_admin::tui::msg::Msg;
+use portal_admin::tui::screens::Pane;
 use portal_admin::tui::theme::Theme;
 use ratatui::Terminal;
 
@@ -651,5 +652,130 @@ fn a_letter_typed_right_after_esc_is_not_lost() {
         hs.screen().contains("Search: type a name"),
         "Esc then Ctrl-U empties the search: {}",
         hs.screen()
+    );
+}
+
+/// Issue 10 in the app: an administrator resets an operator's password in
+/// the Control Panel's Operators tab; the operator must choose their own
+/// at the next sign-in, on the sign-in screen.
+#[test]
+fn an_administrator_resets_an_operators_password_and_they_choose_their_own() {
+    let p = Practice::new();
+    let db = p.db();
+    let mut hs = p.app_signed_in("ana", 120, 40);
+    for _ in 0..3 {
+        hs.key(KeyCode::Tab);
+    }
+    assert_eq!(hs.app.focus(), Some(Pane::Operators));
+    hs.type_text("sa");
+    assert!(hs.screen().contains("sam"), "{}", hs.screen());
+    hs.key(KeyCode::Enter);
+    assert!(top_is(&hs, Some(ModalKind::OperatorDetails)));
+    snap("operator_details_120x40", &hs);
+    hs.key(KeyCode::Enter); // Reset password
+    assert!(top_is(&hs, Some(ModalKind::SetPassword)));
+    assert!(
+        !hs.screen().contains("Password Reset Required"),
+        "operators always choose their own: no box"
+    );
+    let temp = "amber-lantern-orchid-52";
+    hs.type_text(temp);
+    hs.key(KeyCode::Tab);
+    hs.type_text(temp);
+    hs.key(KeyCode::Enter);
+    confirm(&mut hs);
+    hs.settle();
+    assert!(
+        hs.screen().contains("Password set for operator sam"),
+        "{}",
+        hs.screen()
+    );
+    // sam, at the front desk, signs in with it and must choose their own.
+    let clock = std::sync::Arc::new(portal_admin::clock::ManualClock::monday_morning());
+    let portal = Portal::open(&db, config_in(db.parent().unwrap()), clock).unwrap();
+    let mut desk = Harness::new(portal, 80, 24);
+    desk.sign_in("sam", temp);
+    assert!(desk.app.session().is_none(), "not signed in yet");
+    assert!(
+        desk.screen().contains("choose your own"),
+        "{}",
+        desk.screen()
+    );
+    snap("sign_in_choose_own_80x24", &desk);
+    let own = "harbor-violet-compass-90";
+    desk.type_text(own);
+    desk.key(KeyCode::Tab);
+    desk.type_text("not-the-same-password-1");
+    desk.key(KeyCode::Enter);
+    desk.settle();
+    assert!(desk.app.session().is_none());
+    assert!(
+        desk.screen().contains("two new passwords"),
+        "{}",
+        desk.screen()
+    );
+    desk.type_text(own);
+    desk.key(KeyCode::Enter);
+    desk.settle();
+    assert_eq!(desk.app.session().map(|s| s.name()), Some("sam"));
+    assert!(!desk.screen().contains(own) && !desk.screen().contains(temp));
+    // The administrator's password no longer works; sam's own does.
+    let again = desk.app.portal();
+    assert!(again.operator_sign_in("sam", &secret(temp)).is_err());
+    assert!(again.operator_sign_in("sam", &secret(own)).is_ok());
+}
+
+/// Issue 10 in the app: disabling an operator stops their sign-in, and the
+/// last active administrator cannot be disabled.
+#[test]
+fn an_administrator_disables_an_operator_but_not_the_last_administrator() {
+    let p = Practice::new();
+    let mut hs = p.app_signed_in("ana", 120, 40);
+    for _ in 0..3 {
+        hs.key(KeyCode::Tab);
+    }
+    hs.type_text("sam");
+    hs.key(KeyCode::Enter);
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Tab); // Disable
+    hs.key(KeyCode::Enter);
+    assert!(
+        hs.screen().contains("Disable operator sam?"),
+        "{}",
+        hs.screen()
+    );
+    confirm(&mut hs);
+    hs.settle();
+    assert!(
+        hs.screen().contains("Disabled operator sam."),
+        "{}",
+        hs.screen()
+    );
+    assert!(hs.screen().contains("disabled"), "{}", hs.screen());
+    assert!(
+        hs.app
+            .portal()
+            .operator_sign_in("sam", &secret(STAFF_PW))
+            .is_err()
+    );
+    // ana, the only administrator, tries to disable herself.
+    hs.press(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    hs.type_text("ana");
+    hs.key(KeyCode::Enter);
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Enter);
+    confirm(&mut hs);
+    hs.settle();
+    assert!(
+        hs.screen().to_lowercase().contains("last"),
+        "refused, saying why: {}",
+        hs.screen()
+    );
+    assert!(
+        hs.app
+            .portal()
+            .operator_sign_in("ana", &secret(ADMIN_PW))
+            .is_ok()
     );
 }

@@ -20,7 +20,7 @@ use super::keys::{self, Action, Context, Key};
 use super::layout::{MIN_SIZE, too_small};
 use super::modals::{Confirm, Help, ModalStack, TemporaryLoginPopup};
 use super::msg::Msg;
-use super::request::{Reply, Request};
+use super::request::{Reply, Request, operator_sentence};
 use super::screens::{MainScreen, Pane, SignIn};
 use super::theme::Theme;
 use crate::config::UiConfig;
@@ -425,6 +425,17 @@ impl App {
                 self.reload(false);
                 self.notice = Some(match result {
                     Ok(_) => (Level::Ok, change.sentence(&account.email)),
+                    Err(e) => (Level::Error, sentence(&e)),
+                });
+            }
+            Reply::OperatorChanged {
+                name,
+                change,
+                result,
+            } => {
+                self.reload(false);
+                self.notice = Some(match result {
+                    Ok(()) => (Level::Ok, operator_sentence(&name, change)),
                     Err(e) => (Level::Error, sentence(&e)),
                 });
             }

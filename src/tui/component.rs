@@ -119,6 +119,7 @@ pub enum ModalKind {
     TemporaryLogin,
     SetPassword,
     UserDetails,
+    OperatorDetails,
     Help,
 }
 

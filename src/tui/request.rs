@@ -8,7 +8,7 @@ use time::Date;
 use crate::Secret;
 use crate::domain::Email;
 use crate::error::Error;
-use crate::services::{AccountView, Session, TemporaryLogin};
+use crate::services::{AccountView, OperatorChange, Session, TemporaryLogin};
 
 /// A patient as the person at the desk identifies them: name, date of
 /// birth and account number, as they were when the request was made.
@@ -33,6 +33,13 @@ pub enum Request {
         name: String,
         password: Secret,
     },
+    /// An operator whose password an administrator reset chooses their own.
+    ChangeOwnPassword {
+        name: String,
+        current: Secret,
+        new: Secret,
+        confirm: Secret,
+    },
     CreateValidate {
         patient: PatientRef,
         /// The account version the confirmation showed, if there was one.
@@ -51,6 +58,18 @@ pub enum Request {
         account: AccountRef,
         disabled: bool,
     },
+    /// Administrators: disable, enable, unlock or remove an operator.
+    ChangeOperator {
+        name: String,
+        change: OperatorChange,
+    },
+    /// Administrators: set an operator's password; they choose their own
+    /// at the next sign-in.
+    ResetOperatorPassword {
+        name: String,
+        new: Secret,
+        confirm: Secret,
+    },
 }
 
 impl Request {
@@ -58,6 +77,14 @@ impl Request {
     pub fn label(&self) -> &'static str {
         match self {
             Request::SignIn { .. } => "Signing in",
+            Request::ChangeOwnPassword { .. } => "Setting your password",
+            Request::ChangeOperator { change, .. } => match change {
+                OperatorChange::Disable => "Disabling the operator",
+                OperatorChange::Enable => "Enabling the operator",
+                OperatorChange::Unlock => "Unlocking the operator",
+                OperatorChange::Remove => "Removing the operator",
+            },
+            Request::ResetOperatorPassword { .. } => "Setting the operator's password",
             Request::CreateValidate { .. } => "Creating the temporary login",
             Request::SetPassword { .. } => "Setting the password",
             Request::Unlock { .. } => "Unlocking",
@@ -106,4 +133,23 @@ pub enum Reply {
         change: AccountChange,
         result: Result<AccountView, Error>,
     },
+    OperatorChanged {
+        name: String,
+        /// `None`: the password was reset.
+        change: Option<OperatorChange>,
+        result: Result<(), Error>,
+    },
+}
+
+/// "Disabled operator sam." and the like.
+pub fn operator_sentence(name: &str, change: Option<OperatorChange>) -> String {
+    match change {
+        None => format!(
+            "Password set for operator {name}: they choose their own at their next sign-in."
+        ),
+        Some(OperatorChange::Disable) => format!("Disabled operator {name}."),
+        Some(OperatorChange::Enable) => format!("Enabled operator {name}."),
+        Some(OperatorChange::Unlock) => format!("Unlocked operator {name}."),
+        Some(OperatorChange::Remove) => format!("Removed operator {name} (their history stays)."),
+    }
 }

@@ -38,6 +38,22 @@ pub fn run(portal: &Portal, session: Option<&Session>, request: Request) -> Repl
         Request::SignIn { name, password } => {
             Reply::SignedIn(portal.operator_sign_in(&name, &password))
         }
+        Request::ChangeOwnPassword {
+            name,
+            current,
+            new,
+            confirm,
+        } => Reply::SignedIn(portal.operator_change_password(&name, &current, &new, &confirm)),
+        Request::ChangeOperator { name, change } => Reply::OperatorChanged {
+            result: need().and_then(|s| portal.change_operator(s, &name, change)),
+            change: Some(change),
+            name,
+        },
+        Request::ResetOperatorPassword { name, new, confirm } => Reply::OperatorChanged {
+            result: need().and_then(|s| portal.reset_operator_password(s, &name, &new, &confirm)),
+            change: None,
+            name,
+        },
         Request::CreateValidate { patient, version } => Reply::TemporaryLogin {
             operator: session.map(|s| s.name().to_owned()).unwrap_or_default(),
             result: need().and_then(|s| portal.create_validate(s, &patient.number, None, version)),

@@ -139,6 +139,20 @@ pub static KEYMAP: &[Binding] = &[
         false,
     ),
     b(
+        C::Operators,
+        &[Key::code(K::Enter)],
+        A::Open,
+        "details: the selected operator's details and actions",
+        true,
+    ),
+    b(
+        C::Operators,
+        &[Key::code(K::Esc)],
+        A::Back,
+        "back to the patient lookup",
+        false,
+    ),
+    b(
         C::SignIn,
         &[Key::code(K::Tab), Key::code(K::Down)],
         A::NextField,

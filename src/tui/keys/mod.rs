@@ -103,6 +103,8 @@ pub enum Context {
     Status,
     /// The Control Panel's users (administrators).
     ControlPanel,
+    /// The Control Panel's operators of this app (administrators).
+    Operators,
     /// The operator sign-in form.
     SignIn,
     /// A confirmation: buttons, the safe one focused first.
@@ -132,7 +134,7 @@ impl Context {
             Always => &[],
             Main => &[Always],
             List => &[],
-            Lookup | ControlPanel => &[List, Main, Always],
+            Lookup | ControlPanel | Operators => &[List, Main, Always],
             Status => &[Main, Always],
             SignIn | Confirm | UserDetails | TempLogin | Help => &[Always],
             IdentityCheck => &[Confirm, Always],
@@ -150,6 +152,7 @@ impl Context {
             Context::Lookup
                 | Context::Status
                 | Context::ControlPanel
+                | Context::Operators
                 | Context::SignIn
                 | Context::FormField
         )
@@ -164,10 +167,11 @@ impl Context {
             Lookup => "Patient lookup",
             Status => "Portal account",
             ControlPanel => "Control Panel — Users (administrators)",
+            Operators => "Control Panel — Operators (administrators)",
             SignIn => "Operator sign-in",
             Confirm => "Confirmation",
             IdentityCheck => "Create/Validate — how the caller was checked",
-            UserDetails => "Control Panel — a user's details (administrators)",
+            UserDetails => "Control Panel — a user's or an operator's details (administrators)",
             TempLogin => "Temporary login",
             FormField => "Set password — text fields",
             FormCheckbox => "Set password — the Password Reset Required box",
@@ -178,13 +182,14 @@ impl Context {
     }
 
     /// Every context, in the order the documentation lists them.
-    pub const ALL: [Context; 16] = [
+    pub const ALL: [Context; 17] = [
         Context::Always,
         Context::Main,
         Context::List,
         Context::Lookup,
         Context::Status,
         Context::ControlPanel,
+        Context::Operators,
         Context::SignIn,
         Context::Confirm,
         Context::IdentityCheck,

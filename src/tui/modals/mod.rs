@@ -3,6 +3,7 @@
 
 mod confirm;
 mod help;
+mod operator_details;
 mod set_password;
 mod temporary_login;
 mod user_details;
@@ -11,6 +12,7 @@ use std::time::Instant;
 
 pub use confirm::Confirm;
 pub use help::Help;
+pub use operator_details::OperatorDetails;
 pub use set_password::SetPassword;
 pub use temporary_login::TemporaryLoginPopup;
 pub use user_details::UserDetails;

@@ -33,14 +33,39 @@ impl Focus {
         Focus::Cancel,
     ];
 
-    fn step(self, delta: isize) -> Focus {
-        let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0) as isize;
-        Self::ORDER[(i + delta).rem_euclid(Self::ORDER.len() as isize) as usize]
+    /// The next field, skipping the checkbox where there is none.
+    fn step(self, delta: isize, checkbox: bool) -> Focus {
+        let order: Vec<Focus> = Self::ORDER
+            .into_iter()
+            .filter(|f| checkbox || *f != Focus::Checkbox)
+            .collect();
+        let i = order.iter().position(|f| *f == self).unwrap_or(0) as isize;
+        order[(i + delta).rem_euclid(order.len() as isize) as usize]
+    }
+}
+
+/// Whose password the form sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A portal account (Control Panel → Users → Password), with the
+    /// Password Reset Required box.
+    Account(AccountRef),
+    /// An operator of this app: they always choose their own at their
+    /// next sign-in, so there is no box.
+    Operator(String),
+}
+
+impl Target {
+    fn label(&self) -> String {
+        match self {
+            Target::Account(a) => format!("User: {}", a.email),
+            Target::Operator(name) => format!("Operator: {name}"),
+        }
     }
 }
 
 pub struct SetPassword {
-    account: AccountRef,
+    target: Target,
     new: SecretField,
     confirm: SecretField,
     reset_required: bool,
@@ -51,14 +76,26 @@ pub struct SetPassword {
 
 impl SetPassword {
     pub fn new(account: AccountRef) -> SetPassword {
+        SetPassword::for_target(Target::Account(account))
+    }
+
+    pub fn for_operator(name: &str) -> SetPassword {
+        SetPassword::for_target(Target::Operator(name.to_owned()))
+    }
+
+    fn for_target(target: Target) -> SetPassword {
         SetPassword {
-            account,
+            target,
             new: SecretField::default(),
             confirm: SecretField::default(),
             reset_required: true,
             focus: Focus::New,
             error: None,
         }
+    }
+
+    fn has_checkbox(&self) -> bool {
+        matches!(self.target, Target::Account(_))
     }
 
     fn field_error(&mut self, at: Focus, text: impl Into<String>) -> Response {
@@ -78,18 +115,26 @@ impl SetPassword {
             return self.field_error(Focus::Confirm, "Type the new password again.");
         }
         self.error = None;
-        let request = Request::SetPassword {
-            account: self.account.clone(),
-            new: self.new.secret(),
-            confirm: self.confirm.secret(),
-            reset_required: self.reset_required,
+        let mut lines = vec![self.target.label()];
+        let request = match &self.target {
+            Target::Account(account) => {
+                lines.extend(reset_meaning(self.reset_required).map(str::to_owned));
+                Request::SetPassword {
+                    account: account.clone(),
+                    new: self.new.secret(),
+                    confirm: self.confirm.secret(),
+                    reset_required: self.reset_required,
+                }
+            }
+            Target::Operator(name) => {
+                lines.push("They choose their own password at their next sign-in.".into());
+                Request::ResetOperatorPassword {
+                    name: name.clone(),
+                    new: self.new.secret(),
+                    confirm: self.confirm.secret(),
+                }
+            }
         };
-        let mut lines = vec![format!("User: {}", self.account.email)];
-        lines.extend(
-            reset_meaning(self.reset_required)
-                .iter()
-                .map(|l| l.to_string()),
-        );
         Response::Command(Command::Open(Box::new(Confirm::new(
             "Set this password?",
             lines,
@@ -125,8 +170,8 @@ impl Component for SetPassword {
             return Response::Consumed;
         }
         match action {
-            Action::NextField => self.focus = self.focus.step(1),
-            Action::PrevField => self.focus = self.focus.step(-1),
+            Action::NextField => self.focus = self.focus.step(1, self.has_checkbox()),
+            Action::PrevField => self.focus = self.focus.step(-1, self.has_checkbox()),
             Action::Toggle if self.focus == Focus::Checkbox => {
                 self.reset_required = !self.reset_required
             }
@@ -165,15 +210,23 @@ impl Component for SetPassword {
     }
 
     fn on_reply(&mut self, reply: &Reply, _: &Shared) -> Response {
-        let Reply::AccountChanged {
-            account, result, ..
-        } = reply
-        else {
-            return Response::Ignored;
+        let result = match (reply, &self.target) {
+            (
+                Reply::AccountChanged {
+                    account, result, ..
+                },
+                Target::Account(mine),
+            ) if account.email == mine.email => result.as_ref().map(|_| ()),
+            (
+                Reply::OperatorChanged {
+                    name,
+                    change: None,
+                    result,
+                },
+                Target::Operator(mine),
+            ) if name == mine => result.as_ref().copied(),
+            _ => return Response::Ignored,
         };
-        if account.email != self.account.email {
-            return Response::Ignored;
-        }
         match result {
             // A refused password stays on the form, next to its field.
             Err(e) => match e.input() {
@@ -221,12 +274,14 @@ impl Component for SetPassword {
             })
             .collect();
         let mut lines = vec![
-            Line::from(format!("User: {}", self.account.email)),
+            Line::from(self.target.label()),
             Line::default(),
             field("New password", self.new.masked(), Focus::New),
             field("Confirm", self.confirm.masked(), Focus::Confirm),
             Line::default(),
-            Line::from(Span::styled(
+        ];
+        if self.has_checkbox() {
+            lines.push(Line::from(Span::styled(
                 format!(
                     "{}{check} Password Reset Required",
                     if box_focused { "> " } else { "  " }
@@ -236,9 +291,14 @@ impl Component for SetPassword {
                 } else {
                     theme.normal
                 },
-            )),
-        ];
-        lines.extend(meaning);
+            )));
+            lines.extend(meaning);
+        } else {
+            lines.push(Line::from(Span::styled(
+                "They choose their own password at their next sign-in.",
+                theme.hint,
+            )));
+        }
         let footer = vec![
             Line::default(),
             buttons(

@@ -1,15 +1,18 @@
 //! The panes of the main screen: patient lookup, the selected patient's
-//! portal account, and (administrators) the Control Panel's users. Each
+//! portal account, and (administrators) the Control Panel's users and the
+//! app's operators. Each
 //! owns its state, answers its keys and draws its inside; the main screen
 //! gives it its frame and the keyboard when it has the focus.
 
 mod account;
 mod control_panel;
 mod lookup;
+mod operators;
 
 pub use account::Account;
 pub use control_panel::ControlPanel;
 pub use lookup::Lookup;
+pub use operators::Operators;
 
 use crossterm::event::Event;
 use ratatui::Frame;

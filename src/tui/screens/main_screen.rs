@@ -9,13 +9,14 @@ use ratatui::text::{Line, Span};
 use crate::tui::component::{Component, Response, Shared};
 use crate::tui::keys::{Action, Context};
 use crate::tui::layout::{LayoutKind, layout_kind};
-use crate::tui::panes::{Account, ControlPanel, Lookup, PaneComponent, PaneFrame};
+use crate::tui::panes::{Account, ControlPanel, Lookup, Operators, PaneComponent, PaneFrame};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
     Lookup,
     Status,
     ControlPanel,
+    Operators,
 }
 
 impl Pane {
@@ -24,6 +25,7 @@ impl Pane {
             Pane::Lookup => 1,
             Pane::Status => 2,
             Pane::ControlPanel => 3,
+            Pane::Operators => 4,
         }
     }
 
@@ -33,6 +35,7 @@ impl Pane {
             Pane::Lookup => "Lookup",
             Pane::Status => "Account",
             Pane::ControlPanel => "Users",
+            Pane::Operators => "Operators",
         }
     }
 
@@ -41,6 +44,7 @@ impl Pane {
             Pane::Lookup => "Patient lookup",
             Pane::Status => "Portal account",
             Pane::ControlPanel => "Control Panel — Users",
+            Pane::Operators => "Control Panel — Operators",
         }
     }
 }
@@ -51,6 +55,8 @@ pub struct MainScreen {
     account: Account,
     /// Administrators only.
     control: Option<ControlPanel>,
+    /// Administrators only.
+    operators: Option<Operators>,
 }
 
 impl MainScreen {
@@ -65,6 +71,7 @@ impl MainScreen {
             lookup,
             account,
             control: shared.is_admin().then(|| ControlPanel::new(shared)),
+            operators: shared.is_admin().then(|| Operators::new(shared)),
         }
     }
 
@@ -75,7 +82,12 @@ impl MainScreen {
     /// The panes this operator can see (staff never see the Control Panel).
     pub fn panes(&self) -> &'static [Pane] {
         if self.control.is_some() {
-            &[Pane::Lookup, Pane::Status, Pane::ControlPanel]
+            &[
+                Pane::Lookup,
+                Pane::Status,
+                Pane::ControlPanel,
+                Pane::Operators,
+            ]
         } else {
             &[Pane::Lookup, Pane::Status]
         }
@@ -88,21 +100,26 @@ impl MainScreen {
         if let Some(cp) = &mut self.control {
             cp.reload(shared);
         }
+        if let Some(ops) = &mut self.operators {
+            ops.reload(shared);
+        }
     }
 
     /// The pane with the keyboard: the one place focus is routed.
     fn focused(&mut self) -> &mut dyn PaneComponent {
-        match (self.focus, &mut self.control) {
-            (Pane::ControlPanel, Some(cp)) => cp,
-            (Pane::Status, _) => &mut self.account,
+        match (self.focus, &mut self.control, &mut self.operators) {
+            (Pane::ControlPanel, Some(cp), _) => cp,
+            (Pane::Operators, _, Some(ops)) => ops,
+            (Pane::Status, _, _) => &mut self.account,
             _ => &mut self.lookup,
         }
     }
 
     fn focused_ref(&self) -> &dyn PaneComponent {
-        match (self.focus, &self.control) {
-            (Pane::ControlPanel, Some(cp)) => cp,
-            (Pane::Status, _) => &self.account,
+        match (self.focus, &self.control, &self.operators) {
+            (Pane::ControlPanel, Some(cp), _) => cp,
+            (Pane::Operators, _, Some(ops)) => ops,
+            (Pane::Status, _, _) => &self.account,
             _ => &self.lookup,
         }
     }
@@ -175,9 +192,10 @@ impl MainScreen {
         tabs: Option<Line<'static>>,
     ) {
         let frame = self.frame(pane, tabs, shared);
-        match (pane, &self.control) {
-            (Pane::ControlPanel, Some(cp)) => cp.draw(f, area, shared, frame),
-            (Pane::Status, _) => self.account.draw(f, area, shared, frame),
+        match (pane, &self.control, &self.operators) {
+            (Pane::ControlPanel, Some(cp), _) => cp.draw(f, area, shared, frame),
+            (Pane::Operators, _, Some(ops)) => ops.draw(f, area, shared, frame),
+            (Pane::Status, _, _) => self.account.draw(f, area, shared, frame),
             _ => self.lookup.draw(f, area, shared, frame),
         }
     }
@@ -234,7 +252,14 @@ impl Component for MainScreen {
                         Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)])
                             .areas(right);
                     self.draw_pane(f, top, shared, Pane::Status, None);
-                    self.draw_pane(f, bottom, shared, Pane::ControlPanel, None);
+                    // Users and Operators share the Control Panel's place.
+                    let tabs = Some(self.tabs(&[Pane::ControlPanel, Pane::Operators], shared));
+                    let pane = if self.focus == Pane::Operators {
+                        Pane::Operators
+                    } else {
+                        Pane::ControlPanel
+                    };
+                    self.draw_pane(f, bottom, shared, pane, tabs);
                 } else {
                     self.draw_pane(f, right, shared, Pane::Status, None);
                 }
@@ -244,11 +269,11 @@ impl Component for MainScreen {
                     Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
                         .areas(area);
                 self.draw_pane(f, left, shared, Pane::Lookup, None);
-                let tabs = Some(self.tabs(&[Pane::Status, Pane::ControlPanel], shared));
-                let right_pane = if self.focus == Pane::ControlPanel {
-                    Pane::ControlPanel
-                } else {
-                    Pane::Status
+                let tabs =
+                    Some(self.tabs(&[Pane::Status, Pane::ControlPanel, Pane::Operators], shared));
+                let right_pane = match self.focus {
+                    Pane::Lookup => Pane::Status,
+                    other => other,
                 };
                 self.draw_pane(f, right, shared, right_pane, tabs);
             }
