@@ -27,7 +27,7 @@ use crate::config::UiConfig;
 use crate::services::{Portal, Session, TemporaryLogin};
 
 enum Screen {
-    SignIn(SignIn),
+    SignIn(Box<SignIn>),
     Main(Box<MainScreen>),
 }
 
@@ -71,7 +71,7 @@ impl App {
                 size,
                 pending: None,
             },
-            screen: Screen::SignIn(SignIn::default()),
+            screen: Screen::SignIn(Box::default()),
             modals: ModalStack::default(),
             tx,
             notice: None,
@@ -188,7 +188,7 @@ impl App {
     fn sign_out(&mut self, why: Option<String>) {
         // Dropping the popups zeroizes any temporary login and form still open.
         self.modals.clear();
-        self.screen = Screen::SignIn(SignIn::new(why));
+        self.screen = Screen::SignIn(Box::new(SignIn::new(why)));
         self.shared.session = None;
         self.shared.pending = None;
         self.notice = None;
@@ -248,7 +248,7 @@ impl App {
             return f(m.as_mut(), shared);
         }
         match &mut self.screen {
-            Screen::SignIn(s) => f(s, shared),
+            Screen::SignIn(s) => f(s.as_mut(), shared),
             Screen::Main(m) => f(m.as_mut(), shared),
         }
     }
