@@ -22,6 +22,7 @@ pub struct Config {
     pub hashing: HashingConfig,
     pub log: LogConfig,
     pub ui: UiConfig,
+    pub print: PrintConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -55,17 +56,36 @@ pub struct TemporaryPasswordConfig {
     pub ttl_hours: u32,
 }
 
-/// No look-alikes: no 0/O, 1/I/L, and no lower case to mishear over the phone.
-pub const DEFAULT_TEMPORARY_ALPHABET: &str = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+/// Ten symbols no two of which are confused when read aloud over a phone
+/// line or written by hand (see `docs/security.md`, "Temporary passwords").
+pub const DEFAULT_TEMPORARY_ALPHABET: &str = "3467FKNRUY";
+
+/// The alphabet of temporary passwords issued before the readable one
+/// (`ABCDEFGHJKMNPQRSTUVWXYZ23456789`, 12 characters). Passwords issued with
+/// it keep working until they expire: sign-in only drops separators and
+/// upper-cases.
+pub const PREVIOUS_TEMPORARY_ALPHABET: &str = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+/// The least entropy a temporary password may have, in bits.
+pub const MIN_TEMPORARY_BITS: f64 = 50.0;
 
 impl Default for TemporaryPasswordConfig {
     fn default() -> Self {
         TemporaryPasswordConfig {
-            length: 12,
+            length: 16,
             alphabet: DEFAULT_TEMPORARY_ALPHABET.to_owned(),
             group: 4,
             ttl_hours: 72,
         }
+    }
+}
+
+impl TemporaryPasswordConfig {
+    /// Entropy of one temporary password: `length × log2(alphabet size)`
+    /// (every character drawn uniformly and independently).
+    pub fn bits(&self) -> f64 {
+        let n = self.alphabet.chars().count().max(1) as f64;
+        self.length as f64 * n.log2()
     }
 }
 
@@ -82,7 +102,20 @@ pub struct PolicyConfig {
     /// May an administrator set a permanent password (untick "Password Reset
     /// Required")? `false` forbids it (OWASP ASVS 6.4.6).
     pub admin_may_clear_reset_required: bool,
+    /// How staff may have checked the account holder's identity and
+    /// authority before Create/Validate (HIPAA 45 CFR 164.514(h)); the
+    /// choice is recorded in the audit event.
+    pub identity_checks: Vec<String>,
+    /// Must staff record one of `identity_checks` for every Create/Validate?
+    pub identity_check_required: bool,
 }
+
+/// The identity checks a practice starts with.
+pub const DEFAULT_IDENTITY_CHECKS: [&str; 3] = [
+    "in person, photo ID",
+    "in person, known to staff",
+    "by phone, date of birth and address",
+];
 
 impl Default for PolicyConfig {
     fn default() -> Self {
@@ -92,6 +125,8 @@ impl Default for PolicyConfig {
             min_score: 3,
             history: 0,
             admin_may_clear_reset_required: true,
+            identity_checks: DEFAULT_IDENTITY_CHECKS.map(String::from).to_vec(),
+            identity_check_required: true,
         }
     }
 }
@@ -167,6 +202,10 @@ pub struct UiConfig {
     pub mono: bool,
     /// Rows fetched per page of search results.
     pub page_size: usize,
+    /// The practice's time zone, an IANA name (`America/New_York`): every
+    /// time staff read aloud or the CLI prints is in it. `None`: the
+    /// system's (`TZ`, else `/etc/localtime`).
+    pub time_zone: Option<String>,
 }
 
 impl Default for UiConfig {
@@ -177,7 +216,33 @@ impl Default for UiConfig {
             ascii_borders: false,
             mono: false,
             page_size: 50,
+            time_zone: None,
         }
+    }
+}
+
+/// Printing the account holder's handout.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrintConfig {
+    /// The print command and its arguments, split at spaces (no shell, no
+    /// quoting): `lp` (CUPS), `lp -d frontdesk`. The handout goes to its
+    /// standard input, never on its command line.
+    pub command: String,
+}
+
+impl Default for PrintConfig {
+    fn default() -> Self {
+        PrintConfig {
+            command: "lp".to_owned(),
+        }
+    }
+}
+
+impl PrintConfig {
+    /// The program and its arguments.
+    pub fn argv(&self) -> Vec<&str> {
+        self.command.split_whitespace().collect()
     }
 }
 
@@ -247,11 +312,19 @@ impl Config {
                 "lists a character more than once",
             );
         }
-        if chars.len() < 16 || chars.iter().any(|c| !c.is_ascii_alphanumeric()) {
+        if chars.len() < 8 || chars.iter().any(|c| !c.is_ascii_alphanumeric()) {
             return bad(
                 "temporary_password.alphabet",
-                "must be at least 16 different letters or digits (A-Z, a-z, 0-9)",
+                "must be at least 8 different letters or digits (A-Z, a-z, 0-9)",
             );
+        }
+        if t.bits() < MIN_TEMPORARY_BITS {
+            return Err(Error::Config(format!(
+                "temporary_password.length: {} characters from an alphabet of {} give {:.1} bits; at least {MIN_TEMPORARY_BITS} are needed (make it longer)",
+                t.length,
+                chars.len(),
+                t.bits()
+            )));
         }
         if t.group == 1 || t.group > 8 {
             return bad(
@@ -284,6 +357,7 @@ impl Config {
         if p.history > 24 {
             return bad("policy.history", "must be between 0 and 24");
         }
+        self.validate_identity_checks()?;
         let l = &self.lockout;
         if !(1..=100).contains(&l.max_failures) {
             return bad("lockout.max_failures", "must be between 1 and 100");
@@ -316,11 +390,51 @@ impl Config {
         if !(10..=500).contains(&self.ui.page_size) {
             return bad("ui.page_size", "must be between 10 and 500");
         }
+        if let Some(zone) = &self.ui.time_zone {
+            crate::present::LocalTime::zone(zone)
+                .map_err(|why| Error::Config(format!("ui.time_zone: {why}")))?;
+        }
+        if self.print.argv().is_empty() {
+            return bad("print.command", "is empty; the default is \"lp\"");
+        }
+        if let Some(c) = self.print.command.chars().find(|c| c.is_control()) {
+            return Err(Error::Config(format!(
+                "print.command: contains a control character (U+{:04X})",
+                c as u32
+            )));
+        }
         if !(1..=4096).contains(&self.database.cache_mib) {
             return bad("database.cache_mib", "must be between 1 and 4096");
         }
         if !(100..=600_000).contains(&self.database.busy_timeout_ms) {
             return bad("database.busy_timeout_ms", "must be between 100 and 600000");
+        }
+        Ok(())
+    }
+}
+
+impl Config {
+    fn validate_identity_checks(&self) -> Result<()> {
+        let key = "policy.identity_checks";
+        let p = &self.policy;
+        if p.identity_check_required && p.identity_checks.is_empty() {
+            return Err(Error::Config(format!(
+                "{key}: is empty while policy.identity_check_required is true; list at least one way of checking"
+            )));
+        }
+        let mut seen: Vec<String> = Vec::new();
+        for (i, choice) in p.identity_checks.iter().enumerate() {
+            let n = i + 1;
+            let cleaned = crate::domain::text::clean_field(&format!("choice {n}"), choice, 80)
+                .map_err(|why| Error::Config(format!("{key}: {why}")))?;
+            let folded = crate::domain::identity::fold(&cleaned);
+            if seen.contains(&folded) {
+                return Err(Error::Config(format!(
+                    "{key}: choice {n} (\"{}\") is listed twice",
+                    crate::domain::text::printable(&cleaned)
+                )));
+            }
+            seen.push(folded);
         }
         Ok(())
     }
@@ -387,6 +501,45 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_time_zone_is_refused_at_start_naming_the_key() {
+        let msg = Config::from_toml("[ui]\ntime_zone = \"America/Nowhere\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("ui.time_zone") && msg.contains("America/Nowhere"),
+            "{msg}"
+        );
+        let ok = Config::from_toml("[ui]\ntime_zone = \"America/New_York\"\n").unwrap();
+        assert_eq!(ok.ui.time_zone.as_deref(), Some("America/New_York"));
+    }
+
+    #[test]
+    fn temporary_passwords_under_fifty_bits_are_refused() {
+        // 14 characters of 10 symbols: 46.5 bits.
+        let msg = Config::from_toml("[temporary_password]\nlength = 14\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("temporary_password.length") && msg.contains("46.5 bits"),
+            "{msg}"
+        );
+        // The previous alphabet at its old length still passes (59 bits).
+        Config::from_toml(
+            "[temporary_password]\nlength = 12\nalphabet = \"ABCDEFGHJKMNPQRSTUVWXYZ23456789\"\n",
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn identity_checks_may_be_optional_and_then_empty() {
+        let c =
+            Config::from_toml("[policy]\nidentity_check_required = false\nidentity_checks = []\n")
+                .unwrap();
+        assert!(!c.policy.identity_check_required);
+        assert_eq!(Config::default().policy.identity_checks.len(), 3);
+    }
+
+    #[test]
     fn defaults_validate() {
         Config::default().validate().unwrap();
     }
@@ -405,6 +558,17 @@ mod tests {
             ),
             ("[lockout]\nmax_failures = 0\n", "lockout.max_failures"),
             ("[log]\nlevel = \"loud\"\n", "log.level"),
+            ("[ui]\ntime_zone = \"Mars/Olympus\"\n", "ui.time_zone"),
+            ("[print]\ncommand = \"  \"\n", "print.command"),
+            ("[policy]\nidentity_checks = []\n", "policy.identity_checks"),
+            (
+                "[policy]\nidentity_checks = [\"by phone\", \"By  Phone\"]\n",
+                "policy.identity_checks",
+            ),
+            (
+                "[policy]\nidentity_checks = [\"in person\\u001b[2J\"]\n",
+                "policy.identity_checks",
+            ),
         ] {
             let msg = Config::from_toml(toml).unwrap_err().to_string();
             assert!(msg.contains(key), "{toml} -> {msg}");

@@ -33,6 +33,10 @@ pub enum Input {
     PracticeName,
     /// The file to write (a backup).
     OutputFile,
+    /// How the account holder's identity and authority were checked.
+    IdentityCheck,
+    /// The file the account holder's handout is written to.
+    HandoutFile,
 }
 
 /// What was looked for and not found.
@@ -96,6 +100,21 @@ pub enum Refusal {
     NotEmpty { path: PathBuf },
     #[error("{} is not a demo database; the demo never touches real data", .path.display())]
     NotADemo { path: PathBuf },
+    /// The practice requires an identity check and none was given.
+    #[error("record how the account holder's identity and authority were checked: {choices}")]
+    IdentityCheckMissing {
+        /// The configured choices, as a sentence (`"a", "b" or "c"`).
+        choices: String,
+    },
+    #[error("\"{given}\" is not one of this practice's identity checks: {choices}")]
+    UnknownIdentityCheck { given: String, choices: String },
+    /// A patient with no e-correspondent email on file would join an
+    /// existing account through an email typed at the desk (issue 10,
+    /// attack 7): only an administrator may do that.
+    #[error(
+        "patient {patient} has no e-correspondent email on file and {email} already has a portal account; a patient joins another account only through the email in the practice's records (import), or by an administrator"
+    )]
+    LinkNeedsRecords { patient: String, email: Email },
 }
 
 impl Refusal {
@@ -107,6 +126,10 @@ impl Refusal {
             Refusal::OperatorExists { .. }
             | Refusal::OperatorNameRetired { .. }
             | Refusal::OperatorRemoved { .. } => Some(Input::OperatorName),
+            Refusal::IdentityCheckMissing { .. } | Refusal::UnknownIdentityCheck { .. } => {
+                Some(Input::IdentityCheck)
+            }
+            Refusal::LinkNeedsRecords { .. } => Some(Input::Email),
             _ => None,
         }
     }

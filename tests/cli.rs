@@ -41,7 +41,7 @@ fn op_method_through_the_binary() {
 
     let (user, temp, expires) = bin.reset("100005");
     assert_eq!(user, "smith.family@example.net");
-    assert_eq!(temp.len(), 14);
+    assert_eq!(temp.len(), 19, "XXXX-XXXX-XXXX-XXXX: {temp}");
     assert!(
         time::OffsetDateTime::parse(&expires, &time::format_description::well_known::Rfc3339)
             .is_ok(),
@@ -670,6 +670,9 @@ fn demo_seeds_a_demo_database_and_never_touches_a_real_one() {
             "reset",
             "--patient",
             no,
+            "--identity-check",
+            IDENTITY_CHECK,
+            "--reset-password",
             "--operator",
             "staff",
             "--password-stdin",

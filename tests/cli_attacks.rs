@@ -23,11 +23,13 @@ fn audit_lines(bin: &Bin, action: &str) -> Vec<String> {
 }
 
 /// Create/Validate for patient 100005 as the staff operator `sam`.
-const SAM_RESETS: [&str; 7] = [
+const SAM_RESETS: [&str; 9] = [
     "account",
     "reset",
     "--patient",
     "100005",
+    "--identity-check",
+    IDENTITY_CHECK,
     "--operator",
     "sam",
     "--password-stdin",

@@ -175,7 +175,7 @@ fn staff_create_validate_then_the_parent_signs_in_with_what_was_read_aloud() {
         .find(|l| l.contains("Temporary password"))
         .and_then(|l| {
             l.split_whitespace()
-                .find(|w| w.len() == 14 && w.matches('-').count() == 2)
+                .find(|w| w.len() == 19 && w.matches('-').count() == 3)
         })
         .unwrap_or_else(|| panic!("no temporary password on screen:\n{screen}"))
         .to_owned();

@@ -26,7 +26,7 @@ fn front_desk_create_validate_then_first_sign_in_forces_a_new_password() {
     assert_eq!(login.sign_in_url, "https://portal.example.org/signin");
     assert_eq!(login.expires_at, p.portal.now() + Duration::hours(72));
     let shown = login.password.expose().to_owned();
-    assert_eq!(shown.len(), 14, "XXXX-XXXX-XXXX: {shown}");
+    assert_eq!(shown.len(), 19, "XXXX-XXXX-XXXX-XXXX: {shown}");
     assert_ne!(shown.replace('-', ""), "100005", "never the account number");
 
     let view = p.portal.patient_view("100005").unwrap();
@@ -105,7 +105,10 @@ fn front_desk_create_validate_then_first_sign_in_forces_a_new_password() {
     assert_eq!(
         actions,
         vec![
-            (Action::AccountCreated, "success".into()),
+            (
+                Action::AccountCreated,
+                "success (identity check: in person, photo ID)".into()
+            ),
             (
                 Action::HolderSignIn,
                 "success (must choose a new password)".into()
@@ -709,7 +712,11 @@ fn create_validate_plan_says_what_would_happen_and_changes_nothing() {
     // After José's account exists, his sister joins it (link), and he is reset.
     p.create_validate("100001");
     let sister = p.portal.create_validate_plan("100002", None).unwrap();
-    let PlannedChange::Link { account } = &sister.change else {
+    let PlannedChange::Link {
+        account,
+        reset_password: false,
+    } = &sister.change
+    else {
         panic!("{sister:?}")
     };
     assert_eq!(account.email.as_str(), "maria.garcia@example.com");

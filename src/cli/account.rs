@@ -1,15 +1,16 @@
 //! `account show|reset|set-password|unlock|disable|enable`: a portal
 //! account as staff see it, Create/Validate, and the Control Panel actions.
 
+use std::path::PathBuf;
+
 use clap::Subcommand;
 
 use super::output::{self, line};
 use super::{Ctx, OperatorArgs, sign_in_operator};
 use crate::domain::text::printable;
 use crate::error::{Error, Result};
-use crate::format_time;
-use crate::present;
-use crate::services::AccountView;
+use crate::present::{self, LocalTime, TimeStyle};
+use crate::services::{AccountView, CreateValidate, CreateValidateOutcome};
 
 #[derive(Debug, Subcommand)]
 pub enum AccountCmd {
@@ -22,13 +23,37 @@ pub enum AccountCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Create/Validate: create the patient's portal account or reset its password, printing the temporary login.
+    /// The account's recent history from the audit trail, newest first.
+    History {
+        #[arg(long, conflicts_with = "email", required_unless_present = "email")]
+        patient: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// How many events (at most 200).
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create/Validate: create the patient's portal account, reset its password, or add the patient to the existing account of their email; prints the temporary login.
     Reset {
         #[arg(long)]
         patient: String,
         /// The account holder's email, for a patient who has none on file.
         #[arg(long)]
         email: Option<String>,
+        /// How the account holder's identity and authority were checked: one of the practice's choices (policy.identity_checks).
+        #[arg(long, value_name = "TEXT")]
+        identity_check: Option<String>,
+        /// For a patient joining an existing account (a sibling's): also reset its password. Without it the password does not change.
+        #[arg(long)]
+        reset_password: bool,
+        /// Write the account holder's handout to FILE (a new file, mode 0600).
+        #[arg(long, value_name = "FILE", conflicts_with = "print")]
+        handout: Option<PathBuf>,
+        /// Print the account holder's handout (print.command, default lp).
+        #[arg(long)]
+        print: bool,
         #[command(flatten)]
         op: OperatorArgs,
     },
@@ -67,6 +92,7 @@ pub enum AccountCmd {
 
 pub(super) fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<i32> {
     let portal = ctx.open()?;
+    let local = LocalTime::new(&ctx.config.ui)?;
     match cmd {
         AccountCmd::Show {
             patient: Some(no),
@@ -90,7 +116,7 @@ pub(super) fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<i32> {
                 p.email.as_ref().map(|e| e.as_str()).unwrap_or("(none)")
             ))?;
             match &view.account {
-                Some(acc) => print_account(acc)?,
+                Some(acc) => print_account(acc, &local)?,
                 None => line(format_args!("portal account: {}", present::NO_ACCOUNT))?,
             }
             for s in &view.siblings {
@@ -110,26 +136,50 @@ pub(super) fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<i32> {
             if json {
                 output::json(&acc, true)?;
             } else {
-                print_account(&acc)?;
+                print_account(&acc, &local)?;
             }
         }
         AccountCmd::Show { .. } => {}
-        AccountCmd::Reset { patient, email, op } => {
-            let (session, _) = sign_in_operator(&portal, &op)?;
-            let done =
-                portal.create_validate_then(&session, &patient, email.as_deref(), None, |login| {
-                    // Shown before the change is committed: when nobody
-                    // reads it, the account stays as it was.
-                    output::line(present::login_text(login).trim_end())
-                });
-            if let Err(Error::OutputClosed) = done {
-                eprintln!(
-                    "portal-admin: standard output is closed, so the temporary login could not be shown; nothing was changed"
-                );
-                return Ok(1);
+        AccountCmd::History {
+            patient,
+            email,
+            limit,
+            json,
+        } => {
+            let account = match (patient, email) {
+                (Some(no), _) => portal.account_for_patient(&no)?,
+                (None, Some(email)) => portal.account_by_email(&email)?,
+                (None, None) => return Ok(2),
+            };
+            for ev in portal.account_history(account.id, limit)? {
+                if json {
+                    // JSON stays in UTC.
+                    output::json(&ev, false)?;
+                } else {
+                    let h = present::history_line(&ev, &local);
+                    line(format_args!(
+                        "{}\t{}\t{}",
+                        local.rfc3339(ev.at),
+                        h.who,
+                        h.what
+                    ))?;
+                }
             }
-            done?;
-            eprintln!("{}", present::LOGIN_READ_ALOUD.join(" "));
+        }
+        AccountCmd::Reset {
+            patient,
+            email,
+            identity_check,
+            reset_password,
+            handout,
+            print,
+            op,
+        } => {
+            let req = CreateValidate::patient(patient)
+                .email(email)
+                .identity_check(identity_check)
+                .reset_password(reset_password);
+            return reset(ctx, &portal, &local, req, handout, print, &op);
         }
         AccountCmd::SetPassword {
             email,
@@ -176,7 +226,97 @@ fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
 }
 
-fn print_account(acc: &AccountView) -> Result<()> {
+/// Create/Validate at the command line: the login (or the link) on
+/// standard output before the change is committed, the handout written
+/// before it too (so an existing file refuses the whole change) or printed
+/// after it.
+fn reset(
+    ctx: &Ctx,
+    portal: &crate::Portal,
+    local: &LocalTime,
+    req: CreateValidate,
+    handout: Option<PathBuf>,
+    print: bool,
+    op: &OperatorArgs,
+) -> Result<i32> {
+    // Refuse what would fail later before anything changes.
+    if let Some(path) = &handout {
+        crate::handout::check_new_file(path)?;
+    }
+    if print {
+        crate::handout::check_printer(&ctx.config.print)?;
+    }
+    let (session, _) = sign_in_operator(portal, op)?;
+    let mut written: Option<&PathBuf> = None;
+    let done = portal.create_validate_with_then(&session, &req, |outcome| {
+        match outcome {
+            CreateValidateOutcome::Linked(linked) => output::line(present::linked_line(linked)),
+            other => {
+                let Some(login) = other.login() else {
+                    return Ok(());
+                };
+                // Shown before the change is committed: when nobody reads
+                // it, the account stays as it was.
+                output::line(present::login_text_in(login, local, TimeStyle::Rfc3339).trim_end())?;
+                if let Some(path) = &handout {
+                    crate::handout::write_new_file(path, &present::handout(login, local))?;
+                    written = Some(path);
+                }
+                Ok(())
+            }
+        }
+    });
+    let outcome = match done {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            if let Some(path) = written {
+                // The change did not happen: its handout must not survive.
+                let _ = std::fs::remove_file(path);
+            }
+            if let Error::OutputClosed = e {
+                eprintln!(
+                    "portal-admin: standard output is closed, so the temporary login could not be shown; nothing was changed"
+                );
+                return Ok(1);
+            }
+            return Err(e);
+        }
+    };
+    let Some(login) = outcome.login() else {
+        if handout.is_some() || print {
+            eprintln!(
+                "portal-admin: no handout: no temporary login was issued (the account's password did not change)"
+            );
+        }
+        return Ok(0);
+    };
+    eprintln!("{}", present::LOGIN_READ_ALOUD.join(" "));
+    if let Some(path) = &handout {
+        eprintln!(
+            "handout written to {} (readable by you only)",
+            printable(&path.display().to_string())
+        );
+    }
+    if print {
+        let text = present::handout(login, local);
+        let canonical = login.password.expose().replace('-', "");
+        let secrets = [login.password.expose(), canonical.as_str()];
+        match crate::handout::print(&ctx.config.print, &text, &secrets) {
+            Ok(said) if said.is_empty() => eprintln!("handout sent to the printer"),
+            Ok(said) => eprintln!("handout sent to the printer: {said}"),
+            Err(e) => {
+                eprintln!(
+                    "portal-admin: {}; the temporary login above is in effect",
+                    super::errors::message(&e)
+                );
+                return Ok(e.exit_code());
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn print_account(acc: &AccountView, local: &LocalTime) -> Result<()> {
     line(format_args!(
         "portal account: {} (id {})",
         acc.email, acc.id
@@ -189,18 +329,18 @@ fn print_account(acc: &AccountView) -> Result<()> {
     if let Some(t) = acc.temp_expires_at {
         line(format_args!(
             "temporary password expires: {}{}",
-            format_time(t),
+            local.rfc3339(t),
             if acc.temp_expired { " (expired)" } else { "" }
         ))?;
     }
     if let Some(t) = acc.locked_until {
-        line(format_args!("locked until: {}", format_time(t)))?;
+        line(format_args!("locked until: {}", local.rfc3339(t)))?;
     }
     line(format_args!("failed sign-ins: {}", acc.failed_count))?;
     line(format_args!(
         "last sign-in: {}",
         acc.last_sign_in
-            .map(format_time)
+            .map(|t| local.rfc3339(t))
             .unwrap_or_else(|| "never".into())
     ))?;
     line(format_args!("patients: {}", acc.patients.join(", ")))?;

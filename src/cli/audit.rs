@@ -7,7 +7,7 @@ use super::output::{self, line};
 use crate::domain::AuditEvent;
 use crate::domain::text::printable;
 use crate::error::Result;
-use crate::format_time;
+use crate::present::LocalTime;
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
@@ -29,11 +29,13 @@ pub(super) fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<i32> {
     let portal = ctx.open()?;
     match cmd {
         AuditCmd::List { json, after, limit } => {
+            let local = LocalTime::new(&ctx.config.ui)?;
             for ev in portal.audit_list(after, limit)? {
                 if json {
+                    // JSON stays in UTC.
                     output::json(&ev, false)?;
                 } else {
-                    line(audit_line(&ev))?;
+                    line(audit_line(&ev, &local))?;
                 }
             }
             Ok(0)
@@ -60,11 +62,11 @@ pub(super) fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<i32> {
     }
 }
 
-fn audit_line(ev: &AuditEvent) -> String {
+fn audit_line(ev: &AuditEvent, local: &LocalTime) -> String {
     format!(
         "{}\t{}\t{}\t{}\t{}\t{}",
         ev.seq,
-        format_time(ev.at),
+        local.rfc3339(ev.at),
         printable(&ev.actor),
         ev.action.as_str(),
         printable(&ev.target),

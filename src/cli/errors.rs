@@ -16,6 +16,8 @@ fn flag(input: Input) -> &'static str {
         Input::PracticeId => "--practice-id",
         Input::PracticeName => "--practice-name",
         Input::OutputFile => "FILE",
+        Input::IdentityCheck => "--identity-check",
+        Input::HandoutFile => "--handout",
     }
 }
 
@@ -28,6 +30,9 @@ pub fn message(e: &Error) -> String {
             "; give the account holder's email with --email".to_owned()
         }
         Error::Refused(Refusal::NotADemo { .. }) => " (choose another --db)".to_owned(),
+        Error::Refused(Refusal::IdentityCheckMissing { .. }) => {
+            " (give it with --identity-check TEXT)".to_owned()
+        }
         Error::PortalNotSetUp => {
             ": an administrator must run `portal-admin setup portal --url URL --practice-id ID` first"
                 .to_owned()

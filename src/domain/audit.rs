@@ -104,6 +104,18 @@ impl NewEvent {
     }
 }
 
+/// The portal account an event is about, from its target: every event on
+/// an account names it first, `account 12 <maria@example.com>, …` (the
+/// services' `account_target`). Indexes the account's history.
+pub fn account_of_target(target: &str) -> Option<u64> {
+    let rest = target.strip_prefix("account ")?;
+    let (id, rest) = rest.split_once(' ')?;
+    if !rest.starts_with('<') || id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    id.parse().ok()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEvent {
     pub seq: u64,
@@ -276,6 +288,26 @@ mod tests {
 
     fn verify(evs: &[AuditEvent]) -> ChainReport {
         verify_chain(evs.iter().cloned().map(Ok), None)
+    }
+
+    #[test]
+    fn the_account_of_an_event_is_read_from_its_target() {
+        assert_eq!(
+            account_of_target("account 12 <maria@example.com>, patient 100001"),
+            Some(12)
+        );
+        assert_eq!(account_of_target("account 7 <a@b.org>"), Some(7));
+        for other in [
+            "email <x@example.com>",
+            "unknown email",
+            "account  <x@y.z>",
+            "account 1x <x@y.z>",
+            "account 12",
+            "operator ana",
+            "accounts 3 <x@y.z>",
+        ] {
+            assert_eq!(account_of_target(other), None, "{other}");
+        }
     }
 
     #[test]

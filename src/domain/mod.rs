@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod email;
+pub mod identity;
 pub mod patient;
 pub mod query;
 pub mod text;

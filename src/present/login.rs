@@ -2,6 +2,7 @@
 
 use zeroize::Zeroizing;
 
+use super::{LocalTime, TimeStyle, spelled};
 use crate::domain::text::printable;
 use crate::format_time;
 use crate::services::TemporaryLogin;
@@ -12,28 +13,67 @@ pub const LOGIN_READ_ALOUD: [&str; 2] = [
     "They must choose a new password at their first sign-in.",
 ];
 
-/// Label and value of each line, in reading order. The second holds the
-/// password: the caller keeps it no longer than it shows it.
+/// Label and value of each line, in reading order, with the expiry in UTC.
+/// Transitional: the app's popup until it shows local time; new code calls
+/// [`login_lines_in`].
 pub fn login_lines(login: &TemporaryLogin) -> [(&'static str, Zeroizing<String>); 4] {
+    lines(login, format_time(login.expires_at))
+}
+
+/// `label: value` lines with the expiry in UTC. Transitional, see
+/// [`login_lines`]; new code calls [`login_text_in`].
+pub fn login_text(login: &TemporaryLogin) -> Zeroizing<String> {
+    join(&login_lines(login))
+}
+
+fn lines(login: &TemporaryLogin, expires: String) -> [(&'static str, Zeroizing<String>); 4] {
     [
         ("username", Zeroizing::new(login.username.to_string())),
         (
             "temporary password",
             Zeroizing::new(login.password.expose().to_owned()),
         ),
-        ("expires", Zeroizing::new(format_time(login.expires_at))),
+        ("expires", Zeroizing::new(expires)),
         ("sign-in URL", Zeroizing::new(printable(&login.sign_in_url))),
     ]
 }
 
-/// `label: value` lines, as the CLI prints them and the app copies them.
-pub fn login_text(login: &TemporaryLogin) -> Zeroizing<String> {
+fn join(lines: &[(&'static str, Zeroizing<String>)]) -> Zeroizing<String> {
     let mut text = Zeroizing::new(String::new());
-    for (label, value) in login_lines(login) {
+    for (label, value) in lines {
         text.push_str(label);
         text.push_str(": ");
-        text.push_str(&value);
+        text.push_str(value);
         text.push('\n');
     }
     text
+}
+
+/// Label and value of each line, in reading order: username, temporary
+/// password, the password spelled (`7 seven · K Kilo · …`), expiry in the
+/// practice's time (`style`), sign-in URL. The password lines are zeroized
+/// when dropped: keep them no longer than they are shown.
+pub fn login_lines_in(
+    login: &TemporaryLogin,
+    local: &LocalTime,
+    style: TimeStyle,
+) -> [(&'static str, Zeroizing<String>); 5] {
+    let [user, pw, expires, url] = lines(login, local.format(login.expires_at, style));
+    [
+        user,
+        pw,
+        ("spelled", spelled(&login.password)),
+        expires,
+        url,
+    ]
+}
+
+/// `label: value` lines of [`login_lines_in`]: what the CLI prints
+/// (`TimeStyle::Rfc3339`) and what the app copies (`TimeStyle::Spoken`).
+pub fn login_text_in(
+    login: &TemporaryLogin,
+    local: &LocalTime,
+    style: TimeStyle,
+) -> Zeroizing<String> {
+    join(&login_lines_in(login, local, style))
 }

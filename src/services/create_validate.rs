@@ -1,12 +1,21 @@
 //! Create/Validate, the front-desk ("OP") method: creates the patient's
-//! portal account, or resets its password, and hands staff a temporary
-//! login to read to the account holder. No email is sent.
+//! portal account, resets its password, or adds the patient to the
+//! existing account of their e-correspondent email — and, when a password
+//! is set, hands staff a temporary login to read to the account holder. No
+//! email is sent.
+//!
+//! Two rules of the front desk live here: no account holder's password
+//! changes as a side effect (adding a sibling to an account leaves its
+//! password alone unless a reset is asked for explicitly), and every
+//! Create/Validate records how the account holder's identity and authority
+//! were checked (`policy.identity_checks`), in the audit event of the same
+//! transaction.
 
 use time::OffsetDateTime;
 
 use super::{AccountView, Portal, Session, account_target, bump};
 use crate::domain::{
-    Action, Email, NewEvent, PasswordKind, Patient, PortalAccount, PortalSetup, Role,
+    Action, Email, NewEvent, PasswordKind, Patient, PortalAccount, PortalSetup, Role, identity,
 };
 use crate::error::{Error, Input, Missing, Refusal, Result};
 use crate::password::temporary;
@@ -21,18 +30,71 @@ pub struct TemporaryLogin {
     pub patient: Patient,
     /// The username: the account's login email.
     pub username: Email,
-    /// Grouped for reading aloud (`XXXX-XXXX-XXXX`).
+    /// Grouped for reading aloud (`XXXX-XXXX-XXXX-XXXX`).
     pub password: Secret,
     pub expires_at: OffsetDateTime,
     pub sign_in_url: String,
+    /// The practice's name for the handout (its id when it has no name).
+    pub practice_name: String,
     pub account_id: u64,
     /// What Create/Validate did.
     pub action: Action,
 }
 
+/// What staff ask Create/Validate to do. Build it with
+/// [`CreateValidate::patient`] and the setters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CreateValidate {
+    /// The patient's account number.
+    pub patient: String,
+    /// The account holder's email given at the desk, for a patient who has
+    /// none on file.
+    pub email: Option<String>,
+    /// How the account holder's identity and authority were checked: one
+    /// of `policy.identity_checks` (any case and spacing).
+    pub identity_check: Option<String>,
+    /// For a patient whose e-correspondent email already has an account:
+    /// also reset that account's password (a separate, confirmed choice).
+    /// Without it the patient is added and the password stays as it is.
+    pub reset_password: bool,
+    /// The account version the operator saw ([`CreateValidatePlan::version`]);
+    /// a change decided on an older one is refused with [`Error::Conflict`].
+    pub expected_version: Option<u64>,
+}
+
+impl CreateValidate {
+    pub fn patient(account_number: impl Into<String>) -> CreateValidate {
+        CreateValidate {
+            patient: account_number.into(),
+            ..CreateValidate::default()
+        }
+    }
+
+    pub fn email(mut self, email: Option<impl Into<String>>) -> Self {
+        self.email = email.map(Into::into);
+        self
+    }
+
+    pub fn identity_check(mut self, check: Option<impl Into<String>>) -> Self {
+        self.identity_check = check.map(Into::into);
+        self
+    }
+
+    pub fn reset_password(mut self, reset: bool) -> Self {
+        self.reset_password = reset;
+        self
+    }
+
+    pub fn expected_version(mut self, version: Option<u64>) -> Self {
+        self.expected_version = version;
+        self
+    }
+}
+
 /// What Create/Validate will do for a patient, decided on what the database
-/// holds now. Clients show it before asking to confirm; the change itself
-/// is checked against it ([`Portal::create_validate`] with `version`).
+/// holds now. Clients show it before asking to confirm
+/// (`present::plan_summary` says it in words); the change itself is checked
+/// against it ([`CreateValidate::expected_version`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateValidatePlan {
     pub patient: Patient,
@@ -44,60 +106,227 @@ pub struct CreateValidatePlan {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlannedChange {
-    /// A new portal account with this login.
+    /// A new portal account with this login; a temporary login is issued.
     Create { email: Email },
     /// The patient joins the existing account of the same email (a
-    /// sibling's), whose password is reset.
-    Link { account: AccountView },
-    /// The patient's account gets a new temporary password.
+    /// sibling's). Its password does not change unless `reset_password`
+    /// was asked for, which issues a temporary login: the current password
+    /// stops working.
+    Link {
+        account: AccountView,
+        reset_password: bool,
+    },
+    /// The patient's account gets a new temporary password: the current
+    /// one stops working.
     Reset { account: AccountView },
 }
 
 impl CreateValidatePlan {
-    /// The login the temporary password will be for.
+    /// The login of the account created, reset or joined.
     pub fn email(&self) -> &Email {
         match &self.change {
             PlannedChange::Create { email } => email,
-            PlannedChange::Link { account } | PlannedChange::Reset { account } => &account.email,
+            PlannedChange::Link { account, .. } | PlannedChange::Reset { account } => {
+                &account.email
+            }
         }
     }
 
-    /// The account version to pass back to [`Portal::create_validate`].
+    /// The account version to pass back ([`CreateValidate::expected_version`]).
     pub fn version(&self) -> Option<u64> {
         match &self.change {
             PlannedChange::Create { .. } => None,
-            PlannedChange::Link { account } | PlannedChange::Reset { account } => {
+            PlannedChange::Link { account, .. } | PlannedChange::Reset { account } => {
                 Some(account.version)
+            }
+        }
+    }
+
+    /// Whether a temporary login is issued (a password is set).
+    pub fn issues_login(&self) -> bool {
+        !matches!(
+            self.change,
+            PlannedChange::Link {
+                reset_password: false,
+                ..
+            }
+        )
+    }
+
+    /// Whether an account's current password stops working.
+    pub fn replaces_password(&self) -> bool {
+        matches!(
+            self.change,
+            PlannedChange::Reset { .. }
+                | PlannedChange::Link {
+                    reset_password: true,
+                    ..
+                }
+        )
+    }
+}
+
+/// What Create/Validate did.
+#[derive(Debug)]
+pub enum CreateValidateOutcome {
+    /// A new account: read the temporary login to the account holder.
+    Created(TemporaryLogin),
+    /// The account's password was reset: read the temporary login.
+    Reset(TemporaryLogin),
+    /// The patient was added to the existing account and, as asked, its
+    /// password was reset: read the temporary login.
+    LinkedAndReset(TemporaryLogin),
+    /// The patient was added to the existing account; its password did not
+    /// change and the account holder signs in as before.
+    Linked(Linked),
+}
+
+/// A patient added to an existing account, its password unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Linked {
+    pub patient: Patient,
+    /// The account after the change (with the patient on it).
+    pub account: AccountView,
+}
+
+impl CreateValidateOutcome {
+    /// The temporary login, when one was issued.
+    pub fn login(&self) -> Option<&TemporaryLogin> {
+        match self {
+            CreateValidateOutcome::Created(l)
+            | CreateValidateOutcome::Reset(l)
+            | CreateValidateOutcome::LinkedAndReset(l) => Some(l),
+            CreateValidateOutcome::Linked(_) => None,
+        }
+    }
+
+    pub fn into_login(self) -> Option<TemporaryLogin> {
+        match self {
+            CreateValidateOutcome::Created(l)
+            | CreateValidateOutcome::Reset(l)
+            | CreateValidateOutcome::LinkedAndReset(l) => Some(l),
+            CreateValidateOutcome::Linked(_) => None,
+        }
+    }
+
+    /// The patient the request was for.
+    pub fn patient(&self) -> &Patient {
+        match self {
+            CreateValidateOutcome::Created(l)
+            | CreateValidateOutcome::Reset(l)
+            | CreateValidateOutcome::LinkedAndReset(l) => &l.patient,
+            CreateValidateOutcome::Linked(l) => &l.patient,
+        }
+    }
+
+    /// The account's login email.
+    pub fn email(&self) -> &Email {
+        match self {
+            CreateValidateOutcome::Created(l)
+            | CreateValidateOutcome::Reset(l)
+            | CreateValidateOutcome::LinkedAndReset(l) => &l.username,
+            CreateValidateOutcome::Linked(l) => &l.account.email,
+        }
+    }
+
+    /// The action recorded in the audit trail.
+    pub fn action(&self) -> Action {
+        match self {
+            CreateValidateOutcome::Created(_) => Action::AccountCreated,
+            CreateValidateOutcome::Reset(_) => Action::PasswordReset,
+            CreateValidateOutcome::LinkedAndReset(_) | CreateValidateOutcome::Linked(_) => {
+                Action::AccountLinked
             }
         }
     }
 }
 
+/// The practice's identity checks, for the client that asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdentityChecks<'a> {
+    /// The choices, in the practice's order and spelling.
+    pub choices: &'a [String],
+    /// Whether Create/Validate is refused without one.
+    pub required: bool,
+}
+
+/// How the identity check of one request is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IdentityRule {
+    /// As the practice configured it.
+    Policy,
+    /// Not asked: the transitional [`Portal::create_validate`] of the app
+    /// before it asks for one. Recorded as such in the audit event.
+    NotAsked,
+}
+
 impl Portal {
+    /// The practice's identity checks (`policy.identity_checks`) and
+    /// whether one is required.
+    pub fn identity_checks(&self) -> IdentityChecks<'_> {
+        IdentityChecks {
+            choices: &self.config.policy.identity_checks,
+            required: self.config.policy.identity_check_required,
+        }
+    }
+
+    /// The configured choice `given` names, or the refusal: none given when
+    /// one is required, or one that is not a choice.
+    fn identity_check(&self, given: Option<&str>) -> Result<Option<String>> {
+        let p = &self.config.policy;
+        let choices = || identity::list(&p.identity_checks);
+        match given.map(str::trim).filter(|g| !g.is_empty()) {
+            Some(g) => match identity::find(&p.identity_checks, g) {
+                Some(choice) => Ok(Some(choice.to_owned())),
+                None => Err(Refusal::UnknownIdentityCheck {
+                    given: crate::domain::text::printable(g).chars().take(80).collect(),
+                    choices: choices(),
+                }
+                .into()),
+            },
+            None if p.identity_check_required => {
+                Err(Refusal::IdentityCheckMissing { choices: choices() }.into())
+            }
+            None => Ok(None),
+        }
+    }
+
     /// What Create/Validate would do for the patient `account_number`
-    /// (with `email` given at the desk, if any), or the error it would
-    /// refuse with: the portal not set up, no such patient, no email, a
-    /// disabled account, an email that differs from the one on file.
+    /// (with `email` given at the desk, if any) for a staff operator, with
+    /// no reset asked for. See [`Portal::plan_create_validate`].
     pub fn create_validate_plan(
         &self,
         account_number: &str,
         email: Option<&str>,
     ) -> Result<CreateValidatePlan> {
-        self.plan(account_number, email).map(|(plan, _)| plan)
+        let req = CreateValidate::patient(account_number).email(email);
+        self.plan(&req, false).map(|(plan, _)| plan)
     }
 
-    fn plan(
+    /// What [`Portal::create_validate_with`] would do for `s` and `req`, or
+    /// the error it would refuse with: the portal not set up, no such
+    /// patient, no email, a disabled account, an email that differs from
+    /// the one on file, staff joining an account through an email typed at
+    /// the desk. The identity check is not looked at here: the client asks
+    /// for it after showing the plan.
+    pub fn plan_create_validate(
         &self,
-        account_number: &str,
-        email: Option<&str>,
-    ) -> Result<(CreateValidatePlan, PortalSetup)> {
-        let no = super::parse_patient(account_number)?;
+        s: &Session,
+        req: &CreateValidate,
+    ) -> Result<CreateValidatePlan> {
+        self.plan(req, s.is_admin()).map(|(plan, _)| plan)
+    }
+
+    fn plan(&self, req: &CreateValidate, admin: bool) -> Result<(CreateValidatePlan, PortalSetup)> {
+        let no = super::parse_patient(&req.patient)?;
         let read = self.store.read()?;
         let setup = read.portal_setup()?.ok_or(Error::PortalNotSetUp)?;
         let patient = read
             .patient(&no)?
             .ok_or_else(|| Missing::Patient { number: no.clone() })?;
-        let given = email
+        let given = req
+            .email
+            .as_deref()
             .map(|e| Email::parse(e).map_err(Error::invalid(Input::Email)))
             .transpose()?;
         let now = self.now();
@@ -144,8 +373,18 @@ impl Portal {
                 };
                 match read.account_by_email(&email)? {
                     Some(account) if account.disabled => return Err(disabled(&account)),
+                    // Issue 10, attack 7: an email typed at the desk could
+                    // attach any patient to another family's account.
+                    Some(account) if patient.email.is_none() && !admin => {
+                        return Err(Refusal::LinkNeedsRecords {
+                            patient: no,
+                            email: account.email,
+                        }
+                        .into());
+                    }
                     Some(account) => PlannedChange::Link {
                         account: view(&account),
+                        reset_password: req.reset_password,
                     },
                     None => PlannedChange::Create { email },
                 }
@@ -162,18 +401,47 @@ impl Portal {
         ))
     }
 
-    /// Create/Validate for the patient `account_number`.
+    /// Create/Validate as staff asked for it in `req`:
     ///
-    /// - No portal account: creates one for the patient's e-correspondent
-    ///   email (or `email`, recorded as the e-correspondent when the patient
-    ///   has none), or links the patient to the existing account of that
-    ///   email.
-    /// - An account: resets its password.
+    /// - no portal account: creates one for the patient's e-correspondent
+    ///   email (or the email given at the desk, recorded as the
+    ///   e-correspondent when the patient has none), with a temporary login;
+    /// - no account, but the email already has one (a sibling's): adds the
+    ///   patient to it and leaves its password alone — or, with
+    ///   `reset_password`, also resets it;
+    /// - an account: resets its password.
     ///
-    /// Either way the account gets a fresh random temporary password that
-    /// must be changed at first sign-in and expires after the configured
-    /// time. `expected_version` is the account version the operator saw;
-    /// if it changed since, nothing happens and [`Error::Conflict`] says so.
+    /// A temporary login is a fresh random password that must be changed at
+    /// first sign-in and expires after `temporary_password.ttl_hours`. The
+    /// identity check is required unless the practice says otherwise, and
+    /// is recorded in the audit event with what was done.
+    pub fn create_validate_with(
+        &self,
+        s: &Session,
+        req: &CreateValidate,
+    ) -> Result<CreateValidateOutcome> {
+        self.create_validate_with_then(s, req, |_| Ok(()))
+    }
+
+    /// [`Portal::create_validate_with`] that hands the outcome to `deliver`
+    /// before the change is committed: when `deliver` fails (the CLI's
+    /// standard output was closed, a handout file exists), nothing is
+    /// changed and its error is returned, so no password is replaced by one
+    /// nobody saw. Keep `deliver` quick: the database waits for it.
+    pub fn create_validate_with_then(
+        &self,
+        s: &Session,
+        req: &CreateValidate,
+        deliver: impl FnOnce(&CreateValidateOutcome) -> Result<()>,
+    ) -> Result<CreateValidateOutcome> {
+        self.run(s, req, IdentityRule::Policy, deliver)
+    }
+
+    /// Transitional, for the full-screen app until it asks for the identity
+    /// check and offers linking without a reset (issue 9): Create/Validate
+    /// as before — a patient joining an existing account also resets its
+    /// password — with the identity check recorded as "not asked". New
+    /// code calls [`Portal::create_validate_with`].
     pub fn create_validate(
         &self,
         s: &Session,
@@ -181,30 +449,37 @@ impl Portal {
         email: Option<&str>,
         expected_version: Option<u64>,
     ) -> Result<TemporaryLogin> {
-        self.create_validate_then(s, account_number, email, expected_version, |_| Ok(()))
+        let req = CreateValidate::patient(account_number)
+            .email(email)
+            .reset_password(true)
+            .expected_version(expected_version);
+        let outcome = self.run(s, &req, IdentityRule::NotAsked, |_| Ok(()))?;
+        outcome.into_login().ok_or_else(|| {
+            Error::Internal("Create/Validate with a reset issued no temporary login".into())
+        })
     }
 
-    /// Create/Validate that hands the temporary login to `deliver` before
-    /// the change is committed: when `deliver` fails (the CLI's standard
-    /// output was closed), nothing is changed and its error is returned, so
-    /// no password is replaced by one nobody saw.
-    pub fn create_validate_then(
+    fn run(
         &self,
         s: &Session,
-        account_number: &str,
-        email: Option<&str>,
-        expected_version: Option<u64>,
-        deliver: impl FnOnce(&TemporaryLogin) -> Result<()>,
-    ) -> Result<TemporaryLogin> {
+        req: &CreateValidate,
+        rule: IdentityRule,
+        deliver: impl FnOnce(&CreateValidateOutcome) -> Result<()>,
+    ) -> Result<CreateValidateOutcome> {
+        // Staff and administrators; a refusal is audited.
         self.authorize(
             s,
             Role::Staff,
             "Create/Validate",
             Action::PasswordReset,
-            &format!("patient {}", account_number.trim()),
+            &format!("patient {}", req.patient.trim()),
         )?;
-        let (plan, setup) = self.plan(account_number, email)?;
-        if let (Some(expected), Some(current)) = (expected_version, plan.version())
+        let (plan, setup) = self.plan(req, s.is_admin())?;
+        let check = match rule {
+            IdentityRule::Policy => self.identity_check(req.identity_check.as_deref())?,
+            IdentityRule::NotAsked => None,
+        };
+        if let (Some(expected), Some(current)) = (req.expected_version, plan.version())
             && expected != current
         {
             return Err(Error::Conflict(format!(
@@ -216,48 +491,78 @@ impl Portal {
 
         // The slow part, outside any write transaction.
         let cfg = &self.config.temporary_password;
-        let plain = temporary::generate(cfg)?;
-        let hash = self.hasher.hash(&plain)?;
-        let expires_at = self.now() + self.temp_ttl();
+        let fresh_password = if plan.issues_login() {
+            let plain = temporary::generate(cfg)?;
+            let hash = self.hasher.hash(&plain)?;
+            Some((plain, hash, self.now() + self.temp_ttl()))
+        } else {
+            None
+        };
 
-        let record_email = plan.records_email;
-        let account = self.store.write(self.now(), |tx| {
-            let fresh = |acc: &mut PortalAccount, now| {
-                acc.password_hash = hash.clone();
-                acc.password_kind = PasswordKind::Temporary;
-                acc.reset_required = true;
-                acc.temp_expires_at = Some(expires_at);
-                acc.failed_count = 0;
-                acc.locked_until = None;
-                bump(acc, now);
-            };
+        let mut notes: Vec<String> = Vec::new();
+        if matches!(plan.change, PlannedChange::Link { .. }) {
+            notes.push(
+                if plan.replaces_password() {
+                    "password reset"
+                } else {
+                    "password unchanged"
+                }
+                .to_owned(),
+            );
+        }
+        notes.push(match (&check, rule) {
+            (Some(c), _) => format!("identity check: {c}"),
+            (None, IdentityRule::NotAsked) => "identity check: not asked".to_owned(),
+            (None, IdentityRule::Policy) => "identity check: not recorded".to_owned(),
+        });
+        if plan.records_email {
+            notes.push("e-correspondent email given at the desk".to_owned());
+        }
+        let outcome_text = format!("success ({})", notes.join("; "));
+
+        let outcome = self.store.write(self.now(), |tx| {
             let now = tx.now();
+            let set_temporary = |acc: &mut PortalAccount| {
+                if let Some((_, hash, expires_at)) = &fresh_password {
+                    acc.password_hash = hash.clone();
+                    acc.password_kind = PasswordKind::Temporary;
+                    acc.reset_required = true;
+                    acc.temp_expires_at = Some(*expires_at);
+                    acc.failed_count = 0;
+                    acc.locked_until = None;
+                }
+            };
             let linked_now = tx.account_id_for_patient(&no)?;
-            let (acc, action) = match &plan.change {
+            let acc = match &plan.change {
                 PlannedChange::Reset { account } => {
                     let mut acc = super::reread(tx, account.id, account.version)?;
                     if linked_now != Some(acc.id) {
                         return Err(Error::Conflict(format!("patient {no}")));
                     }
-                    fresh(&mut acc, now);
+                    set_temporary(&mut acc);
+                    bump(&mut acc, now);
                     tx.put_account(&acc)?;
-                    (acc, Action::PasswordReset)
+                    acc
                 }
-                PlannedChange::Link { account } => {
+                PlannedChange::Link { account, .. } => {
                     if linked_now.is_some() {
                         return Err(Error::Conflict(format!("patient {no}")));
                     }
                     let mut acc = super::reread(tx, account.id, account.version)?;
                     acc.patients.push(no.clone());
-                    fresh(&mut acc, now);
+                    set_temporary(&mut acc);
+                    bump(&mut acc, now);
                     tx.put_account(&acc)?;
                     tx.link_patient(&no, acc.id)?;
-                    (acc, Action::AccountLinked)
+                    acc
                 }
                 PlannedChange::Create { email } => {
                     if linked_now.is_some() || tx.account_by_email(email)?.is_some() {
                         return Err(Error::Conflict(format!("patient {no}")));
                     }
+                    let Some((_, hash, expires_at)) = &fresh_password else {
+                        return Err(Error::Internal("a new account needs a password".into()));
+                    };
                     let mut acc = PortalAccount {
                         id: 0,
                         email: email.clone(),
@@ -265,7 +570,7 @@ impl Portal {
                         password_hash: hash.clone(),
                         password_kind: PasswordKind::Temporary,
                         reset_required: true,
-                        temp_expires_at: Some(expires_at),
+                        temp_expires_at: Some(*expires_at),
                         disabled: false,
                         failed_count: 0,
                         locked_until: None,
@@ -275,13 +580,13 @@ impl Portal {
                         updated_at: now,
                         version: 0,
                     };
-                    fresh(&mut acc, now);
+                    bump(&mut acc, now);
                     let acc = tx.insert_account(acc)?;
                     tx.link_patient(&no, acc.id)?;
-                    (acc, Action::AccountCreated)
+                    acc
                 }
             };
-            if record_email {
+            if plan.records_email {
                 // The e-correspondent email given at the desk becomes the patient's.
                 let mut p = tx
                     .patient(&no)?
@@ -291,30 +596,59 @@ impl Portal {
                     tx.put_patients([&p])?;
                 }
             }
-            tx.audit(NewEvent::success(
-                &s.actor(),
-                action,
-                format!("{}, patient {no}", account_target(&acc)),
-            ))?;
-            let login = TemporaryLogin {
-                patient: plan.patient.clone(),
-                username: acc.email.clone(),
-                password: temporary::grouped(&plain, cfg.group),
-                expires_at,
-                sign_in_url: setup.sign_in_url.clone(),
-                account_id: acc.id,
-                action,
+            let login = |action| {
+                fresh_password
+                    .as_ref()
+                    .map(|(plain, _, expires_at)| TemporaryLogin {
+                        patient: plan.patient.clone(),
+                        username: acc.email.clone(),
+                        password: temporary::grouped(plain, cfg.group),
+                        expires_at: *expires_at,
+                        sign_in_url: setup.sign_in_url.clone(),
+                        practice_name: setup
+                            .practice_name
+                            .clone()
+                            .unwrap_or_else(|| setup.practice_id.clone()),
+                        account_id: acc.id,
+                        action,
+                    })
+                    .ok_or_else(|| Error::Internal("no temporary password was made".into()))
             };
-            deliver(&login)?;
-            Ok(login)
-        });
-        let login = account?;
+            let outcome = match &plan.change {
+                PlannedChange::Create { .. } => {
+                    CreateValidateOutcome::Created(login(Action::AccountCreated)?)
+                }
+                PlannedChange::Reset { .. } => {
+                    CreateValidateOutcome::Reset(login(Action::PasswordReset)?)
+                }
+                PlannedChange::Link {
+                    reset_password: true,
+                    ..
+                } => CreateValidateOutcome::LinkedAndReset(login(Action::AccountLinked)?),
+                PlannedChange::Link { .. } => CreateValidateOutcome::Linked(Linked {
+                    patient: plan.patient.clone(),
+                    account: AccountView::new(&acc, now, &self.hasher),
+                }),
+            };
+            tx.audit(NewEvent {
+                actor: s.actor(),
+                action: outcome.action(),
+                target: format!("{}, patient {no}", account_target(&acc)),
+                outcome: outcome_text.clone(),
+            })?;
+            deliver(&outcome)?;
+            Ok(outcome)
+        })?;
         tracing::info!(
-            account_id = login.account_id,
+            account_id = match &outcome {
+                CreateValidateOutcome::Linked(l) => l.account.id,
+                other => other.login().map_or(0, |l| l.account_id),
+            },
             operator = s.name(),
-            action = login.action.as_str(),
-            "Create/Validate issued a temporary login"
+            action = outcome.action().as_str(),
+            login_issued = outcome.login().is_some(),
+            "Create/Validate"
         );
-        Ok(login)
+        Ok(outcome)
     }
 }

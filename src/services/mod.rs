@@ -11,6 +11,7 @@ mod audit;
 mod control_panel;
 mod create_validate;
 mod demo;
+mod history;
 mod import;
 mod lookup;
 mod operators;
@@ -29,8 +30,12 @@ use crate::password::{Hasher, PasswordPolicy};
 use crate::store::{Store, StoreOptions};
 
 pub use control_panel::AccountChange;
-pub use create_validate::{CreateValidatePlan, PlannedChange, TemporaryLogin};
+pub use create_validate::{
+    CreateValidate, CreateValidateOutcome, CreateValidatePlan, IdentityChecks, Linked,
+    PlannedChange, TemporaryLogin,
+};
 pub use demo::{DEMO_ADMIN, DEMO_STAFF, DemoSummary};
+pub use history::{AccountDetails, HISTORY_MAX};
 pub use import::{ImportProgress, ImportReport, RowError};
 pub use lookup::{AccountView, PatientView};
 pub use operators::OperatorChange;

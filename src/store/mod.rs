@@ -203,8 +203,46 @@ impl Store {
                 path: path.to_owned(),
                 detail: format!("unknown schema version {v}"),
             }),
-            Some(_) => Ok(store),
+            Some(_) => {
+                store.ensure_account_history_index()?;
+                Ok(store)
+            }
         }
+    }
+
+    /// Builds `audit_by_account` from the trail when the file has none (made
+    /// by an older portal-admin, or a copy that left it out). Once per file:
+    /// about a second per million events, measured in `docs/benchmarks.md`.
+    /// A derived index, not a change of state: no audit event.
+    fn ensure_account_history_index(&self) -> Result<()> {
+        use redb::{ReadableDatabase, ReadableTable, TableHandle};
+        let missing = |tx: &redb::ReadTransaction| {
+            matches!(
+                tx.open_table(tables::AUDIT_BY_ACCOUNT),
+                Err(redb::TableError::TableDoesNotExist(_))
+            )
+        };
+        if !missing(&self.db.begin_read()?) {
+            return Ok(());
+        }
+        let tx = self.begin_write()?;
+        let built_meanwhile = tx
+            .list_tables()?
+            .any(|t| t.name() == tables::AUDIT_BY_ACCOUNT.name());
+        if !built_meanwhile {
+            let audit = tx.open_table(tables::AUDIT)?;
+            let mut index = tx.open_table(tables::AUDIT_BY_ACCOUNT)?;
+            for item in audit.iter()? {
+                let (k, v) = item?;
+                let ev: crate::domain::AuditEvent = read::decode("audit event", v.value())?;
+                if let Some(id) = crate::domain::audit::account_of_target(&ev.target) {
+                    index.insert((id, k.value()), ())?;
+                }
+            }
+        }
+        tx.commit()?;
+        self.refresh();
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -390,6 +428,7 @@ impl Store {
         rows += copy_table(&src, &dst, IDX_ACCOUNT_EMAIL)?;
         rows += copy_table(&src, &dst, OPERATORS)?;
         rows += copy_table(&src, &dst, AUDIT)?;
+        rows += copy_table(&src, &dst, AUDIT_BY_ACCOUNT)?;
         dst.commit()?;
         drop(dst_db);
         std::fs::File::open(path)

@@ -314,6 +314,29 @@ impl ReadTx {
         Ok(out)
     }
 
+    /// The newest `limit` audit events about portal account `id`, newest
+    /// first: a reverse range over `audit_by_account`, then one point read
+    /// per event, so it costs the same at ten events or a million.
+    pub fn account_events(&self, id: u64, limit: usize) -> Result<Vec<AuditEvent>> {
+        let index = self.table(AUDIT_BY_ACCOUNT)?;
+        let events = self.table(AUDIT)?;
+        let mut out = Vec::with_capacity(limit.min(64));
+        for item in index.range((id, 0)..=(id, u64::MAX))?.rev() {
+            if out.len() == limit {
+                break;
+            }
+            let (k, _) = item?;
+            let (_, seq) = k.value();
+            let v = events.get(seq)?.ok_or_else(|| {
+                Error::Storage(format!(
+                    "the history of account {id} names a missing audit event {seq}"
+                ))
+            })?;
+            out.push(decode("audit event", v.value())?);
+        }
+        Ok(out)
+    }
+
     /// Every audit event in order, each decoded on its own so that one
     /// damaged event is reported rather than stopping the walk.
     pub fn audit_walk(

@@ -29,6 +29,11 @@ pub const IDX_ACCOUNT_EMAIL: TableDefinition<&str, u64> = TableDefinition::new("
 pub const OPERATORS: TableDefinition<&str, &[u8]> = TableDefinition::new("operators");
 /// sequence number → audit event (JSON).
 pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
+/// (portal account id, sequence number) → nothing: which audit events are
+/// about an account, so its history is a range read, newest first, never a
+/// walk of the trail. Derived from `audit`; rebuilt on open when missing.
+pub const AUDIT_BY_ACCOUNT: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("audit_by_account");
 
 pub const META_SCHEMA: &str = "schema_version";
 pub const META_SETUP: &str = "portal_setup";

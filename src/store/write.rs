@@ -106,6 +106,7 @@ impl WriteTx {
         self.table(IDX_ACCOUNT_EMAIL)?;
         self.table(OPERATORS)?;
         self.table(AUDIT)?;
+        self.table(AUDIT_BY_ACCOUNT)?;
         self.put_meta(META_SCHEMA, &version)?;
         self.put_meta(META_NEXT_ACCOUNT, &1u64)
     }
@@ -229,6 +230,7 @@ impl WriteTx {
             Some(h) => (h.seq + 1, h.hash),
             None => (1, GENESIS.to_owned()),
         };
+        let account = crate::domain::audit::account_of_target(&event.target);
         let ev = AuditEvent::new(seq, self.now, event, &prev);
         let bytes = encode(&ev)?;
         {
@@ -239,6 +241,9 @@ impl WriteTx {
                 )));
             }
             t.insert(seq, bytes.as_slice())?;
+        }
+        if let Some(id) = account {
+            self.table(AUDIT_BY_ACCOUNT)?.insert((id, seq), ())?;
         }
         self.put_meta(META_AUDIT_HEAD, &AuditHead { seq, hash: ev.hash })?;
         self.audited = true;

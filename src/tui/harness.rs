@@ -173,7 +173,11 @@ impl Harness {
             out.push('\n');
         }
         if let Some(pw) = self.temporary_password() {
-            out = out.replace(&pw, "XXXX-XXXX-XXXX");
+            let masked: String = pw
+                .chars()
+                .map(|c| if c == '-' { '-' } else { 'X' })
+                .collect();
+            out = out.replace(&pw, &masked);
         }
         out
     }

@@ -10,10 +10,12 @@ use std::sync::Arc;
 use portal_admin::clock::ManualClock;
 use portal_admin::config::Config;
 use portal_admin::domain::Role;
-use portal_admin::services::TemporaryLogin;
+use portal_admin::services::{CreateValidate, TemporaryLogin};
 use portal_admin::{Portal, Secret, Session};
 
 pub const ADMIN_PW: &str = "quiet-meadow-copper-kettle";
+/// The identity check tests record (one of the default choices).
+pub const IDENTITY_CHECK: &str = "in person, photo ID";
 pub const STAFF_PW: &str = "lilac-orbit-walnut-harbor";
 
 /// A small practice: Garcías with two children on one email, an O'Brien,
@@ -104,10 +106,17 @@ impl Practice {
         self.dir.path().join("portal.redb")
     }
 
+    /// Create/Validate as staff who checked the photo ID, resetting the
+    /// password of an account the patient joins: always a temporary login.
     pub fn create_validate(&self, patient: &str) -> TemporaryLogin {
+        let req = CreateValidate::patient(patient)
+            .identity_check(Some(IDENTITY_CHECK))
+            .reset_password(true);
         self.portal
-            .create_validate(&self.staff, patient, None, None)
+            .create_validate_with(&self.staff, &req)
             .expect("Create/Validate")
+            .into_login()
+            .expect("a temporary login")
     }
 
     pub fn audit_count(&self) -> u64 {
@@ -213,8 +222,8 @@ impl Bin {
         o.stdout
     }
 
-    /// Create/Validate as the staff operator `sam`: (username, temporary
-    /// password, expires).
+    /// Create/Validate as the staff operator `sam`, who checked the
+    /// account holder's photo ID: (username, temporary password, expires).
     pub fn reset(&self, patient: &str) -> (String, String, String) {
         let out = self.ok(
             &[
@@ -222,6 +231,9 @@ impl Bin {
                 "reset",
                 "--patient",
                 patient,
+                "--identity-check",
+                IDENTITY_CHECK,
+                "--reset-password",
                 "--operator",
                 "sam",
                 "--password-stdin",
