@@ -46,14 +46,23 @@ fn confirm(hs: &mut Harness) {
     hs.key(KeyCode::Enter);
 }
 
-/// On the temporary login: Tab to Done, Enter.
+/// On Create/Validate's confirmation: pick the first identity check
+/// (Enter, which moves to Cancel), Tab to the confirming button, Enter.
+fn confirm_create_validate(hs: &mut Harness) {
+    assert!(top_is(hs, Some(ModalKind::Confirm)), "{}", hs.screen());
+    hs.key(KeyCode::Enter);
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Enter);
+}
+
+/// On the temporary login: Shift-Tab to Done (the last button), Enter.
 fn done(hs: &mut Harness) {
     assert!(
         top_is(hs, Some(ModalKind::TemporaryLogin)),
         "{}",
         hs.screen()
     );
-    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::BackTab);
     hs.key(KeyCode::Enter);
 }
 
@@ -114,13 +123,21 @@ fn create_validate_modals_and_the_temporary_login() {
         hs.key(KeyCode::F(2));
         assert!(top_is(&hs, Some(ModalKind::Confirm)));
         snap(&format!("confirm_create_{w}x{h}"), &hs);
-        // Enter presses the focused button, and focus starts on Cancel.
+        // Focus starts on the identity checks: Enter picks one and moves
+        // to Cancel, never to the change; Enter there cancels.
+        hs.key(KeyCode::Enter);
+        assert!(top_is(&hs, Some(ModalKind::Confirm)));
+        assert!(
+            hs.screen().contains("(•) in person, photo ID"),
+            "{}",
+            hs.screen()
+        );
         hs.key(KeyCode::Enter);
         assert!(top_is(&hs, None), "Enter on Cancel cancels");
         // Enter on the patient opens the account pane; Enter there asks.
         hs.key(KeyCode::Enter);
         hs.key(KeyCode::Enter);
-        confirm(&mut hs);
+        confirm_create_validate(&mut hs);
         hs.settle();
         assert!(top_is(&hs, Some(ModalKind::TemporaryLogin)));
         let pw = hs.temporary_password().unwrap();
@@ -159,7 +176,7 @@ fn keys_typed_before_a_modal_appeared_are_dropped() {
         "the buffered Tab Enter did not confirm"
     );
     assert!(!hs.app.busy());
-    confirm(&mut hs);
+    confirm_create_validate(&mut hs);
     // Keys typed while the hash runs never reach the temporary login.
     let during = Instant::now();
     hs.settle();
@@ -372,7 +389,7 @@ fn a_reset_decided_on_an_old_view_is_refused_in_the_app() {
         .portal()
         .create_validate(&admin, "100005", None, None)
         .unwrap();
-    confirm(&mut hs);
+    confirm_create_validate(&mut hs);
     hs.settle();
     assert!(top_is(&hs, None));
     assert!(
@@ -491,10 +508,11 @@ fn the_temporary_login_copies_with_osc52_only_when_allowed() {
     let mut hs = signed_in("sam", 80, 24);
     hs.type_text("smith");
     hs.key(KeyCode::F(2));
-    confirm(&mut hs);
+    confirm_create_validate(&mut hs);
     hs.settle();
     let pw = hs.temporary_password().unwrap();
-    // Copy is the focused button.
+    // Copy is the second button.
+    hs.key(KeyCode::Tab);
     hs.key(KeyCode::Enter);
     let seq = hs
         .app
@@ -533,8 +551,9 @@ fn the_temporary_login_copies_with_osc52_only_when_allowed() {
     hs.sign_in("sam", STAFF_PW);
     hs.type_text("smith");
     hs.key(KeyCode::F(2));
-    confirm(&mut hs);
+    confirm_create_validate(&mut hs);
     hs.settle();
+    hs.key(KeyCode::Tab);
     hs.key(KeyCode::Enter);
     assert!(hs.app.take_clipboard().is_none());
     assert!(
@@ -572,6 +591,7 @@ fn the_temporary_login_names_the_patient_of_the_request_not_the_selection() {
     hs.type_text("garcia");
     assert!(hs.screen().contains("> 100001"), "{}", hs.screen());
     hs.key(KeyCode::F(2));
+    hs.key(KeyCode::Enter); // the first identity check
     hs.key(KeyCode::Tab);
     // Enter, Down, Down arrive together: the reset starts, then the
     // selection moves to the sister while the hash runs.
@@ -609,13 +629,13 @@ fn a_second_request_while_one_runs_is_refused_and_the_first_login_is_shown() {
     let mut hs = signed_in("sam", 80, 24);
     hs.type_text("smith");
     hs.key(KeyCode::F(2));
-    confirm(&mut hs);
+    confirm_create_validate(&mut hs);
     assert!(hs.app.busy());
     let audit_before = audit_len(hs.app.portal());
     // Another Create/Validate for the same patient, confirmed, while the
     // first one runs: the router refuses it.
     hs.key(KeyCode::F(2));
-    confirm(&mut hs);
+    confirm_create_validate(&mut hs);
     assert!(
         hs.screen().contains("Not started: wait for"),
         "{}",

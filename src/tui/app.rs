@@ -18,13 +18,15 @@ use super::chrome;
 use super::component::{Command, Component, Level, ModalKind, Pending, Response, Shared, sentence};
 use super::keys::{self, Action, Context, Key};
 use super::layout::{MIN_SIZE, too_small};
-use super::modals::{Confirm, Help, ModalStack, TemporaryLoginPopup};
+use super::modals::{Confirm, Help, LinkedPopup, ModalStack, TemporaryLoginPopup};
 use super::msg::Msg;
 use super::request::{Reply, Request, operator_sentence};
 use super::screens::{MainScreen, Pane, SignIn};
 use super::theme::Theme;
 use crate::config::UiConfig;
-use crate::services::{Portal, Session, TemporaryLogin};
+use crate::domain::text::printable;
+use crate::present::LocalTime;
+use crate::services::{CreateValidateOutcome, Portal, Session, TemporaryLogin};
 
 enum Screen {
     SignIn(Box<SignIn>),
@@ -61,6 +63,8 @@ impl App {
         tx: Sender<Msg>,
         size: (u16, u16),
     ) -> App {
+        // The config was validated at start: an unknown zone never gets here.
+        let local = LocalTime::new(&portal.config().ui).unwrap_or_else(|_| LocalTime::utc());
         let mut app = App {
             shared: Shared {
                 portal,
@@ -68,6 +72,7 @@ impl App {
                 theme,
                 session: None,
                 practice: crate::services::Practice::default(),
+                local,
                 size,
                 pending: None,
             },
@@ -406,16 +411,32 @@ impl App {
         match reply {
             Reply::SignedIn(Ok(session)) => self.enter_main(session),
             Reply::SignedIn(Err(_)) => {}
-            Reply::TemporaryLogin {
-                patient, result, ..
-            } => {
+            Reply::CreateValidated { patient, result } => {
                 self.reload(false);
                 match result {
-                    Ok(login) => self
+                    Ok(CreateValidateOutcome::Linked(linked)) => self
                         .modals
-                        .push(Box::new(TemporaryLoginPopup::new(login, patient))),
+                        .push(Box::new(LinkedPopup::new(linked, patient))),
+                    Ok(outcome) => {
+                        if let Some(login) = outcome.into_login() {
+                            self.modals
+                                .push(Box::new(TemporaryLoginPopup::new(login, patient)));
+                        }
+                    }
                     Err(e) => self.notice = Some((Level::Error, sentence(&e))),
                 }
+            }
+            Reply::Printed(result) => {
+                self.notice = Some(match result {
+                    Ok(said) => (
+                        Level::Ok,
+                        format!(
+                            "The handout was sent to the printer ({}).",
+                            printable(&said)
+                        ),
+                    ),
+                    Err(e) => (Level::Error, sentence(&e)),
+                });
             }
             Reply::AccountChanged {
                 account,

@@ -15,6 +15,7 @@ use super::keys::{Action, Context};
 use super::request::{Reply, Request};
 use super::theme::Theme;
 use crate::config::UiConfig;
+use crate::present::LocalTime;
 use crate::services::{Portal, Practice, Session, TemporaryLogin};
 
 /// What every component may read: the services, the settings, who is
@@ -25,6 +26,8 @@ pub struct Shared {
     pub theme: Theme,
     pub session: Option<Session>,
     pub practice: Practice,
+    /// The practice's clock face: times as staff read them aloud.
+    pub local: LocalTime,
     pub size: (u16, u16),
     pub pending: Option<Pending>,
 }
@@ -120,6 +123,9 @@ pub enum ModalKind {
     SetPassword,
     UserDetails,
     OperatorDetails,
+    /// A patient was added to an existing account (no temporary login).
+    Linked,
+    SaveHandout,
     Help,
 }
 

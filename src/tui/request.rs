@@ -8,7 +8,9 @@ use time::Date;
 use crate::Secret;
 use crate::domain::Email;
 use crate::error::Error;
-use crate::services::{AccountView, OperatorChange, Session, TemporaryLogin};
+use zeroize::Zeroizing;
+
+use crate::services::{AccountView, CreateValidateOutcome, OperatorChange, Session};
 
 /// A patient as the person at the desk identifies them: name, date of
 /// birth and account number, as they were when the request was made.
@@ -42,8 +44,20 @@ pub enum Request {
     },
     CreateValidate {
         patient: PatientRef,
+        /// The login the confirmation showed.
+        login: Email,
+        /// For a patient joining an existing account: also reset its password.
+        reset_password: bool,
+        /// How the caller's identity and authority were checked.
+        identity_check: Option<String>,
         /// The account version the confirmation showed, if there was one.
         version: Option<u64>,
+    },
+    /// Print the handout of a temporary login on the practice's printer.
+    PrintHandout {
+        text: Zeroizing<String>,
+        /// The password's forms, kept out of any message the printer sends.
+        secrets: Vec<Zeroizing<String>>,
     },
     SetPassword {
         account: AccountRef,
@@ -85,7 +99,8 @@ impl Request {
                 OperatorChange::Remove => "Removing the operator",
             },
             Request::ResetOperatorPassword { .. } => "Setting the operator's password",
-            Request::CreateValidate { .. } => "Creating the temporary login",
+            Request::CreateValidate { .. } => "Working on Create/Validate",
+            Request::PrintHandout { .. } => "Printing the handout",
             Request::SetPassword { .. } => "Setting the password",
             Request::Unlock { .. } => "Unlocking",
             Request::SetDisabled { disabled: true, .. } => "Disabling",
@@ -122,12 +137,12 @@ impl AccountChange {
 #[derive(Debug)]
 pub enum Reply {
     SignedIn(Result<Session, Error>),
-    TemporaryLogin {
+    CreateValidated {
         patient: PatientRef,
-        /// The operator who asked for it.
-        operator: String,
-        result: Result<TemporaryLogin, Error>,
+        result: Result<CreateValidateOutcome, Error>,
     },
+    /// What the print command said (`request id is …`).
+    Printed(Result<String, Error>),
     AccountChanged {
         account: AccountRef,
         change: AccountChange,

@@ -8,7 +8,7 @@ use std::sync::mpsc::Sender;
 use super::msg::Msg;
 use super::request::{AccountChange, Reply, Request};
 use crate::error::Error;
-use crate::services::{Portal, Session};
+use crate::services::{CreateValidate, Portal, Session};
 
 pub fn spawn(
     portal: Arc<Portal>,
@@ -54,11 +54,30 @@ pub fn run(portal: &Portal, session: Option<&Session>, request: Request) -> Repl
             change: None,
             name,
         },
-        Request::CreateValidate { patient, version } => Reply::TemporaryLogin {
-            operator: session.map(|s| s.name().to_owned()).unwrap_or_default(),
-            result: need().and_then(|s| portal.create_validate(s, &patient.number, None, version)),
+        Request::CreateValidate {
             patient,
-        },
+            login: _,
+            reset_password,
+            identity_check,
+            version,
+        } => {
+            let req = CreateValidate::patient(&patient.number)
+                .identity_check(identity_check)
+                .reset_password(reset_password)
+                .expected_version(version);
+            Reply::CreateValidated {
+                result: need().and_then(|s| portal.create_validate_with(s, &req)),
+                patient,
+            }
+        }
+        Request::PrintHandout { text, secrets } => {
+            let secrets: Vec<&str> = secrets.iter().map(|s| s.as_str()).collect();
+            Reply::Printed(crate::handout::print(
+                &portal.config().print,
+                &text,
+                &secrets,
+            ))
+        }
         Request::SetPassword {
             account,
             new,

@@ -40,6 +40,8 @@ pub struct Practice {
 pub fn config_in(dir: &Path) -> Config {
     let mut c = Config::default();
     c.log.file = Some(dir.join("portal-admin.log"));
+    // Screens show the practice's time; the same on every machine.
+    c.ui.time_zone = Some("America/New_York".into());
     c
 }
 

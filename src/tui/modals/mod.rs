@@ -2,8 +2,11 @@
 //! each draws over what is below it.
 
 mod confirm;
+pub mod create_validate;
 mod help;
+mod linked;
 mod operator_details;
+mod save_handout;
 mod set_password;
 mod temporary_login;
 mod user_details;
@@ -11,8 +14,11 @@ mod user_details;
 use std::time::Instant;
 
 pub use confirm::Confirm;
+pub use create_validate::CreateValidateConfirm;
 pub use help::Help;
+pub use linked::LinkedPopup;
 pub use operator_details::OperatorDetails;
+pub use save_handout::SaveHandout;
 pub use set_password::SetPassword;
 pub use temporary_login::TemporaryLoginPopup;
 pub use user_details::UserDetails;

@@ -6,7 +6,6 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::domain::Operator;
-use crate::format_time;
 use crate::present::operator_state;
 use crate::services::OperatorChange;
 use crate::tui::component::{Command, Component, Modal, ModalKind, Response, Shared};
@@ -130,10 +129,10 @@ impl Component for OperatorDetails {
             kv(
                 "Last sign-in",
                 op.last_sign_in
-                    .map(format_time)
+                    .map(|t| shared.local.spoken(t))
                     .unwrap_or_else(|| "never".into()),
             ),
-            kv("Added", format_time(op.created_at)),
+            kv("Added", shared.local.spoken(op.created_at)),
         ];
         let toggle = if op.disabled { "Enable" } else { "Disable" };
         let labels: Vec<(&str, bool)> = BUTTONS

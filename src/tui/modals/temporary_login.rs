@@ -1,34 +1,48 @@
-//! The temporary login that staff read to the account holder. Esc never
-//! closes it; once closed, the password is zeroized and never shown again.
+//! The temporary login that staff read to the account holder: who it is
+//! for, the username, the password grouped and (on request) spelled with
+//! the NATO alphabet, when it expires in the practice's time, and the
+//! handout to print or save. No letter and no Esc closes it: Done does,
+//! and then the password is zeroized and never shown again.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use zeroize::Zeroizing;
 
 use crate::domain::text::printable;
-use crate::format_time;
-use crate::present::login_text;
+use crate::present::{LOGIN_READ_ALOUD, TimeStyle, handout, login_text_in, spelled_groups};
 use crate::services::TemporaryLogin;
 use crate::tui::component::{Command, Component, Level, Modal, ModalKind, Response, Shared};
 use crate::tui::keys::{Action, Context};
-use crate::tui::request::PatientRef;
+use crate::tui::modals::SaveHandout;
+use crate::tui::request::{PatientRef, Request};
 use crate::tui::widgets::{buttons, cycle, modal_box_with_footer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Button {
+    Spell,
     Copy,
+    Print,
+    Save,
     Done,
 }
 
-const BUTTONS: [Button; 2] = [Button::Copy, Button::Done];
+const BUTTONS: [Button; 5] = [
+    Button::Spell,
+    Button::Copy,
+    Button::Print,
+    Button::Save,
+    Button::Done,
+];
 
 pub struct TemporaryLoginPopup {
     login: TemporaryLogin,
     /// The patient of the request, not whoever is selected now.
     patient: PatientRef,
+    spelled: bool,
     copied: bool,
-    /// Starts on Copy: a stray Enter never closes the login.
+    /// Starts on Spell: a stray Enter never closes the login.
     focus: usize,
 }
 
@@ -37,8 +51,50 @@ impl TemporaryLoginPopup {
         TemporaryLoginPopup {
             login,
             patient,
+            spelled: false,
             copied: false,
             focus: 0,
+        }
+    }
+
+    /// The password's forms a printer's message must never repeat.
+    fn secrets(&self) -> Vec<Zeroizing<String>> {
+        let pw = self.login.password.expose();
+        vec![
+            Zeroizing::new(pw.to_owned()),
+            Zeroizing::new(pw.replace('-', "")),
+        ]
+    }
+
+    fn press(&mut self, shared: &Shared) -> Response {
+        match BUTTONS[self.focus] {
+            Button::Spell => {
+                self.spelled = !self.spelled;
+                Response::Consumed
+            }
+            Button::Copy if !shared.ui.osc52_copy => Response::notice(
+                Level::Info,
+                "Copying is turned off (ui.osc52_copy = false).",
+            ),
+            Button::Copy => {
+                self.copied = true;
+                Response::Command(Command::Copy(login_text_in(
+                    &self.login,
+                    &shared.local,
+                    TimeStyle::Spoken,
+                )))
+            }
+            Button::Print => Response::Command(Command::Start(Request::PrintHandout {
+                text: handout(&self.login, &shared.local),
+                secrets: self.secrets(),
+            })),
+            Button::Save => Response::Command(Command::Open(Box::new(SaveHandout::new(
+                handout(&self.login, &shared.local),
+                &self.patient,
+                shared,
+            )))),
+            // Closing drops the login, which zeroizes the password.
+            Button::Done => Response::Close(Some(Command::Reload)),
         }
     }
 }
@@ -52,20 +108,7 @@ impl Component for TemporaryLoginPopup {
         match action {
             Action::NextField => self.focus = cycle(self.focus, BUTTONS.len(), 1),
             Action::PrevField => self.focus = cycle(self.focus, BUTTONS.len(), -1),
-            Action::Activate => match BUTTONS[self.focus] {
-                Button::Copy if !shared.ui.osc52_copy => {
-                    return Response::notice(
-                        Level::Info,
-                        "Copying is turned off (ui.osc52_copy = false).",
-                    );
-                }
-                Button::Copy => {
-                    self.copied = true;
-                    return Response::Command(Command::Copy(login_text(&self.login)));
-                }
-                // Closing drops the login, which zeroizes the password.
-                Button::Done => return Response::Close(Some(Command::Reload)),
-            },
+            Action::Activate => return self.press(shared),
             _ => return Response::Ignored,
         }
         Response::Consumed
@@ -77,31 +120,63 @@ impl Component for TemporaryLoginPopup {
         let kv = |k: &str, v: String, style: Style| {
             Line::from(vec![Span::raw(format!("{k:<20}")), Span::styled(v, style)])
         };
-        let lines = vec![
+        let mut lines = vec![
             kv("Patient", printable(&self.patient.name), theme.normal),
+            kv(
+                "Born · no.",
+                format!(
+                    "{} · {}",
+                    shared.local.date(self.patient.date_of_birth),
+                    self.patient.number
+                ),
+                theme.normal,
+            ),
             kv("Username", l.username.to_string(), theme.secret),
             kv(
                 "Temporary password",
                 l.password.expose().to_owned(),
                 theme.secret,
             ),
-            kv("Expires", format_time(l.expires_at), theme.normal),
+        ];
+        if self.spelled {
+            for group in spelled_groups(&l.password) {
+                lines.push(Line::from(format!("{:20}{}", "", group.as_str())));
+            }
+        }
+        lines.extend([
+            kv("Expires", shared.local.spoken(l.expires_at), theme.normal),
             kv("Sign in at", printable(&l.sign_in_url), theme.normal),
             Line::default(),
-            Line::from("No email was sent: read this login to the account holder."),
-            Line::from("They must choose a new password at their first sign-in."),
-            Line::from("Once closed, this temporary password is never shown again."),
-        ];
-        let copy = if self.copied { "Copy again" } else { "Copy" };
+        ]);
+        lines.extend(LOGIN_READ_ALOUD.iter().map(|s| Line::from(*s)));
+        lines.push(Line::from(
+            "Once closed, this temporary password is never shown again.",
+        ));
+        let labels: Vec<(&str, bool)> = BUTTONS
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let label = match b {
+                    Button::Spell if self.spelled => "Hide spelling",
+                    Button::Spell => "Spell",
+                    Button::Copy if self.copied => "Copy again",
+                    Button::Copy => "Copy",
+                    Button::Print => "Print",
+                    Button::Save => "Save…",
+                    Button::Done => "Done",
+                };
+                (label, i == self.focus)
+            })
+            .collect();
         let footer = vec![
             Line::default(),
-            buttons(theme, &[(copy, self.focus == 0), ("Done", self.focus == 1)]),
+            buttons(theme, &labels),
             Line::from(Span::styled(
                 "Tab/arrows choose · Enter presses · Done closes",
                 theme.hint,
             )),
         ];
-        modal_box_with_footer(f, theme, area, "Temporary login", lines, footer, 66, 0);
+        modal_box_with_footer(f, theme, area, "Temporary login", lines, footer, 72, 0);
     }
 }
 

@@ -8,8 +8,7 @@ use ratatui::text::{Line, Span};
 
 use crate::domain::text::printable;
 use crate::error::Error;
-use crate::format_time;
-use crate::present::account_status;
+use crate::present::{HistoryLine, account_status, history_line};
 use crate::services::{AccountChange, AccountView};
 use crate::tui::component::{
     Command, Component, Level, Modal, ModalKind, Response, Shared, sentence,
@@ -18,6 +17,9 @@ use crate::tui::keys::{Action, Context};
 use crate::tui::modals::{Confirm, SetPassword};
 use crate::tui::request::{AccountRef, Request};
 use crate::tui::widgets::{buttons, cycle, key_value, modal_box_with_footer};
+
+/// How many events of the account's history the details show.
+const HISTORY: usize = 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Button {
@@ -36,30 +38,42 @@ const BUTTONS: [Button; 4] = [
 
 pub struct UserDetails {
     account: AccountView,
-    /// The patients on the account: "Name (no. N), born D".
+    /// The patients on the account: "Name, born D, no. N".
     patients: Vec<String>,
+    /// The account's recent history: when, who, what.
+    history: Vec<HistoryLine>,
     focus: usize,
     scroll: u16,
 }
 
 impl UserDetails {
     pub fn new(account: AccountView, shared: &Shared) -> UserDetails {
-        let patients = account
-            .patients
+        let (account, patients, history) = match shared
+            .portal
+            .account_details(account.email.as_str(), HISTORY)
+        {
+            Ok(d) => (d.account, d.patients, d.history),
+            Err(_) => (account, Vec::new(), Vec::new()),
+        };
+        let patients = patients
             .iter()
-            .map(|no| match shared.portal.patient_view(no) {
-                Ok(v) => format!(
-                    "{} (no. {}), born {}",
-                    printable(&v.patient.display_name()),
-                    no,
-                    v.patient.date_of_birth
-                ),
-                Err(_) => format!("no. {no}"),
+            .map(|p| {
+                format!(
+                    "{}, born {}, no. {}",
+                    printable(&p.display_name()),
+                    shared.local.date(p.date_of_birth),
+                    p.account_number
+                )
             })
+            .collect();
+        let history = history
+            .iter()
+            .map(|e| history_line(e, &shared.local))
             .collect();
         UserDetails {
             account,
             patients,
+            history,
             focus: 0,
             scroll: 0,
         }
@@ -146,16 +160,19 @@ impl UserDetails {
         ];
         if let Some(t) = a.temp_expires_at {
             let note = if a.temp_expired { " (EXPIRED)" } else { "" };
-            lines.push(kv("Temp. expires", format!("{}{note}", format_time(t))));
+            lines.push(kv(
+                "Temp. expires",
+                format!("{}{note}", shared.local.spoken(t)),
+            ));
         }
         if let Some(t) = a.locked_until {
-            lines.push(kv("Locked until", format_time(t)));
+            lines.push(kv("Locked until", shared.local.spoken(t)));
         }
         lines.push(kv("Failed sign-ins", a.failed_count.to_string()));
         lines.push(kv(
             "Last sign-in",
             a.last_sign_in
-                .map(format_time)
+                .map(|t| shared.local.spoken(t))
                 .unwrap_or_else(|| "never".into()),
         ));
         lines.push(Line::from(Span::styled(
@@ -164,6 +181,18 @@ impl UserDetails {
         )));
         for p in &self.patients {
             lines.push(Line::from(format!("  {p}")));
+        }
+        if !self.history.is_empty() {
+            lines.push(Line::from(Span::styled("Recent history:", theme.title)));
+            for h in &self.history {
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        format!("  {} · {} · ", h.when, printable(&h.who)),
+                        theme.hint,
+                    ),
+                    Span::raw(printable(&h.what)),
+                ]));
+            }
         }
         lines
     }

@@ -10,14 +10,16 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::{PaneComponent, PaneFrame};
 use crate::domain::AccountStatus;
 use crate::domain::text::printable;
-use crate::format_time;
-use crate::present::{NO_ACCOUNT, account_status};
-use crate::services::{CreateValidatePlan, PatientView, PlannedChange};
-use crate::tui::component::{Command, Level, Response, Shared, sentence};
+use crate::present::{HistoryLine, NO_ACCOUNT, account_status, history_line};
+use crate::services::{CreateValidate, CreateValidatePlan, PatientView, PlannedChange};
+use crate::tui::component::{Level, Response, Shared, sentence};
 use crate::tui::keys::{Action, Context};
-use crate::tui::modals::Confirm;
-use crate::tui::request::{PatientRef, Request};
+use crate::tui::modals::create_validate;
+use crate::tui::request::PatientRef;
 use crate::tui::widgets::{block, key_value, wrapped_height};
+
+/// How many events of an account's history the pane shows.
+const HISTORY: usize = 8;
 
 #[derive(Default)]
 pub struct Account {
@@ -25,6 +27,8 @@ pub struct Account {
     /// What Create/Validate would do for this patient, as the services say.
     plan: Option<Result<CreateValidatePlan, String>>,
     error: Option<String>,
+    /// The account's recent history: when, who, what.
+    history: Vec<HistoryLine>,
     scroll: u16,
     /// How far it can scroll at the size it was last drawn (drawing notes
     /// it, so that scrolling stops at the end).
@@ -42,12 +46,27 @@ impl Account {
                 Err(e) => (None, Some(e.to_string())),
             },
         };
-        self.plan = self.view.as_ref().map(|v| {
+        let session = shared.session.as_ref();
+        self.plan = self.view.as_ref().zip(session).map(|(v, s)| {
+            let req = CreateValidate::patient(&v.patient.account_number);
             shared
                 .portal
-                .create_validate_plan(&v.patient.account_number, None)
+                .plan_create_validate(s, &req)
                 .map_err(|e| sentence(&e))
         });
+        // The account's recent history, newest first.
+        self.history = self
+            .view
+            .as_ref()
+            .and_then(|v| v.account.as_ref())
+            .and_then(|a| shared.portal.account_history(a.id, HISTORY).ok())
+            .map(|events| {
+                events
+                    .iter()
+                    .map(|e| history_line(e, &shared.local))
+                    .collect()
+            })
+            .unwrap_or_default();
     }
 
     /// "F2 Create/Validate: …" — what it would do, or why it cannot.
@@ -62,7 +81,9 @@ impl Account {
             Some(Ok(plan)) => {
                 let what = match plan.change {
                     PlannedChange::Create { .. } => "create the portal account",
-                    PlannedChange::Link { .. } => "add to the existing account of this email",
+                    PlannedChange::Link { .. } => {
+                        "add to the existing account of this email (password unchanged)"
+                    }
                     PlannedChange::Reset { .. } => "reset the password",
                 };
                 Line::from(vec![
@@ -86,45 +107,10 @@ impl Account {
     /// Create/Validate for the patient shown: the confirmation of what the
     /// services say it will do, or why it cannot be done.
     fn create_validate(&self, shared: &Shared) -> Response {
-        let Some(view) = self.view.as_ref() else {
-            return Response::notice(Level::Info, "Select a patient first.");
-        };
-        let p = &view.patient;
-        let plan = match shared.portal.create_validate_plan(&p.account_number, None) {
-            Ok(plan) => plan,
-            Err(e) => return Response::notice(Level::Error, sentence(&e)),
-        };
-        let who = format!("{} ({})", p.display_name(), p.account_number);
-        let (title, lines) = match &plan.change {
-            PlannedChange::Reset { account } => (
-                "Reset portal password?",
-                vec![
-                    format!("Patient: {who}"),
-                    format!("Account: {}", account.email),
-                    "A new temporary password replaces the current one.".into(),
-                    "The account holder must choose a new password at first sign-in.".into(),
-                ],
-            ),
-            PlannedChange::Create { .. } | PlannedChange::Link { .. } => (
-                "Create portal account?",
-                vec![
-                    format!("Patient: {who}"),
-                    format!("Account: {} (the e-correspondent)", plan.email()),
-                    "Creates the account (or adds the patient to the existing account of".into(),
-                    "this email) and shows a temporary login to read to the account holder.".into(),
-                ],
-            ),
-        };
-        let request = Request::CreateValidate {
-            patient: Self::patient_ref(view),
-            version: plan.version(),
-        };
-        Response::Command(Command::Open(Box::new(Confirm::new(
-            title,
-            lines,
-            "Yes",
-            Command::Start(request),
-        ))))
+        match self.view.as_ref() {
+            Some(view) => create_validate::ask(shared, Self::patient_ref(view), false),
+            None => Response::notice(Level::Info, "Select a patient first."),
+        }
     }
 }
 
@@ -174,7 +160,7 @@ impl PaneComponent for Account {
                     format!("{} ({})", printable(&p.display_name()), p.account_number),
                     theme.title,
                 ));
-                lines.push(kv("Born", p.date_of_birth.to_string(), theme.normal));
+                lines.push(kv("Born", shared.local.date(p.date_of_birth), theme.normal));
                 let email = p
                     .email
                     .as_ref()
@@ -204,7 +190,7 @@ impl PaneComponent for Account {
                             let note = if acc.temp_expired { " (EXPIRED)" } else { "" };
                             lines.push(kv(
                                 "Temp. expires",
-                                format!("{}{note}", format_time(t)),
+                                format!("{}{note}", shared.local.spoken(t)),
                                 if acc.temp_expired {
                                     theme.error
                                 } else {
@@ -213,12 +199,12 @@ impl PaneComponent for Account {
                             ));
                         }
                         if let Some(t) = acc.locked_until {
-                            lines.push(kv("Locked until", format_time(t), theme.error));
+                            lines.push(kv("Locked until", shared.local.spoken(t), theme.error));
                         }
                         lines.push(kv(
                             "Last sign-in",
                             acc.last_sign_in
-                                .map(format_time)
+                                .map(|t| shared.local.spoken(t))
                                 .unwrap_or_else(|| "never".into()),
                             theme.normal,
                         ));
@@ -250,6 +236,19 @@ impl PaneComponent for Account {
                 }
                 lines.push(Line::default());
                 lines.push(self.action_line(shared));
+                if !self.history.is_empty() {
+                    lines.push(Line::default());
+                    lines.push(Line::from(Span::styled("Recent history", theme.title)));
+                    for h in &self.history {
+                        lines.push(Line::from(vec![
+                            Span::styled(
+                                format!("{} · {} · ", h.when, printable(&h.who)),
+                                theme.hint,
+                            ),
+                            Span::raw(printable(&h.what)),
+                        ]));
+                    }
+                }
             }
         }
         let total = wrapped_height(&lines, inner.width);

@@ -85,7 +85,7 @@ impl Lookup {
                     format!(
                         "{}, born {}, no. {}",
                         printable(&p.display_name()),
-                        p.date_of_birth,
+                        shared.local.date(p.date_of_birth),
                         p.account_number
                     ),
                     theme.title,
@@ -184,14 +184,14 @@ impl PaneComponent for Lookup {
             .max()
             .unwrap_or(6)
             .clamp(4, 12);
-        let fixed = 2 + number_w + 1 + if with_birth { 11 } else { 0 };
+        let fixed = 2 + number_w + 1 + if with_birth { 12 } else { 0 };
         let with_flag = usize::from(list.width) >= fixed + 20 + 7;
         let name_w = usize::from(list.width)
             .saturating_sub(fixed + if with_flag { 7 } else { 0 })
             .max(4);
         let mut head = format!("  {:<number_w$} {:<name_w$}", "No.", "Name");
         if with_birth {
-            head.push_str(" Born      ");
+            head.push_str(" Born       ");
         } else {
             head = format!("  {:<number_w$} Name (born: below)", "No.");
         }
@@ -209,7 +209,7 @@ impl PaneComponent for Lookup {
                 ellipsize(&printable(&p.display_name()), name_w),
             ];
             if with_birth {
-                cells.push(p.date_of_birth.to_string());
+                cells.push(format!("{:>11}", shared.local.date(p.date_of_birth)));
             }
             if with_flag {
                 cells.push(if r.account_id.is_some() { "yes" } else { "-" }.to_owned());
@@ -221,7 +221,7 @@ impl PaneComponent for Lookup {
             Constraint::Length(name_w as u16),
         ];
         if with_birth {
-            widths.push(Constraint::Length(10));
+            widths.push(Constraint::Length(11));
         }
         if with_flag {
             widths.push(Constraint::Length(6));
