@@ -86,15 +86,18 @@ impl UserDetails {
         }
     }
 
-    /// Whether the services allow `change` for this operator; if not, why.
-    fn check(&self, shared: &Shared, change: AccountChange) -> Result<(), Response> {
+    /// Whether the services allow `change` for this operator; if not, the
+    /// message that says why.
+    fn refusal(&self, shared: &Shared, change: AccountChange) -> Option<Response> {
         let outcome = match &shared.session {
             Some(s) => shared.portal.check_account_change(s, &self.account, change),
             None => Err(Error::NotSignedIn {
                 what: "the Control Panel",
             }),
         };
-        outcome.map_err(|e| Response::notice(Level::Info, sentence(&e)))
+        outcome
+            .err()
+            .map(|e| Response::notice(Level::Info, sentence(&e)))
     }
 
     fn confirm(&self, title: String, yes: &'static str, request: Request) -> Response {
@@ -114,9 +117,9 @@ impl UserDetails {
             Button::Password => Response::Close(Some(Command::Open(Box::new(SetPassword::new(
                 self.account_ref(),
             ))))),
-            Button::Unlock => match self.check(shared, AccountChange::Unlock) {
-                Err(r) => r,
-                Ok(()) => self.confirm(
+            Button::Unlock => match self.refusal(shared, AccountChange::Unlock) {
+                Some(r) => r,
+                None => self.confirm(
                     format!("Unlock {email}?"),
                     "Unlock",
                     Request::Unlock {
@@ -131,9 +134,9 @@ impl UserDetails {
                 } else {
                     (AccountChange::Enable, "Enable")
                 };
-                match self.check(shared, change) {
-                    Err(r) => r,
-                    Ok(()) => self.confirm(
+                match self.refusal(shared, change) {
+                    Some(r) => r,
+                    None => self.confirm(
                         format!("{verb} {email}?"),
                         verb,
                         Request::SetDisabled {
