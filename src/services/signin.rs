@@ -142,7 +142,7 @@ impl Portal {
         self.policy.check_new(new, confirm, &refs)?;
         if temporary {
             // Compared in the form sign-in uses (NFKC, no dashes, upper case):
-            // the full-width `ＣＥＥＣ－Ｔ２ＲＣ` is the temporary `CEEC-T2RC`.
+            // the full-width `７ＫＲＮ－ＦＹ３Ｕ` is the temporary `7KRN-FY3U`.
             let cfg = &self.config.temporary_password;
             let (new, current) = (
                 temporary::canonical(new, cfg),
