@@ -562,9 +562,18 @@ fn an_existing_log_file_at_0644_stays_0644_and_is_appended_to() {
     // Said once: the next run finds it private.
     let out = bin.run(&["operator", "list"], "");
     assert!(!out.stderr.contains("0644"), "{}", out.stderr);
+    let mut tried = 1;
+    // Any access for the group or others is taken away, not only 0644's.
+    for open in [0o640, 0o660, 0o604, 0o666, 0o777] {
+        tried += 1;
+        chmod(&log, open);
+        let out = bin.run(&["operator", "list"], "");
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert_eq!(mode(&log), 0o600, "{open:o}");
+    }
     record_figure(
-        "attack-12-file-modes",
-        "attack 12, file modes: a 0644 log, a symlinked log, a 0666 database and config, a foreign owner and folders under umask 000 tried, 0 used as they were",
+        "attack-12a-log-mode",
+        &format!("attack 12, a log file open to others: {tried} modes tried, 0 left open"),
     );
 }
 
@@ -596,6 +605,10 @@ fn a_symlink_in_the_log_files_place_is_followed() {
     let out = bin.run(&["operator", "list"], "");
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(!nowhere.exists());
+    record_figure(
+        "attack-12b-log-symlink",
+        "attack 12, a symbolic link in the log's place: 2 links tried (to a file, dangling), 0 followed",
+    );
 }
 
 #[test]
@@ -606,6 +619,7 @@ fn a_database_or_config_at_0666_is_used_without_a_word() {
     let db = bin.db();
     let cfg = bin.home.join("config.toml");
     assert_eq!(mode(&db), 0o600, "init makes it private");
+    let (mut refused, mut warned) = (0, 0);
     for (path, what) in [(&db, "database"), (&cfg, "configuration file")] {
         chmod(path, 0o666);
         let before = std::fs::read(&db).unwrap();
@@ -624,6 +638,7 @@ fn a_database_or_config_at_0666_is_used_without_a_word() {
                 "{}",
                 out.stderr
             );
+            refused += 1;
         }
         assert!(
             std::fs::read(&db).unwrap() == before,
@@ -641,6 +656,7 @@ fn a_database_or_config_at_0666_is_used_without_a_word() {
             "{}",
             out.stderr
         );
+        warned += 1;
         chmod(path, if path == &db { 0o600 } else { 0o644 });
         let out = bin.run(&["operator", "list"], "");
         assert!(!out.stderr.contains("warning"), "{}", out.stderr);
@@ -652,6 +668,14 @@ fn a_database_or_config_at_0666_is_used_without_a_word() {
         out.stderr.contains("can be read by others"),
         "{}",
         out.stderr
+    );
+    warned += 1;
+    record_figure(
+        "attack-12c-open-files",
+        &format!(
+            "attack 12, a database or config open to others: {} runs tried, {refused} refused (world-writable), {warned} warned (group-writable, readable), 0 silent",
+            refused + warned
+        ),
     );
 }
 
@@ -685,6 +709,10 @@ fn a_database_owned_by_someone_else_is_named() {
         out.stderr
     );
     assert_eq!(std::fs::metadata(&log).unwrap().len(), size);
+    record_figure(
+        "attack-12e-owner",
+        "attack 12, files owned by another user: a database (named in a warning) and a log (not written), 0 used silently",
+    );
 }
 
 #[test]
@@ -720,15 +748,23 @@ fn folders_that_init_creates_follow_the_umask() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for dir in [
+    let dirs = [
         "data",
         "data/practice",
         "data/practice/deep",
         "logs",
         "logs/portal-admin",
-    ] {
+    ];
+    for dir in dirs {
         assert_eq!(mode(&bin.home.join(dir)), 0o700, "{dir}");
     }
     assert_eq!(mode(&db), 0o600);
     assert_eq!(mode(&log_dir.join("portal-admin.log")), 0o600);
+    record_figure(
+        "attack-12d-umask",
+        &format!(
+            "attack 12, init under umask 000: {} folders and 2 files created, 0 open to others",
+            dirs.len()
+        ),
+    );
 }

@@ -511,6 +511,27 @@ fn publish_no_replace(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
+fn copy_table<K: redb::Key + 'static, V: redb::Value + 'static>(
+    src: &redb::ReadTransaction,
+    dst: &redb::WriteTransaction,
+    def: redb::TableDefinition<K, V>,
+) -> Result<u64>
+where
+    for<'a> K::SelfType<'a>: std::borrow::Borrow<K::SelfType<'a>>,
+    for<'a> V::SelfType<'a>: std::borrow::Borrow<V::SelfType<'a>>,
+{
+    use redb::ReadableTable;
+    let from = src.open_table(def)?;
+    let mut to = dst.open_table(def)?;
+    let mut n = 0;
+    for item in from.iter()? {
+        let (k, v) = item?;
+        to.insert(k.value(), v.value())?;
+        n += 1;
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod backup_tests {
     use super::*;
@@ -566,25 +587,4 @@ mod backup_tests {
         assert!(err.to_string().contains("already exists"), "{err}");
         assert_eq!(std::fs::read_to_string(&partial).unwrap(), "notes");
     }
-}
-
-fn copy_table<K: redb::Key + 'static, V: redb::Value + 'static>(
-    src: &redb::ReadTransaction,
-    dst: &redb::WriteTransaction,
-    def: redb::TableDefinition<K, V>,
-) -> Result<u64>
-where
-    for<'a> K::SelfType<'a>: std::borrow::Borrow<K::SelfType<'a>>,
-    for<'a> V::SelfType<'a>: std::borrow::Borrow<V::SelfType<'a>>,
-{
-    use redb::ReadableTable;
-    let from = src.open_table(def)?;
-    let mut to = dst.open_table(def)?;
-    let mut n = 0;
-    for item in from.iter()? {
-        let (k, v) = item?;
-        to.insert(k.value(), v.value())?;
-        n += 1;
-    }
-    Ok(n)
 }
