@@ -28,6 +28,14 @@ fn full_width(s: &str) -> String {
         .collect()
 }
 
+/// A practice set up through the real binary, in its own folder.
+fn practice_bin() -> (tempfile::TempDir, Bin) {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    (home, bin)
+}
+
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap().mode() & 0o7777
 }
@@ -126,9 +134,7 @@ fn the_temporary_password_survives_the_change_in_its_full_width_form() {
 
 #[test]
 fn the_temporary_password_survives_the_change_through_the_binary() {
-    let home = tempfile::tempdir().unwrap();
-    let bin = Bin::new(home.path());
-    bin.practice();
+    let (_home, bin) = practice_bin();
     let (user, temp, _) = bin.reset("100005");
     let wide = full_width(&temp);
     let out = bin.run(
@@ -233,9 +239,7 @@ fn write_config(bin: &Bin, hashing: &str) {
 
 #[test]
 fn unsafe_argon2_settings_are_refused_at_start_naming_the_key_and_line() {
-    let home = tempfile::tempdir().unwrap();
-    let bin = Bin::new(home.path());
-    bin.practice();
+    let (_home, bin) = practice_bin();
     let before = std::fs::read(bin.db()).unwrap();
     let cfg = bin.home.join("config.toml");
     let mut tried = 0;
@@ -543,9 +547,7 @@ fn backup_replaces_a_file_created_between_its_check_and_its_rename() {
 
 #[test]
 fn an_existing_log_file_at_0644_stays_0644_and_is_appended_to() {
-    let home = tempfile::tempdir().unwrap();
-    let bin = Bin::new(home.path());
-    bin.practice();
+    let (_home, bin) = practice_bin();
     let log = bin.home.join("portal-admin.log");
     chmod(&log, 0o644);
     let before = std::fs::read_to_string(&log).unwrap();
@@ -579,9 +581,7 @@ fn an_existing_log_file_at_0644_stays_0644_and_is_appended_to() {
 
 #[test]
 fn a_symlink_in_the_log_files_place_is_followed() {
-    let home = tempfile::tempdir().unwrap();
-    let bin = Bin::new(home.path());
-    bin.practice();
+    let (_home, bin) = practice_bin();
     let log = bin.home.join("portal-admin.log");
     let target = bin.home.join("victim.txt");
     std::fs::write(&target, "someone else's file\n").unwrap();
@@ -613,9 +613,7 @@ fn a_symlink_in_the_log_files_place_is_followed() {
 
 #[test]
 fn a_database_or_config_at_0666_is_used_without_a_word() {
-    let home = tempfile::tempdir().unwrap();
-    let bin = Bin::new(home.path());
-    bin.practice();
+    let (_home, bin) = practice_bin();
     let db = bin.db();
     let cfg = bin.home.join("config.toml");
     assert_eq!(mode(&db), 0o600, "init makes it private");
@@ -681,9 +679,7 @@ fn a_database_or_config_at_0666_is_used_without_a_word() {
 
 #[test]
 fn a_database_owned_by_someone_else_is_named() {
-    let home = tempfile::tempdir().unwrap();
-    let bin = Bin::new(home.path());
-    bin.practice();
+    let (_home, bin) = practice_bin();
     let me = portal_admin::files::effective_uid();
     if me != 0 {
         // Only root can give a file away; CI runs as root.
