@@ -28,6 +28,14 @@ fn full_width(s: &str) -> String {
         .collect()
 }
 
+/// Runs the binary with no input; it must succeed (its warnings are in
+/// `stderr`).
+fn ran_ok(bin: &Bin, args: &[&str]) -> Output {
+    let out = bin.run(args, "");
+    assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    out
+}
+
 /// A practice set up through the real binary, in its own folder.
 fn practice_bin() -> (tempfile::TempDir, Bin) {
     let home = tempfile::tempdir().unwrap();
@@ -321,16 +329,14 @@ fn unsafe_argon2_settings_are_refused_at_start_naming_the_key_and_line() {
     // At the minimum itself, and below it only with allow_weak, which the
     // command line then says on standard error.
     write_config(&bin, "[hashing]\nmemory_kib = 7168\niterations = 5\n");
-    let out = bin.run(&["patients", "search", "gar"], "");
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = ran_ok(&bin, &["patients", "search", "gar"]);
     assert!(!out.stderr.contains("WEAK"), "{}", out.stderr);
     write_config(
         &bin,
         "[hashing]\nmemory_kib = 8\niterations = 1\nallow_weak = true\n",
     );
     let (_, temp, _) = bin.reset("100005");
-    let out = bin.run(&["patients", "search", "gar"], "");
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = ran_ok(&bin, &["patients", "search", "gar"]);
     assert!(
         out.stderr
             .contains("warning: WEAK password hashing (argon2id m=8,t=1)"),
@@ -551,8 +557,7 @@ fn an_existing_log_file_at_0644_stays_0644_and_is_appended_to() {
     let log = bin.home.join("portal-admin.log");
     chmod(&log, 0o644);
     let before = std::fs::read_to_string(&log).unwrap();
-    let out = bin.run(&["operator", "list"], "");
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = ran_ok(&bin, &["operator", "list"]);
     assert!(
         out.stderr
             .contains("was open to others (mode 0644); it is now 0600"),
@@ -569,8 +574,7 @@ fn an_existing_log_file_at_0644_stays_0644_and_is_appended_to() {
     for open in [0o640, 0o660, 0o604, 0o666, 0o777] {
         tried += 1;
         chmod(&log, open);
-        let out = bin.run(&["operator", "list"], "");
-        assert_eq!(out.code, 0, "{}", out.stderr);
+        ran_ok(&bin, &["operator", "list"]);
         assert_eq!(mode(&log), 0o600, "{open:o}");
     }
     record_figure(
@@ -602,8 +606,7 @@ fn a_symlink_in_the_log_files_place_is_followed() {
     let nowhere = bin.home.join("created-by-link.txt");
     std::fs::remove_file(&log).unwrap();
     std::os::unix::fs::symlink(&nowhere, &log).unwrap();
-    let out = bin.run(&["operator", "list"], "");
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    ran_ok(&bin, &["operator", "list"]);
     assert!(!nowhere.exists());
     record_figure(
         "attack-12b-log-symlink",
@@ -644,8 +647,7 @@ fn a_database_or_config_at_0666_is_used_without_a_word() {
         );
         // Group-writable: it runs, with a warning that names it.
         chmod(path, 0o660);
-        let out = bin.run(&["operator", "list"], "");
-        assert_eq!(out.code, 0, "{}", out.stderr);
+        let out = ran_ok(&bin, &["operator", "list"]);
         assert!(
             out.stderr.contains(&format!(
                 "warning: the {what} {} can be changed by its group",
@@ -687,8 +689,7 @@ fn a_database_owned_by_someone_else_is_named() {
         return;
     }
     std::os::unix::fs::chown(bin.db(), Some(4321), None).unwrap();
-    let out = bin.run(&["operator", "list"], "");
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = ran_ok(&bin, &["operator", "list"]);
     assert!(
         out.stderr.contains("belongs to user id 4321"),
         "{}",
