@@ -740,4 +740,30 @@ mod tests {
         }
         assert_eq!(HashingConfig::default().weak_notice(), None);
     }
+
+    #[test]
+    fn a_weak_setting_is_named_with_its_line_however_it_is_written() {
+        for (toml, want) in [
+            (
+                "# costs\n[hashing]\nparallelism = 1\nmemory_kib = 8\niterations = 1\n",
+                "line 4: hashing.memory_kib: 8 KiB with 1 iteration is below the OWASP minimum",
+            ),
+            (
+                "[log]\nlevel = \"info\"\n\n[hashing]\niterations = 1\n",
+                "line 5: hashing.iterations: 19456 KiB with 1 iteration",
+            ),
+            (
+                "hashing.memory_kib = 9000\nhashing.iterations = 4\n",
+                "line 1: hashing.memory_kib: 9000 KiB with 4 iterations",
+            ),
+            (
+                "\nhashing = { iterations = 3, memory_kib = 12000 }\n",
+                "line 2: hashing.memory_kib: 12000 KiB with 3 iterations",
+            ),
+        ] {
+            let msg = Config::from_toml(toml).unwrap_err().to_string();
+            assert!(msg.contains(want), "{toml:?} -> {msg}");
+            assert!(msg.contains("allow_weak"), "{msg}");
+        }
+    }
 }

@@ -82,7 +82,7 @@ fn check_metadata(path: &Path, meta: &Metadata, kind: Kind) -> Result<Vec<String
     }
     if kind == Kind::Database && mode & 0o044 != 0 {
         warnings.push(format!(
-            "the database {shown} can be read by others (mode {mode:04o}): it holds patient data \
+            "the database {shown} can be read by other users (mode {mode:04o}): it holds patient data \
              and password hashes; `chmod 600 {shown}`"
         ));
     }
@@ -227,10 +227,10 @@ mod tests {
         let w = check(&f, Kind::Database).unwrap();
         assert_eq!(w.len(), 2, "{w:?}");
         assert!(w[0].contains("changed by its group"), "{w:?}");
-        assert!(w[1].contains("read by others"), "{w:?}");
+        assert!(w[1].contains("read by other users"), "{w:?}");
         assert_eq!(check(&f, Kind::Config).unwrap().len(), 1);
         chmod(&f, 0o644);
-        assert!(check(&f, Kind::Database).unwrap()[0].contains("read by others"));
+        assert!(check(&f, Kind::Database).unwrap()[0].contains("read by other users"));
         assert_eq!(
             check(&f, Kind::Config).unwrap(),
             Vec::<String>::new(),

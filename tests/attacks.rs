@@ -665,7 +665,7 @@ fn a_database_or_config_at_0666_is_used_without_a_word() {
     chmod(&db, 0o644);
     let out = bin.run(&["operator", "list"], "");
     assert!(
-        out.stderr.contains("can be read by others"),
+        out.stderr.contains("can be read by other users"),
         "{}",
         out.stderr
     );
