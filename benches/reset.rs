@@ -118,6 +118,7 @@ fn main() {
             memory_kib: m,
             iterations: t,
             parallelism: p,
+            allow_weak: false,
         })
         .unwrap();
         let mut ours: Vec<Duration> = (0..15)

@@ -149,13 +149,17 @@ impl Default for LockoutConfig {
     }
 }
 
-/// Argon2id cost. Defaults are the OWASP recommendation (19 MiB, t=2, p=1).
+/// Argon2id cost. Defaults are the OWASP recommendation (19 MiB, t=2, p=1);
+/// anything below the OWASP minimum is refused at start unless `allow_weak`.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct HashingConfig {
     pub memory_kib: u32,
     pub iterations: u32,
     pub parallelism: u32,
+    /// Accept settings below the OWASP minimum. For tests only: clients then
+    /// say so (the CLI on standard error, the app in its title bar).
+    pub allow_weak: bool,
 }
 
 impl Default for HashingConfig {
@@ -164,7 +168,62 @@ impl Default for HashingConfig {
             memory_kib: 19456,
             iterations: 2,
             parallelism: 1,
+            allow_weak: false,
         }
+    }
+}
+
+/// The OWASP Password Storage Cheat Sheet's argon2id configurations, as
+/// (iterations, least memory in KiB): equal defences, trading memory for
+/// time. More iterations than the last row need no more memory than it.
+pub const OWASP_ARGON2ID_MINIMUM: [(u32, u32); 5] =
+    [(1, 47104), (2, 19456), (3, 12288), (4, 9216), (5, 7168)];
+
+impl HashingConfig {
+    /// The least memory OWASP accepts with `iterations` passes.
+    pub fn owasp_min_memory_kib(iterations: u32) -> u32 {
+        OWASP_ARGON2ID_MINIMUM
+            .iter()
+            .rev()
+            .find(|(t, _)| iterations >= *t)
+            .map_or(OWASP_ARGON2ID_MINIMUM[0].1, |(_, m)| *m)
+    }
+
+    /// True when these settings are below the OWASP minimum.
+    pub fn is_weak(&self) -> bool {
+        self.memory_kib < Self::owasp_min_memory_kib(self.iterations)
+    }
+
+    /// Why these settings are refused, or `None` when they are at or above
+    /// the OWASP minimum or `allow_weak` accepts them.
+    pub fn refusal(&self) -> Option<String> {
+        (self.is_weak() && !self.allow_weak).then(|| {
+            let table: Vec<String> = OWASP_ARGON2ID_MINIMUM
+                .iter()
+                .map(|(t, m)| format!("{m} with {t}"))
+                .collect();
+            format!(
+                "{} KiB with {} iteration{} is below the OWASP minimum for argon2id \
+                 (memory_kib with iterations: {} or more); raise hashing.memory_kib or \
+                 hashing.iterations (hashing.allow_weak = true is for tests only)",
+                self.memory_kib,
+                self.iterations,
+                if self.iterations == 1 { "" } else { "s" },
+                table.join(", ")
+            )
+        })
+    }
+
+    /// What clients show while hashing runs below the OWASP minimum (only
+    /// possible with `allow_weak`): the CLI on standard error, the app in
+    /// its title bar. `None` with safe settings.
+    pub fn weak_notice(&self) -> Option<String> {
+        (self.is_weak() && self.allow_weak).then(|| {
+            format!(
+                "WEAK password hashing (argon2id m={},t={}): hashing.allow_weak is for tests only",
+                self.memory_kib, self.iterations
+            )
+        })
     }
 }
 
@@ -248,19 +307,25 @@ impl PrintConfig {
 
 impl Config {
     /// Finds and reads the configuration (see the module doc for the order).
-    /// Returns the config and the file it came from, if any.
+    /// Returns the config and the file it came from, if any. A file that
+    /// anyone on the computer can change is refused (it decides the hashing
+    /// cost, the password policy and where the log goes); lesser risks are
+    /// told by [`crate::files::startup_notices`].
     pub fn load(explicit: Option<&Path>) -> Result<(Config, Option<PathBuf>)> {
         let from_env = std::env::var_os(CONFIG_ENV)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from);
         let chosen = explicit.map(Path::to_path_buf).or(from_env);
-        if let Some(path) = chosen {
-            return Ok((Self::from_file(&path)?, Some(path)));
-        }
-        if let Some(path) = default_config_path().filter(|p| p.is_file()) {
-            return Ok((Self::from_file(&path)?, Some(path)));
-        }
-        Ok((Config::default(), None))
+        let path = match chosen {
+            Some(path) => path,
+            None => match default_config_path().filter(|p| p.is_file()) {
+                Some(path) => path,
+                None => return Ok((Config::default(), None)),
+            },
+        };
+        let config = Self::from_file(&path)?;
+        crate::files::check(&path, crate::files::Kind::Config)?;
+        Ok((config, Some(path)))
     }
 
     pub fn from_file(path: &Path) -> Result<Config> {
@@ -280,6 +345,8 @@ impl Config {
         })
     }
 
+    /// Reads settings from TOML text. An out-of-range value is refused with
+    /// its key and the line it is on.
     pub fn from_toml(text: &str) -> Result<Config> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let line = e
@@ -292,13 +359,29 @@ impl Config {
                 None => Error::Config(msg),
             }
         })?;
-        config.validate()?;
+        config.check().map_err(|Refusal { keys, why }| {
+            // Named by the first of its keys that the file sets, with its line.
+            match keys.iter().find_map(|k| key_line(text, k).map(|l| (k, l))) {
+                Some((key, line)) => Error::Config(format!("line {line}: {key}: {why}")),
+                None => Error::Config(format!("{}: {why}", keys[0])),
+            }
+        })?;
         Ok(config)
     }
 
-    /// Checks ranges that TOML types cannot express.
+    /// Checks ranges that TOML types cannot express, and the argon2 floor.
     pub fn validate(&self) -> Result<()> {
-        let bad = |key: &str, why: &str| Err(Error::Config(format!("{key}: {why}")));
+        self.check()
+            .map_err(|Refusal { keys, why }| Error::Config(format!("{}: {why}", keys[0])))
+    }
+
+    fn check(&self) -> std::result::Result<(), Refusal> {
+        let bad = |key: &'static str, why: &str| {
+            Err(Refusal {
+                keys: vec![key],
+                why: why.to_owned(),
+            })
+        };
         let t = &self.temporary_password;
         if !(8..=64).contains(&t.length) {
             return bad("temporary_password.length", "must be between 8 and 64");
@@ -319,12 +402,15 @@ impl Config {
             );
         }
         if t.bits() < MIN_TEMPORARY_BITS {
-            return Err(Error::Config(format!(
-                "temporary_password.length: {} characters from an alphabet of {} give {:.1} bits; at least {MIN_TEMPORARY_BITS} are needed (make it longer)",
-                t.length,
-                chars.len(),
-                t.bits()
-            )));
+            return Err(Refusal {
+                keys: vec!["temporary_password.length", "temporary_password.alphabet"],
+                why: format!(
+                    "{} characters from an alphabet of {} give {:.1} bits; at least {MIN_TEMPORARY_BITS} are needed (make it longer)",
+                    t.length,
+                    chars.len(),
+                    t.bits()
+                ),
+            });
         }
         if t.group == 1 || t.group > 8 {
             return bad(
@@ -378,6 +464,13 @@ impl Config {
                 "must be at least 8 × parallelism and at most 4194304 (4 GiB)",
             );
         }
+        if let Some(why) = h.refusal() {
+            // Named by whichever of the two keys the file sets.
+            return Err(Refusal {
+                keys: vec!["hashing.memory_kib", "hashing.iterations"],
+                why,
+            });
+        }
         if !matches!(
             self.log.level.as_str(),
             "off" | "error" | "warn" | "info" | "debug"
@@ -391,17 +484,19 @@ impl Config {
             return bad("ui.page_size", "must be between 10 and 500");
         }
         if let Some(zone) = &self.ui.time_zone {
-            crate::present::LocalTime::zone(zone)
-                .map_err(|why| Error::Config(format!("ui.time_zone: {why}")))?;
+            crate::present::LocalTime::zone(zone).map_err(|why| Refusal {
+                keys: vec!["ui.time_zone"],
+                why: why.to_string(),
+            })?;
         }
         if self.print.argv().is_empty() {
             return bad("print.command", "is empty; the default is \"lp\"");
         }
         if let Some(c) = self.print.command.chars().find(|c| c.is_control()) {
-            return Err(Error::Config(format!(
-                "print.command: contains a control character (U+{:04X})",
-                c as u32
-            )));
+            return Err(Refusal {
+                keys: vec!["print.command"],
+                why: format!("contains a control character (U+{:04X})", c as u32),
+            });
         }
         if !(1..=4096).contains(&self.database.cache_mib) {
             return bad("database.cache_mib", "must be between 1 and 4096");
@@ -414,23 +509,26 @@ impl Config {
 }
 
 impl Config {
-    fn validate_identity_checks(&self) -> Result<()> {
-        let key = "policy.identity_checks";
+    fn validate_identity_checks(&self) -> std::result::Result<(), Refusal> {
+        let refuse = |why: String| Refusal {
+            keys: vec!["policy.identity_checks"],
+            why,
+        };
         let p = &self.policy;
         if p.identity_check_required && p.identity_checks.is_empty() {
-            return Err(Error::Config(format!(
-                "{key}: is empty while policy.identity_check_required is true; list at least one way of checking"
-            )));
+            return Err(refuse(
+                "is empty while policy.identity_check_required is true; list at least one way of checking".into(),
+            ));
         }
         let mut seen: Vec<String> = Vec::new();
         for (i, choice) in p.identity_checks.iter().enumerate() {
             let n = i + 1;
             let cleaned = crate::domain::text::clean_field(&format!("choice {n}"), choice, 80)
-                .map_err(|why| Error::Config(format!("{key}: {why}")))?;
+                .map_err(refuse)?;
             let folded = crate::domain::identity::fold(&cleaned);
             if seen.contains(&folded) {
-                return Err(Error::Config(format!(
-                    "{key}: choice {n} (\"{}\") is listed twice",
+                return Err(refuse(format!(
+                    "choice {n} (\"{}\") is listed twice",
                     crate::domain::text::printable(&cleaned)
                 )));
             }
@@ -438,6 +536,36 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// A value refused by [`Config::check`]: the key (or keys, the first named)
+/// it concerns and why.
+struct Refusal {
+    keys: Vec<&'static str>,
+    why: String,
+}
+
+/// The line of the file on which `key` (`section.name`) is set, if it is.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    use toml::de::{DeTable, DeValue};
+    let doc = DeTable::parse(text).ok()?;
+    let (name, sections) = key
+        .split('.')
+        .collect::<Vec<_>>()
+        .split_last()
+        .map(|(n, s)| (*n, s.to_vec()))?;
+    let mut table: &DeTable = doc.get_ref();
+    for section in sections {
+        let (_, value) = table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == section)?;
+        match value.get_ref() {
+            DeValue::Table(t) => table = t,
+            _ => return None,
+        }
+    }
+    let (k, _) = table.iter().find(|(k, _)| k.get_ref().as_ref() == name)?;
+    Some(text[..k.span().start.min(text.len())].matches('\n').count() + 1)
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -572,6 +700,70 @@ mod tests {
         ] {
             let msg = Config::from_toml(toml).unwrap_err().to_string();
             assert!(msg.contains(key), "{toml} -> {msg}");
+            assert!(msg.contains(": line 2: "), "{toml} -> {msg}");
+        }
+    }
+
+    #[test]
+    fn the_owasp_table_and_its_equivalents() {
+        for (t, m) in [
+            (1, 47104),
+            (2, 19456),
+            (3, 12288),
+            (4, 9216),
+            (5, 7168),
+            (9, 7168),
+        ] {
+            assert_eq!(HashingConfig::owasp_min_memory_kib(t), m, "t={t}");
+            let at = HashingConfig {
+                memory_kib: m,
+                iterations: t,
+                ..HashingConfig::default()
+            };
+            assert!(!at.is_weak(), "m={m} t={t} is the minimum itself");
+            let below = HashingConfig {
+                memory_kib: m - 1,
+                ..at
+            };
+            assert!(
+                below.is_weak() && below.refusal().is_some(),
+                "m={} t={t}",
+                m - 1
+            );
+            assert_eq!(below.weak_notice(), None, "refused, not noticed");
+            let allowed = HashingConfig {
+                allow_weak: true,
+                ..below
+            };
+            assert_eq!(allowed.refusal(), None);
+            assert!(allowed.weak_notice().unwrap().contains("WEAK"));
+        }
+        assert_eq!(HashingConfig::default().weak_notice(), None);
+    }
+
+    #[test]
+    fn a_weak_setting_is_named_with_its_line_however_it_is_written() {
+        for (toml, want) in [
+            (
+                "# costs\n[hashing]\nparallelism = 1\nmemory_kib = 8\niterations = 1\n",
+                "line 4: hashing.memory_kib: 8 KiB with 1 iteration is below the OWASP minimum",
+            ),
+            (
+                "[log]\nlevel = \"info\"\n\n[hashing]\niterations = 1\n",
+                "line 5: hashing.iterations: 19456 KiB with 1 iteration",
+            ),
+            (
+                "hashing.memory_kib = 9000\nhashing.iterations = 4\n",
+                "line 1: hashing.memory_kib: 9000 KiB with 4 iterations",
+            ),
+            (
+                "\nhashing = { iterations = 3, memory_kib = 12000 }\n",
+                "line 2: hashing.memory_kib: 12000 KiB with 3 iterations",
+            ),
+        ] {
+            let msg = Config::from_toml(toml).unwrap_err().to_string();
+            assert!(msg.contains(want), "{toml:?} -> {msg}");
+            assert!(msg.contains("allow_weak"), "{msg}");
         }
     }
 }

@@ -230,6 +230,10 @@ pub enum Error {
     #[error("configuration: {0}")]
     Config(String),
 
+    /// A file portal-admin trusts can be changed by anyone on the computer.
+    #[error("{0}")]
+    UnsafeFile(String),
+
     #[error("{0}")]
     Io(String),
 

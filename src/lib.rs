@@ -12,6 +12,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod files;
 pub mod handout;
 pub mod logging;
 pub mod password;

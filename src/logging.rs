@@ -1,8 +1,10 @@
 //! Logs go to a file (never the screen), without colours, readable by its
 //! owner only. They name operators and opaque ids — never a password, a
-//! keystroke of one, or patient details.
+//! keystroke of one, or patient details. The file is opened by
+//! [`crate::files::open_log`]: never through a symbolic link, never one
+//! that someone else owns, and made 0600 when it was open to others.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use tracing_subscriber::EnvFilter;
 
@@ -14,7 +16,8 @@ pub struct LogGuard {
 }
 
 /// Starts logging to the configured file. Returns a warning sentence when
-/// the file cannot be opened (the program then runs without a log).
+/// the file cannot be opened (the program then runs without a log) or when
+/// its mode had to be made private.
 pub fn init(cfg: &LogConfig) -> (LogGuard, Option<String>) {
     if cfg.level == "off" {
         return (
@@ -28,8 +31,8 @@ pub fn init(cfg: &LogConfig) -> (LogGuard, Option<String>) {
         .file
         .clone()
         .unwrap_or_else(crate::config::default_log_path);
-    match open_private(&path) {
-        Ok(file) => {
+    match crate::files::open_log(&path) {
+        Ok((file, notice)) => {
             let (writer, guard) = tracing_appender::non_blocking(file);
             let filter = EnvFilter::new(format!("portal_admin={}", cfg.level));
             let ok = tracing_subscriber::fmt()
@@ -43,7 +46,7 @@ pub fn init(cfg: &LogConfig) -> (LogGuard, Option<String>) {
                 LogGuard {
                     _flush_on_drop: ok.then_some(guard),
                 },
-                None,
+                notice,
             )
         }
         Err(e) => (
@@ -57,20 +60,6 @@ pub fn init(cfg: &LogConfig) -> (LogGuard, Option<String>) {
             )),
         ),
     }
-}
-
-fn open_private(path: &Path) -> Result<std::fs::File, String> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| crate::config::io_reason(&e))?;
-    }
-    let mut o = std::fs::OpenOptions::new();
-    o.create(true).append(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(path).map_err(|e| crate::config::io_reason(&e))
 }
 
 /// Where the log goes with this configuration (for `--help`).

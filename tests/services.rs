@@ -562,6 +562,7 @@ fn old_hash_parameters_are_upgraded_at_the_next_sign_in() {
     let p = Practice::with_config(|c| {
         c.hashing.memory_kib = 1024;
         c.hashing.iterations = 1;
+        c.hashing.allow_weak = true;
     });
     p.create_validate("100005");
     let email = "smith.family@example.net";

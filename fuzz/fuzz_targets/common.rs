@@ -19,6 +19,7 @@ pub fn config(dir: &std::path::Path) -> Config {
     let mut c = Config::default();
     c.hashing.memory_kib = 64;
     c.hashing.iterations = 1;
+    c.hashing.allow_weak = true;
     c.log.level = "off".into();
     c.log.file = Some(dir.join("log"));
     c

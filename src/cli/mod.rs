@@ -164,15 +164,17 @@ impl Ctx {
 
     fn open(&self) -> Result<Portal> {
         Portal::open(&self.db_path(), self.config.clone(), Arc::new(SystemClock))
+            .inspect(|p| warn(p.file_warnings()))
     }
 }
 
 fn run(cli: Cli) -> Result<i32> {
-    let (config, _source) = Config::load(cli.config.as_deref())?;
+    let (config, source) = Config::load(cli.config.as_deref())?;
     let (_guard, warning) = crate::logging::init(&config.log);
     if let Some(w) = warning {
         eprintln!("portal-admin: {}", printable(&w));
     }
+    warn(&crate::files::startup_notices(&config, source.as_deref()));
     let ctx = Ctx {
         config,
         db: cli.db,
@@ -192,6 +194,13 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Signin(args) => signin::run(&ctx, args),
         Command::Audit(cmd) => audit::run(&ctx, cmd),
         Command::Backup(args) => backup::run(&ctx, args),
+    }
+}
+
+/// Warnings on standard error, one line each, before the command's output.
+fn warn(notices: &[String]) {
+    for n in notices {
+        eprintln!("portal-admin: warning: {}", printable(n));
     }
 }
 

@@ -16,30 +16,108 @@ pub fn search_key(s: &str) -> String {
         .collect()
 }
 
+/// Text with accents transliterated and in lower case, punctuation kept:
+/// `Müller` → `muller`, `Peña, Begoña` → `pena, begona`, `Łukasz` →
+/// `lukasz`. Used where two spellings of one name must compare equal (the
+/// password policy's account words).
+pub fn fold(s: &str) -> String {
+    deunicode::deunicode(s).to_lowercase()
+}
+
 /// Characters that are never allowed in a stored field: C0/C1 controls
-/// (ESC starts terminal escape sequences), bidirectional overrides and
-/// isolates (they reorder what staff read), zero-width and other invisible
-/// format characters.
+/// (ESC starts terminal escape sequences), line and paragraph separators,
+/// interlinear annotations, and every Unicode Default_Ignorable_Code_Point —
+/// characters a terminal draws as nothing, so that two different names look
+/// the same: zero-width spaces and joiners, bidirectional overrides and
+/// isolates (they also reorder what staff read), tag characters
+/// (U+E0000–U+E007F), Hangul fillers (U+115F, U+1160, U+3164, U+FFA0),
+/// variation selectors (U+FE00–U+FE0F, U+E0100–U+E01EF) and the soft hyphen.
 pub fn is_forbidden_char(c: char) -> bool {
+    if c < '\u{AD}' {
+        return c.is_control();
+    }
     c.is_control()
-        || matches!(c,
-            '\u{00AD}'
-            | '\u{061C}'
-            | '\u{180E}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{2028}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}'
-            | '\u{FEFF}'
-            | '\u{FFF9}'..='\u{FFFB}')
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FFF9}'..='\u{FFFB}')
+        || is_default_ignorable(c)
+}
+
+/// The Unicode property Default_Ignorable_Code_Point, from the tables of
+/// `regex-syntax` (the Unicode data the `regex` crate ships and keeps
+/// current), read once into sorted ranges.
+pub fn is_default_ignorable(c: char) -> bool {
+    static RANGES: std::sync::OnceLock<Vec<(char, char)>> = std::sync::OnceLock::new();
+    let ranges = RANGES.get_or_init(|| {
+        // The fallback is not reachable with the crate's default (Unicode)
+        // features (a unit test checks); it lists Unicode 16's ranges.
+        default_ignorable_ranges().unwrap_or_else(|| {
+            vec![
+                ('\u{AD}', '\u{AD}'),
+                ('\u{34F}', '\u{34F}'),
+                ('\u{61C}', '\u{61C}'),
+                ('\u{115F}', '\u{1160}'),
+                ('\u{17B4}', '\u{17B5}'),
+                ('\u{180B}', '\u{180F}'),
+                ('\u{200B}', '\u{200F}'),
+                ('\u{202A}', '\u{202E}'),
+                ('\u{2060}', '\u{206F}'),
+                ('\u{3164}', '\u{3164}'),
+                ('\u{FE00}', '\u{FE0F}'),
+                ('\u{FEFF}', '\u{FEFF}'),
+                ('\u{FFA0}', '\u{FFA0}'),
+                ('\u{FFF0}', '\u{FFF8}'),
+                ('\u{1BCA0}', '\u{1BCA3}'),
+                ('\u{1D173}', '\u{1D17A}'),
+                ('\u{E0000}', '\u{E0FFF}'),
+            ]
+        })
+    });
+    ranges
+        .binary_search_by(|&(lo, hi)| {
+            if hi < c {
+                std::cmp::Ordering::Less
+            } else if lo > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
+}
+
+fn default_ignorable_ranges() -> Option<Vec<(char, char)>> {
+    use regex_syntax::hir::{Class, HirKind};
+    let hir = regex_syntax::Parser::new()
+        .parse(r"\p{Default_Ignorable_Code_Point}")
+        .ok()?;
+    match hir.into_kind() {
+        HirKind::Class(Class::Unicode(class)) => Some(
+            class
+                .ranges()
+                .iter()
+                .map(|r| (r.start(), r.end()))
+                .collect(),
+        ),
+        _ => None,
+    }
 }
 
 /// Checks a free-text field (name, URL, practice id) and returns it trimmed
 /// and in Unicode NFC. `what` names the field in the error sentence.
 pub fn clean_field(what: &str, value: &str, max_chars: usize) -> Result<String, String> {
-    if let Some(c) = value.chars().find(|&c| is_forbidden_char(c)) {
+    if let Some((at, c)) = value
+        .chars()
+        .enumerate()
+        .find(|&(_, c)| is_forbidden_char(c))
+    {
+        let kind = if c.is_control() {
+            "a control character"
+        } else {
+            "an invisible character"
+        };
         return Err(format!(
-            "{what} contains a control or invisible character (U+{:04X})",
-            c as u32
+            "{what} contains {kind} (U+{:04X}, character {} of the field): two names that look the same must be the same",
+            c as u32,
+            at + 1
         ));
     }
     let value: String = value.trim().nfc().collect();
@@ -138,5 +216,49 @@ mod tests {
         assert_eq!(printable("x\u{7f}"), "x^?");
         assert_eq!(printable("r\u{202E}l"), "r<U+202E>l");
         assert_eq!(printable("Zoë"), "Zoë");
+        assert_eq!(printable("A\u{3164}"), "A<U+3164>");
+    }
+
+    #[test]
+    fn default_ignorable_code_points_are_forbidden() {
+        let table = default_ignorable_ranges().expect("regex-syntax has the Unicode tables");
+        assert!(table.contains(&('\u{3164}', '\u{3164}')), "{table:?}");
+        for c in [
+            '\u{AD}',
+            '\u{34F}',
+            '\u{115F}',
+            '\u{1160}',
+            '\u{17B4}',
+            '\u{180B}',
+            '\u{200B}',
+            '\u{200D}',
+            '\u{2064}',
+            '\u{3164}',
+            '\u{FE00}',
+            '\u{FE0F}',
+            '\u{FEFF}',
+            '\u{FFA0}',
+            '\u{1BCA0}',
+            '\u{1D173}',
+            '\u{E0001}',
+            '\u{E0041}',
+            '\u{E007F}',
+            '\u{E0100}',
+            '\u{E01EF}',
+        ] {
+            assert!(is_default_ignorable(c), "U+{:04X}", c as u32);
+            assert!(is_forbidden_char(c), "U+{:04X}", c as u32);
+        }
+        // Letters of every script, marks and ordinary symbols stay allowed.
+        for c in [
+            'a', 'é', 'ñ', 'ß', 'Ł', '한', 'ㄱ', 'ж', 'ع', '中', '\u{301}', '\'', '-', ' ',
+        ] {
+            assert!(!is_forbidden_char(c), "U+{:04X}", c as u32);
+        }
+        let err = clean_field("last_name", "Kim\u{3164}", 100).unwrap_err();
+        assert!(
+            err.contains("U+3164") && err.contains("character 4"),
+            "{err}"
+        );
     }
 }

@@ -21,7 +21,12 @@ pub struct Hasher {
 }
 
 impl Hasher {
+    /// A hasher with these settings; below the OWASP minimum only when
+    /// `cfg.allow_weak` says so (hashes written now would be cheap to crack).
     pub fn new(cfg: &HashingConfig) -> Result<Hasher> {
+        if let Some(why) = cfg.refusal() {
+            return Err(Error::Config(format!("hashing.memory_kib: {why}")));
+        }
         let params =
             Params::new(cfg.memory_kib, cfg.iterations, cfg.parallelism, None).map_err(|e| {
                 Error::Config(format!("hashing: argon2 refuses these parameters ({e})"))
@@ -117,6 +122,7 @@ mod tests {
             memory_kib: 64,
             iterations: 1,
             parallelism: 1,
+            allow_weak: true,
         }
     }
 
@@ -151,8 +157,7 @@ mod tests {
         let old = Hasher::new(&small()).unwrap();
         let new = Hasher::new(&HashingConfig {
             memory_kib: 128,
-            iterations: 1,
-            parallelism: 1,
+            ..small()
         })
         .unwrap();
         let pw = Secret::from("x");
@@ -160,5 +165,18 @@ mod tests {
         assert!(!old.needs_rehash(&hash));
         assert!(new.needs_rehash(&hash));
         assert!(new.verify(&pw, &hash), "old parameters still verify");
+    }
+
+    #[test]
+    fn unsafe_argon2_settings_make_no_hasher_unless_allowed() {
+        let weak = HashingConfig {
+            memory_kib: 8,
+            iterations: 1,
+            parallelism: 1,
+            allow_weak: false,
+        };
+        let err = Hasher::new(&weak).err().expect("refused");
+        assert!(err.to_string().contains("OWASP minimum"), "{err}");
+        Hasher::new(&HashingConfig::default()).expect("the default is the OWASP minimum");
     }
 }

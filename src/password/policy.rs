@@ -3,7 +3,10 @@
 //! that knows the common-password and dictionary lists and is told the
 //! account's own words (email, patient names, practice name).
 
+use zeroize::Zeroizing;
+
 use crate::config::PolicyConfig;
+use crate::domain::text::fold;
 use crate::secret::Secret;
 
 use super::hashing::normalize;
@@ -29,6 +32,10 @@ pub enum PolicyViolation {
     TooWeak { hint: String },
     #[error("it is the same as the current or temporary password; choose a new one")]
     SameAsCurrent,
+    #[error(
+        "it contains the temporary password; choose one that whoever read you the temporary password cannot know"
+    )]
+    ContainsTemporary,
     #[error("it was used before on this account; choose one not used here before")]
     Reused,
     #[error(
@@ -92,20 +99,28 @@ impl PasswordPolicy {
         }
         // zxcvbn matches user inputs whole; give it each word too, so that
         // "smith" counts even when the input was "maria.smith@example.com".
-        let mut words: Vec<String> = Vec::new();
+        // Words and password are compared with accents folded on both sides
+        // (`Müller` → `muller`, `Peña` → `pena`, `Łukasz` → `lukasz`), so
+        // `Muller2017!!!` is as weak for the Müllers as `Müller2017!!!`.
+        let mut words: Vec<Zeroizing<String>> = Vec::new();
         for input in user_inputs {
-            words.push(input.to_lowercase());
-            for w in input.split(|c: char| !c.is_alphanumeric()) {
-                if w.chars().count() >= 3 {
-                    words.push(w.to_lowercase());
+            for form in [input.to_lowercase(), fold(input)] {
+                for w in form.split(|c: char| !c.is_alphanumeric()) {
+                    if w.chars().count() >= 3 && !words.iter().any(|k| k.as_str() == w) {
+                        words.push(Zeroizing::new(w.to_owned()));
+                    }
+                }
+                if !words.iter().any(|k| k.as_str() == form) {
+                    words.push(Zeroizing::new(form));
                 }
             }
         }
-        let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+        let refs: Vec<&str> = words.iter().map(|w| w.as_str()).collect();
         let estimate = zxcvbn::zxcvbn(&normalized, &refs);
         // zxcvbn still rates "Smith2024!!!" fair for the Smith family: judge
         // also what is left once the account's own words are taken out.
-        let personal_rest = strip_words(&normalized, &words);
+        let folded = Zeroizing::new(fold(&normalized));
+        let personal_rest = strip_words(&folded, &words);
         let personal_weak = personal_rest
             .as_ref()
             .is_some_and(|rest| u8::from(zxcvbn::zxcvbn(rest, &refs).score()) < self.cfg.min_score);
@@ -126,17 +141,21 @@ impl PasswordPolicy {
     }
 }
 
-/// The password with every (case-insensitive) occurrence of the account's
-/// own words removed, or `None` when it holds none of them.
-fn strip_words(password: &str, words: &[String]) -> Option<zeroize::Zeroizing<String>> {
-    let mut rest = zeroize::Zeroizing::new(password.to_lowercase());
-    let mut sorted: Vec<&String> = words.iter().filter(|w| w.chars().count() >= 3).collect();
+/// The (folded) password with every occurrence of the account's own
+/// (folded) words removed, or `None` when it holds none of them.
+fn strip_words(folded: &str, words: &[Zeroizing<String>]) -> Option<Zeroizing<String>> {
+    let mut rest = Zeroizing::new(folded.to_owned());
+    let mut sorted: Vec<&str> = words
+        .iter()
+        .map(|w| w.as_str())
+        .filter(|w| w.chars().count() >= 3)
+        .collect();
     sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
     let mut found = false;
     for w in sorted {
-        if rest.contains(w.as_str()) {
+        if rest.contains(w) {
             found = true;
-            *rest = rest.replace(w.as_str(), "");
+            *rest = rest.replace(w, "");
         }
     }
     found.then_some(rest)
@@ -200,6 +219,34 @@ mod tests {
             Ok(())
         );
         assert!(p.check(&"password1234".into(), &[]).is_err());
+    }
+
+    #[test]
+    fn accents_left_out_still_make_a_family_password() {
+        let p = policy();
+        let inputs = [
+            "j.muller@example.com",
+            "Müller",
+            "Jürgen",
+            "Peña",
+            "Begoña",
+            "Łukasz",
+        ];
+        for weak in [
+            "Müller2017!!!",
+            "Muller2017!!!",
+            "JurgenMuller!!",
+            "PenaBegona2015",
+            "Begona.Pena.15",
+            "Lukasz2019!!!",
+        ] {
+            let err = p.check(&weak.into(), &inputs).unwrap_err();
+            assert!(err.to_string().contains("your own name"), "{weak}: {err}");
+        }
+        assert_eq!(
+            p.check(&"muller harbor violet lantern 42".into(), &inputs),
+            Ok(())
+        );
     }
 
     #[test]

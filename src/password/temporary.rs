@@ -248,5 +248,11 @@ mod tests {
             let typed = Secret::from(grouped(&s, 4).expose().to_lowercase());
             assert_eq!(canonical(&typed, &cfg), s);
         }
+        // Full-width letters and dashes (an East Asian input method) and a
+        // typographic dash are the same temporary password.
+        assert_eq!(
+            canonical(&"ＡＢＣＤ－ＥＦＧＨ\u{2010}ｊｋｍｎ".into(), &cfg).expose(),
+            "ABCDEFGHJKMN"
+        );
     }
 }

@@ -121,9 +121,7 @@ impl Portal {
         let inputs = self.user_inputs(Some(&acc), None)?;
         let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
         self.policy.check_new(new, confirm, &refs)?;
-        if self.hasher.verify(new, &acc.password_hash) {
-            return Err(PolicyViolation::SameAsCurrent.into());
-        }
+        self.refuse_current_password(&acc, new)?;
         let hash = self.hasher.hash(new)?;
         let outcome = if reset_required {
             "success (password reset required at next sign-in)"

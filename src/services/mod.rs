@@ -259,6 +259,20 @@ impl Portal {
         &self.hasher
     }
 
+    /// Set when password hashing runs below the OWASP minimum (only with
+    /// `hashing.allow_weak = true`, for tests): clients must show it — the
+    /// app in its title bar, the CLI on standard error.
+    pub fn weak_hashing_notice(&self) -> Option<String> {
+        self.config.hashing.weak_notice()
+    }
+
+    /// What was found wrong with the database file's mode or owner when it
+    /// was opened (a world-writable file is refused instead); clients show
+    /// these sentences as warnings.
+    pub fn file_warnings(&self) -> &[String] {
+        self.store.warnings()
+    }
+
     fn temp_ttl(&self) -> Duration {
         Duration::hours(i64::from(self.config.temporary_password.ttl_hours))
     }

@@ -140,15 +140,24 @@ impl Portal {
         let inputs = self.user_inputs(Some(acc), None)?;
         let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
         self.policy.check_new(new, confirm, &refs)?;
-        let same = if temporary {
+        if temporary {
+            // Compared in the form sign-in uses (NFKC, no dashes, upper case):
+            // the full-width `７ＫＲＮ－ＦＹ３Ｕ` is the temporary `7KRN-FY3U`.
             let cfg = &self.config.temporary_password;
-            temporary::canonical(new, cfg) == temporary::canonical(current, cfg)
-        } else {
-            normalize(new) == normalize(current)
-        };
-        if same {
+            let (new, current) = (
+                temporary::canonical(new, cfg),
+                temporary::canonical(current, cfg),
+            );
+            if new == current {
+                return Err(PolicyViolation::SameAsCurrent.into());
+            }
+            if !current.is_empty() && new.expose().contains(current.expose()) {
+                return Err(PolicyViolation::ContainsTemporary.into());
+            }
+        } else if normalize(new) == normalize(current) {
             return Err(PolicyViolation::SameAsCurrent.into());
         }
+        self.refuse_current_password(acc, new)?;
         let history = self.config.policy.history;
         if history > 0
             && acc
@@ -160,6 +169,25 @@ impl Portal {
             return Err(PolicyViolation::Reused.into());
         }
         self.hasher.hash(new)
+    }
+
+    /// Refuses a new password that signs in as the account's current one,
+    /// whatever its form: one that verifies against the current hash as
+    /// typed or — while the current password is a temporary one — in the
+    /// canonical form sign-in gives it. Costs one or two argon2 verifications;
+    /// it holds even when the plaintext compared above was typed differently.
+    pub(super) fn refuse_current_password(&self, acc: &PortalAccount, new: &Secret) -> Result<()> {
+        let temporary = acc.reset_required && acc.password_kind == PasswordKind::Temporary;
+        if self.hasher.verify(new, &acc.password_hash)
+            || (temporary
+                && self.hasher.verify(
+                    &temporary::canonical(new, &self.config.temporary_password),
+                    &acc.password_hash,
+                ))
+        {
+            return Err(PolicyViolation::SameAsCurrent.into());
+        }
+        Ok(())
     }
 
     /// Applies one verified (or failed) attempt to the account, in `tx`.

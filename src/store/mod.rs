@@ -67,6 +67,9 @@ pub struct Store {
     path: PathBuf,
     busy_timeout: Duration,
     snapshot: std::sync::Mutex<Option<(std::sync::Arc<redb::ReadTransaction>, Instant)>>,
+    /// What [`crate::files::check`] found wrong with the file's mode or
+    /// owner when it was opened (a world-writable file is refused instead).
+    warnings: Vec<String>,
 }
 
 impl std::fmt::Debug for Store {
@@ -90,7 +93,7 @@ impl Store {
             return Err(Error::DatabaseExists(path.to_owned()));
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
+            crate::files::create_private_dir_all(dir).map_err(|e| {
                 Error::Io(format!(
                     "cannot create the folder {}: {}",
                     dir.display(),
@@ -126,6 +129,7 @@ impl Store {
             path: path.to_owned(),
             busy_timeout: opts.busy_timeout,
             snapshot: Default::default(),
+            warnings: Vec::new(),
         };
         store.write(now, |tx| {
             tx.init_schema(SCHEMA_VERSION)?;
@@ -138,11 +142,14 @@ impl Store {
         Ok(store)
     }
 
-    /// Opens an existing database, checking that it is ours and not newer.
+    /// Opens an existing database, checking that it is ours and not newer,
+    /// and that not anyone on the computer can change it (its mode and
+    /// owner: see [`crate::files::check`] and [`Store::warnings`]).
     pub fn open(path: &Path, opts: &StoreOptions) -> Result<Store> {
         if !path.exists() {
             return Err(Error::DatabaseMissing(path.to_owned()));
         }
+        let warnings = crate::files::check(path, crate::files::Kind::Database)?;
         let deadline = Instant::now() + opts.busy_timeout;
         let db = loop {
             match builder(opts).open(path) {
@@ -180,7 +187,11 @@ impl Store {
             path: path.to_owned(),
             busy_timeout: opts.busy_timeout,
             snapshot: Default::default(),
+            warnings,
         };
+        for w in &store.warnings {
+            tracing::warn!("{w}");
+        }
         let version =
             store
                 .read()
@@ -247,6 +258,13 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Sentences about risks in the file's mode or owner found at open
+    /// (group-writable, readable by others, another owner); empty when the
+    /// file is private to the user running portal-admin.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// A consistent snapshot to read from. Cheap (microseconds); sees every
@@ -371,48 +389,49 @@ pub struct BackupReport {
 impl Store {
     /// Writes a consistent copy of the database to `dest` while others keep
     /// working: the copy is read from one read transaction (a snapshot of
-    /// the last commit), written to `dest.partial`, synced, then renamed.
-    /// Refuses to overwrite `dest`.
+    /// the last commit), written to `dest.partial`, synced, then given its
+    /// name by a step that cannot replace a file: a hard link (or, where the
+    /// filesystem has none, an exclusive rename). A file that appears at
+    /// `dest` while the copy is written is left as it is and the backup is
+    /// refused.
     pub fn backup_to(&self, dest: &Path) -> Result<BackupReport> {
-        if dest.exists() {
+        self.backup_to_with(dest, || {})
+    }
+
+    /// [`Store::backup_to`], running `before_publish` between the copy and
+    /// the step that names it (where a race would strike).
+    fn backup_to_with(&self, dest: &Path, before_publish: impl FnOnce()) -> Result<BackupReport> {
+        if std::fs::symlink_metadata(dest).is_ok() {
             return Err(Error::DatabaseExists(dest.to_owned()));
         }
-        let partial = dest.with_extension("partial");
-        let _ = std::fs::remove_file(&partial);
-        let result = self.copy_into(&partial);
-        if result.is_err() {
-            let _ = std::fs::remove_file(&partial);
-        }
-        let rows = result?;
-        std::fs::rename(&partial, dest).map_err(|e| {
-            Error::Io(format!(
-                "cannot move the backup to {}: {}",
-                dest.display(),
+        let mut partial = dest.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = PathBuf::from(partial);
+        create_private_file(&partial).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Error::Io(format!(
+                "{} already exists (left by an interrupted backup?); remove it or choose another name",
+                partial.display()
+            )),
+            _ => Error::Io(format!(
+                "cannot create {}: {}",
+                partial.display(),
                 crate::config::io_reason(&e)
-            ))
+            )),
         })?;
+        // From here the partial file is ours: removed whatever happens.
+        let result = self.copy_into(&partial).and_then(|rows| {
+            before_publish();
+            publish_no_replace(&partial, dest).map(|()| rows)
+        });
+        let _ = std::fs::remove_file(&partial);
+        let rows = result?;
         let bytes = std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0);
         Ok(BackupReport { rows, bytes })
     }
 
+    /// Copies every table into the (empty, private) file at `path`.
     fn copy_into(&self, path: &Path) -> Result<u64> {
         use self::tables::*;
-        {
-            use std::fs::OpenOptions;
-            #[cfg(unix)]
-            use std::os::unix::fs::OpenOptionsExt;
-            let mut o = OpenOptions::new();
-            o.write(true).create_new(true);
-            #[cfg(unix)]
-            o.mode(0o600);
-            o.open(path).map_err(|e| {
-                Error::Io(format!(
-                    "cannot create {}: {}",
-                    path.display(),
-                    crate::config::io_reason(&e)
-                ))
-            })?;
-        }
         let src = self.db.begin_read()?;
         let dst_db = Database::builder().create(path)?;
         let dst = dst_db.begin_write()?;
@@ -438,6 +457,60 @@ impl Store {
     }
 }
 
+/// Creates an empty file readable by its owner only; fails if anything
+/// (a file, a link) is already there.
+fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
+/// Gives the finished copy at `from` the name `to`, refusing to replace a
+/// file that is (or has just appeared) there: link(2) fails with EEXIST,
+/// and so does renameat2 with RENAME_NOREPLACE where links are not
+/// supported. The folder is synced so the new name survives a power cut.
+fn publish_no_replace(from: &Path, to: &Path) -> Result<()> {
+    let exists = || Error::DatabaseExists(to.to_owned());
+    let failed = |e: &std::io::Error| {
+        Error::Io(format!(
+            "cannot give the backup its name {}: {}",
+            to.display(),
+            crate::config::io_reason(e)
+        ))
+    };
+    match std::fs::hard_link(from, to) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(exists()),
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        Err(_) => {
+            use rustix::fs::{CWD, RenameFlags, renameat_with};
+            match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+                Ok(()) => {}
+                Err(rustix::io::Errno::EXIST) => return Err(exists()),
+                Err(e) => return Err(failed(&e.into())),
+            }
+        }
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        Err(e) => return Err(failed(&e)),
+    }
+    if let Some(dir) = to.parent() {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
 fn copy_table<K: redb::Key + 'static, V: redb::Value + 'static>(
     src: &redb::ReadTransaction,
     dst: &redb::WriteTransaction,
@@ -457,4 +530,61 @@ where
         n += 1;
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod backup_tests {
+    use super::*;
+
+    fn store(dir: &Path) -> Store {
+        let now = time::macros::datetime!(2026-01-05 09:00 UTC);
+        Store::create(
+            &dir.join("s.redb"),
+            &StoreOptions::default(),
+            now,
+            "local:t",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_file_created_during_the_backup_is_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(dir.path());
+        let dest = dir.path().join("b.redb");
+        let err = s
+            .backup_to_with(&dest, || std::fs::write(&dest, "planted").unwrap())
+            .unwrap_err();
+        assert!(matches!(err, Error::DatabaseExists(_)), "{err}");
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), "planted");
+        assert!(
+            !dir.path().join("b.redb.partial").exists(),
+            "partial removed"
+        );
+        // A symbolic link planted there is not followed or replaced either.
+        let dest2 = dir.path().join("c.redb");
+        let target = dir.path().join("elsewhere");
+        let err = s
+            .backup_to_with(&dest2, || {
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(&target, &dest2).unwrap();
+            })
+            .unwrap_err();
+        assert!(matches!(err, Error::DatabaseExists(_)), "{err}");
+        assert!(!target.exists());
+        // Without a race the backup lands, private to its owner.
+        let report = s.backup_to(&dir.path().join("d.redb")).unwrap();
+        assert!(report.rows > 0);
+    }
+
+    #[test]
+    fn a_partial_file_of_someone_else_is_neither_removed_nor_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(dir.path());
+        let partial = dir.path().join("b.redb.partial");
+        std::fs::write(&partial, "notes").unwrap();
+        let err = s.backup_to(&dir.path().join("b.redb")).unwrap_err();
+        assert!(err.to_string().contains("already exists"), "{err}");
+        assert_eq!(std::fs::read_to_string(&partial).unwrap(), "notes");
+    }
 }
