@@ -799,3 +799,18 @@ fn an_administrator_disables_an_operator_but_not_the_last_administrator() {
             .is_ok()
     );
 }
+
+/// Issue 10: with `hashing.allow_weak`, the app says so in its title bar.
+#[test]
+fn weak_hashing_is_shown_in_the_title_bar() {
+    let p = Practice::new();
+    let mut c = config_in(p.dir.path());
+    c.hashing.allow_weak = true;
+    c.hashing.memory_kib = 64;
+    c.hashing.iterations = 1;
+    let portal = Portal::open(&p.db(), c, p.clock.clone()).unwrap();
+    let hs = Harness::new(portal, 120, 40);
+    assert!(hs.screen().contains("WEAK HASHING"), "{}", hs.screen());
+    let strong = Harness::new(p.open_again(), 120, 40);
+    assert!(!strong.screen().contains("WEAK HASHING"));
+}

@@ -87,6 +87,10 @@ impl App {
             clipboard: None,
         };
         app.refresh_practice();
+        // What was found wrong with the file's mode or owner, said at once.
+        if let Some(w) = app.shared.portal.file_warnings().first() {
+            app.notice = Some((Level::Error, format!("Warning: {w}")));
+        }
         app
     }
 

@@ -26,6 +26,10 @@ pub fn draw_title(f: &mut Frame, area: Rect, shared: &Shared) {
     if shared.practice.demo {
         parts.push("DEMO DATA".into());
     }
+    // hashing.allow_weak: for tests only, and said where everyone sees it.
+    if shared.portal.weak_hashing_notice().is_some() {
+        parts.push("WEAK HASHING (hashing.allow_weak)".into());
+    }
     let text = format!(" {} ", parts.join(" · "));
     f.render_widget(Paragraph::new(text).style(shared.theme.title), area);
 }
