@@ -814,3 +814,219 @@ fn weak_hashing_is_shown_in_the_title_bar() {
     let strong = Harness::new(p.open_again(), 120, 40);
     assert!(!strong.screen().contains("WEAK HASHING"));
 }
+
+/// Issue 9: a sibling joining the account of the same email keeps the
+/// parent's password; the reset is offered separately and asks again.
+#[test]
+fn linking_a_sibling_leaves_the_parents_password_alone() {
+    let p = Practice::new();
+    let login = p.create_validate("100001");
+    let own = "saffron-tractor-meadow-47";
+    p.portal
+        .holder_change_password(
+            "maria.garcia@example.com",
+            &login.password,
+            &secret(own),
+            &secret(own),
+        )
+        .unwrap();
+    let mut hs = p.app_signed_in("sam", 80, 24);
+    hs.type_text("garcia");
+    hs.key(KeyCode::Down);
+    assert!(hs.screen().contains("> 100002"), "{}", hs.screen());
+    hs.key(KeyCode::F(2));
+    let screen = hs.screen();
+    assert!(
+        screen.contains("Add to existing portal account?"),
+        "{screen}"
+    );
+    assert!(screen.contains("password does not change"), "{screen}");
+    snap("confirm_link_80x24", &hs);
+    confirm_create_validate(&mut hs);
+    hs.settle();
+    assert!(top_is(&hs, Some(ModalKind::Linked)), "{}", hs.screen());
+    assert!(hs.temporary_password().is_none(), "no login to read");
+    assert!(
+        hs.screen().contains("signs in with their current password"),
+        "{}",
+        hs.screen()
+    );
+    snap("linked_80x24", &hs);
+    let portal = hs.app.portal();
+    portal
+        .holder_sign_in("maria.garcia@example.com", &secret(own))
+        .expect("the parent's own password still works");
+    let events = portal.audit_list(0, 1_000).unwrap();
+    let link = events
+        .iter()
+        .rev()
+        .find(|e| e.action == portal_admin::domain::Action::AccountLinked)
+        .expect("a link event");
+    assert!(
+        link.outcome.contains("password unchanged"),
+        "the audit says which: {link:?}"
+    );
+    // The reset is its own, confirmed action: it asks again.
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Enter);
+    assert!(top_is(&hs, Some(ModalKind::Confirm)));
+    assert!(
+        hs.screen().contains("Reset portal password?"),
+        "{}",
+        hs.screen()
+    );
+    hs.key(KeyCode::Esc);
+    assert!(
+        hs.app
+            .portal()
+            .holder_sign_in("maria.garcia@example.com", &secret(own))
+            .is_ok(),
+        "nothing was reset"
+    );
+}
+
+/// Issue 9: the confirmation asks how the caller's identity was checked;
+/// without an answer nothing happens; the answer is in the audit event.
+#[test]
+fn the_identity_check_is_asked_for_and_recorded() {
+    let mut hs = signed_in("sam", 80, 24);
+    hs.type_text("obrien");
+    hs.key(KeyCode::F(2));
+    // Straight to the confirming button, no check chosen.
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Enter);
+    assert!(top_is(&hs, Some(ModalKind::Confirm)), "still asking");
+    assert!(!hs.app.busy());
+    assert!(
+        hs.screen()
+            .contains("Choose how the caller's identity was checked"),
+        "{}",
+        hs.screen()
+    );
+    // The second choice, then confirm.
+    hs.key(KeyCode::Down);
+    hs.key(KeyCode::Enter);
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Enter);
+    hs.settle();
+    assert!(top_is(&hs, Some(ModalKind::TemporaryLogin)));
+    let events = hs.app.portal().audit_list(0, 1_000).unwrap();
+    let created = events.last().unwrap();
+    assert!(
+        created.outcome.contains("in person, known to staff"),
+        "{created:?}"
+    );
+}
+
+/// Issue 9: the temporary password is spelled with the NATO alphabet on
+/// request, and the handout is saved to a new private file or printed.
+#[test]
+fn the_password_is_spelled_and_the_handout_saved_and_printed() {
+    let p = Practice::with_config(|c| {
+        // A recording print command: what it reads is the printed page.
+        c.print.command = format!(
+            "{}/record-lp",
+            c.log.file.as_ref().unwrap().parent().unwrap().display()
+        );
+    });
+    let dir = p.dir.path().to_owned();
+    let script = dir.join("record-lp");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ncat > {}/printed.txt\necho 'request id is front-1 (1 file(s))'\n",
+            dir.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut c = config_in(&dir);
+    c.print.command = script.display().to_string();
+    let portal = Portal::open(&p.db(), c, p.clock.clone()).unwrap();
+    let mut hs = Harness::new(portal, 80, 24);
+    hs.sign_in("sam", STAFF_PW);
+    hs.type_text("smith");
+    hs.key(KeyCode::F(2));
+    confirm_create_validate(&mut hs);
+    hs.settle();
+    let pw = hs.temporary_password().unwrap();
+    // Spell (the first button).
+    hs.key(KeyCode::Enter);
+    // Each group of four, spelled on its own line (masked on screen
+    // captures like the password itself).
+    let screen = hs.screen();
+    assert_eq!(screen.matches("(spelled)").count(), 4, "spelled: {screen}");
+    snap("temporary_login_spelled_80x24", &hs);
+    // Print (the third button) through the recording command.
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Enter);
+    hs.settle();
+    assert!(
+        hs.screen().contains("request id is front-1"),
+        "{}",
+        hs.screen()
+    );
+    let printed = std::fs::read_to_string(dir.join("printed.txt")).unwrap();
+    assert!(printed.contains(&pw) && printed.contains("smith.family@example.net"));
+    assert!(printed.contains("EST"), "local time on the page: {printed}");
+    // Save… (the fourth button): a new file, readable only by its owner.
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Enter);
+    assert!(top_is(&hs, Some(ModalKind::SaveHandout)));
+    let file = dir.join("handout.txt");
+    hs.ctrl('u');
+    hs.type_text(&file.display().to_string());
+    hs.key(KeyCode::Enter);
+    assert!(
+        top_is(&hs, Some(ModalKind::TemporaryLogin)),
+        "{}",
+        hs.screen()
+    );
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(saved.contains(&pw));
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // Never over an existing file.
+    hs.key(KeyCode::Enter);
+    hs.ctrl('u');
+    hs.type_text(&file.display().to_string());
+    hs.key(KeyCode::Enter);
+    assert!(
+        top_is(&hs, Some(ModalKind::SaveHandout)),
+        "refused, form kept"
+    );
+    assert!(hs.screen().contains("exists"), "{}", hs.screen());
+    assert!(!hs.screen().contains(&pw));
+}
+
+/// Issue 9: at 40x12 every popup still says how to close it.
+#[test]
+fn at_40x12_every_popup_says_how_to_close_it() {
+    let p = Practice::new();
+    p.create_validate("100003");
+    let mut hs = p.app_signed_in("ana", 40, 12);
+    hs.type_text("smith");
+    hs.key(KeyCode::F(2));
+    assert!(hs.screen().contains("Esc cancels"), "{}", hs.screen());
+    snap("confirm_create_40x12", &hs);
+    confirm_create_validate(&mut hs);
+    hs.settle();
+    assert!(hs.screen().contains("Done closes"), "{}", hs.screen());
+    snap("temporary_login_40x12", &hs);
+    done(&mut hs);
+    hs.key(KeyCode::F(1));
+    assert!(hs.screen().contains("Esc closes"), "{}", hs.screen());
+    hs.key(KeyCode::Esc);
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Tab);
+    hs.type_text("kath");
+    hs.key(KeyCode::Enter);
+    assert!(hs.screen().contains("Esc closes"), "{}", hs.screen());
+    snap("user_details_40x12", &hs);
+    hs.key(KeyCode::Enter);
+    assert!(hs.screen().contains("Esc cancels"), "{}", hs.screen());
+    snap("set_password_40x12", &hs);
+}

@@ -172,12 +172,18 @@ impl Harness {
             out.push_str(line.trim_end());
             out.push('\n');
         }
-        if let Some(pw) = self.temporary_password() {
+        if let Some(login) = self.app.temporary_login() {
+            let pw = login.password.expose();
             let masked: String = pw
                 .chars()
                 .map(|c| if c == '-' { '-' } else { 'X' })
                 .collect();
-            out = out.replace(&pw, &masked);
+            out = out.replace(pw, &masked);
+            // Its spelling gives it away as well: each group, with the
+            // blanks after it, becomes a fixed mark of the same width.
+            for group in crate::present::spelled_groups(&login.password) {
+                out = mask_with_padding(&out, group.as_str(), "(spelled)");
+            }
         }
         out
     }
@@ -185,4 +191,22 @@ impl Harness {
     pub fn terminal(&mut self) -> &mut Terminal<TestBackend> {
         &mut self.term
     }
+}
+
+/// `text` with each `secret` and the spaces that follow it replaced by
+/// `mark`, padded to the same number of characters (so a line's layout
+/// does not depend on the secret's length).
+fn mask_with_padding(text: &str, secret: &str, mark: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(secret) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + secret.len()..];
+        let blanks = after.chars().take_while(|c| *c == ' ').count();
+        let width = secret.chars().count() + blanks;
+        out.push_str(&format!("{mark:<width$}"));
+        rest = &after[blanks..];
+    }
+    out.push_str(rest);
+    out
 }

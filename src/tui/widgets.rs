@@ -23,13 +23,14 @@ pub fn block<'a>(theme: &Theme, title: impl Into<Line<'a>>, focused: bool) -> Bl
         .title(title)
 }
 
-/// How many rows `lines` take when wrapped to `width` columns.
+/// How many rows `lines` take when word-wrapped to `width` columns, as a
+/// `Paragraph` draws them (ratatui's own count, so scrolling to a line
+/// lands on it).
 pub fn wrapped_height(lines: &[Line], width: u16) -> u16 {
-    let width = width.max(1);
-    lines
-        .iter()
-        .map(|l| (l.width() as u16).div_ceil(width).max(1))
-        .sum()
+    let rows = Paragraph::new(lines.to_vec())
+        .wrap(Wrap { trim: false })
+        .line_count(width.max(1));
+    u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
 /// A popup of `width` columns, as tall as its wrapped lines, centred and
@@ -42,12 +43,24 @@ pub fn modal_box(
     lines: Vec<Line>,
     width: u16,
 ) -> Rect {
-    modal_box_with_footer(f, theme, area, title, lines, Vec::new(), width, 0)
+    modal_box_with_footer(f, theme, area, title, lines, Vec::new(), width, TOP)
 }
+
+/// How a popup's body is scrolled when it does not fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scroll {
+    /// This many rows down (stopping at the end).
+    Offset(u16),
+    /// Far enough that this (wrapped) row is on screen: the focused line.
+    Reveal(u16),
+}
+
+/// Not scrolled.
+pub const TOP: Scroll = Scroll::Offset(0);
 
 /// A popup whose `footer` (its buttons and how to close it) is always on
 /// screen, however small the terminal: the `body` above it gives way
-/// first, scrolled by `scroll` rows. Returns the body's area.
+/// first, scrolled as `scroll` says. Returns the body's area.
 #[allow(clippy::too_many_arguments)]
 pub fn modal_box_with_footer(
     f: &mut Frame,
@@ -57,7 +70,7 @@ pub fn modal_box_with_footer(
     body: Vec<Line>,
     footer: Vec<Line>,
     width: u16,
-    scroll: u16,
+    scroll: Scroll,
 ) -> Rect {
     let inner_w = width.min(area.width).saturating_sub(2).max(1);
     let body_h = wrapped_height(&body, inner_w);
@@ -85,7 +98,11 @@ pub fn modal_box_with_footer(
         height: footer_h,
         ..inner
     };
-    let scroll = scroll.min(body_h.saturating_sub(body_area.height));
+    let scroll = match scroll {
+        Scroll::Offset(n) => n,
+        Scroll::Reveal(row) => row.saturating_sub(body_area.height.saturating_sub(1)),
+    }
+    .min(body_h.saturating_sub(body_area.height));
     f.render_widget(
         Paragraph::new(body)
             .wrap(Wrap { trim: false })

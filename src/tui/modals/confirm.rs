@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use crate::domain::text::printable;
 use crate::tui::component::{Command, Component, Modal, ModalKind, Response, Shared};
 use crate::tui::keys::{Action, Context};
-use crate::tui::widgets::{buttons, modal_box_with_footer};
+use crate::tui::widgets::{TOP, buttons, modal_box_with_footer};
 
 pub struct Confirm {
     title: String,
@@ -78,7 +78,7 @@ impl Component for Confirm {
                 theme.hint,
             )),
         ];
-        modal_box_with_footer(f, theme, area, &self.title, lines, footer, 72, 0);
+        modal_box_with_footer(f, theme, area, &self.title, lines, footer, 72, TOP);
     }
 }
 

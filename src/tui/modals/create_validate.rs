@@ -16,7 +16,9 @@ use crate::tui::component::{
 };
 use crate::tui::keys::{Action, Context};
 use crate::tui::request::{PatientRef, Request};
-use crate::tui::widgets::{buttons, cycle, key_value, modal_box_with_footer};
+use crate::tui::widgets::{
+    Scroll, TOP, buttons, cycle, key_value, modal_box_with_footer, wrapped_height,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Focus {
@@ -176,6 +178,7 @@ impl Component for CreateValidateConfirm {
     fn draw(&self, f: &mut Frame, area: Rect, shared: &Shared) {
         let theme = &shared.theme;
         let kv = |k: &str, v: String| key_value(theme, 9, k, v, theme.title);
+        let mut reveal = None;
         let mut lines = vec![
             kv("Patient", printable(&self.patient.name)),
             kv("Born", self.born.clone()),
@@ -214,6 +217,9 @@ impl Component for CreateValidateConfirm {
                     "( )"
                 };
                 let here = self.focus == Focus::Checks && self.cursor == i;
+                if here {
+                    reveal = Some(lines.len());
+                }
                 lines.push(Line::from(Span::styled(
                     format!("{}{mark} {}", if here { "> " } else { "  " }, printable(c)),
                     if here { theme.selected } else { theme.normal },
@@ -221,8 +227,15 @@ impl Component for CreateValidateConfirm {
             }
         }
         if let Some(e) = &self.error {
+            reveal = Some(lines.len());
             lines.push(Line::from(Span::styled(e.clone(), theme.error)));
         }
+        // On a small terminal the body scrolls to keep the focused check
+        // (or the error) on screen; the buttons never scroll away.
+        let inner_w = area.width.min(74).saturating_sub(2);
+        let scroll = reveal.map_or(TOP, |i| {
+            Scroll::Reveal(wrapped_height(&lines[..i], inner_w))
+        });
         let footer = vec![
             Line::default(),
             buttons(
@@ -241,7 +254,7 @@ impl Component for CreateValidateConfirm {
                 theme.hint,
             )),
         ];
-        modal_box_with_footer(f, theme, area, self.title(), lines, footer, 74, 0);
+        modal_box_with_footer(f, theme, area, self.title(), lines, footer, 74, scroll);
     }
 }
 

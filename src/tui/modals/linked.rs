@@ -14,7 +14,7 @@ use crate::tui::component::{Command, Component, Modal, ModalKind, Response, Shar
 use crate::tui::keys::{Action, Context};
 use crate::tui::modals::create_validate;
 use crate::tui::request::PatientRef;
-use crate::tui::widgets::{buttons, cycle, modal_box_with_footer};
+use crate::tui::widgets::{TOP, buttons, cycle, modal_box_with_footer};
 
 pub struct LinkedPopup {
     linked: Linked,
@@ -99,7 +99,7 @@ impl Component for LinkedPopup {
             lines,
             footer,
             72,
-            0,
+            TOP,
         );
     }
 }

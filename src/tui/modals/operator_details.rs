@@ -12,7 +12,7 @@ use crate::tui::component::{Command, Component, Modal, ModalKind, Response, Shar
 use crate::tui::keys::{Action, Context};
 use crate::tui::modals::{Confirm, SetPassword};
 use crate::tui::request::Request;
-use crate::tui::widgets::{buttons, cycle, key_value, modal_box_with_footer};
+use crate::tui::widgets::{TOP, buttons, cycle, key_value, modal_box_with_footer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Button {
@@ -157,7 +157,7 @@ impl Component for OperatorDetails {
             )),
         ];
         let title = format!("Operator {}", op.username);
-        modal_box_with_footer(f, theme, area, &title, lines, footer, 76, 0);
+        modal_box_with_footer(f, theme, area, &title, lines, footer, 76, TOP);
     }
 }
 

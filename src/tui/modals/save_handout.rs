@@ -15,7 +15,7 @@ use crate::tui::component::{
 use crate::tui::fields::{handle_text, paste_text};
 use crate::tui::keys::{Action, Context};
 use crate::tui::request::PatientRef;
-use crate::tui::widgets::{modal_box_with_footer, place_cursor};
+use crate::tui::widgets::{TOP, modal_box_with_footer, place_cursor};
 
 pub struct SaveHandout {
     text: Zeroizing<String>,
@@ -109,7 +109,7 @@ impl Component for SaveHandout {
                 theme.hint,
             )),
         ];
-        let inner = modal_box_with_footer(f, theme, area, "Save handout", lines, footer, 72, 0);
+        let inner = modal_box_with_footer(f, theme, area, "Save handout", lines, footer, 72, TOP);
         place_cursor(f, inner, 6 + self.path.visual_cursor() as u16, 1);
     }
 }

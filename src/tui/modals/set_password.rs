@@ -13,7 +13,7 @@ use crate::tui::fields::SecretField;
 use crate::tui::keys::{Action, Context};
 use crate::tui::modals::Confirm;
 use crate::tui::request::{AccountRef, Reply, Request};
-use crate::tui::widgets::{buttons, modal_box_with_footer, place_cursor};
+use crate::tui::widgets::{TOP, buttons, modal_box_with_footer, place_cursor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -313,7 +313,7 @@ impl Component for SetPassword {
                 theme.hint,
             )),
         ];
-        let inner = modal_box_with_footer(f, theme, area, "Set password", lines, footer, 72, 0);
+        let inner = modal_box_with_footer(f, theme, area, "Set password", lines, footer, 72, TOP);
         let (chars, row) = match self.focus {
             Focus::New => (self.new.cursor(), 2),
             Focus::Confirm => (self.confirm.cursor(), 3),

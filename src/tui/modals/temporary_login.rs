@@ -17,7 +17,7 @@ use crate::tui::component::{Command, Component, Level, Modal, ModalKind, Respons
 use crate::tui::keys::{Action, Context};
 use crate::tui::modals::SaveHandout;
 use crate::tui::request::{PatientRef, Request};
-use crate::tui::widgets::{buttons, cycle, modal_box_with_footer};
+use crate::tui::widgets::{TOP, buttons, cycle, modal_box_with_footer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Button {
@@ -117,13 +117,25 @@ impl Component for TemporaryLoginPopup {
     fn draw(&self, f: &mut Frame, area: Rect, shared: &Shared) {
         let theme = &shared.theme;
         let l = &self.login;
-        let kv = |k: &str, v: String, style: Style| {
-            Line::from(vec![Span::raw(format!("{k:<20}")), Span::styled(v, style)])
+        // On a small terminal, short labels and no blank lines: the login
+        // itself must stay on screen.
+        let narrow = area.width < 60;
+        let small = area.height < 20;
+        let w = if narrow { 10 } else { 20 };
+        let kv = |k: &str, short: &str, v: String, style: Style| {
+            let k = if narrow { short } else { k };
+            Line::from(vec![Span::raw(format!("{k:<w$}")), Span::styled(v, style)])
         };
         let mut lines = vec![
-            kv("Patient", printable(&self.patient.name), theme.normal),
+            kv(
+                "Patient",
+                "Patient",
+                printable(&self.patient.name),
+                theme.normal,
+            ),
             kv(
                 "Born · no.",
+                "Born·no.",
                 format!(
                     "{} · {}",
                     shared.local.date(self.patient.date_of_birth),
@@ -131,23 +143,36 @@ impl Component for TemporaryLoginPopup {
                 ),
                 theme.normal,
             ),
-            kv("Username", l.username.to_string(), theme.secret),
+            kv("Username", "Username", l.username.to_string(), theme.secret),
             kv(
                 "Temporary password",
+                "Password",
                 l.password.expose().to_owned(),
                 theme.secret,
             ),
         ];
         if self.spelled {
             for group in spelled_groups(&l.password) {
-                lines.push(Line::from(format!("{:20}{}", "", group.as_str())));
+                lines.push(Line::from(format!("{:w$}{}", "", group.as_str())));
             }
         }
         lines.extend([
-            kv("Expires", shared.local.spoken(l.expires_at), theme.normal),
-            kv("Sign in at", printable(&l.sign_in_url), theme.normal),
-            Line::default(),
+            kv(
+                "Expires",
+                "Expires",
+                shared.local.spoken(l.expires_at),
+                theme.normal,
+            ),
+            kv(
+                "Sign in at",
+                "Sign in",
+                printable(&l.sign_in_url),
+                theme.normal,
+            ),
         ]);
+        if !small {
+            lines.push(Line::default());
+        }
         lines.extend(LOGIN_READ_ALOUD.iter().map(|s| Line::from(*s)));
         lines.push(Line::from(
             "Once closed, this temporary password is never shown again.",
@@ -168,15 +193,21 @@ impl Component for TemporaryLoginPopup {
                 (label, i == self.focus)
             })
             .collect();
-        let footer = vec![
-            Line::default(),
+        let mut footer = vec![
             buttons(theme, &labels),
             Line::from(Span::styled(
-                "Tab/arrows choose · Enter presses · Done closes",
+                if narrow {
+                    "Tab choose · Enter press · Done closes"
+                } else {
+                    "Tab/arrows choose · Enter presses · Done closes"
+                },
                 theme.hint,
             )),
         ];
-        modal_box_with_footer(f, theme, area, "Temporary login", lines, footer, 72, 0);
+        if !small {
+            footer.insert(0, Line::default());
+        }
+        modal_box_with_footer(f, theme, area, "Temporary login", lines, footer, 72, TOP);
     }
 }
 

@@ -16,7 +16,7 @@ use crate::tui::component::{
 use crate::tui::keys::{Action, Context};
 use crate::tui::modals::{Confirm, SetPassword};
 use crate::tui::request::{AccountRef, Request};
-use crate::tui::widgets::{buttons, cycle, key_value, modal_box_with_footer};
+use crate::tui::widgets::{Scroll, buttons, cycle, key_value, modal_box_with_footer};
 
 /// How many events of the account's history the details show.
 const HISTORY: usize = 10;
@@ -255,7 +255,7 @@ impl Component for UserDetails {
             self.lines(shared),
             footer,
             74,
-            self.scroll,
+            Scroll::Offset(self.scroll),
         );
     }
 }
