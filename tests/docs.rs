@@ -53,7 +53,10 @@ fn guide_screen_captures_are_snapshots_of_the_app() {
             );
         }
     }
-    assert!(captures >= 8, "the guides show the app ({captures} captures)");
+    assert!(
+        captures >= 8,
+        "the guides show the app ({captures} captures)"
+    );
 }
 
 /// The contents of the fenced code blocks of a Markdown text.

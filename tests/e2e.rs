@@ -528,3 +528,136 @@ fn signing_out_leaves_nothing_of_the_last_operator_on_screen() {
     t.wait_for("EXIT=0");
     assert_restored(&t);
 }
+
+/// Issue 9's front desk through the real binary: rows told apart by birth
+/// date; the identity check asked and recorded; a sibling linked without
+/// touching the parent's password; the login in the practice's local time,
+/// spelled, and saved as a private handout.
+#[test]
+fn the_front_desk_day_in_a_real_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        format!(
+            "[log]\nlevel = \"debug\"\nfile = \"{}\"\n[ui]\ntime_zone = \"America/New_York\"\n",
+            home.path().join("portal-admin.log").display()
+        ),
+    )
+    .unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let t = Tmux::start(&bin, "", 80, 24);
+    t.sign_in("sam", STAFF_PW);
+    t.type_text("garcia");
+    let rows = t.wait_for("15 Mar 2021");
+    assert!(
+        rows.contains("7 Mar 2019"),
+        "birth dates on the rows:\n{rows}"
+    );
+
+    // José: a new account, after the identity check.
+    t.keys(&["F2"]);
+    t.wait_for("How were the caller's identity and authority checked?");
+    t.keys(&["Down", "Enter"]);
+    t.wait_for("(•) in person, known to staff");
+    t.keys(&["Tab"]);
+    t.wait_for(">[ Create account ]<");
+    t.keys(&["Enter"]);
+    let login = t.wait_for("Temporary login");
+    assert!(
+        login.contains("EST") || login.contains("EDT"),
+        "local time:\n{login}"
+    );
+    let password = login
+        .lines()
+        .find(|l| l.contains("Temporary password"))
+        .and_then(|l| {
+            l.split_whitespace()
+                .find(|w| w.len() == 19 && w.matches('-').count() == 3)
+        })
+        .unwrap_or_else(|| panic!("no temporary password:\n{login}"))
+        .to_owned();
+    t.keys(&["Enter"]); // Spell
+    let spelled = t.wait_for("Hide spelling");
+    assert!(
+        ["Kilo", "Foxtrot", "November", "Romeo", "Uniform", "Yankee"]
+            .iter()
+            .any(|w| spelled.contains(w))
+            || ["three", "four", "six", "seven"]
+                .iter()
+                .any(|w| spelled.contains(w)),
+        "{spelled}"
+    );
+    // Save… (the fourth button) to a private file.
+    for (key, focused) in [
+        ("Tab", ">[ Copy ]<"),
+        ("Tab", ">[ Print ]<"),
+        ("Tab", ">[ Save… ]<"),
+    ] {
+        t.keys(&[key]);
+        t.wait_for(focused);
+    }
+    t.keys(&["Enter"]);
+    t.wait_for("Save handout");
+    let file = home.path().join("handout-jose.txt");
+    t.keys(&["C-u"]);
+    t.type_text(&file.display().to_string());
+    t.keys(&["Enter"]);
+    t.wait_for("Handout saved");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert!(std::fs::read_to_string(&file).unwrap().contains(&password));
+    t.keys(&["Tab"]);
+    t.wait_for(">[ Done ]<");
+    t.keys(&["Enter"]);
+    t.wait_gone("Temporary login");
+
+    // The parent chooses their own password at home.
+    let own = "cobalt-harvest-lantern-63";
+    let out = bin.run(
+        &[
+            "signin",
+            "--email",
+            "maria.garcia@example.com",
+            "--password-stdin",
+        ],
+        &format!("{password}\n{own}\n{own}\n"),
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+
+    // Sofía joins the account: nothing is reset.
+    t.keys(&["Down"]);
+    t.wait_for("> 100002");
+    t.keys(&["F2"]);
+    let ask = t.wait_for("Add to existing portal account?");
+    assert!(ask.contains("password does not change"), "{ask}");
+    t.keys(&["Enter", "Tab"]);
+    t.wait_for(">[ Add to account ]<");
+    t.keys(&["Enter"]);
+    t.wait_for("Added to the existing account");
+    t.keys(&["Enter"]);
+    t.wait_gone("Added to the existing account");
+    let again = bin.run(
+        &[
+            "signin",
+            "--email",
+            "maria.garcia@example.com",
+            "--password-stdin",
+        ],
+        &format!("{own}\n"),
+    );
+    assert_eq!(
+        again.code, 0,
+        "the parent's own password still works: {}",
+        again.stderr
+    );
+    let audit = bin.ok(&["audit", "list"], "");
+    assert!(
+        audit.contains("identity check: in person, known to staff"),
+        "{audit}"
+    );
+    assert!(audit.contains("password unchanged"), "{audit}");
+    t.keys(&["F10"]);
+    t.wait_for("EXIT=0");
+}

@@ -1030,3 +1030,23 @@ fn at_40x12_every_popup_says_how_to_close_it() {
     assert!(hs.screen().contains("Esc cancels"), "{}", hs.screen());
     snap("set_password_40x12", &hs);
 }
+
+/// "Signed out after 1 minutes" was seen: the sentence counts right.
+#[test]
+fn one_idle_minute_is_said_in_the_singular() {
+    let p = Practice::new();
+    let ui = UiConfig {
+        idle_minutes: 1,
+        ..UiConfig::default()
+    };
+    let mut hs = Harness::with(p.open_again(), ui, Theme::new(false, false), 80, 24);
+    hs.sign_in("sam", STAFF_PW);
+    assert!(hs.app.check_idle(Instant::now() + Duration::from_secs(61)));
+    hs.draw();
+    assert!(
+        hs.screen()
+            .contains("Signed out after 1 minute without a key press."),
+        "{}",
+        hs.screen()
+    );
+}
