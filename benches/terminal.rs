@@ -54,7 +54,6 @@ fn main() {
     println!("|---|---|---|---|---|---|---|");
     for (w, h) in [(80u16, 24u16), (200, 60)] {
         let mut hs = signed_in_app(&portal, (w, h), false);
-        key(&mut hs, KeyCode::Enter); // to the list
         let counter = Counter::default();
         let mut term = Terminal::with_options(
             CrosstermBackend::new(counter.clone()),
@@ -68,17 +67,13 @@ fn main() {
             counter.take()
         };
         let full = frame(&hs);
-        key(&mut hs, KeyCode::Char('j'));
+        key(&mut hs, KeyCode::Down);
         let one_row = frame(&hs);
         key(&mut hs, KeyCode::PageDown);
         let page = frame(&hs);
-        key(&mut hs, KeyCode::Char('/'));
-        frame(&hs);
         key(&mut hs, KeyCode::Char('s'));
         let typed = frame(&hs);
-        key(&mut hs, KeyCode::Enter);
-        frame(&hs);
-        key(&mut hs, KeyCode::Char('?'));
+        key(&mut hs, KeyCode::F(1));
         let open = frame(&hs);
         key(&mut hs, KeyCode::Esc);
         let close = frame(&hs);
@@ -97,8 +92,8 @@ fn main() {
     // The same move in a list that drives no other pane: the Control Panel.
     for (w, h) in [(80u16, 24u16), (200, 60)] {
         let mut hs = signed_in_app(&portal, (w, h), true);
-        key(&mut hs, KeyCode::Enter);
-        key(&mut hs, KeyCode::Char('3'));
+        key(&mut hs, KeyCode::Tab);
+        key(&mut hs, KeyCode::Tab);
         let counter = Counter::default();
         let mut term = Terminal::with_options(
             CrosstermBackend::new(counter.clone()),
@@ -109,7 +104,7 @@ fn main() {
         .unwrap();
         term.draw(|f| hs.app.draw(f)).unwrap();
         let full = counter.take();
-        key(&mut hs, KeyCode::Char('j'));
+        key(&mut hs, KeyCode::Down);
         term.draw(|f| hs.app.draw(f)).unwrap();
         let moved = counter.take();
         println!(
@@ -120,16 +115,15 @@ fn main() {
 
     // Render time of one frame at 200x60 (moving the selection each time).
     let mut hs = signed_in_app(&portal, (200, 60), false);
-    key(&mut hs, KeyCode::Enter);
     let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
     let mut samples: Vec<Duration> = Vec::new();
     for i in 0..if smoke() { 50 } else { 1000 } {
         key(
             &mut hs,
             if i % 40 < 20 {
-                KeyCode::Char('j')
+                KeyCode::Down
             } else {
-                KeyCode::Char('k')
+                KeyCode::Up
             },
         );
         let t = Instant::now();

@@ -26,52 +26,68 @@ fn every_documented_exit_code_is_one_the_cli_uses() {
 }
 
 /// Every screen capture in the guides is a committed snapshot of the app,
-/// so the guides cannot show a screen the app no longer draws.
+/// named in a `<!-- snapshot: NAME -->` line above it, so the guides cannot
+/// show a screen the app no longer draws. `UPDATE_DOCS=1` copies each
+/// named snapshot in.
 #[test]
 fn guide_screen_captures_are_snapshots_of_the_app() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let snapshots: Vec<String> = std::fs::read_dir(format!("{root}/tests/snapshots"))
-        .unwrap()
-        .filter_map(|e| {
-            let text = std::fs::read_to_string(e.unwrap().path()).ok()?;
-            let body = text.splitn(3, "---\n").nth(2)?;
-            Some(body.trim_end_matches('\n').to_owned())
-        })
-        .collect();
     let mut captures = 0;
     for guide in ["docs/user-guide.md", "docs/admin-guide.md"] {
-        let text = std::fs::read_to_string(format!("{root}/{guide}")).unwrap();
-        for block in fenced_blocks(&text) {
-            let block = block.as_str();
-            if !(block.starts_with(" portal-admin ·") || block.starts_with('┌')) {
+        let path = format!("{root}/{guide}");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut out: Vec<String> = Vec::new();
+        let mut lines = text.lines().peekable();
+        while let Some(line) = lines.next() {
+            out.push(line.to_owned());
+            let Some(name) = line
+                .strip_prefix("<!-- snapshot: ")
+                .and_then(|r| r.strip_suffix(" -->"))
+            else {
+                assert!(
+                    !line.starts_with(" portal-admin ·"),
+                    "{guide}: a screen capture without a snapshot name above it"
+                );
                 continue;
-            }
+            };
             captures += 1;
-            assert!(
-                snapshots.iter().any(|s| s == block),
-                "{guide} shows a screen that is not a snapshot of the app:\n{block}"
+            let snap =
+                std::fs::read_to_string(format!("{root}/tests/snapshots/screens__{name}.snap"))
+                    .unwrap_or_else(|_| panic!("{guide}: no snapshot {name}"));
+            let snap = snap
+                .splitn(3, "---\n")
+                .nth(2)
+                .unwrap()
+                .trim_end_matches('\n');
+            assert_eq!(
+                lines.next(),
+                Some("```"),
+                "{guide}: a capture follows {name}"
             );
+            let mut shown = Vec::new();
+            for l in lines.by_ref() {
+                if l == "```" {
+                    break;
+                }
+                shown.push(l);
+            }
+            if std::env::var_os("UPDATE_DOCS").is_none() {
+                assert_eq!(
+                    shown.join("\n"),
+                    snap,
+                    "{guide} shows {name} as the app no longer draws it; run `UPDATE_DOCS=1 cargo test --test docs`"
+                );
+            }
+            out.push("```".into());
+            out.extend(snap.lines().map(str::to_owned));
+            out.push("```".into());
+        }
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            std::fs::write(&path, out.join("\n") + "\n").unwrap();
         }
     }
     assert!(
         captures >= 8,
         "the guides show the app ({captures} captures)"
     );
-}
-
-/// The contents of the fenced code blocks of a Markdown text.
-fn fenced_blocks(text: &str) -> Vec<String> {
-    let mut blocks = Vec::new();
-    let mut current: Option<Vec<&str>> = None;
-    for line in text.lines() {
-        if line.starts_with("```") {
-            match current.take() {
-                Some(lines) => blocks.push(lines.join("\n")),
-                None => current = Some(Vec::new()),
-            }
-        } else if let Some(lines) = &mut current {
-            lines.push(line);
-        }
-    }
-    blocks
 }

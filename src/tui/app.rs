@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Paragraph, Wrap};
 use zeroize::Zeroizing;
 
@@ -353,10 +353,18 @@ impl App {
             self.shared.portal.refresh();
         }
         self.refresh_practice();
-        if let Screen::Main(m) = &mut self.screen {
-            m.reload(&self.shared);
-        }
-        if say {
+        let kept = match &mut self.screen {
+            Screen::Main(m) => m.reload(&self.shared),
+            Screen::SignIn(_) => true,
+        };
+        if !kept {
+            // Never a silent switch to another patient on the same row.
+            self.notice = Some((
+                Level::Error,
+                "The patient you had selected is no longer in this list: check who is selected now."
+                    .into(),
+            ));
+        } else if say {
             self.notice = Some((Level::Info, "Reloaded from the database.".into()));
         }
     }
@@ -502,8 +510,14 @@ impl App {
         }
         chrome::draw_status_line(f, notice, &self.shared, self.notice.as_ref());
         chrome::draw_hints(f, hint, &self.shared, self.context());
+        // Popups leave the status and hint lines visible: a message about
+        // what a popup's button did is never hidden behind it.
+        let above = Rect {
+            height: notice.y.saturating_sub(area.y),
+            ..area
+        };
         for modal in self.modals.iter() {
-            modal.draw(f, area, &self.shared);
+            modal.draw(f, above, &self.shared);
         }
     }
 }

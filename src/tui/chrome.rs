@@ -11,25 +11,41 @@ use super::component::{Level, Shared};
 use super::keys::{self, Action, Context};
 use crate::domain::text::printable;
 
+/// The title bar: who is signed in, the demo and weak-hashing flags, the
+/// practice and the program's name — the last ones give way first when
+/// the terminal is narrow, never the operator.
 pub fn draw_title(f: &mut Frame, area: Rect, shared: &Shared) {
-    let mut parts = vec!["portal-admin".to_owned()];
+    // (text, how much it matters: higher stays longer)
+    let mut parts: Vec<(String, u8)> = vec![("portal-admin".to_owned(), 0)];
     if let Some(setup) = &shared.practice.setup {
         let name = setup
             .practice_name
             .clone()
             .unwrap_or_else(|| setup.practice_id.clone());
-        parts.push(printable(&name));
+        parts.push((printable(&name), 1));
     }
     if let Some(s) = &shared.session {
-        parts.push(format!("{} ({})", s.name(), s.role().as_str()));
+        parts.push((format!("{} ({})", s.name(), s.role().as_str()), 4));
     }
     if shared.practice.demo {
-        parts.push("DEMO DATA".into());
+        parts.push(("DEMO DATA".into(), 3));
     }
     // hashing.allow_weak: for tests only, and said where everyone sees it.
     if shared.portal.weak_hashing_notice().is_some() {
-        parts.push("WEAK HASHING (hashing.allow_weak)".into());
+        parts.push(("WEAK HASHING (hashing.allow_weak)".into(), 2));
     }
+    let width = |parts: &[(String, u8)]| {
+        parts
+            .iter()
+            .map(|(t, _)| t.chars().count() + 3)
+            .sum::<usize>()
+            + 1
+    };
+    while width(&parts) > usize::from(area.width) && parts.len() > 1 {
+        let least = (0..parts.len()).min_by_key(|i| parts[*i].1).unwrap_or(0);
+        parts.remove(least);
+    }
+    let parts: Vec<String> = parts.into_iter().map(|(t, _)| t).collect();
     let text = format!(" {} ", parts.join(" · "));
     f.render_widget(Paragraph::new(text).style(shared.theme.title), area);
 }

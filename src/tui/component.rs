@@ -156,7 +156,10 @@ pub fn sentence(e: &crate::error::Error) -> String {
         _ => "",
     };
     let mut s = crate::domain::text::printable(&format!("{e}{hint}"));
-    if let Some(first) = s.get(..1) {
+    // A sentence may start with a file name: that keeps its case.
+    let first_word = s.split_whitespace().next().unwrap_or_default();
+    let is_path = first_word.contains(['/', '.']);
+    if let (Some(first), false) = (s.get(..1), is_path) {
         let upper = first.to_uppercase();
         s.replace_range(..1, &upper);
     }

@@ -48,6 +48,11 @@ impl SecretField {
     }
 
     /// The value, copied into a [`Secret`] for a service call.
+    /// Whether both fields hold the same text (compared in place, no copy).
+    pub fn same_as(&self, other: &SecretField) -> bool {
+        self.buf.as_str() == other.buf.as_str()
+    }
+
     pub fn secret(&self) -> Secret {
         Secret::new(self.buf.as_str().to_owned())
     }

@@ -77,10 +77,31 @@ impl<T> ListPane<T> {
     }
 
     /// Reloads the page shown, keeping the selection where it can.
-    pub fn reload(&mut self, fetch: Fetch<'_, T>) {
+    /// Reloads the page shown, keeping the selection on the same item
+    /// (`key` tells items apart), never merely on the same row: rows move
+    /// when others are added. Returns false when the selected item is no
+    /// longer on the page (the selection then goes to the first row).
+    pub fn reload<K: PartialEq>(&mut self, fetch: Fetch<'_, T>, key: impl Fn(&T) -> K) -> bool {
+        let before = self.selected_row().map(&key);
         let page = self.page;
-        if self.load(fetch, page) {
-            self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        if !self.load(fetch, page) {
+            return true;
+        }
+        match before {
+            None => {
+                self.selected = 0;
+                true
+            }
+            Some(k) => match self.rows.iter().position(|r| key(r) == k) {
+                Some(i) => {
+                    self.selected = i;
+                    true
+                }
+                None => {
+                    self.selected = 0;
+                    false
+                }
+            },
         }
     }
 

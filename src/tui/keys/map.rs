@@ -280,6 +280,20 @@ pub static KEYMAP: &[Binding] = &[
         true,
     ),
     b(
+        C::TempLogin,
+        &[Key::code(K::Up)],
+        A::Up,
+        "scroll up (small terminals)",
+        false,
+    ),
+    b(
+        C::TempLogin,
+        &[Key::code(K::Down)],
+        A::Down,
+        "scroll down (small terminals)",
+        false,
+    ),
+    b(
         C::FormField,
         &[Key::code(K::Tab), Key::code(K::Down)],
         A::NextField,

@@ -54,8 +54,13 @@ impl Component for Confirm {
                 self.focus_yes = !self.focus_yes;
                 Response::Consumed
             }
-            // A second quit key on "Quit portal-admin?" means it.
-            Action::Quit if matches!(self.on_yes, Some(Command::Quit)) => self.answer(true),
+            // A second quit key on "Quit portal-admin?" is a reflex, not an
+            // answer: the login on screen would be lost.
+            Action::Quit | Action::SignOut
+                if matches!(self.on_yes, Some(Command::Quit | Command::SignOut)) =>
+            {
+                Response::Consumed
+            }
             _ => Response::Ignored,
         }
     }

@@ -24,25 +24,28 @@ pub struct SaveHandout {
 }
 
 impl SaveHandout {
-    /// The form, its file name filled in: `handout-NO-YYYYMMDD-HHMM.txt`.
+    /// The form, its file named in full so staff see where it goes:
+    /// `/current/folder/handout-NO-YYYYMMDD-HHMM.txt`, in local time.
     pub fn new(text: Zeroizing<String>, patient: &PatientRef, shared: &Shared) -> SaveHandout {
-        let now = shared.portal.now();
-        let stamp = format!(
-            "{:04}{:02}{:02}-{:02}{:02}",
-            now.year(),
-            u8::from(now.month()),
-            now.day(),
-            now.hour(),
-            now.minute()
-        );
+        // "2026-12-01T15:07:00-05:00" → "20261201-1507"
+        let local: String = shared
+            .local
+            .rfc3339(shared.portal.now())
+            .chars()
+            .take(16)
+            .filter(|c| c.is_ascii_digit() || *c == 'T')
+            .collect();
+        let stamp = local.replace('T', "-");
+        let folder = std::env::current_dir().unwrap_or_default();
         let name: String = patient
             .number
             .chars()
             .filter(|c| c.is_ascii_alphanumeric())
             .collect();
+        let path = folder.join(format!("handout-{name}-{stamp}.txt"));
         SaveHandout {
             text,
-            path: Input::new(format!("handout-{name}-{stamp}.txt")),
+            path: Input::new(path.display().to_string()),
             error: None,
         }
     }
@@ -110,7 +113,10 @@ impl Component for SaveHandout {
             )),
         ];
         let inner = modal_box_with_footer(f, theme, area, "Save handout", lines, footer, 72, TOP);
-        place_cursor(f, inner, 6 + self.path.visual_cursor() as u16, 1);
+        // A long path wraps (it has no spaces): the cursor follows it.
+        let at = 6 + self.path.visual_cursor() as u16;
+        let w = inner.width.max(1);
+        place_cursor(f, inner, at % w, 1 + at / w);
     }
 }
 

@@ -13,7 +13,9 @@ use crate::tui::fields::SecretField;
 use crate::tui::keys::{Action, Context};
 use crate::tui::modals::Confirm;
 use crate::tui::request::{AccountRef, Reply, Request};
-use crate::tui::widgets::{TOP, buttons, modal_box_with_footer, place_cursor};
+use crate::tui::widgets::{
+    Scroll, TOP, buttons, modal_box_with_footer, place_cursor, wrapped_height,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -113,6 +115,14 @@ impl SetPassword {
         }
         if self.confirm.is_empty() {
             return self.field_error(Focus::Confirm, "Type the new password again.");
+        }
+        // Said before asking to save, not after.
+        if !self.new.same_as(&self.confirm) {
+            self.confirm.clear();
+            return self.field_error(
+                Focus::Confirm,
+                "The two passwords are not the same: type it again.",
+            );
         }
         self.error = None;
         let mut lines = vec![self.target.label()];
@@ -313,7 +323,16 @@ impl Component for SetPassword {
                 theme.hint,
             )),
         ];
-        let inner = modal_box_with_footer(f, theme, area, "Set password", lines, footer, 72, TOP);
+        // On a small terminal, the box and what it means stay in view
+        // while the box has the focus.
+        let inner_w = area.width.min(72).saturating_sub(2);
+        let scroll = if box_focused {
+            Scroll::Reveal(wrapped_height(&lines, inner_w).saturating_sub(1))
+        } else {
+            TOP
+        };
+        let inner =
+            modal_box_with_footer(f, theme, area, "Set password", lines, footer, 72, scroll);
         let (chars, row) = match self.focus {
             Focus::New => (self.new.cursor(), 2),
             Focus::Confirm => (self.confirm.cursor(), 3),

@@ -17,7 +17,7 @@ use crate::tui::component::{Command, Component, Level, Modal, ModalKind, Respons
 use crate::tui::keys::{Action, Context};
 use crate::tui::modals::SaveHandout;
 use crate::tui::request::{PatientRef, Request};
-use crate::tui::widgets::{TOP, buttons, cycle, modal_box_with_footer};
+use crate::tui::widgets::{Scroll, buttons, cycle, modal_box_with_footer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Button {
@@ -44,6 +44,8 @@ pub struct TemporaryLoginPopup {
     copied: bool,
     /// Starts on Spell: a stray Enter never closes the login.
     focus: usize,
+    /// Rows scrolled down, on a terminal too small for the whole login.
+    scroll: u16,
 }
 
 impl TemporaryLoginPopup {
@@ -54,6 +56,7 @@ impl TemporaryLoginPopup {
             spelled: false,
             copied: false,
             focus: 0,
+            scroll: 0,
         }
     }
 
@@ -108,6 +111,9 @@ impl Component for TemporaryLoginPopup {
         match action {
             Action::NextField => self.focus = cycle(self.focus, BUTTONS.len(), 1),
             Action::PrevField => self.focus = cycle(self.focus, BUTTONS.len(), -1),
+            // The login is at most about twenty rows: no further.
+            Action::Down => self.scroll = (self.scroll + 1).min(20),
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
             Action::Activate => return self.press(shared),
             _ => return Response::Ignored,
         }
@@ -207,7 +213,16 @@ impl Component for TemporaryLoginPopup {
         if !small {
             footer.insert(0, Line::default());
         }
-        modal_box_with_footer(f, theme, area, "Temporary login", lines, footer, 72, TOP);
+        modal_box_with_footer(
+            f,
+            theme,
+            area,
+            "Temporary login",
+            lines,
+            footer,
+            72,
+            Scroll::Offset(self.scroll),
+        );
     }
 }
 

@@ -37,7 +37,7 @@ impl ControlPanel {
     }
 
     pub fn reload(&mut self, shared: &Shared) {
-        self.list.reload(&fetch(shared));
+        self.list.reload(&fetch(shared), |a| a.id);
     }
 }
 

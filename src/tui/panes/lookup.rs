@@ -52,8 +52,11 @@ impl Lookup {
         self.selected().map(|r| r.patient.account_number.as_str())
     }
 
-    pub fn reload(&mut self, shared: &Shared) {
-        self.list.reload(&fetch(shared));
+    /// Reads the page again, the same patient selected (by account
+    /// number). False when that patient is no longer on it.
+    pub fn reload(&mut self, shared: &Shared) -> bool {
+        self.list
+            .reload(&fetch(shared), |r| r.patient.account_number.clone())
     }
 
     fn footer(&self, shared: &Shared) -> Vec<Line<'static>> {

@@ -74,11 +74,31 @@ fn draw_search<T>(
     empty_hint: &str,
     focused: bool,
 ) {
+    if list.query().is_empty() {
+        let line = search_line(&shared.theme, label, "", focused, empty_hint);
+        f.render_widget(Paragraph::new(line), area);
+        if focused {
+            place_cursor(f, area, label.chars().count() as u16 + 1, 0);
+        }
+        return;
+    }
+    // The text scrolls sideways so that the cursor, at the end of what was
+    // typed, is always in the box.
+    let label_w = label.chars().count() as u16 + 1;
+    let [label_area, text_area] =
+        Layout::horizontal([Constraint::Length(label_w), Constraint::Min(1)]).areas(area);
     let line = search_line(&shared.theme, label, list.query(), focused, empty_hint);
-    f.render_widget(Paragraph::new(line), area);
+    let (label_span, text_span) = (line.spans[0].clone(), line.spans[1].clone());
+    f.render_widget(Paragraph::new(Line::from(label_span)), label_area);
+    let width = usize::from(text_area.width.saturating_sub(1)).max(1);
+    let scroll = list.input.visual_scroll(width);
+    f.render_widget(
+        Paragraph::new(Line::from(text_span)).scroll((0, scroll as u16)),
+        text_area,
+    );
     if focused {
-        let x = label.chars().count() + 1 + list.input.visual_cursor();
-        place_cursor(f, area, x as u16, 0);
+        let x = list.input.visual_cursor().saturating_sub(scroll);
+        place_cursor(f, text_area, x as u16, 0);
     }
 }
 

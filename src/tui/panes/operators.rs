@@ -48,7 +48,7 @@ impl Operators {
     }
 
     pub fn reload(&mut self, shared: &Shared) {
-        self.list.reload(&fetch(shared));
+        self.list.reload(&fetch(shared), |o| o.username.clone());
     }
 }
 

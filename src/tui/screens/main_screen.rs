@@ -93,9 +93,10 @@ impl MainScreen {
         }
     }
 
-    /// Reads everything shown again (after a change, or Ctrl-R).
-    pub fn reload(&mut self, shared: &Shared) {
-        self.lookup.reload(shared);
+    /// Reads everything shown again (after a change, or Ctrl-R). False when
+    /// the selected patient is no longer in the list.
+    pub fn reload(&mut self, shared: &Shared) -> bool {
+        let kept = self.lookup.reload(shared);
         self.account.show(self.lookup.selected_number(), shared);
         if let Some(cp) = &mut self.control {
             cp.reload(shared);
@@ -103,6 +104,7 @@ impl MainScreen {
         if let Some(ops) = &mut self.operators {
             ops.reload(shared);
         }
+        kept
     }
 
     /// The pane with the keyboard: the one place focus is routed.
