@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 
 use super::email::Email;
-use super::text::{clean_field, search_key};
+use super::text::{clean_field, mixed_script_confusable, search_key};
 
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_ACCOUNT_NUMBER_CHARS: usize = 20;
@@ -68,10 +68,23 @@ impl Patient {
     }
 }
 
+/// A name: a clean field ([`clean_field`]) with a letter or digit, that
+/// does not mix scripts whose letters look alike ([`mixed_script_confusable`]):
+/// `Smіth` with a Cyrillic `і` looks exactly like the Latin `Smith`, so two
+/// different patients would look the same. A name wholly in one script
+/// (Cyrillic, Greek...) stays fine.
 fn clean_name(what: &str, value: &str) -> Result<String, String> {
     let v = clean_field(what, value, MAX_NAME_CHARS)?;
     if search_key(&v).is_empty() {
         return Err(format!("{what} \"{v}\" has no letter or digit"));
+    }
+    if let Some((c, at, scripts)) = mixed_script_confusable(&v) {
+        return Err(format!(
+            "{what} \"{}\" mixes {} letters (U+{:04X}, character {at} of the field): letters of these scripts look alike, so it could pass for another name; write it in one script",
+            super::text::printable(&v),
+            scripts.join(" and "),
+            c as u32
+        ));
     }
     Ok(v)
 }
@@ -170,5 +183,16 @@ mod tests {
         assert!(e.contains("account_number"), "{e}");
         let e = Patient::from_fields("1", "--", "Y", "2020-01-01", "", today).unwrap_err();
         assert!(e.contains("no letter"), "{e}");
+        let e = Patient::from_fields("1", "Sm\u{456}th", "Luna", "2020-01-01", "", today)
+            .unwrap_err();
+        assert!(
+            e.starts_with("last_name") && e.contains("Latin and Cyrillic") && e.contains("U+0456"),
+            "{e}"
+        );
+        let e = Patient::from_fields("1", "Smith", "Lun\u{E000}a", "2020-01-01", "", today)
+            .unwrap_err();
+        assert!(e.starts_with("first_name") && e.contains("U+E000"), "{e}");
+        let p = Patient::from_fields("1", "\u{418}\u{432}\u{430}\u{43D}\u{43E}\u{432}\u{430}", "\u{410}\u{43D}\u{43D}\u{430}", "2020-01-01", "", today);
+        assert!(p.is_ok(), "a name wholly in Cyrillic: {p:?}");
     }
 }

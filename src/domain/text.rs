@@ -24,6 +24,107 @@ pub fn fold(s: &str) -> String {
     deunicode::deunicode(s).to_lowercase()
 }
 
+/// The form in which two texts that look alike are the same: Unicode NFKC,
+/// upper case, the UTS #39 confusables skeleton (`unicode-security`: the
+/// Cyrillic `К` and `У` are the Latin `K` and `Y`, default-ignorable
+/// characters such as U+200B and the soft hyphen vanish), upper case again,
+/// and only letters and digits kept. `7KRN-FY3U`, `７ＫＲＮ／ＦＹ３Ｕ`,
+/// `(7krn)(fy3u)` and `7КRN fу3u` all give `7KRNFY3U`.
+///
+/// Written into `out` (cleared first), so that a caller holding a secret
+/// can keep the result in a zeroizing buffer; the intermediate forms are
+/// zeroized here.
+pub fn skeleton_into(s: &str, out: &mut String) {
+    use zeroize::Zeroizing;
+    out.clear();
+    let mut upper = Zeroizing::new(String::with_capacity(s.len() * 2));
+    upper.extend(s.nfkc().flat_map(char::to_uppercase));
+    for c in unicode_security::skeleton(&upper).flat_map(char::to_uppercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        }
+    }
+}
+
+/// [`skeleton_into`] for text that is not a secret.
+pub fn skeleton(s: &str) -> String {
+    let mut out = String::new();
+    skeleton_into(s, &mut out);
+    out
+}
+
+/// Private-use characters (U+E000–U+F8FF and planes 15 and 16): they have
+/// no agreed shape, so a font may draw one as nothing or as any letter.
+pub fn is_private_use(c: char) -> bool {
+    matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{FFFFD}' | '\u{100000}'..='\u{10FFFD}')
+}
+
+/// Where a name mixes scripts whose letters look alike: Latin with Cyrillic
+/// or Greek (`Smіth` with a Cyrillic `і` looks exactly like `Smith`), or
+/// Cyrillic with Greek, or three scripts. The rule is UTS #39's Moderately
+/// Restrictive level, over the letters of the whole field (spaces,
+/// punctuation, digits and marks go with any script), with the script sets
+/// of `unicode-security`: one script is fine (a name wholly in Cyrillic, in
+/// Greek, in Han...), Latin with Han and kana or hangul is fine (Japanese,
+/// Korean), and Latin with one other script is fine unless that script is
+/// Cyrillic or Greek.
+///
+/// Returns the odd character out — the first whose script is not the one
+/// most of the field's letters are in (the Cyrillic `і` of `Smіth`, the
+/// Greek `Ο` of `Οlivia`) — its place in the text (from 1), and the scripts
+/// the field holds, in order (`["Latin", "Cyrillic"]`).
+pub fn mixed_script_confusable(s: &str) -> Option<(char, usize, Vec<String>)> {
+    use unicode_script::Script;
+    use unicode_security::mixed_script::AugmentedScriptSet;
+    let letters = || {
+        s.chars()
+            .enumerate()
+            .map(|(at, c)| (at, c, AugmentedScriptSet::for_char(c)))
+            .filter(|(_, _, set)| !set.is_all())
+    };
+    let mut all = AugmentedScriptSet::default();
+    let mut but_latin = AugmentedScriptSet::default();
+    let mut seen: Vec<String> = Vec::new();
+    let mut counts: Vec<(Script, usize)> = Vec::new();
+    for (_, _, set) in letters() {
+        let name = set.to_string();
+        if !seen.contains(&name) {
+            seen.push(name);
+        }
+        for script in set.base.iter() {
+            match counts.iter_mut().find(|(s, _)| *s == script) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((script, 1)),
+            }
+        }
+        all.intersect_with(set);
+        if !set.base.contains_script(Script::Latin) {
+            but_latin.intersect_with(set);
+        }
+    }
+    let fine = !all.is_empty()
+        || but_latin.hanb
+        || but_latin.jpan
+        || but_latin.kore
+        || (but_latin.base.len() == 1
+            && but_latin.base.iter().next().is_some_and(|other| {
+                other.is_recommended() && other != Script::Cyrillic && other != Script::Greek
+            }));
+    if fine {
+        return None;
+    }
+    // The script most letters are in (the first seen, on a tie).
+    let mut main = counts.first()?.0;
+    let mut most = 0;
+    for (script, n) in &counts {
+        if *n > most {
+            (main, most) = (*script, *n);
+        }
+    }
+    let (at, c, _) = letters().find(|(_, _, set)| !set.base.contains_script(main))?;
+    Some((c, at + 1, seen))
+}
+
 /// Characters that are never allowed in a stored field: C0/C1 controls
 /// (ESC starts terminal escape sequences), line and paragraph separators,
 /// interlinear annotations, and every Unicode Default_Ignorable_Code_Point —
@@ -31,7 +132,8 @@ pub fn fold(s: &str) -> String {
 /// the same: zero-width spaces and joiners, bidirectional overrides and
 /// isolates (they also reorder what staff read), tag characters
 /// (U+E0000–U+E007F), Hangul fillers (U+115F, U+1160, U+3164, U+FFA0),
-/// variation selectors (U+FE00–U+FE0F, U+E0100–U+E01EF) and the soft hyphen.
+/// variation selectors (U+FE00–U+FE0F, U+E0100–U+E01EF) and the soft hyphen
+/// — and private-use characters, which have no agreed shape.
 pub fn is_forbidden_char(c: char) -> bool {
     if c < '\u{AD}' {
         return c.is_control();
@@ -39,6 +141,7 @@ pub fn is_forbidden_char(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FFF9}'..='\u{FFFB}')
         || is_default_ignorable(c)
+        || is_private_use(c)
 }
 
 /// The Unicode property Default_Ignorable_Code_Point, from the tables of
@@ -111,6 +214,8 @@ pub fn clean_field(what: &str, value: &str, max_chars: usize) -> Result<String, 
     {
         let kind = if c.is_control() {
             "a control character"
+        } else if is_private_use(c) {
+            "a private-use character"
         } else {
             "an invisible character"
         };
@@ -260,5 +365,70 @@ mod tests {
             err.contains("U+3164") && err.contains("character 4"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn skeletons_make_look_alikes_equal() {
+        for same in [
+            "7KRN-FY3U",
+            "7krn fy3u",
+            "\u{FF17}\u{FF2B}\u{FF32}\u{FF2E}\u{FF0F}FY3U",
+            "(7KRN)(FY3U)",
+            "7KRN\u{200B}FY3U",
+            "7KRN\u{AD}FY3U",
+            "7\u{41A}RN/F\u{423}3U",
+            "7\u{43A}rn'f\u{443}3u",
+        ] {
+            assert_eq!(skeleton(same), "7KRNFY3U", "{same:?}");
+        }
+        // Different letters stay different.
+        assert_ne!(skeleton("7KRN"), skeleton("7KRM"));
+        assert_eq!(skeleton("Smith"), skeleton("Sm\u{456}th"));
+    }
+
+    #[test]
+    fn latin_mixed_with_cyrillic_or_greek_is_found() {
+        let (c, at, scripts) = mixed_script_confusable("Sm\u{456}th").unwrap();
+        assert_eq!((c, at), ('\u{456}', 3));
+        assert_eq!(scripts, ["Latin", "Cyrillic"]);
+        // A Greek capital Omicron for the O of O'Brien, a Cyrillic J for an
+        // initial, a Latin word beside a Cyrillic one, Cyrillic with Greek.
+        for bad in [
+            "\u{39F}'Brien",
+            "\u{408}. Smith",
+            "Smith \u{418}\u{432}\u{430}\u{43D}\u{43E}\u{432}",
+            "\u{418}\u{432}\u{430}\u{43D} \u{3A0}\u{3B1}\u{3C0}\u{3B1}",
+        ] {
+            assert!(mixed_script_confusable(bad).is_some(), "{bad}");
+        }
+        let (c, at, scripts) = mixed_script_confusable("\u{39F}'Brien").unwrap();
+        assert_eq!((c, at), ('\u{39F}', 1), "the odd letter out, even first");
+        assert_eq!(scripts, ["Greek", "Latin"]);
+        // One script, or Latin with a script whose letters do not pass
+        // for Latin ones, is fine.
+        for fine in [
+            "Garc\u{ED}a-L\u{F3}pez",
+            "O'Brien",
+            "\u{418}\u{432}\u{430}\u{43D}\u{43E}\u{432}\u{430}-\u{41F}\u{435}\u{442}\u{440}\u{43E}\u{432}\u{430}", // Иванова-Петрова
+            "\u{3A0}\u{3B1}\u{3C0}\u{3B1}\u{3B4}\u{3CC}\u{3C0}\u{3BF}\u{3C5}\u{3BB}\u{3BF}\u{3C2}", // Παπαδόπουλος
+            "\u{5C71}\u{7530} \u{3055}\u{304F}\u{3089}", // 山田 さくら
+            "\u{D55C}\u{6F22} Kim",                      // hangul, hanja and Latin
+            "Cohen \u{5DB}\u{5D4}\u{5DF}",               // Latin and Hebrew
+            "Jose\u{301} 2nd",
+            "Nguy\u{1EC5}n",
+        ] {
+            assert_eq!(mixed_script_confusable(fine), None, "{fine}");
+        }
+    }
+
+    #[test]
+    fn private_use_characters_are_forbidden_and_shown_escaped() {
+        for c in ['\u{E000}', '\u{F8FF}', '\u{F0000}', '\u{10FFFD}'] {
+            assert!(is_private_use(c) && is_forbidden_char(c), "U+{:04X}", c as u32);
+        }
+        assert!(!is_private_use('\u{D7FF}') && !is_private_use('\u{F900}') && !is_private_use('a'));
+        let err = clean_field("last_name", "Smith\u{E000}", 100).unwrap_err();
+        assert!(err.contains("U+E000") && err.contains("private-use"), "{err}");
+        assert_eq!(printable("Smith\u{E000}"), "Smith<U+E000>");
     }
 }
