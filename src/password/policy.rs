@@ -33,7 +33,7 @@ pub enum PolicyViolation {
     #[error("it is the same as the current or temporary password; choose a new one")]
     SameAsCurrent,
     #[error(
-        "it contains the temporary password; choose one that whoever read you the temporary password cannot know"
+        "it contains the temporary password (in some form or order); choose one that whoever read you the temporary password cannot know"
     )]
     ContainsTemporary,
     #[error("it was used before on this account; choose one not used here before")]

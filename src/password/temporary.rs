@@ -66,6 +66,92 @@ pub fn canonical(typed: &Secret, cfg: &TemporaryPasswordConfig) -> Secret {
     Secret::new(s)
 }
 
+/// True when the new password `new` carries the temporary password
+/// `temporary` in any form: compared on their skeletons
+/// ([`crate::domain::text::skeleton`]: NFKC, look-alike letters of other
+/// scripts made Latin, case, width, and every separator, space, bracket,
+/// quote or invisible character gone), `new` holds every group of the
+/// temporary password (`cfg.group` symbols; the whole of it with no groups),
+/// in any order. So `7KRN/FY3U/46K7/RNFY`, `(7KRN)(FY3U)...`, `RNFY 46K7
+/// FY3U 7KRN`, `7КRN-FУ3U...` with Cyrillic letters and `my 7krn...rnfy!`
+/// are all the temporary password.
+pub fn carries(new: &Secret, temporary: &Secret, cfg: &TemporaryPasswordConfig) -> bool {
+    let mut t = Zeroizing::new(String::new());
+    crate::domain::text::skeleton_into(temporary.expose(), &mut t);
+    if t.is_empty() {
+        return false;
+    }
+    let mut n = Zeroizing::new(String::new());
+    crate::domain::text::skeleton_into(new.expose(), &mut n);
+    let symbols: Zeroizing<Vec<char>> = Zeroizing::new(t.chars().collect());
+    let size = if cfg.group == 0 { symbols.len() } else { cfg.group };
+    symbols.chunks(size).all(|group| {
+        let group: Zeroizing<String> = Zeroizing::new(group.iter().collect());
+        n.contains(group.as_str())
+    })
+}
+
+/// What an administrator's new password could be if it carried the
+/// account's temporary password, which the administrator never sees and the
+/// service knows only by its hash: the forms to verify against that hash,
+/// at most `max` of them. The skeleton of `new` ([`carries`]) is reduced to
+/// the symbols of the alphabet; then every run of `cfg.length` of them, in
+/// order, and then each of those runs with its groups in every other order
+/// (up to 5 groups). A password with fewer than `cfg.length` symbols of the
+/// alphabet — every passphrase of ordinary words — has none, so costs no
+/// hashing at all.
+pub fn hidden_forms(new: &Secret, cfg: &TemporaryPasswordConfig, max: usize) -> Vec<Secret> {
+    let mut n = Zeroizing::new(String::new());
+    crate::domain::text::skeleton_into(new.expose(), &mut n);
+    let symbols: Zeroizing<Vec<char>> =
+        Zeroizing::new(n.chars().filter(|c| cfg.alphabet.contains(*c)).collect());
+    let len = cfg.length;
+    let mut out: Vec<Secret> = Vec::new();
+    if symbols.len() < len || len == 0 {
+        return out;
+    }
+    let push = |candidate: String, out: &mut Vec<Secret>| {
+        let candidate = Secret::new(candidate);
+        if out.len() < max && !out.contains(&candidate) {
+            out.push(candidate);
+        }
+    };
+    let runs: Vec<&[char]> = symbols.windows(len).collect();
+    for run in &runs {
+        push(run.iter().collect(), &mut out);
+    }
+    let group = cfg.group;
+    if group == 0 || len % group != 0 || len / group > 5 {
+        return out;
+    }
+    for run in &runs {
+        let groups: Vec<&[char]> = run.chunks(group).collect();
+        for order in permutations(groups.len()) {
+            if out.len() >= max {
+                return out;
+            }
+            push(order.iter().flat_map(|&i| groups[i].iter()).collect(), &mut out);
+        }
+    }
+    out
+}
+
+/// Every order of `0..n` (n is at most 5 here: 120 orders).
+fn permutations(n: usize) -> Vec<Vec<usize>> {
+    if n == 0 {
+        return vec![Vec::new()];
+    }
+    let mut all = Vec::new();
+    for rest in permutations(n - 1) {
+        for at in 0..=rest.len() {
+            let mut p = rest.clone();
+            p.insert(at, n - 1);
+            all.push(p);
+        }
+    }
+    all
+}
+
 /// What people put between groups when they copy a password down.
 fn is_separator(c: char) -> bool {
     c.is_whitespace()
@@ -254,5 +340,86 @@ mod tests {
             canonical(&"ＡＢＣＤ－ＥＦＧＨ\u{2010}ｊｋｍｎ".into(), &cfg).expose(),
             "ABCDEFGHJKMN"
         );
+    }
+
+    /// The tester's forms of one temporary password (issue 9/10 follow-up,
+    /// finding 1): other separators, brackets, invisible characters, the
+    /// groups reversed, and K and Y written with Cyrillic look-alikes.
+    fn tester_forms(shown: &str) -> Vec<(&'static str, String)> {
+        let groups: Vec<&str> = shown.split('-').collect();
+        let joined = |sep: &str| groups.join(sep);
+        let mut reversed = groups.clone();
+        reversed.reverse();
+        vec![
+            ("slash", joined("/")),
+            ("plus", joined("+")),
+            ("comma", joined(",")),
+            ("colon", joined(":")),
+            ("bar", joined("|")),
+            ("tilde", joined("~")),
+            ("hash", joined("#")),
+            ("apostrophe", joined("'")),
+            ("brackets", groups.iter().map(|g| format!("({g})")).collect()),
+            ("zero-width space", joined("\u{200B}")),
+            ("soft hyphen", joined("\u{AD}")),
+            ("groups reversed", reversed.join("-")),
+            (
+                "Cyrillic K and Y",
+                shown.replace('K', "\u{41A}").replace('Y', "\u{423}"),
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_temporary_password_is_carried_in_any_form() {
+        let cfg = TemporaryPasswordConfig::default();
+        let temp = Secret::from("7KRNFY3U46K7U3NF");
+        let shown = grouped(&temp, 4);
+        for (what, form) in tester_forms(shown.expose()) {
+            assert!(carries(&form.as_str().into(), &temp, &cfg), "{what}: {form}");
+            let longer = format!("my {} password!", form.to_lowercase());
+            assert!(carries(&longer.into(), &temp, &cfg), "{what} inside another");
+        }
+        for other in [
+            "violet tractor pencil harbour",
+            "FY3U 46K7 U3NF", // three of the four groups
+            "7KRNFY3U46K7U3NK",
+        ] {
+            assert!(!carries(&other.into(), &temp, &cfg), "{other}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_temporary_password_is_found_among_the_hidden_forms() {
+        let cfg = TemporaryPasswordConfig::default();
+        let temp = Secret::from("7KRNFY3U46K7U3NF");
+        let shown = grouped(&temp, 4);
+        for (what, form) in tester_forms(shown.expose()) {
+            let forms = hidden_forms(&form.as_str().into(), &cfg, 64);
+            assert!(forms.contains(&temp), "{what}: {} forms", forms.len());
+        }
+        let inside = format!("note: {}!!", shown.expose().replace('-', "/"));
+        assert!(hidden_forms(&inside.into(), &cfg, 64).contains(&temp));
+        // Ordinary passwords give nothing to hash; the count is bounded.
+        assert!(hidden_forms(&"violet tractor pencil harbour".into(), &cfg, 64).is_empty());
+        let many = "7KRNFY3U46K7RNFY4U3N6K7F".repeat(5);
+        assert_eq!(hidden_forms(&many.into(), &cfg, 64).len(), 64);
+        assert_eq!(permutations(4).len(), 24);
+    }
+
+    #[test]
+    fn the_readable_alphabets_are_their_own_skeletons() {
+        // A skeleton never turns one symbol of a temporary password into
+        // another, so a form found in a skeleton is the password itself.
+        for c in DEFAULT_TEMPORARY_ALPHABET
+            .chars()
+            .chain(PREVIOUS_TEMPORARY_ALPHABET.chars())
+        {
+            assert_eq!(
+                crate::domain::text::skeleton(&c.to_string()),
+                c.to_string(),
+                "{c}"
+            );
+        }
     }
 }

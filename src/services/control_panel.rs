@@ -122,6 +122,7 @@ impl Portal {
         let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
         self.policy.check_new(new, confirm, &refs)?;
         self.refuse_current_password(&acc, new)?;
+        self.refuse_temporary_forms(&acc, new)?;
         let hash = self.hasher.hash(new)?;
         let outcome = if reset_required {
             "success (password reset required at next sign-in)"
