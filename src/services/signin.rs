@@ -368,19 +368,22 @@ impl Portal {
             return Err(Error::OperatorWrongCredentials);
         };
         for _ in 0..3 {
-            // A removed operator's record stays, but signs in as nobody.
-            let Some(op) = self
-                .store
-                .read()?
-                .operator(&name)?
-                .filter(|o| !o.is_removed())
-            else {
+            // A removed operator's record stays, but signs in as nobody: the
+            // answer and its cost are those of an unknown name (the retired
+            // hash is never verified again), and the audit trail says which.
+            let found = self.store.read()?.operator(&name)?;
+            let Some(op) = found.as_ref().filter(|o| !o.is_removed()).cloned() else {
                 self.hasher.verify_dummy(password);
+                let reason = if found.is_some() {
+                    "removed operator"
+                } else {
+                    "unknown operator"
+                };
                 self.record_unknown(NewEvent::failure(
                     &format!("operator:{name}"),
                     Action::OperatorSignIn,
                     format!("operator {name}"),
-                    "unknown operator",
+                    reason,
                 ))?;
                 return Err(Error::OperatorWrongCredentials);
             };
