@@ -188,6 +188,13 @@ pub enum Error {
     #[error("permission denied: operator {name} is disabled or removed; ask an administrator")]
     OperatorRevoked { name: String },
 
+    /// The operator's session began before their password was reset or
+    /// changed, or before they were disabled (and enabled again).
+    #[error(
+        "operator {name}'s sign-in has ended: the password was reset or changed, or the operator was disabled, since then; sign in again"
+    )]
+    SessionEnded { name: String },
+
     /// The operator's password was set by an administrator: they must choose
     /// their own before they can sign in (`Portal::operator_change_password`).
     #[error("operator {name} must choose a new password before signing in")]
@@ -284,9 +291,10 @@ impl Error {
             Error::NotFound(_) | Error::DatabaseMissing(_) => 7,
             Error::PortalNotSetUp => 8,
             Error::Conflict(_) => 9,
-            Error::AdminOnly { .. } | Error::NotSignedIn { .. } | Error::OperatorRevoked { .. } => {
-                10
-            }
+            Error::AdminOnly { .. }
+            | Error::NotSignedIn { .. }
+            | Error::OperatorRevoked { .. }
+            | Error::SessionEnded { .. } => 10,
             Error::MustChangePassword { .. } => 3,
             Error::Invalid { .. } | Error::Refused(_) | Error::Usage(_) => 2,
             Error::OutputClosed => 0,

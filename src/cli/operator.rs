@@ -11,8 +11,7 @@ use super::{Ctx, OperatorArgs, sign_in, sign_in_operator};
 use crate::domain::Role;
 use crate::domain::text::printable;
 use crate::error::Result;
-use crate::format_time;
-use crate::present;
+use crate::present::{self, TimeStyle};
 use crate::services::{OperatorChange, Portal};
 
 #[derive(Debug, Subcommand)]
@@ -128,18 +127,21 @@ fn add(portal: &Portal, name: &str, role: Role, op: AddingOperator) -> Result<i3
     Ok(0)
 }
 
+/// Times in the practice's time zone, RFC 3339 with the offset (as
+/// `audit list`).
 fn list(portal: &Portal) -> Result<i32> {
     let now = portal.now();
+    let local = portal.local_time();
     for op in portal.operators()? {
         let last = op
             .last_sign_in
-            .map(format_time)
+            .map(|t| local.rfc3339(t))
             .unwrap_or_else(|| "never".into());
         line(format_args!(
             "{}\t{}\t{}\tlast sign-in: {}",
             op.username,
             op.role.as_str(),
-            present::operator_state(&op, now),
+            present::operator_state(&op, now, local, TimeStyle::Rfc3339),
             last
         ))?;
     }

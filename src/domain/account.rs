@@ -164,6 +164,11 @@ pub struct Operator {
     /// own at the next sign-in.
     #[serde(default)]
     pub must_change_password: bool,
+    /// Raised by every disable, removal, password reset and password
+    /// change: a session that began under an earlier value has ended
+    /// ([`crate::Portal::session_check`]). Records written before it read as 0.
+    #[serde(default)]
+    pub session_epoch: u64,
 }
 
 impl Operator {
@@ -186,6 +191,7 @@ impl Operator {
             disabled: false,
             removed_at: None,
             must_change_password: false,
+            session_epoch: 0,
         }
     }
 

@@ -27,6 +27,7 @@ use crate::config::Config;
 use crate::domain::{Action, Email, NewEvent, PortalAccount, PortalSetup, Role};
 use crate::error::{Error, Input, Missing, Result};
 use crate::password::{Hasher, PasswordPolicy};
+use crate::present::LocalTime;
 use crate::store::{Store, StoreOptions};
 
 pub use control_panel::AccountChange;
@@ -50,6 +51,8 @@ pub struct Session {
     name: String,
     role: Role,
     local: bool,
+    /// The operator's `session_epoch` when they signed in.
+    epoch: u64,
 }
 
 impl Session {
@@ -90,6 +93,19 @@ impl Session {
     }
 }
 
+/// Why the operator's session `s` has ended, if it has (see
+/// [`Portal::session_check`]).
+fn session_refusal(s: &Session, op: &crate::domain::Operator) -> Option<Error> {
+    let name = s.name.clone();
+    if !op.is_active() {
+        Some(Error::OperatorRevoked { name })
+    } else if op.session_epoch != s.epoch {
+        Some(Error::SessionEnded { name })
+    } else {
+        None
+    }
+}
+
 /// The practice as the clients show it (title bar, `demo`, checks before
 /// the app starts).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -113,6 +129,9 @@ pub struct Portal {
     clock: Arc<dyn Clock>,
     hasher: Hasher,
     policy: PasswordPolicy,
+    /// The practice's clock face (`ui.time_zone`), for times inside
+    /// sentences the services write (an operator's lockout).
+    local: LocalTime,
 }
 
 impl std::fmt::Debug for Portal {
@@ -146,12 +165,14 @@ impl Portal {
         config.validate()?;
         let hasher = Hasher::new(&config.hashing)?;
         let policy = PasswordPolicy::new(&config.policy);
+        let local = LocalTime::new(&config.ui)?;
         Ok(Portal {
             store,
             config,
             clock,
             hasher,
             policy,
+            local,
         })
     }
 
@@ -177,6 +198,7 @@ impl Portal {
             },
             role: Role::Admin,
             local: true,
+            epoch: 0,
         }
     }
 
@@ -196,13 +218,13 @@ impl Portal {
             Some(Error::NotSignedIn { what })
         } else {
             match self.store.read()?.operator(&s.name)? {
-                Some(op) if op.is_active() => {
+                Some(op) => session_refusal(s, &op).or_else(|| {
                     (need == Role::Admin && op.role != Role::Admin).then(|| Error::AdminOnly {
                         what,
                         operator: s.name.clone(),
                     })
-                }
-                _ => Some(Error::OperatorRevoked {
+                }),
+                None => Some(Error::OperatorRevoked {
                     name: s.name.clone(),
                 }),
             }
@@ -220,6 +242,33 @@ impl Portal {
         })?;
         tracing::warn!(operator = s.name(), action = action.as_str(), "refused");
         Err(e)
+    }
+
+    /// Whether the session `s` may still read and act: `Err` when its
+    /// operator was disabled or removed ([`Error::OperatorRevoked`]), or
+    /// since it began was disabled and enabled again, had their password
+    /// reset by an administrator or changed it themselves
+    /// ([`Error::SessionEnded`]). A lockout by someone else's failed
+    /// sign-ins does not end it (the session proved the password). One read
+    /// of the operator's record, no write and no audit event: cheap enough
+    /// for the app to call before every screen of patient data. The file's
+    /// owner at the command line has no record and always passes (what it
+    /// may do is checked per action).
+    pub fn session_check(&self, s: &Session) -> Result<()> {
+        if s.local {
+            return Ok(());
+        }
+        match self.store.read()?.operator(&s.name)? {
+            Some(op) => session_refusal(s, &op).map_or(Ok(()), Err),
+            None => Err(Error::OperatorRevoked {
+                name: s.name.clone(),
+            }),
+        }
+    }
+
+    /// The practice's time zone (`ui.time_zone`, else the system's).
+    pub fn local_time(&self) -> &LocalTime {
+        &self.local
     }
 
     pub fn config(&self) -> &Config {

@@ -140,7 +140,10 @@ impl Portal {
                 _ => {}
             }
             match change {
-                OperatorChange::Disable => op.disabled = true,
+                OperatorChange::Disable => {
+                    op.disabled = true;
+                    op.session_epoch += 1;
+                }
                 OperatorChange::Enable => op.disabled = false,
                 OperatorChange::Unlock => {
                     op.failed_count = 0;
@@ -149,6 +152,7 @@ impl Portal {
                 OperatorChange::Remove => {
                     op.removed_at = Some(now);
                     op.disabled = true;
+                    op.session_epoch += 1;
                 }
             }
             Ok(())
@@ -183,6 +187,7 @@ impl Portal {
             |_, op| {
                 op.password_hash = hash;
                 op.must_change_password = true;
+                op.session_epoch += 1;
                 op.failed_count = 0;
                 op.locked_until = None;
                 Ok(())
@@ -269,4 +274,111 @@ fn last_administrator_check(tx: &WriteTx, op: &Operator) -> Result<()> {
         .into());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::config::Config;
+
+    const ADMIN_PW: &str = "quiet-meadow-copper-kettle";
+    const STAFF_PW: &str = "lilac-orbit-walnut-harbor";
+
+    fn practice(dir: &std::path::Path) -> (Portal, Session) {
+        let mut config = Config::default();
+        config.log.file = Some(dir.join("log"));
+        let clock = Arc::new(ManualClock::monday_morning());
+        let portal = Portal::create(&dir.join("portal.redb"), config, clock).unwrap();
+        let pw = Secret::from(ADMIN_PW);
+        portal
+            .add_operator(&Portal::file_owner(), "ana", Role::Admin, &pw, &pw)
+            .unwrap();
+        let admin = portal.operator_sign_in("ana", &pw).unwrap();
+        let pw = Secret::from(STAFF_PW);
+        portal
+            .add_operator(&admin, "sam", Role::Staff, &pw, &pw)
+            .unwrap();
+        (portal, admin)
+    }
+
+    #[test]
+    fn a_session_ends_when_its_operator_is_disabled_removed_or_given_a_new_password() {
+        let dir = tempfile::tempdir().unwrap();
+        let (portal, admin) = practice(dir.path());
+        let sam_pw = Secret::from(STAFF_PW);
+        let sam = portal.operator_sign_in("sam", &sam_pw).unwrap();
+        portal.session_check(&sam).unwrap();
+        portal.session_check(&admin).unwrap();
+        portal.session_check(&Portal::file_owner()).unwrap();
+
+        // Disabled: revoked; enabled again: the old session stays ended.
+        portal
+            .change_operator(&admin, "sam", OperatorChange::Disable)
+            .unwrap();
+        assert!(matches!(
+            portal.session_check(&sam),
+            Err(Error::OperatorRevoked { .. })
+        ));
+        portal
+            .change_operator(&admin, "sam", OperatorChange::Enable)
+            .unwrap();
+        assert!(matches!(
+            portal.session_check(&sam),
+            Err(Error::SessionEnded { .. })
+        ));
+        // ...and it can no longer act either (refused before the role check).
+        let err = portal.change_operator(&sam, "ana", OperatorChange::Unlock);
+        assert!(matches!(err, Err(Error::SessionEnded { .. })), "{err:?}");
+        let sam = portal.operator_sign_in("sam", &sam_pw).unwrap();
+        portal.session_check(&sam).unwrap();
+
+        // A lockout by someone else's guesses does not end it.
+        for _ in 0..5 {
+            let _ = portal.operator_sign_in("sam", &Secret::from("a wrong guess"));
+        }
+        portal.session_check(&sam).unwrap();
+        portal
+            .change_operator(&admin, "sam", OperatorChange::Unlock)
+            .unwrap();
+
+        // An administrator resets the password: ended.
+        let temp = Secret::from("copper lantern orbit meadow");
+        portal
+            .reset_operator_password(&admin, "sam", &temp, &temp)
+            .unwrap();
+        assert!(matches!(
+            portal.session_check(&sam),
+            Err(Error::SessionEnded { .. })
+        ));
+        // The operator chooses their own: the new session holds, and one
+        // begun before a change of their own password ends.
+        let own = Secret::from("harbor violet tractor lantern");
+        let sam = portal
+            .operator_change_password("sam", &temp, &own, &own)
+            .unwrap();
+        portal.session_check(&sam).unwrap();
+        let again = portal.operator_sign_in("sam", &own).unwrap();
+        let newer = Secret::from("pencil glacier mango thistle");
+        let sam2 = portal
+            .operator_change_password("sam", &own, &newer, &newer)
+            .unwrap();
+        assert!(matches!(
+            portal.session_check(&again),
+            Err(Error::SessionEnded { .. })
+        ));
+        portal.session_check(&sam2).unwrap();
+
+        // Removed: revoked for good.
+        portal
+            .change_operator(&admin, "sam", OperatorChange::Remove)
+            .unwrap();
+        assert!(matches!(
+            portal.session_check(&sam2),
+            Err(Error::OperatorRevoked { .. })
+        ));
+        portal.session_check(&admin).unwrap();
+    }
 }

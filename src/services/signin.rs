@@ -446,7 +446,9 @@ impl Portal {
             fail(tx, "operator locked out")?;
             return Ok(Err(Error::OperatorLocked {
                 name: op.username.clone(),
-                until: crate::format_time(until),
+                // A sentence for a person: the practice's local time as
+                // staff say it, in the app and at the command line alike.
+                until: self.local.spoken(until),
             }));
         }
         if !ok {
@@ -468,6 +470,8 @@ impl Portal {
             Some(h) if changing => {
                 op.password_hash = h;
                 op.must_change_password = false;
+                // Sessions begun with the old password end.
+                op.session_epoch += 1;
                 (Action::OperatorPasswordChanged, "success")
             }
             Some(h) => {
@@ -505,6 +509,7 @@ impl Portal {
             name: op.username.clone(),
             role: op.role,
             local: false,
+            epoch: op.session_epoch,
         }))
     }
 

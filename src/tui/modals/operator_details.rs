@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::domain::Operator;
-use crate::present::operator_state;
+use crate::present::{TimeStyle, operator_state};
 use crate::services::OperatorChange;
 use crate::tui::component::{Command, Component, Modal, ModalKind, Response, Shared};
 use crate::tui::keys::{Action, Context};
@@ -40,7 +40,12 @@ pub struct OperatorDetails {
 impl OperatorDetails {
     pub fn new(operator: Operator, shared: &Shared) -> OperatorDetails {
         OperatorDetails {
-            state: operator_state(&operator, shared.portal.now()),
+            state: operator_state(
+                &operator,
+                shared.portal.now(),
+                &shared.local,
+                TimeStyle::Spoken,
+            ),
             operator,
             focus: 0,
         }

@@ -12,7 +12,7 @@ use super::{PaneComponent, PaneFrame, draw_rows, draw_search, list_frame};
 use crate::domain::Operator;
 use crate::domain::text::printable;
 use crate::error::Result;
-use crate::present::operator_state;
+use crate::present::{TimeStyle, operator_state};
 use crate::store::Page;
 use crate::tui::component::{Command, Level, Response, Shared};
 use crate::tui::keys::{Action, Context};
@@ -122,7 +122,7 @@ impl PaneComponent for Operators {
             Row::new(vec![
                 ellipsize(&o.username, name_w),
                 o.role.as_str().to_owned(),
-                ellipsize(&operator_state(o, now), state_w),
+                ellipsize(&operator_state(o, now, &shared.local, TimeStyle::Spoken), state_w),
             ])
         });
         let widths = vec![
