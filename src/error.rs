@@ -254,6 +254,14 @@ pub enum Error {
     #[error("standard output is closed")]
     OutputClosed,
 
+    /// Standard output goes to /dev/null (or was closed, which the runtime
+    /// turns into /dev/null): a temporary login printed there is lost, so
+    /// the command that would print one refuses before changing anything.
+    #[error(
+        "standard output goes to /dev/null (or is closed), where nobody would read the temporary login; nothing was changed"
+    )]
+    OutputDiscarded,
+
     /// A rule of the program itself was broken (a bug), never user input.
     #[error("internal error: {0}")]
     Internal(String),

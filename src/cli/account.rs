@@ -239,7 +239,11 @@ fn reset(
     print: bool,
     op: &OperatorArgs,
 ) -> Result<i32> {
-    // Refuse what would fail later before anything changes.
+    // Refuse what would fail later before anything changes — first of all
+    // a login that nobody would read (output to /dev/null, or closed).
+    if output::goes_nowhere() {
+        return Err(Error::OutputDiscarded);
+    }
     if let Some(path) = &handout {
         crate::handout::check_new_file(path)?;
     }

@@ -49,6 +49,21 @@ pub fn json_safe(text: &str) -> String {
     out
 }
 
+/// True when standard output goes nowhere: it is `/dev/null` (the same
+/// character device), which is also what a closed standard output becomes —
+/// Rust's runtime reopens a closed descriptor 0, 1 or 2 as `/dev/null` at
+/// start, so `>&-` looks exactly like `>/dev/null`. A write there succeeds
+/// and nobody reads it.
+pub fn goes_nowhere() -> bool {
+    use rustix::fs::{FileType, fstat, stat};
+    let (Ok(out), Ok(null)) = (fstat(std::io::stdout()), stat("/dev/null")) else {
+        return false;
+    };
+    FileType::from_raw_mode(out.st_mode) == FileType::CharacterDevice
+        && FileType::from_raw_mode(null.st_mode) == FileType::CharacterDevice
+        && out.st_rdev == null.st_rdev
+}
+
 pub fn write_error(e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         Error::OutputClosed
