@@ -173,6 +173,12 @@ impl Default for HashingConfig {
     }
 }
 
+/// The most memory `hashing.memory_kib` may ask for: 1 GiB (54 times the
+/// OWASP default). Beyond it a hash needs more memory than a front-desk
+/// computer can be trusted to have free — 4 GiB failed every reset with
+/// "out of memory" — and takes seconds.
+pub const MAX_HASHING_MEMORY_KIB: u32 = 1024 * 1024;
+
 /// The OWASP Password Storage Cheat Sheet's argon2id configurations, as
 /// (iterations, least memory in KiB): equal defences, trading memory for
 /// time. More iterations than the last row need no more memory than it.
@@ -458,10 +464,10 @@ impl Config {
         if h.iterations == 0 || h.iterations > 64 {
             return bad("hashing.iterations", "must be between 1 and 64");
         }
-        if h.memory_kib < 8 * h.parallelism || h.memory_kib > 4 * 1024 * 1024 {
+        if h.memory_kib < 8 * h.parallelism || h.memory_kib > MAX_HASHING_MEMORY_KIB {
             return bad(
                 "hashing.memory_kib",
-                "must be at least 8 × parallelism and at most 4194304 (4 GiB)",
+                "must be at least 8 × parallelism and at most 1048576 (1 GiB: every sign-in and reset needs that much memory free, and takes seconds)",
             );
         }
         if let Some(why) = h.refusal() {
@@ -765,5 +771,20 @@ mod tests {
             assert!(msg.contains(want), "{toml:?} -> {msg}");
             assert!(msg.contains("allow_weak"), "{msg}");
         }
+    }
+
+    #[test]
+    fn hashing_memory_above_one_gib_is_refused_at_start_naming_the_key() {
+        // The tester's 4 GiB, accepted before, failed every reset later.
+        for kib in [4_194_304u32, 1_048_577] {
+            let toml = format!("[hashing]\nmemory_kib = {kib}\n");
+            let msg = Config::from_toml(&toml).unwrap_err().to_string();
+            assert!(
+                msg.contains("line 2: hashing.memory_kib") && msg.contains("1 GiB"),
+                "{kib}: {msg}"
+            );
+        }
+        let at_ceiling = Config::from_toml("[hashing]\nmemory_kib = 1048576\n").unwrap();
+        assert_eq!(at_ceiling.hashing.memory_kib, MAX_HASHING_MEMORY_KIB);
     }
 }

@@ -172,7 +172,10 @@ pub fn print(cfg: &PrintConfig, text: &str, secrets: &[&str]) -> Result<String> 
             .unwrap_or_default()
     };
     if !status.success() {
+        // The spooler's own sentence goes inside ours: without its full
+        // stop ("No default destination.; the handout..." read badly).
         let why = first_line(&stderr);
+        let why = why.trim_end_matches(['.', ';', ':', ',', '!']);
         return Err(Error::Io(format!(
             "the print command {program} failed ({status}){}{why}; the handout was not printed",
             if why.is_empty() { "" } else { ": " }
@@ -250,5 +253,28 @@ mod tests {
                 .to_string()
                 .contains("was not found")
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_print_error_reads_no_default_destination_with_one_stop() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("lp");
+        std::fs::write(
+            &script,
+            "#!/bin/sh\ncat >/dev/null\necho 'lp: No default destination.' >&2\nexit 1\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let cfg = PrintConfig {
+            command: script.display().to_string(),
+        };
+        let err = print(&cfg, "page\n", &[]).unwrap_err().to_string();
+        assert!(
+            err.ends_with("lp: No default destination; the handout was not printed"),
+            "{err}"
+        );
+        assert!(!err.contains(".;"), "{err}");
     }
 }
