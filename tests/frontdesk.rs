@@ -512,21 +512,8 @@ fn practice_bin(home: &std::path::Path, extra: &str) -> Bin {
     bin
 }
 
-fn run_cmd(mut cmd: std::process::Command, stdin: &str) -> Output {
-    use std::io::Write;
-    let mut child = cmd.spawn().expect("spawn portal-admin");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+fn run_cmd(cmd: std::process::Command, stdin: &str) -> Output {
+    run_command(cmd, stdin)
 }
 
 fn reset_args<'a>(patient: &'a str, extra: &[&'a str]) -> Vec<&'a str> {

@@ -183,8 +183,8 @@ mod tests {
         assert!(e.contains("account_number"), "{e}");
         let e = Patient::from_fields("1", "--", "Y", "2020-01-01", "", today).unwrap_err();
         assert!(e.contains("no letter"), "{e}");
-        let e = Patient::from_fields("1", "Sm\u{456}th", "Luna", "2020-01-01", "", today)
-            .unwrap_err();
+        let e =
+            Patient::from_fields("1", "Sm\u{456}th", "Luna", "2020-01-01", "", today).unwrap_err();
         assert!(
             e.starts_with("last_name") && e.contains("Latin and Cyrillic") && e.contains("U+0456"),
             "{e}"
@@ -192,7 +192,14 @@ mod tests {
         let e = Patient::from_fields("1", "Smith", "Lun\u{E000}a", "2020-01-01", "", today)
             .unwrap_err();
         assert!(e.starts_with("first_name") && e.contains("U+E000"), "{e}");
-        let p = Patient::from_fields("1", "\u{418}\u{432}\u{430}\u{43D}\u{43E}\u{432}\u{430}", "\u{410}\u{43D}\u{43D}\u{430}", "2020-01-01", "", today);
+        let p = Patient::from_fields(
+            "1",
+            "\u{418}\u{432}\u{430}\u{43D}\u{43E}\u{432}\u{430}",
+            "\u{410}\u{43D}\u{43D}\u{430}",
+            "2020-01-01",
+            "",
+            today,
+        );
         assert!(p.is_ok(), "a name wholly in Cyrillic: {p:?}");
     }
 }

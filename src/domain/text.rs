@@ -424,11 +424,18 @@ mod tests {
     #[test]
     fn private_use_characters_are_forbidden_and_shown_escaped() {
         for c in ['\u{E000}', '\u{F8FF}', '\u{F0000}', '\u{10FFFD}'] {
-            assert!(is_private_use(c) && is_forbidden_char(c), "U+{:04X}", c as u32);
+            assert!(
+                is_private_use(c) && is_forbidden_char(c),
+                "U+{:04X}",
+                c as u32
+            );
         }
         assert!(!is_private_use('\u{D7FF}') && !is_private_use('\u{F900}') && !is_private_use('a'));
         let err = clean_field("last_name", "Smith\u{E000}", 100).unwrap_err();
-        assert!(err.contains("U+E000") && err.contains("private-use"), "{err}");
+        assert!(
+            err.contains("U+E000") && err.contains("private-use"),
+            "{err}"
+        );
         assert_eq!(printable("Smith\u{E000}"), "Smith<U+E000>");
     }
 }

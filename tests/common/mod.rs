@@ -199,19 +199,7 @@ impl Bin {
 
     /// Runs with `stdin` as standard input.
     pub fn run(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = self.command(args).spawn().expect("spawn portal-admin");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        Output {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        run_command(self.command(args), stdin)
     }
 
     pub fn ok(&self, args: &[&str], stdin: &str) -> String {
@@ -228,18 +216,7 @@ impl Bin {
     /// account holder's photo ID: (username, temporary password, expires).
     pub fn reset(&self, patient: &str) -> (String, String, String) {
         let out = self.ok(
-            &[
-                "account",
-                "reset",
-                "--patient",
-                patient,
-                "--identity-check",
-                IDENTITY_CHECK,
-                "--reset-password",
-                "--operator",
-                "sam",
-                "--password-stdin",
-            ],
+            &staff_reset_args(patient, &["--reset-password"]),
             &format!("{STAFF_PW}\n"),
         );
         (
@@ -302,6 +279,58 @@ impl Bin {
         );
         o.stdout
     }
+}
+
+/// `account reset` of `patient` as the staff operator `sam`, who checked
+/// the photo ID, with `extra` flags; sam's password comes on standard input.
+pub fn staff_reset_args<'a>(patient: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "account",
+        "reset",
+        "--patient",
+        patient,
+        "--identity-check",
+        IDENTITY_CHECK,
+    ];
+    args.extend_from_slice(extra);
+    args.extend(["--operator", "sam", "--password-stdin"]);
+    args
+}
+
+/// Runs `cmd` (its standard streams piped) with `stdin` as standard input.
+pub fn run_command(mut cmd: Command, stdin: &str) -> Output {
+    let mut child = cmd.spawn().expect("spawn portal-admin");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Sets one field of a stored patient, as someone editing the file with
+/// other tools would (no check of portal-admin's runs).
+pub fn plant_patient_field(db: &Path, account_number: &str, field: &str, value: &str) {
+    edit_file(db, false, |tx| {
+        let mut t = tx
+            .open_table(redb::TableDefinition::<&str, &[u8]>::new("patients"))
+            .unwrap();
+        let stored = redb::ReadableTable::get(&t, account_number)
+            .unwrap()
+            .unwrap()
+            .value()
+            .to_vec();
+        let mut v: serde_json::Value = serde_json::from_slice(&stored).unwrap();
+        v[field] = value.into();
+        t.insert(account_number, serde_json::to_vec(&v).unwrap().as_slice())
+            .unwrap();
+    });
 }
 
 /// The value after `label: ` on the line that starts with it.

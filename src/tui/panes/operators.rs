@@ -122,7 +122,10 @@ impl PaneComponent for Operators {
             Row::new(vec![
                 ellipsize(&o.username, name_w),
                 o.role.as_str().to_owned(),
-                ellipsize(&operator_state(o, now, &shared.local, TimeStyle::Spoken), state_w),
+                ellipsize(
+                    &operator_state(o, now, &shared.local, TimeStyle::Spoken),
+                    state_w,
+                ),
             ])
         });
         let widths = vec![

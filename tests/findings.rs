@@ -1,0 +1,554 @@
+//! What a tester with fresh eyes found in the library and the CLI, trying
+//! the release binary as a front-desk user and as an attacker (issues 9 and
+//! 10, follow-ups). Each finding is a test named after it, through the
+//! services and, where it came through the binary, through the binary.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::Stdio;
+
+use common::*;
+use portal_admin::Error;
+use portal_admin::password::PolicyViolation;
+use portal_admin::services::{OperatorChange, SignIn};
+
+/// The tester's forms of a temporary password shown as `XXXX-XXXX-...`,
+/// each with its name: other separators, brackets, invisible characters,
+/// the groups in reverse order, and K and Y as Cyrillic look-alikes.
+fn tester_forms(shown: &str) -> Vec<(&'static str, String)> {
+    let groups: Vec<&str> = shown.split('-').collect();
+    let joined = |sep: &str| groups.join(sep);
+    let reversed: Vec<&str> = groups.iter().rev().copied().collect();
+    vec![
+        ("slash", joined("/")),
+        ("plus", joined("+")),
+        ("comma", joined(",")),
+        ("colon", joined(":")),
+        ("vertical bar", joined("|")),
+        ("tilde", joined("~")),
+        ("hash", joined("#")),
+        ("apostrophe", joined("'")),
+        (
+            "groups in brackets",
+            groups.iter().map(|g| format!("({g})")).collect(),
+        ),
+        ("zero-width space U+200B", joined("\u{200B}")),
+        ("soft hyphen U+00AD", joined("\u{AD}")),
+        ("groups in reverse order", reversed.join("-")),
+        (
+            "Cyrillic look-alikes for K and Y",
+            shown.replace('K', "\u{41A}").replace('Y', "\u{423}"),
+        ),
+    ]
+}
+
+fn refused_as_temporary(err: &Error) -> bool {
+    matches!(
+        err,
+        Error::Policy(PolicyViolation::SameAsCurrent | PolicyViolation::ContainsTemporary)
+    )
+}
+
+// ---- 1. The temporary password becomes the permanent one -------------------
+
+#[test]
+fn the_temporary_password_becomes_the_permanent_one_with_other_separators() {
+    let p = Practice::new();
+    let email = "smith.family@example.net";
+    let login = p.create_validate("100005");
+    let shown = login.password.expose().to_owned();
+    let mut tried = 0;
+    for (what, form) in tester_forms(&shown) {
+        // As the tester did, and inside a longer password.
+        for new in [
+            form.clone(),
+            format!("my {} Password!", form.to_lowercase()),
+        ] {
+            tried += 1;
+            let err = p
+                .portal
+                .holder_change_password(email, &secret(&shown), &secret(&new), &secret(&new))
+                .expect_err(what);
+            assert!(refused_as_temporary(&err), "{what}: {new:?}: {err}");
+        }
+    }
+    assert_eq!(
+        p.portal.holder_sign_in(email, &secret(&shown)).unwrap(),
+        SignIn::MustChangePassword,
+        "still only a temporary password"
+    );
+    // An administrator, who never sees it, cannot set it either: the forms
+    // it could take are verified against its hash.
+    for (what, form) in tester_forms(&shown) {
+        tried += 1;
+        let err = p
+            .portal
+            .admin_set_password(&p.admin, email, &secret(&form), &secret(&form), false, None)
+            .expect_err(what);
+        assert!(refused_as_temporary(&err), "admin, {what}: {err}");
+    }
+    let inside = format!("note {} ok!", shown.replace('-', "/"));
+    let err = p
+        .portal
+        .admin_set_password(
+            &p.admin,
+            email,
+            &secret(&inside),
+            &secret(&inside),
+            true,
+            None,
+        )
+        .unwrap_err();
+    assert!(refused_as_temporary(&err), "{err}");
+    // A password of its own still passes, for the holder and an administrator.
+    let own = "harbor violet tractor lantern";
+    p.portal
+        .holder_change_password(email, &secret(&shown), &secret(own), &secret(own))
+        .unwrap();
+    assert_eq!(
+        p.portal.holder_sign_in(email, &secret(own)).unwrap(),
+        SignIn::SignedIn
+    );
+    let login = p.create_validate("100005");
+    let shown = login.password.expose().to_owned();
+    p.portal
+        .admin_set_password(&p.admin, email, &secret(own), &secret(own), false, None)
+        .unwrap();
+    assert!(p.portal.holder_sign_in(email, &secret(&shown)).is_err());
+    record_figure(
+        "finding-01-temporary-forms",
+        &format!(
+            "finding 1, the temporary password in other forms (separators, brackets, invisible characters, reversed groups, look-alike letters): {tried} tried, 0 accepted"
+        ),
+    );
+}
+
+#[test]
+fn the_temporary_password_becomes_the_permanent_one_with_other_separators_through_the_binary() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let (user, temp, _) = bin.reset("100005");
+    for (what, form) in tester_forms(&temp) {
+        let out = bin.run(
+            &["signin", "--email", &user, "--password-stdin"],
+            &format!("{temp}\n{form}\n{form}\n"),
+        );
+        assert_ne!(out.code, 0, "{what} was accepted: {}", out.stderr);
+        assert!(
+            out.stderr.contains("contains the temporary password")
+                || out.stderr.contains("same as the current"),
+            "{what}: {}",
+            out.stderr
+        );
+    }
+    // Administrators: `account set-password` with the temporary password
+    // written with slashes, then reversed.
+    let slashes = temp.replace('-', "/");
+    let reversed: Vec<&str> = temp.split('-').rev().collect();
+    for form in [slashes, reversed.join(" ")] {
+        let out = bin.admin_run(
+            &["account", "set-password", "--email", &user],
+            &format!("{form}\n{form}\n"),
+        );
+        assert_eq!(out.code, 6, "{form}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("contains the temporary password"),
+            "{}",
+            out.stderr
+        );
+    }
+    // The temporary password is still only temporary.
+    let out = bin.run(
+        &["signin", "--email", &user, "--password-stdin"],
+        &format!("{temp}\n"),
+    );
+    assert!(
+        out.stderr.contains("must choose a new password"),
+        "{}",
+        out.stderr
+    );
+}
+
+// ---- 2. With standard output closed, `account reset` still resets ----------
+
+/// `account reset` for 100005 as sam, through `sh` so that standard output
+/// can be closed (`>&-`) or sent to /dev/null as a shell does it.
+fn sam_resets_redirected(bin: &Bin, redirect: &str) -> Output {
+    let cmd = bin.command(&staff_reset_args("100005", &[]));
+    let mut sh = std::process::Command::new("sh");
+    sh.arg("-c")
+        .arg(format!("exec \"$0\" \"$@\" {redirect}"))
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    run_command(sh, &format!("{STAFF_PW}\n"))
+}
+
+#[test]
+fn with_standard_output_closed_account_reset_still_resets() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let trail = || bin.ok(&["audit", "verify"], "");
+    for redirect in [">&-", ">/dev/null"] {
+        let before = trail();
+        let out = sam_resets_redirected(&bin, redirect);
+        assert_eq!(out.code, 1, "{redirect}: {}", out.stderr);
+        assert_eq!(
+            out.stderr.trim(),
+            "portal-admin: standard output goes to /dev/null (or is closed), where nobody would read the temporary login; nothing was changed",
+            "{redirect}: one sentence"
+        );
+        // Nothing at all was written: not even the operator's sign-in.
+        assert_eq!(trail(), before, "{redirect}");
+        let show = bin.ok(&["account", "show", "--patient", "100005"], "");
+        assert!(show.contains("NO PORTAL ACCOUNT"), "{redirect}: {show}");
+    }
+    // The same command with a reader still works.
+    let out = sam_resets_redirected(&bin, "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("temporary password: "));
+}
+
+// ---- 4. Times in UTC where the practice's local time is promised -----------
+
+/// `account unlock` (any administrator's command) signed in as `operator`
+/// with `password` on standard input: a sign-in attempt through the binary.
+fn unlock_as(bin: &Bin, operator: &str, password: &str) -> Output {
+    bin.run(
+        &[
+            "account",
+            "unlock",
+            "--email",
+            "x@example.com",
+            "--operator",
+            operator,
+            "--password-stdin",
+        ],
+        password,
+    )
+}
+
+/// A practice whose time zone is Asia/Kolkata (UTC+05:30, no daylight
+/// saving: the same offset whatever day the test runs).
+fn kolkata_bin(home: &std::path::Path) -> Bin {
+    std::fs::write(
+        home.join("config.toml"),
+        format!(
+            "[log]\nfile = \"{}\"\n\n[ui]\ntime_zone = \"Asia/Kolkata\"\n",
+            home.join("portal-admin.log").display()
+        ),
+    )
+    .unwrap();
+    let bin = Bin::new(home);
+    bin.practice();
+    bin
+}
+
+#[test]
+fn operator_list_prints_times_in_utc() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = kolkata_bin(home.path());
+    for _ in 0..5 {
+        let out = unlock_as(&bin, "sam", "a wrong guess\n");
+        assert_eq!(out.code, 3, "{}", out.stderr);
+    }
+    let list = bin.ok(&["operator", "list"], "");
+    let ana = list.lines().find(|l| l.starts_with("ana\t")).unwrap();
+    let sam = list.lines().find(|l| l.starts_with("sam\t")).unwrap();
+    assert!(
+        ana.contains("last sign-in: 20") && ana.ends_with("+05:30"),
+        "{ana}"
+    );
+    assert!(
+        sam.contains("\tlocked until 20") && sam.contains("+05:30\tlast sign-in: never"),
+        "{sam}"
+    );
+    assert!(!list.contains('Z'), "no UTC time: {list}");
+    // The lockout message: the practice's time as staff say it.
+    let out = unlock_as(&bin, "sam", &format!("{STAFF_PW}\n"));
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(" IST or ask an administrator") && !out.stderr.contains("Z or"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn the_operator_lock_error_shows_utc() {
+    // Services: the practice's time zone (America/New_York), spoken.
+    let p = Practice::new();
+    for _ in 0..5 {
+        let _ = p.portal.operator_sign_in("sam", &secret("nope"));
+    }
+    let err = p
+        .portal
+        .operator_sign_in("sam", &secret(STAFF_PW))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "operator sam is locked out after too many failed sign-ins; try again after Mon 5 Jan 2026, 4:15 AM EST or ask an administrator"
+    );
+}
+
+// ---- 5. A removed operator is logged as "unknown operator" -----------------
+
+#[test]
+fn a_removed_operator_is_logged_as_unknown_operator() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    bin.admin(&["operator", "remove", "sam"], "");
+    let reset =
+        |password: &str| bin.run(&staff_reset_args("100005", &[]), &format!("{password}\n"));
+    // The right password and a wrong one get the same answer as an unknown
+    // name: a removed operator is nobody at sign-in.
+    for pw in [STAFF_PW, "a wrong guess"] {
+        let out = reset(pw);
+        assert_eq!(out.code, 3, "{}", out.stderr);
+        assert_eq!(
+            out.stderr.trim(),
+            "portal-admin: wrong operator name or password"
+        );
+    }
+    let audit = bin.ok(&["audit", "list"], "");
+    let sign_ins: Vec<&str> = audit
+        .lines()
+        .filter(|l| l.contains("\toperator_sign_in\toperator sam\t"))
+        .collect();
+    let last_two = &sign_ins[sign_ins.len() - 2..];
+    for line in last_two {
+        assert!(line.ends_with("failure: removed operator"), "{line}");
+    }
+    // A name that never existed is still an unknown operator.
+    let out = unlock_as(&bin, "nobody", "whatever\n");
+    assert_eq!(out.code, 3);
+    let audit = bin.ok(&["audit", "list"], "");
+    assert!(
+        audit
+            .lines()
+            .last()
+            .unwrap()
+            .ends_with("failure: unknown operator"),
+        "{audit}"
+    );
+}
+
+// ---- 6. Import accepts look-alike names ------------------------------------
+
+const LOOK_ALIKES: [(&str, &str, &str); 3] = [
+    // (row, column, the character the refusal names)
+    (
+        "900009,Sm\u{456}th,Luna,2018-07-04,\n",
+        "last_name",
+        "U+0456",
+    ),
+    (
+        "900010,Smith\u{E000},Luna,2018-07-04,\n",
+        "last_name",
+        "U+E000",
+    ),
+    (
+        "900011,Smith,\u{39F}livia,2018-07-04,\n",
+        "first_name",
+        "U+039F",
+    ),
+];
+
+#[test]
+fn import_accepts_look_alike_names() {
+    let p = Practice::new();
+    let before = p.portal.practice().unwrap();
+    for (row, column, character) in LOOK_ALIKES {
+        let csv = format!(
+            "account_number,last_name,first_name,date_of_birth,email\n\
+             900001,\u{418}\u{432}\u{430}\u{43D}\u{43E}\u{432}\u{430},\u{410}\u{43D}\u{43D}\u{430},2019-01-02,\n{row}"
+        );
+        let report = p
+            .portal
+            .import_patients(
+                &p.admin,
+                "look-alike.csv",
+                csv.as_bytes(),
+                0,
+                false,
+                &mut (),
+            )
+            .unwrap();
+        assert!(!report.applied, "{row}");
+        assert_eq!(report.errors.len(), 1, "{row}: {:?}", report.errors);
+        let e = &report.errors[0];
+        assert_eq!(e.line, 3, "the row: {row}");
+        assert!(
+            e.message.starts_with(column) && e.message.contains(character),
+            "{row}: {}",
+            e.message
+        );
+    }
+    assert_eq!(p.portal.practice().unwrap(), before, "nothing was imported");
+    // A name written wholly in Cyrillic is a name like any other.
+    let csv = "account_number,last_name,first_name,date_of_birth,email\n\
+               900001,\u{418}\u{432}\u{430}\u{43D}\u{43E}\u{432}\u{430},\u{410}\u{43D}\u{43D}\u{430},2019-01-02,\n";
+    let report = p
+        .portal
+        .import_patients(&p.admin, "cyrillic.csv", csv.as_bytes(), 0, false, &mut ())
+        .unwrap();
+    assert!(report.applied && report.created == 1, "{report:?}");
+}
+
+#[test]
+fn import_accepts_look_alike_names_through_the_binary() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let csv = home.path().join("look-alike.csv");
+    let rows: String = LOOK_ALIKES.iter().map(|(row, _, _)| *row).collect();
+    std::fs::write(
+        &csv,
+        format!("account_number,last_name,first_name,date_of_birth,email\n{rows}"),
+    )
+    .unwrap();
+    let out = bin.admin_run(&["import", csv.to_str().unwrap()], "");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    for (i, (_, column, character)) in LOOK_ALIKES.iter().enumerate() {
+        let line = format!("look-alike.csv:{}: {column}", i + 2);
+        assert!(
+            out.stderr
+                .lines()
+                .any(|l| l.contains(&line) && l.contains(character)),
+            "{line} {character}: {}",
+            out.stderr
+        );
+    }
+    assert!(
+        !out.stderr.contains('\u{E000}'),
+        "shown escaped: {}",
+        out.stderr
+    );
+    let found = bin.ok(&["patients", "search", "smith"], "");
+    assert_eq!(found.lines().count(), 1, "only the real Smith: {found}");
+    // A private-use character already in the file (written by other
+    // tools) is escaped in JSON, as the other invisible characters are.
+    plant_patient_field(&bin.db(), "100005", "last_name", "Smith\u{E000}");
+    let show = bin.ok(&["account", "show", "--patient", "100005", "--json"], "");
+    assert!(
+        !show.contains('\u{E000}') && show.contains("Smith\\ue000"),
+        "{show}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&show).unwrap();
+    assert_eq!(v["patient"]["last_name"], "Smith\u{E000}");
+    let plain = bin.ok(&["account", "show", "--patient", "100005"], "");
+    assert!(plain.contains("Smith<U+E000>"), "{plain}");
+}
+
+// ---- 7. Small ones ----------------------------------------------------------
+
+#[test]
+fn hashing_memory_of_4_gib_is_accepted_and_a_reset_then_fails_out_of_memory() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let cfg = home.path().join("config.toml");
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str("\n[hashing]\nmemory_kib = 4194304\n");
+    std::fs::write(&cfg, text).unwrap();
+    let out = bin.run(&["account", "show", "--patient", "100005"], "");
+    assert_eq!(out.code, 1, "refused at start: {}", out.stderr);
+    assert!(
+        out.stderr.contains("hashing.memory_kib") && out.stderr.contains("1 GiB"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+}
+
+#[test]
+fn the_print_error_reads_no_default_destination_with_doubled_punctuation() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let spool = home.path().join("spool");
+    std::fs::create_dir(&spool).unwrap();
+    let lp = spool.join("lp");
+    std::fs::write(
+        &lp,
+        "#!/bin/sh\ncat >/dev/null\necho 'lp: No default destination.' >&2\nexit 1\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&lp, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let mut cmd = bin.command(&staff_reset_args("100003", &["--print"]));
+    cmd.env(
+        "PATH",
+        format!(
+            "{}:{}",
+            spool.display(),
+            std::env::var("PATH").unwrap_or_default()
+        ),
+    );
+    let out = run_command(cmd, &format!("{STAFF_PW}\n"));
+    let stderr = out.stderr;
+    assert_eq!(out.code, 1, "{stderr}");
+    assert!(
+        stderr.contains("lp: No default destination; the handout was not printed"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(".;"), "{stderr}");
+}
+
+#[test]
+fn error_messages_capitalise_a_file_name() {
+    // The app's sentence for an error starts with a capital, but never on
+    // a file name (`Env.sh` is another file) or a path.
+    use portal_admin::tui::component::sentence;
+    let home = tempfile::tempdir().unwrap();
+    let existing = home.path().join("env.sh");
+    std::fs::write(&existing, "").unwrap();
+    let err = portal_admin::handout::check_new_file(&existing).unwrap_err();
+    let shown = existing.display().to_string();
+    assert!(
+        sentence(&err).starts_with(&format!("{shown} already exists")),
+        "{}",
+        sentence(&err)
+    );
+    let relative = Error::Invalid {
+        input: portal_admin::error::Input::HandoutFile,
+        problem: err.to_string().replace(&shown, "env.sh"),
+    };
+    assert!(
+        sentence(&relative).starts_with("env.sh already exists"),
+        "{}",
+        sentence(&relative)
+    );
+    assert_eq!(
+        sentence(&Error::OperatorWrongCredentials),
+        "Wrong operator name or password."
+    );
+}
+
+#[test]
+fn a_disabled_operators_open_session_keeps_reading_patient_data() {
+    // The service the app calls before showing patient data.
+    let p = Practice::new();
+    p.portal.session_check(&p.staff).unwrap();
+    p.portal
+        .change_operator(&p.admin, "sam", OperatorChange::Disable)
+        .unwrap();
+    assert!(matches!(
+        p.portal.session_check(&p.staff),
+        Err(Error::OperatorRevoked { .. })
+    ));
+    p.portal
+        .change_operator(&p.admin, "sam", OperatorChange::Enable)
+        .unwrap();
+    let err = p.portal.session_check(&p.staff).unwrap_err();
+    assert!(matches!(err, Error::SessionEnded { .. }), "{err}");
+    assert_eq!(err.exit_code(), 10);
+    let staff = p.portal.operator_sign_in("sam", &secret(STAFF_PW)).unwrap();
+    p.portal.session_check(&staff).unwrap();
+}
