@@ -1114,3 +1114,31 @@ fn a_second_quit_key_does_not_answer_the_quit_question() {
     hs.key(KeyCode::Enter);
     assert!(hs.app.should_quit());
 }
+
+/// Tester's finding: a disabled operator's open session kept reading
+/// patient data until the idle sign-out. The next key signs them out.
+#[test]
+fn a_disabled_operators_open_session_is_signed_out_at_the_next_key() {
+    let p = Practice::new();
+    let mut hs = p.app_signed_in("sam", 80, 24);
+    hs.type_text("garcia");
+    assert!(hs.screen().contains("García-López"));
+    let admin = hs
+        .app
+        .portal()
+        .operator_sign_in("ana", &secret(ADMIN_PW))
+        .unwrap();
+    hs.app
+        .portal()
+        .change_operator(
+            &admin,
+            "sam",
+            portal_admin::services::OperatorChange::Disable,
+        )
+        .unwrap();
+    hs.ch('x');
+    let screen = hs.screen();
+    assert!(hs.app.session().is_none(), "{screen}");
+    assert!(!screen.contains("García"), "no patient data left: {screen}");
+    assert!(screen.contains("Signed out"), "{screen}");
+}

@@ -194,6 +194,21 @@ impl App {
         }
     }
 
+    /// Signs out (saying why) when the services say this session ended.
+    fn session_ended(&mut self) -> bool {
+        let Some(session) = &self.shared.session else {
+            return false;
+        };
+        match self.shared.portal.session_check(session) {
+            Ok(()) => false,
+            Err(e) => {
+                tracing::info!("session ended by an administrator's change");
+                self.sign_out(Some(format!("Signed out: {}", sentence(&e))));
+                true
+            }
+        }
+    }
+
     fn sign_out(&mut self, why: Option<String>) {
         // Dropping the popups zeroizes any temporary login and form still open.
         self.modals.clear();
@@ -229,6 +244,11 @@ impl App {
             return self.on_key(rest, at);
         }
         self.last_activity = Instant::now();
+        // An operator disabled, removed or given a new password since they
+        // signed in reads nothing more: one read of their record a key.
+        if self.session_ended() {
+            return;
+        }
         if !too_small(self.shared.size) && !self.modals.takes_key_from(at) {
             return; // typed before the popup on top was on screen
         }
