@@ -451,7 +451,7 @@ fn typing_names_changes_nothing_as(who: &str, pw: &str) {
         (&["C-u", "Enter"], "[2 Account]"),
         (&["C-u", "Enter", "Enter"], "Create portal account?"),
         (&["Tab"], "Account"),
-        (&["F1"], "Help"),
+        (&["C-g"], "Help"),
     ];
     if who == "ana" {
         states.push((&["Tab", "Tab"], "[3 Users]"));
