@@ -20,6 +20,22 @@ fn checked(patient: &str) -> CreateValidate {
     CreateValidate::patient(patient).identity_check(Some(IDENTITY_CHECK))
 }
 
+/// The account holder of `email` replaces the temporary password with NEW_PW.
+fn choose_own_password(p: &Practice, email: &str, temporary: &portal_admin::Secret) {
+    p.portal
+        .holder_change_password(email, temporary, &secret(NEW_PW), &secret(NEW_PW))
+        .unwrap();
+}
+
+/// José's account, created, and his sister Sofía added to it.
+fn garcias(p: &Practice) -> portal_admin::services::TemporaryLogin {
+    let jose = p.create_validate("100001");
+    p.portal
+        .create_validate_with(&p.staff, &checked("100002"))
+        .unwrap();
+    jose
+}
+
 fn last_event(p: &Practice) -> portal_admin::domain::AuditEvent {
     let n = p.audit_count();
     p.portal.audit_list(n - 1, 1).unwrap().remove(0)
@@ -191,9 +207,7 @@ fn a_practice_may_make_the_identity_check_optional_or_list_its_own() {
 fn adding_a_sibling_to_an_account_leaves_its_password_alone() {
     let p = Practice::new();
     let jose = p.create_validate("100001");
-    p.portal
-        .holder_change_password(MARIA, &jose.password, &secret(NEW_PW), &secret(NEW_PW))
-        .unwrap();
+    choose_own_password(&p, MARIA, &jose.password);
     let version = p.portal.account_by_email(MARIA).unwrap().version;
 
     let plan = p
@@ -258,9 +272,7 @@ fn adding_a_sibling_to_an_account_leaves_its_password_alone() {
 fn link_and_reset_is_a_separate_explicit_choice() {
     let p = Practice::new();
     let jose = p.create_validate("100001");
-    p.portal
-        .holder_change_password(MARIA, &jose.password, &secret(NEW_PW), &secret(NEW_PW))
-        .unwrap();
+    choose_own_password(&p, MARIA, &jose.password);
     let req = checked("100002").reset_password(true);
     let plan = p.portal.plan_create_validate(&p.staff, &req).unwrap();
     assert!(matches!(
@@ -328,14 +340,7 @@ fn the_plan_says_in_words_what_will_happen() {
 fn attack_7_staff_cannot_attach_an_unrelated_patient_to_another_familys_account() {
     let p = Practice::new();
     let smith = p.create_validate("100005");
-    p.portal
-        .holder_change_password(
-            "smith.family@example.net",
-            &smith.password,
-            &secret(NEW_PW),
-            &secret(NEW_PW),
-        )
-        .unwrap();
+    choose_own_password(&p, "smith.family@example.net", &smith.password);
     let before = p.audit_count();
     // Minh Nguyen has no email on file; staff type the Smiths'.
     let req = checked("100004").email(Some("smith.family@example.net"));
@@ -389,14 +394,9 @@ fn an_administrator_may_link_through_an_email_given_at_the_desk() {
 #[test]
 fn an_accounts_history_is_newest_first_and_bounded() {
     let p = Practice::new();
-    let jose = p.create_validate("100001");
-    p.portal
-        .create_validate_with(&p.staff, &checked("100002"))
-        .unwrap();
+    let jose = garcias(&p);
     let _ = p.portal.holder_sign_in(MARIA, &secret("a wrong guess"));
-    p.portal
-        .holder_change_password(MARIA, &jose.password, &secret(NEW_PW), &secret(NEW_PW))
-        .unwrap();
+    choose_own_password(&p, MARIA, &jose.password);
     // Another family's events are not in it.
     p.create_validate("100005");
 
@@ -440,10 +440,7 @@ fn an_accounts_history_is_newest_first_and_bounded() {
 #[test]
 fn control_panel_user_details_show_the_patients_state_and_history() {
     let p = Practice::new();
-    let jose = p.create_validate("100001");
-    p.portal
-        .create_validate_with(&p.staff, &checked("100002"))
-        .unwrap();
+    let jose = garcias(&p);
     let details = p
         .portal
         .account_details("Maria.Garcia@example.com", 10)
@@ -671,7 +668,7 @@ fn without_a_configured_zone_the_cli_uses_the_systems() {
     let bin = practice_bin(home.path(), "");
     let mut cmd = bin.command(&reset_args("100005", &["--identity-check", IDENTITY_CHECK]));
     cmd.env("TZ", "Asia/Tokyo");
-    let out = run_cmd(cmd, &format!("{STAFF_PW}\n"));
+    let out = run_command(cmd, &format!("{STAFF_PW}\n"));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         field(&out.stdout, "expires").ends_with("+09:00"),
@@ -826,7 +823,7 @@ fn the_handout_is_printed_with_the_text_on_stdin_never_on_the_command_line() {
         &["--identity-check", IDENTITY_CHECK, "--print"],
     ));
     cmd.env("PATH", path_with(&spool));
-    let out = run_cmd(cmd, &format!("{STAFF_PW}\n"));
+    let out = run_command(cmd, &format!("{STAFF_PW}\n"));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stderr
@@ -851,7 +848,7 @@ fn the_handout_is_printed_with_the_text_on_stdin_never_on_the_command_line() {
         &["--identity-check", IDENTITY_CHECK, "--print"],
     ));
     cmd.env("PATH", path_with(&spool));
-    let out = run_cmd(cmd, &format!("{STAFF_PW}\n"));
+    let out = run_command(cmd, &format!("{STAFF_PW}\n"));
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(
         out.stderr.contains("No default destination") && out.stderr.contains("in effect"),
@@ -865,7 +862,7 @@ fn the_handout_is_printed_with_the_text_on_stdin_never_on_the_command_line() {
         &["--identity-check", IDENTITY_CHECK, "--print"],
     ));
     cmd.env("PATH", spool.join("empty").display().to_string());
-    let out = run_cmd(cmd, &format!("{STAFF_PW}\n"));
+    let out = run_command(cmd, &format!("{STAFF_PW}\n"));
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stderr.contains("was not found"), "{}", out.stderr);
     let show = bin.ok(&["account", "show", "--patient", "100005"], "");

@@ -223,10 +223,12 @@ impl Store {
 
     /// Builds `audit_by_account` from the trail when the file has none (made
     /// by an older portal-admin, or a copy that left it out). Once per file:
-    /// about a second per million events, measured in `docs/benchmarks.md`.
-    /// A derived index, not a change of state: no audit event.
+    /// about 4 seconds at a million events (`docs/benchmarks.md`, section 7),
+    /// so a long trail says so on the terminal. A derived index, not a
+    /// change of state: no audit event.
     fn ensure_account_history_index(&self) -> Result<()> {
-        use redb::{ReadableDatabase, ReadableTable, TableHandle};
+        use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableHandle};
+        use std::io::IsTerminal;
         let missing = |tx: &redb::ReadTransaction| {
             matches!(
                 tx.open_table(tables::AUDIT_BY_ACCOUNT),
@@ -242,6 +244,11 @@ impl Store {
             .any(|t| t.name() == tables::AUDIT_BY_ACCOUNT.name());
         if !built_meanwhile {
             let audit = tx.open_table(tables::AUDIT)?;
+            if audit.len()? > 100_000 && std::io::stderr().is_terminal() {
+                eprintln!(
+                    "portal-admin: indexing the audit trail by account (once, a few seconds)…"
+                );
+            }
             let mut index = tx.open_table(tables::AUDIT_BY_ACCOUNT)?;
             for item in audit.iter()? {
                 let (k, v) = item?;
