@@ -3,6 +3,10 @@
 //!
 //! Lookup order: `--config PATH`, then `$PORTAL_ADMIN_CONFIG`, then
 //! `$XDG_CONFIG_HOME/portal-admin/config.toml`, then the built-in defaults.
+//!
+//! Longer than most files on purpose: every section's struct, its defaults
+//! and the range checks of its keys stay together, so a key's default and
+//! what it may be are read in one place.
 
 use std::path::{Path, PathBuf};
 

@@ -695,18 +695,21 @@ fn the_handout_is_written_to_a_new_private_file_and_never_replaces_one() {
     let home = tempfile::tempdir().unwrap();
     let bin = practice_bin(home.path(), "[ui]\ntime_zone = \"America/New_York\"\n");
     let file = home.path().join("handout-smith.txt");
-    let out = bin.run(
-        &reset_args(
-            "100005",
-            &[
-                "--identity-check",
-                IDENTITY_CHECK,
-                "--handout",
-                file.to_str().unwrap(),
-            ],
-        ),
-        &format!("{STAFF_PW}\n"),
-    );
+    let handout_to = |file: &std::path::Path| {
+        bin.run(
+            &reset_args(
+                "100005",
+                &[
+                    "--identity-check",
+                    IDENTITY_CHECK,
+                    "--handout",
+                    file.to_str().unwrap(),
+                ],
+            ),
+            &format!("{STAFF_PW}\n"),
+        )
+    };
+    let out = handout_to(&file);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stderr.contains("handout written to"), "{}", out.stderr);
     let temp = field(&out.stdout, "temporary password").to_owned();
@@ -743,18 +746,7 @@ fn the_handout_is_written_to_a_new_private_file_and_never_replaces_one() {
     assert!(page.lines().count() <= 60, "one page");
 
     // A second reset to the same file is refused before anything changes.
-    let again = bin.run(
-        &reset_args(
-            "100005",
-            &[
-                "--identity-check",
-                IDENTITY_CHECK,
-                "--handout",
-                file.to_str().unwrap(),
-            ],
-        ),
-        &format!("{STAFF_PW}\n"),
-    );
+    let again = handout_to(&file);
     assert_eq!(again.code, 2, "{}", again.stderr);
     assert!(again.stderr.contains("--handout"), "{}", again.stderr);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), page);

@@ -1,0 +1,238 @@
+//! What Create/Validate is asked, what it plans and what it answers: the
+//! request, the plan shown before the confirmation, the outcome, the
+//! temporary login.
+
+use time::OffsetDateTime;
+
+use crate::domain::{Action, Email, Patient};
+use crate::secret::Secret;
+use crate::services::AccountView;
+
+/// What staff read to the account holder. The password is shown once and
+/// zeroized when this is dropped.
+#[derive(Debug)]
+pub struct TemporaryLogin {
+    /// The patient the login was made for (the request's, never the
+    /// client's current selection).
+    pub patient: Patient,
+    /// The username: the account's login email.
+    pub username: Email,
+    /// Grouped for reading aloud (`XXXX-XXXX-XXXX-XXXX`).
+    pub password: Secret,
+    pub expires_at: OffsetDateTime,
+    pub sign_in_url: String,
+    /// The practice's name for the handout (its id when it has no name).
+    pub practice_name: String,
+    pub account_id: u64,
+    /// What Create/Validate did.
+    pub action: Action,
+}
+
+/// What staff ask Create/Validate to do. Build it with
+/// [`CreateValidate::patient`] and the setters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CreateValidate {
+    /// The patient's account number.
+    pub patient: String,
+    /// The account holder's email given at the desk, for a patient who has
+    /// none on file.
+    pub email: Option<String>,
+    /// How the account holder's identity and authority were checked: one
+    /// of `policy.identity_checks` (any case and spacing).
+    pub identity_check: Option<String>,
+    /// For a patient whose e-correspondent email already has an account:
+    /// also reset that account's password (a separate, confirmed choice).
+    /// Without it the patient is added and the password stays as it is.
+    pub reset_password: bool,
+    /// The account version the operator saw ([`CreateValidatePlan::version`]);
+    /// a change decided on an older one is refused with [`Error::Conflict`].
+    pub expected_version: Option<u64>,
+}
+
+impl CreateValidate {
+    pub fn patient(account_number: impl Into<String>) -> CreateValidate {
+        CreateValidate {
+            patient: account_number.into(),
+            ..CreateValidate::default()
+        }
+    }
+
+    pub fn email(mut self, email: Option<impl Into<String>>) -> Self {
+        self.email = email.map(Into::into);
+        self
+    }
+
+    pub fn identity_check(mut self, check: Option<impl Into<String>>) -> Self {
+        self.identity_check = check.map(Into::into);
+        self
+    }
+
+    pub fn reset_password(mut self, reset: bool) -> Self {
+        self.reset_password = reset;
+        self
+    }
+
+    pub fn expected_version(mut self, version: Option<u64>) -> Self {
+        self.expected_version = version;
+        self
+    }
+}
+
+/// What Create/Validate will do for a patient, decided on what the database
+/// holds now. Clients show it before asking to confirm
+/// (`present::plan_summary` says it in words); the change itself is checked
+/// against it ([`CreateValidate::expected_version`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateValidatePlan {
+    pub patient: Patient,
+    pub change: PlannedChange,
+    /// True when the email given at the desk becomes the patient's
+    /// e-correspondent (the patient had none).
+    pub records_email: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlannedChange {
+    /// A new portal account with this login; a temporary login is issued.
+    Create { email: Email },
+    /// The patient joins the existing account of the same email (a
+    /// sibling's). Its password does not change unless `reset_password`
+    /// was asked for, which issues a temporary login: the current password
+    /// stops working.
+    Link {
+        account: AccountView,
+        reset_password: bool,
+    },
+    /// The patient's account gets a new temporary password: the current
+    /// one stops working.
+    Reset { account: AccountView },
+}
+
+impl CreateValidatePlan {
+    /// The login of the account created, reset or joined.
+    pub fn email(&self) -> &Email {
+        match &self.change {
+            PlannedChange::Create { email } => email,
+            PlannedChange::Link { account, .. } | PlannedChange::Reset { account } => {
+                &account.email
+            }
+        }
+    }
+
+    /// The account version to pass back ([`CreateValidate::expected_version`]).
+    pub fn version(&self) -> Option<u64> {
+        match &self.change {
+            PlannedChange::Create { .. } => None,
+            PlannedChange::Link { account, .. } | PlannedChange::Reset { account } => {
+                Some(account.version)
+            }
+        }
+    }
+
+    /// Whether a temporary login is issued (a password is set).
+    pub fn issues_login(&self) -> bool {
+        !matches!(
+            self.change,
+            PlannedChange::Link {
+                reset_password: false,
+                ..
+            }
+        )
+    }
+
+    /// Whether an account's current password stops working.
+    pub fn replaces_password(&self) -> bool {
+        matches!(
+            self.change,
+            PlannedChange::Reset { .. }
+                | PlannedChange::Link {
+                    reset_password: true,
+                    ..
+                }
+        )
+    }
+}
+
+/// What Create/Validate did.
+#[derive(Debug)]
+pub enum CreateValidateOutcome {
+    /// A new account: read the temporary login to the account holder.
+    Created(TemporaryLogin),
+    /// The account's password was reset: read the temporary login.
+    Reset(TemporaryLogin),
+    /// The patient was added to the existing account and, as asked, its
+    /// password was reset: read the temporary login.
+    LinkedAndReset(TemporaryLogin),
+    /// The patient was added to the existing account; its password did not
+    /// change and the account holder signs in as before.
+    Linked(Linked),
+}
+
+/// A patient added to an existing account, its password unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Linked {
+    pub patient: Patient,
+    /// The account after the change (with the patient on it).
+    pub account: AccountView,
+}
+
+impl CreateValidateOutcome {
+    /// The temporary login, when one was issued.
+    pub fn login(&self) -> Option<&TemporaryLogin> {
+        match self {
+            CreateValidateOutcome::Created(l)
+            | CreateValidateOutcome::Reset(l)
+            | CreateValidateOutcome::LinkedAndReset(l) => Some(l),
+            CreateValidateOutcome::Linked(_) => None,
+        }
+    }
+
+    pub fn into_login(self) -> Option<TemporaryLogin> {
+        match self {
+            CreateValidateOutcome::Created(l)
+            | CreateValidateOutcome::Reset(l)
+            | CreateValidateOutcome::LinkedAndReset(l) => Some(l),
+            CreateValidateOutcome::Linked(_) => None,
+        }
+    }
+
+    /// The patient the request was for.
+    pub fn patient(&self) -> &Patient {
+        match self {
+            CreateValidateOutcome::Created(l)
+            | CreateValidateOutcome::Reset(l)
+            | CreateValidateOutcome::LinkedAndReset(l) => &l.patient,
+            CreateValidateOutcome::Linked(l) => &l.patient,
+        }
+    }
+
+    /// The account's login email.
+    pub fn email(&self) -> &Email {
+        match self {
+            CreateValidateOutcome::Created(l)
+            | CreateValidateOutcome::Reset(l)
+            | CreateValidateOutcome::LinkedAndReset(l) => &l.username,
+            CreateValidateOutcome::Linked(l) => &l.account.email,
+        }
+    }
+
+    /// The action recorded in the audit trail.
+    pub fn action(&self) -> Action {
+        match self {
+            CreateValidateOutcome::Created(_) => Action::AccountCreated,
+            CreateValidateOutcome::Reset(_) => Action::PasswordReset,
+            CreateValidateOutcome::LinkedAndReset(_) | CreateValidateOutcome::Linked(_) => {
+                Action::AccountLinked
+            }
+        }
+    }
+}
+
+/// The practice's identity checks, for the client that asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdentityChecks<'a> {
+    /// The choices, in the practice's order and spelling.
+    pub choices: &'a [String],
+    /// Whether Create/Validate is refused without one.
+    pub required: bool,
+}
