@@ -675,6 +675,16 @@ fn without_a_configured_zone_the_cli_uses_the_systems() {
         "{}",
         out.stdout
     );
+    // A TZ that names no zone is refused, not read as UTC.
+    let mut cmd = bin.command(&["account", "show", "--patient", "100005"]);
+    cmd.env("TZ", "America/New_Yrok");
+    let out = run_command(cmd, "");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("TZ=\"America/New_Yrok\"") && out.stderr.contains("ui.time_zone"),
+        "{}",
+        out.stderr
+    );
     // An unknown zone in the config is refused at start, naming the key.
     std::fs::write(
         home.path().join("config.toml"),

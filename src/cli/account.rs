@@ -253,22 +253,18 @@ fn reset(
     let (session, _) = sign_in_operator(portal, op)?;
     let mut written: Option<&PathBuf> = None;
     let done = portal.create_validate_with_then(&session, &req, |outcome| {
-        match outcome {
-            CreateValidateOutcome::Linked(linked) => output::line(present::linked_line(linked)),
-            other => {
-                let Some(login) = other.login() else {
-                    return Ok(());
-                };
-                // Shown before the change is committed: when nobody reads
-                // it, the account stays as it was.
-                output::line(present::login_text_in(login, local, TimeStyle::Rfc3339).trim_end())?;
-                if let Some(path) = &handout {
-                    crate::handout::write_new_file(path, &present::handout(login, local))?;
-                    written = Some(path);
-                }
-                Ok(())
-            }
+        // A login is shown before the change is committed: when nobody
+        // reads it, the account stays as it was. A link has no secret and
+        // is said once it is done.
+        let Some(login) = outcome.login() else {
+            return Ok(());
+        };
+        output::line(present::login_text_in(login, local, TimeStyle::Rfc3339).trim_end())?;
+        if let Some(path) = &handout {
+            crate::handout::write_new_file(path, &present::handout(login, local))?;
+            written = Some(path);
         }
+        Ok(())
     });
     let outcome = match done {
         Ok(outcome) => outcome,
@@ -286,6 +282,9 @@ fn reset(
             return Err(e);
         }
     };
+    if let CreateValidateOutcome::Linked(linked) = &outcome {
+        line(present::linked_line(linked))?;
+    }
     let Some(login) = outcome.login() else {
         if handout.is_some() || print {
             eprintln!(

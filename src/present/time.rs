@@ -34,11 +34,22 @@ const MONTHS: [&str; 12] = [
 
 impl LocalTime {
     /// The zone `ui.time_zone` names, or the system's when it names none.
+    /// A `TZ` that names no zone this machine knows is refused rather than
+    /// read as UTC: staff would tell a parent the wrong expiry.
     pub fn new(ui: &UiConfig) -> Result<LocalTime> {
         match &ui.time_zone {
             Some(name) => Self::named(name)
                 .map_err(|e| Error::Config(format!("ui.time_zone: {}", e_text(&e)))),
-            None => Ok(Self::system()),
+            None => {
+                let tz_var = std::env::var("TZ").ok().filter(|v| !v.is_empty());
+                match (TimeZone::try_system(), tz_var) {
+                    (Err(_), Some(v)) => Err(Error::Config(format!(
+                        "ui.time_zone is not set and the environment's TZ=\"{}\" is not a time zone this machine knows; set ui.time_zone to an IANA name such as America/New_York",
+                        crate::domain::text::printable(&v)
+                    ))),
+                    _ => Ok(Self::system()),
+                }
+            }
         }
     }
 
