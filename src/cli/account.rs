@@ -302,7 +302,7 @@ fn reset(
     }
     if print {
         let text = present::handout(login, local);
-        let canonical = login.password.expose().replace('-', "");
+        let canonical = zeroize::Zeroizing::new(login.password.expose().replace('-', ""));
         let secrets = [login.password.expose(), canonical.as_str()];
         match crate::handout::print(&ctx.config.print, &text, &secrets) {
             Ok(said) if said.is_empty() => eprintln!("handout sent to the printer"),
