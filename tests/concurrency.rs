@@ -116,7 +116,7 @@ fn load_worker() {
                 report("create_validate", outcome);
             }
             0..4 => {
-                let r = portal.create_validate(&me, &patient, None, None);
+                let r = create_validate(&portal, &me, &patient, None, None);
                 report("create_validate", classify(&r));
             }
             4..6 => {

@@ -51,7 +51,7 @@ fn crash_worker() {
     let mut told = false;
     loop {
         let patient = format!("{}", 400_000 + rng.random_range(0..PATIENTS));
-        let done = portal.create_validate(&me, &patient, None, None).is_ok();
+        let done = create_validate(&portal, &me, &patient, None, None).is_ok();
         // The parent kills at a random moment after this worker is busy
         // resetting, however long its start took on a loaded machine.
         if done && !told {

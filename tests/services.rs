@@ -307,7 +307,7 @@ fn the_portal_never_says_which_emails_have_accounts() {
     );
     // Create/Validate refuses a disabled account until it is enabled.
     assert!(matches!(
-        p.portal.create_validate(&p.staff, "100005", None, None),
+        create_validate(&p.portal, &p.staff, "100005", None, None),
         Err(Error::Refused(Refusal::AccountDisabled { .. }))
     ));
     p.portal
@@ -480,9 +480,7 @@ fn create_validate_needs_the_portal_set_up_and_an_email() {
     portal
         .import_patients(&local, "p.csv", PATIENTS_CSV.as_bytes(), 0, false, &mut ())
         .unwrap();
-    let err = portal
-        .create_validate(&local, "100001", None, None)
-        .unwrap_err();
+    let err = create_validate(&portal, &local, "100001", None, None).unwrap_err();
     assert!(matches!(err, Error::PortalNotSetUp));
     assert_eq!(
         err.to_string(),
@@ -492,37 +490,39 @@ fn create_validate_needs_the_portal_set_up_and_an_email() {
     assert_eq!(err.exit_code(), 8);
 
     let p = Practice::new();
-    let no_email = p
-        .portal
-        .create_validate(&p.staff, "100004", None, None)
-        .unwrap_err();
+    let no_email = create_validate(&p.portal, &p.staff, "100004", None, None).unwrap_err();
     assert_eq!(
         no_email.to_string(),
         "patient 100004 has no e-correspondent email",
         "no flag named in a library message"
     );
     assert_eq!(no_email.input(), Some(Input::Email));
-    let login = p
-        .portal
-        .create_validate(&p.staff, "100004", Some("Thuy.Nguyen@example.com"), None)
-        .unwrap();
+    let login = create_validate(
+        &p.portal,
+        &p.staff,
+        "100004",
+        Some("Thuy.Nguyen@example.com"),
+        None,
+    )
+    .unwrap();
     assert_eq!(login.username.as_str(), "thuy.nguyen@example.com");
     let patient = p.portal.patient_view("100004").unwrap().patient;
     assert_eq!(patient.email.unwrap().as_str(), "thuy.nguyen@example.com");
     // A different email for a patient who has one is refused.
-    let other = p
-        .portal
-        .create_validate(&p.staff, "100003", Some("someone@example.com"), None)
-        .unwrap_err();
+    let other = create_validate(
+        &p.portal,
+        &p.staff,
+        "100003",
+        Some("someone@example.com"),
+        None,
+    )
+    .unwrap_err();
     assert!(
         matches!(other, Error::Refused(Refusal::EmailDiffers { .. })),
         "{other}"
     );
     assert_eq!(other.input(), Some(Input::Email));
-    let missing = p
-        .portal
-        .create_validate(&p.staff, "999999", None, None)
-        .unwrap_err();
+    let missing = create_validate(&p.portal, &p.staff, "999999", None, None).unwrap_err();
     assert_eq!(missing.exit_code(), 7);
 }
 
@@ -536,10 +536,7 @@ fn a_change_decided_on_an_old_view_is_refused_and_changes_nothing() {
     p.create_validate("100005");
     let before = p.portal.account_by_email(email).unwrap();
     let audit_before = p.audit_count();
-    let err = p
-        .portal
-        .create_validate(&p.staff, "100005", None, Some(seen.version))
-        .unwrap_err();
+    let err = create_validate(&p.portal, &p.staff, "100005", None, Some(seen.version)).unwrap_err();
     assert!(matches!(err, Error::Conflict(_)), "{err}");
     assert_eq!(err.exit_code(), 9);
     let pw = secret("velvet-compass-sparrow-31");
@@ -724,17 +721,13 @@ fn create_validate_plan_says_what_would_happen_and_changes_nothing() {
     let jose = p.portal.create_validate_plan("100001", None).unwrap();
     assert!(matches!(jose.change, PlannedChange::Reset { .. }));
     // The plan's version is what the change is checked against.
-    let login = p
-        .portal
-        .create_validate(&p.staff, "100001", None, jose.version())
-        .unwrap();
+    let login = create_validate(&p.portal, &p.staff, "100001", None, jose.version()).unwrap();
     assert_eq!(
         login.patient.account_number, "100001",
         "the reply names the request's patient"
     );
     assert!(matches!(
-        p.portal
-            .create_validate(&p.staff, "100001", None, jose.version()),
+        create_validate(&p.portal, &p.staff, "100001", None, jose.version()),
         Err(Error::Conflict(_))
     ));
 
@@ -856,10 +849,7 @@ fn a_reset_operator_chooses_a_new_password_and_a_revoked_session_stops_acting() 
     p.portal
         .change_operator(&p.admin, "sam", OperatorChange::Disable)
         .unwrap();
-    let revoked = p
-        .portal
-        .create_validate(&session, "100005", None, None)
-        .unwrap_err();
+    let revoked = create_validate(&p.portal, &session, "100005", None, None).unwrap_err();
     assert!(
         matches!(revoked, Error::OperatorRevoked { .. }),
         "{revoked}"

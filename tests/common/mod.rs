@@ -111,14 +111,7 @@ impl Practice {
     /// Create/Validate as staff who checked the photo ID, resetting the
     /// password of an account the patient joins: always a temporary login.
     pub fn create_validate(&self, patient: &str) -> TemporaryLogin {
-        let req = CreateValidate::patient(patient)
-            .identity_check(Some(IDENTITY_CHECK))
-            .reset_password(true);
-        self.portal
-            .create_validate_with(&self.staff, &req)
-            .expect("Create/Validate")
-            .into_login()
-            .expect("a temporary login")
+        create_validate(&self.portal, &self.staff, patient, None, None).expect("Create/Validate")
     }
 
     pub fn audit_count(&self) -> u64 {
@@ -145,6 +138,27 @@ pub fn bootstrap_admin(portal: &Portal) -> Session {
 
 pub fn secret(s: &str) -> Secret {
     Secret::from(s)
+}
+
+/// Create/Validate as `s`, who checked the photo ID, resetting the password
+/// of an account the patient joins: a temporary login every time, or the
+/// refusal. (What the app's transitional `Portal::create_validate` does,
+/// through the service call that records the identity check.)
+pub fn create_validate(
+    portal: &Portal,
+    s: &Session,
+    patient: &str,
+    email: Option<&str>,
+    expected_version: Option<u64>,
+) -> Result<TemporaryLogin, portal_admin::Error> {
+    let req = CreateValidate::patient(patient)
+        .email(email)
+        .identity_check(Some(IDENTITY_CHECK))
+        .reset_password(true)
+        .expected_version(expected_version);
+    portal
+        .create_validate_with(s, &req)
+        .map(|o| o.into_login().expect("a reset issues a temporary login"))
 }
 
 /// The real binary, with its own XDG folders and config in `home`.
