@@ -16,6 +16,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use portal_admin::Secret;
 use portal_admin::config::HashingConfig;
 use portal_admin::password::Hasher;
+use portal_admin::services::CreateValidate;
 use portal_admin::tui::component::ModalKind;
 use portal_admin::tui::harness::Harness;
 use portal_admin::tui::msg::Msg;
@@ -47,7 +48,8 @@ fn main() {
     let mut hash = Vec::new();
     for _ in 0..rounds {
         let t = Instant::now();
-        portal.create_validate(&staff, &no, None, None).unwrap();
+        let req = CreateValidate::patient(&no).identity_check(Some("in person, photo ID"));
+        portal.create_validate_with(&staff, &req).unwrap();
         total.push(t.elapsed());
         let t = Instant::now();
         hasher.hash(&Secret::from("ABCDEFGHJKMN")).unwrap();

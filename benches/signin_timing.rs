@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use portal_admin::clock::ManualClock;
 use portal_admin::config::Config;
 use portal_admin::domain::Role;
+use portal_admin::services::CreateValidate;
 use portal_admin::{Portal, Secret};
 
 fn main() {
@@ -57,7 +58,8 @@ fn main() {
     let staff = portal
         .operator_sign_in("sam", &"lilac-orbit-walnut-harbor".into())
         .unwrap();
-    portal.create_validate(&staff, "1", None, None).unwrap();
+    let req = CreateValidate::patient("1").identity_check(Some("in person, photo ID"));
+    portal.create_validate_with(&staff, &req).unwrap();
     let right = Secret::from("violet-tractor-pencil-harbour");
     portal
         .admin_set_password(&local, "known@example.com", &right, &right, false, None)
