@@ -210,9 +210,7 @@ fn accents_left_out_defeat_the_account_words_check() {
             ][..],
         ),
     ] {
-        let temp = p
-            .portal
-            .create_validate(&p.staff, patient, None, None)
+        let temp = create_validate(&p.portal, &p.staff, patient, None, None)
             .unwrap()
             .password;
         for pw in weak {
@@ -464,15 +462,14 @@ fn invisible_characters_pass_the_import() {
             "operator name with U+{:04X}",
             hidden.chars().next().unwrap() as u32
         );
-        let err = p
-            .portal
-            .create_validate(
-                &p.staff,
-                "100004",
-                Some(&format!("minh{hidden}@example.com")),
-                None,
-            )
-            .unwrap_err();
+        let err = create_validate(
+            &p.portal,
+            &p.staff,
+            "100004",
+            Some(&format!("minh{hidden}@example.com")),
+            None,
+        )
+        .unwrap_err();
         assert!(matches!(err, Error::Invalid { .. }), "{err}");
         assert!(
             p.portal

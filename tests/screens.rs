@@ -379,17 +379,11 @@ fn a_reset_decided_on_an_old_view_is_refused_in_the_app() {
         .portal()
         .operator_sign_in("ana", &secret(ADMIN_PW))
         .unwrap();
-    hs.app
-        .portal()
-        .create_validate(&admin, "100005", None, None)
-        .unwrap();
+    create_validate(hs.app.portal(), &admin, "100005", None, None).unwrap();
     hs.type_text("smith");
     hs.key(KeyCode::F(2));
     // Meanwhile another operator resets the same account.
-    hs.app
-        .portal()
-        .create_validate(&admin, "100005", None, None)
-        .unwrap();
+    create_validate(hs.app.portal(), &admin, "100005", None, None).unwrap();
     confirm_create_validate(&mut hs);
     hs.settle();
     assert!(top_is(&hs, None));
@@ -575,10 +569,7 @@ fn ctrl_r_shows_another_operators_change() {
         .portal()
         .operator_sign_in("ana", &secret(ADMIN_PW))
         .unwrap();
-    hs.app
-        .portal()
-        .create_validate(&other, "100003", None, None)
-        .unwrap();
+    create_validate(hs.app.portal(), &other, "100003", None, None).unwrap();
     hs.press(KeyCode::Char('r'), KeyModifiers::CONTROL);
     assert!(hs.screen().contains("RESET REQUIRED"), "{}", hs.screen());
     assert!(hs.screen().contains("Reloaded from the database."));

@@ -808,15 +808,21 @@ fn presenters_word_an_account_and_a_temporary_login() {
         portal_admin::present::account_status(&view),
         "ACTIVE · RESET REQUIRED · TEMPORARY PASSWORD EXPIRED"
     );
-    let text = portal_admin::present::login_text(&login);
+    let local = portal_admin::present::LocalTime::utc();
+    let text = portal_admin::present::login_text_in(
+        &login,
+        &local,
+        portal_admin::present::TimeStyle::Rfc3339,
+    );
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "username: smith.family@example.net");
     assert_eq!(
         lines[1],
         format!("temporary password: {}", login.password.expose())
     );
-    assert!(lines[2].starts_with("expires: "));
-    assert_eq!(lines[3], "sign-in URL: https://portal.example.org/signin");
+    assert!(lines[2].starts_with("spelled: "), "{}", lines[2]);
+    assert_eq!(lines[3], "expires: 2026-01-08T09:00:00+00:00");
+    assert_eq!(lines[4], "sign-in URL: https://portal.example.org/signin");
 }
 
 #[test]

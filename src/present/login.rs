@@ -4,7 +4,6 @@ use zeroize::Zeroizing;
 
 use super::{LocalTime, TimeStyle, spelled};
 use crate::domain::text::printable;
-use crate::format_time;
 use crate::services::TemporaryLogin;
 
 /// Said with every temporary login.
@@ -12,19 +11,6 @@ pub const LOGIN_READ_ALOUD: [&str; 2] = [
     "No email was sent: read this login to the account holder.",
     "They must choose a new password at their first sign-in.",
 ];
-
-/// Label and value of each line, in reading order, with the expiry in UTC.
-/// Transitional: the app's popup until it shows local time; new code calls
-/// [`login_lines_in`].
-pub fn login_lines(login: &TemporaryLogin) -> [(&'static str, Zeroizing<String>); 4] {
-    lines(login, format_time(login.expires_at))
-}
-
-/// `label: value` lines with the expiry in UTC. Transitional, see
-/// [`login_lines`]; new code calls [`login_text_in`].
-pub fn login_text(login: &TemporaryLogin) -> Zeroizing<String> {
-    join(&login_lines(login))
-}
 
 fn lines(login: &TemporaryLogin, expires: String) -> [(&'static str, Zeroizing<String>); 4] {
     [

@@ -142,8 +142,7 @@ pub fn secret(s: &str) -> Secret {
 
 /// Create/Validate as `s`, who checked the photo ID, resetting the password
 /// of an account the patient joins: a temporary login every time, or the
-/// refusal. (What the app's transitional `Portal::create_validate` does,
-/// through the service call that records the identity check.)
+/// refusal.
 pub fn create_validate(
     portal: &Portal,
     s: &Session,

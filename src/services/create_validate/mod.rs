@@ -25,16 +25,6 @@ use crate::domain::{
 use crate::error::{Error, Input, Missing, Refusal, Result};
 use crate::password::temporary;
 
-/// How the identity check of one request is treated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum IdentityRule {
-    /// As the practice configured it.
-    Policy,
-    /// Not asked: the transitional [`Portal::create_validate`] of the app
-    /// before it asks for one. Recorded as such in the audit event.
-    NotAsked,
-}
-
 impl Portal {
     /// The practice's identity checks (`policy.identity_checks`) and
     /// whether one is required.
@@ -209,36 +199,13 @@ impl Portal {
         req: &CreateValidate,
         deliver: impl FnOnce(&CreateValidateOutcome) -> Result<()>,
     ) -> Result<CreateValidateOutcome> {
-        self.run(s, req, IdentityRule::Policy, deliver)
-    }
-
-    /// Transitional, for the full-screen app until it asks for the identity
-    /// check and offers linking without a reset (issue 9): Create/Validate
-    /// as before — a patient joining an existing account also resets its
-    /// password — with the identity check recorded as "not asked". New
-    /// code calls [`Portal::create_validate_with`].
-    pub fn create_validate(
-        &self,
-        s: &Session,
-        account_number: &str,
-        email: Option<&str>,
-        expected_version: Option<u64>,
-    ) -> Result<TemporaryLogin> {
-        let req = CreateValidate::patient(account_number)
-            .email(email)
-            .reset_password(true)
-            .expected_version(expected_version);
-        let outcome = self.run(s, &req, IdentityRule::NotAsked, |_| Ok(()))?;
-        outcome.into_login().ok_or_else(|| {
-            Error::Internal("Create/Validate with a reset issued no temporary login".into())
-        })
+        self.run(s, req, deliver)
     }
 
     fn run(
         &self,
         s: &Session,
         req: &CreateValidate,
-        rule: IdentityRule,
         deliver: impl FnOnce(&CreateValidateOutcome) -> Result<()>,
     ) -> Result<CreateValidateOutcome> {
         // Staff and administrators; a refusal is audited.
@@ -250,10 +217,7 @@ impl Portal {
             &format!("patient {}", req.patient.trim()),
         )?;
         let (plan, setup) = self.plan(req, s.is_admin())?;
-        let check = match rule {
-            IdentityRule::Policy => self.identity_check(req.identity_check.as_deref())?,
-            IdentityRule::NotAsked => None,
-        };
+        let check = self.identity_check(req.identity_check.as_deref())?;
         if let (Some(expected), Some(current)) = (req.expected_version, plan.version())
             && expected != current
         {
@@ -285,10 +249,9 @@ impl Portal {
                 .to_owned(),
             );
         }
-        notes.push(match (&check, rule) {
-            (Some(c), _) => format!("identity check: {c}"),
-            (None, IdentityRule::NotAsked) => "identity check: not asked".to_owned(),
-            (None, IdentityRule::Policy) => "identity check: not recorded".to_owned(),
+        notes.push(match &check {
+            Some(c) => format!("identity check: {c}"),
+            None => "identity check: not recorded".to_owned(),
         });
         if plan.records_email {
             notes.push("e-correspondent email given at the desk".to_owned());
