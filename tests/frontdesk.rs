@@ -685,6 +685,16 @@ fn without_a_configured_zone_the_cli_uses_the_systems() {
         "{}",
         out.stderr
     );
+    // The app refuses to start on it too, before it looks for a terminal.
+    let mut cmd = bin.command(&[]);
+    cmd.env("TZ", "America/New_Yrok");
+    let out = run_command(cmd, "");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("TZ=\"America/New_Yrok\""),
+        "{}",
+        out.stderr
+    );
     // An unknown zone in the config is refused at start, naming the key.
     std::fs::write(
         home.path().join("config.toml"),

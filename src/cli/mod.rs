@@ -206,6 +206,9 @@ fn warn(notices: &[String]) {
 
 /// The full-screen app, after checking there is someone to sign in.
 fn open_app(ctx: &Ctx, portal: Portal) -> Result<i32> {
+    // Like a config error: a TZ that names no zone is refused, never shown
+    // as if UTC were the practice's time.
+    crate::present::LocalTime::new(&ctx.config.ui)?;
     if let Some(why) = crate::tui::refuse_reason() {
         return Err(Error::Usage(why));
     }
