@@ -509,10 +509,6 @@ fn practice_bin(home: &std::path::Path, extra: &str) -> Bin {
     bin
 }
 
-fn run_cmd(cmd: std::process::Command, stdin: &str) -> Output {
-    run_command(cmd, stdin)
-}
-
 fn reset_args<'a>(patient: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec!["account", "reset", "--patient", patient];
     args.extend_from_slice(extra);
