@@ -122,6 +122,10 @@ fn attack_3_operators_can_be_disabled_enabled_unlocked_reset_and_removed() {
     assert_eq!(audit_lines(&bin, "operator_removed").len(), 1);
     assert_eq!(bin.admin_run(&["operator", "enable", "sam"], "").code, 2);
     bin.ok(&["audit", "verify"], "");
+    record_figure(
+        "attack-03-operators-revoked",
+        "attack 3, an operator who could not be revoked: disabled, enabled, unlocked, reset and removed through the binary; 0 of their old passwords or removed names still worked",
+    );
 }
 
 #[test]
@@ -158,6 +162,10 @@ fn attack_3_the_last_active_administrator_stays() {
         &format!("{NEW_PW}\n"),
     );
     assert_eq!(bo_alone.code, 2, "{}", bo_alone.stderr);
+    record_figure(
+        "attack-03b-last-administrator",
+        "attack 3, leaving the practice without an active administrator: 3 tries (disable, remove, the last one removing themselves), 0 allowed",
+    );
 }
 
 #[test]
@@ -191,6 +199,7 @@ fn attack_4_administrator_commands_need_an_administrators_sign_in() {
     }
     assert!(!backup.exists());
     // operator add without a sign-in is only for the first administrator.
+    let unsigned = 4;
     let eve = bin.run(
         &[
             "operator",
@@ -227,6 +236,13 @@ fn attack_4_administrator_commands_need_an_administrators_sign_in() {
             .contains("sign-in URL: https://portal.example.org/signin"),
         "the sign-in URL was not changed: {}",
         login.stdout
+    );
+    record_figure(
+        "attack-04-unsigned-admin",
+        &format!(
+            "attack 4, administrator commands without an administrator's sign-in: {} tried ({unsigned} unsigned, a second bootstrap, staff signed in), 0 ran",
+            unsigned + 2
+        ),
     );
 }
 
@@ -266,6 +282,10 @@ fn attack_4_a_spoofed_user_is_not_the_recorded_actor() {
     if me != "ana" {
         assert!(!audit.contains("local:ana"), "{audit}");
     }
+    record_figure(
+        "attack-04b-spoofed-user",
+        "attack 4, USER and LOGNAME set to another name: 2 commands tried, 0 recorded under the spoofed name (the real uid is)",
+    );
 }
 
 /// Runs `args` with standard output already closed by its reader.
@@ -287,14 +307,15 @@ fn attack_9_a_closed_standard_output_never_panics() {
     let bin = Bin::new(home.path());
     bin.practice();
     bin.reset("100005");
-    for args in [
+    let commands = [
         &["account", "show", "--patient", "100005"][..],
         &["account", "show", "--patient", "100005", "--json"][..],
         &["operator", "list"][..],
         &["audit", "verify"][..],
         &["audit", "list", "--json"][..],
         &["patients", "search", "garcia"][..],
-    ] {
+    ];
+    for args in commands {
         let out = with_closed_stdout(&bin, args, "");
         assert!(
             !out.stderr.contains("panicked") && out.code != 101,
@@ -304,6 +325,13 @@ fn attack_9_a_closed_standard_output_never_panics() {
         );
         assert_eq!(out.code, 0, "{args:?}: the reader left; nothing failed");
     }
+    record_figure(
+        "attack-09-closed-stdout",
+        &format!(
+            "attack 9, a closed standard output: {} commands tried, 0 panics",
+            commands.len()
+        ),
+    );
 }
 
 #[test]
@@ -327,6 +355,10 @@ fn attack_9_a_reset_into_a_closed_pipe_changes_nothing() {
         &format!("{temp}\n{NEW_PW}\n{NEW_PW}\n"),
     );
     assert_eq!(signin.code, 0, "{}", signin.stderr);
+    record_figure(
+        "attack-09b-reset-into-closed-pipe",
+        "attack 9, a reset whose login would be lost in a closed pipe: 2 tried (new account, existing account), 0 committed",
+    );
 }
 
 #[test]
@@ -382,6 +414,10 @@ fn attack_10_json_output_carries_no_raw_control_characters() {
     assert_eq!(v["patient"]["last_name"], planted);
     let event: serde_json::Value = serde_json::from_str(list.lines().nth(1).unwrap()).unwrap();
     assert_eq!(event["target"], planted);
+    record_figure(
+        "attack-10-json-controls",
+        "attack 10, raw control characters planted for JSON output: 2 characters in 2 commands, 0 written raw",
+    );
 }
 
 #[test]
@@ -425,7 +461,7 @@ fn attack_11_refused_administrator_actions_are_audited() {
         .lines()
         .filter(|l| l.contains("\toperator:sam\t") && l.contains("failure: permission denied"))
         .collect();
-    for action in [
+    let actions = [
         "admin_password_set",
         "account_unlocked",
         "account_disabled",
@@ -437,7 +473,8 @@ fn attack_11_refused_administrator_actions_are_audited() {
         "setup_changed",
         "patients_imported",
         "backup_made",
-    ] {
+    ];
+    for action in actions {
         assert_eq!(
             refusals
                 .iter()
@@ -450,4 +487,12 @@ fn attack_11_refused_administrator_actions_are_audited() {
     assert!(!copy.exists());
     assert!(!audit.contains("evil.example.com\tsuccess"));
     bin.ok(&["audit", "verify"], "");
+    record_figure(
+        "attack-11-refusals-audited",
+        &format!(
+            "attack 11, administrator actions tried by staff: {} tried, {} refused and audited, 0 left no trace",
+            actions.len(),
+            actions.len()
+        ),
+    );
 }

@@ -360,6 +360,10 @@ fn attack_7_staff_cannot_attach_an_unrelated_patient_to_another_familys_account(
     }
     assert_eq!(p.audit_count(), before, "nothing changed");
     assert!(p.portal.patient_view("100004").unwrap().account.is_none());
+    record_figure(
+        "attack-07-unrelated-link",
+        "attack 7, a patient of another surname attached to a family's account by staff: 3 ways tried (plan, link, link with reset), 0 linked, 0 passwords changed",
+    );
     assert_eq!(
         p.portal.patient_view("100004").unwrap().patient.email,
         None,
