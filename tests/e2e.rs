@@ -228,10 +228,18 @@ fn admin_sets_a_password_in_the_control_panel_with_and_without_reset_required() 
     t.sign_in("ana", ADMIN_PW);
     t.keys(&["Tab", "Tab"]);
     t.wait_for("[3 Users]");
+    t.type_text("zzz");
+    t.wait_for("no portal user matches \"zzz\"");
+    t.keys(&["C-u"]);
+    t.wait_gone("no portal user matches");
     t.type_text("KATH");
     t.wait_for("1 of 1 · Enter: details");
     t.keys(&["Enter"]);
-    t.wait_for("Patients on the account");
+    let details = t.wait_for("Patients on the account");
+    assert!(
+        details.contains("Recent history:") && details.contains(" · sam · created the account"),
+        "the account's history, who and what:\n{details}"
+    );
     t.keys(&["Enter"]);
     t.wait_for("Set password");
     let pw = "velvet-compass-sparrow-31";
@@ -242,9 +250,14 @@ fn admin_sets_a_password_in_the_control_panel_with_and_without_reset_required() 
     t.wait_for("> [x] Password Reset Required");
     t.keys(&["Space"]);
     t.wait_for("> [ ] Password Reset Required");
+    t.wait_for("Unticked: the account holder keeps this password,");
     t.keys(&["Tab"]);
     t.keys(&["Enter"]);
-    t.wait_for("Set this password?");
+    let ask = t.wait_for("Set this password?");
+    assert!(
+        ask.contains("the account holder keeps this password"),
+        "the confirmation repeats what the box means:\n{ask}"
+    );
     t.keys(&["Tab"]);
     t.wait_for(">[ Set password ]<");
     t.keys(&["Enter"]);
@@ -529,6 +542,67 @@ fn signing_out_leaves_nothing_of_the_last_operator_on_screen() {
     assert_restored(&t);
 }
 
+/// Issue 10 in a real terminal: an administrator disables an operator in
+/// the Control Panel's Operators tab (Enter on the question's default
+/// answer changes nothing), and that operator can no longer act.
+#[test]
+fn an_administrator_disables_an_operator_in_the_operators_tab() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let t = Tmux::start(&bin, "", 120, 40);
+    t.sign_in("ana", ADMIN_PW);
+    t.keys(&["Tab", "Tab", "Tab"]);
+    t.wait_for("[4 Operators]");
+    t.type_text("sam");
+    t.keys(&["Enter"]);
+    let disable = || {
+        t.wait_for(">[ Reset password ]<");
+        for focused in [">[ Unlock ]<", ">[ Disable ]<"] {
+            t.keys(&["Tab"]);
+            t.wait_for(focused);
+        }
+        t.keys(&["Enter"]);
+        t.wait_for("Disable operator sam?");
+    };
+    disable();
+    t.keys(&["Enter"]);
+    t.wait_gone("Disable operator sam?");
+    assert!(
+        !bin.ok(&["operator", "list"], "")
+            .contains("sam\tstaff\tdisabled"),
+        "the default answer changes nothing"
+    );
+    t.keys(&["Enter"]); // the details again
+    disable();
+    t.keys(&["Tab"]);
+    t.wait_for(">[ Disable ]<");
+    t.keys(&["Enter"]);
+    t.wait_for("Disabled operator sam.");
+    assert!(
+        bin.ok(&["operator", "list"], "")
+            .contains("sam\tstaff\tdisabled")
+    );
+    let out = bin.run(
+        &[
+            "account",
+            "reset",
+            "--patient",
+            "100005",
+            "--identity-check",
+            IDENTITY_CHECK,
+            "--operator",
+            "sam",
+            "--password-stdin",
+        ],
+        &format!("{STAFF_PW}\n"),
+    );
+    assert_eq!(out.code, 10, "sam can no longer act: {}", out.stderr);
+    assert!(out.stderr.contains("disabled"), "{}", out.stderr);
+    t.keys(&["F10"]);
+    t.wait_for("EXIT=0");
+}
+
 /// Issue 9's front desk through the real binary: rows told apart by birth
 /// date; the identity check asked and recorded; a sibling linked without
 /// touching the parent's password; the login in the practice's local time,
@@ -539,11 +613,14 @@ fn the_front_desk_day_in_a_real_terminal() {
     std::fs::write(
         home.path().join("config.toml"),
         format!(
-            "[log]\nlevel = \"debug\"\nfile = \"{}\"\n[ui]\ntime_zone = \"America/New_York\"\n",
-            home.path().join("portal-admin.log").display()
+            "[log]\nlevel = \"debug\"\nfile = \"{}\"\n[ui]\ntime_zone = \"America/New_York\"\n[print]\ncommand = \"{}\"\n",
+            home.path().join("portal-admin.log").display(),
+            home.path().join("spool").join("lp").display()
         ),
     )
     .unwrap();
+    std::fs::create_dir(home.path().join("spool")).unwrap();
+    recording_lp(&home.path().join("spool"));
     let bin = Bin::new(home.path());
     bin.practice();
     let t = Tmux::start(&bin, "", 80, 24);
@@ -588,15 +665,21 @@ fn the_front_desk_day_in_a_real_terminal() {
                 .any(|w| spelled.contains(w)),
         "{spelled}"
     );
-    // Save… (the fourth button) to a private file.
-    for (key, focused) in [
-        ("Tab", ">[ Copy ]<"),
-        ("Tab", ">[ Print ]<"),
-        ("Tab", ">[ Save… ]<"),
-    ] {
-        t.keys(&[key]);
+    // Print (the third button) through the practice's spooler.
+    for focused in [">[ Copy ]<", ">[ Print ]<"] {
+        t.keys(&["Tab"]);
         t.wait_for(focused);
     }
+    t.keys(&["Enter"]);
+    t.wait_for("sent to the printer (request id is Recorded-7");
+    let page = std::fs::read_to_string(home.path().join("spool").join("stdin")).unwrap();
+    assert!(
+        page.contains(&password) && page.contains("maria.garcia@example.com"),
+        "{page}"
+    );
+    // Save… (the fourth button) to a private file.
+    t.keys(&["Tab"]);
+    t.wait_for(">[ Save… ]<");
     t.keys(&["Enter"]);
     t.wait_for("Save handout");
     let file = home.path().join("handout-jose.txt");

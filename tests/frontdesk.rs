@@ -794,25 +794,6 @@ fn the_handout_is_written_to_a_new_private_file_and_never_replaces_one() {
     }
 }
 
-/// A recording `lp` on PATH: writes its arguments and its standard input
-/// beside itself.
-fn recording_lp(dir: &std::path::Path) {
-    let script = dir.join("lp");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '{0}/argv'\ncat > '{0}/stdin'\necho 'request id is Recorded-7 (1 file(s))'\n",
-            dir.display()
-        ),
-    )
-    .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-}
-
 fn path_with(dir: &std::path::Path) -> String {
     format!(
         "{}:{}",

@@ -420,3 +420,22 @@ impl Practice {
         app
     }
 }
+
+/// A recording `lp` (on PATH, or named by `print.command`): writes its arguments and its standard input
+/// beside itself.
+pub fn recording_lp(dir: &std::path::Path) {
+    let script = dir.join("lp");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '{0}/argv'\ncat > '{0}/stdin'\necho 'request id is Recorded-7 (1 file(s))'\n",
+            dir.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
