@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
         Some((q, a)) => (q.to_owned(), Some(a.to_owned())),
         None => (text.into_owned(), None),
     };
-    let _ = portal_admin::domain::PatientQuery::parse(&q);
+    let _ = portal_admin::domain::PatientQuery::parse(&q, f.portal.now().date());
     let _ = f.portal.search_patients(&q, after.as_deref(), 7);
     let _ = f.portal.list_accounts(&q, after.as_deref(), 7);
 });

@@ -44,6 +44,8 @@ pub enum Action {
     HolderPasswordChanged,
     /// A consistent copy of the database was written (`backup`).
     BackupMade,
+    /// The file was upgraded to a newer schema (a backup of it was kept).
+    DatabaseUpgraded,
 }
 
 impl Action {
@@ -71,6 +73,7 @@ impl Action {
             Action::HolderSignIn => "holder_sign_in",
             Action::HolderPasswordChanged => "holder_password_changed",
             Action::BackupMade => "backup_made",
+            Action::DatabaseUpgraded => "database_upgraded",
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod email;
 pub mod identity;
+pub mod keys;
 pub mod patient;
 pub mod query;
 pub mod text;

@@ -55,12 +55,10 @@ impl Portal {
         ))?;
         let ops = [(DEMO_STAFF, Role::Staff), (DEMO_ADMIN, Role::Admin)]
             .map(|((name, pw), role)| self.hasher.hash(&Secret::from(pw)).map(|h| (name, role, h)));
-        let families: Vec<_> =
-            crate::demo::families(patients, super::demo::DEMO_SEED, now.date()).collect();
         let total = patients as u64;
         let mut summary = DemoSummary {
             patients: total,
-            families: families.len() as u64,
+            families: 0,
             accounts: 0,
             locked: 0,
             reset_pending: 0,
@@ -93,78 +91,35 @@ impl Portal {
                 ))?;
             }
             // About 65% of families with an email have a portal account
-            // (about 60% of patients).
-            for (i, fam) in families.iter().enumerate() {
-                let Some(email) = &fam.email else { continue };
+            // (about 60% of patients). Accounts first: each patient's row is
+            // written once, already showing its portal account.
+            let mut batch = crate::store::PatientBatch::new();
+            let families = crate::demo::families(patients, DEMO_SEED, now.date());
+            for (i, fam) in families.enumerate() {
+                summary.families += 1;
                 let roll = (i as u64).wrapping_mul(2654435761) % 100;
-                if roll >= 65 {
-                    continue;
-                }
-                let mut acc = PortalAccount {
-                    id: 0,
-                    email: email.clone(),
-                    patients: fam
-                        .children
-                        .iter()
-                        .map(|p| p.account_number.clone())
-                        .collect(),
-                    password_hash: shared.clone(),
-                    password_kind: PasswordKind::Chosen,
-                    reset_required: false,
-                    temp_expires_at: None,
-                    disabled: false,
-                    failed_count: 0,
-                    locked_until: None,
-                    last_sign_in: Some(now - time::Duration::days((roll as i64 * 7) % 200 + 1)),
-                    password_history: Vec::new(),
-                    created_at: now - time::Duration::days(400),
-                    updated_at: now - time::Duration::days(30),
-                    version: 1,
+                let account_id = match &fam.email {
+                    Some(email) if roll < 65 => {
+                        let acc = tx.insert_account(self.demo_account(
+                            email,
+                            &fam,
+                            roll,
+                            &shared,
+                            now,
+                            &mut summary,
+                        ))?;
+                        summary.accounts += 1;
+                        Some(acc.id)
+                    }
+                    _ => None,
                 };
-                match roll {
-                    0..4 => {
-                        acc.failed_count = self.config.lockout.max_failures;
-                        acc.locked_until = Some(now + time::Duration::hours(12));
-                        summary.locked += 1;
-                    }
-                    4..7 => {
-                        acc.password_kind = PasswordKind::Temporary;
-                        acc.reset_required = true;
-                        acc.temp_expires_at = Some(now + time::Duration::hours(30));
-                        acc.last_sign_in = None;
-                        summary.reset_pending += 1;
-                    }
-                    7..9 => {
-                        acc.password_kind = PasswordKind::Temporary;
-                        acc.reset_required = true;
-                        acc.temp_expires_at = Some(now - time::Duration::hours(20));
-                        summary.reset_pending += 1;
-                    }
-                    9..10 => {
-                        acc.disabled = true;
-                        summary.disabled += 1;
-                    }
-                    _ => {}
+                for p in &fam.children {
+                    batch.push(p, account_id)?;
                 }
-                let acc = tx.insert_account(acc)?;
-                for p in &acc.patients {
-                    tx.link_patient(p, acc.id)?;
-                }
-                summary.accounts += 1;
             }
-            // Patients after their links: each search row is written once,
-            // already showing its portal account.
-            let mut done = 0u64;
-            let all = families
-                .iter()
-                .flat_map(|f| f.children.iter())
-                .inspect(|_| {
-                    done += 1;
-                    if done.is_multiple_of(8192) {
-                        progress(done, total);
-                    }
-                });
-            tx.put_patients(all)?;
+            tx.put_batch(&batch, &mut |done, all| {
+                progress(done * total / all.max(1), total)
+            })?;
             progress(total, total);
             tx.audit(NewEvent::success(
                 &actor,
@@ -176,6 +131,67 @@ impl Portal {
             ))?;
             Ok(())
         })?;
+        self.compact_after(total)?;
         Ok(summary)
+    }
+
+    /// A demo portal account for a family, in the state its `roll` (0–64)
+    /// gives: a few locked, with a reset pending or expired, or disabled.
+    fn demo_account(
+        &self,
+        email: &crate::domain::Email,
+        fam: &crate::demo::Family,
+        roll: u64,
+        shared: &crate::domain::PasswordHash,
+        now: time::OffsetDateTime,
+        summary: &mut DemoSummary,
+    ) -> PortalAccount {
+        let mut acc = PortalAccount {
+            id: 0,
+            email: email.clone(),
+            patients: fam
+                .children
+                .iter()
+                .map(|p| p.account_number.clone())
+                .collect(),
+            password_hash: shared.clone(),
+            password_kind: PasswordKind::Chosen,
+            reset_required: false,
+            temp_expires_at: None,
+            disabled: false,
+            failed_count: 0,
+            locked_until: None,
+            last_sign_in: Some(now - time::Duration::days((roll as i64 * 7) % 200 + 1)),
+            password_history: Vec::new(),
+            created_at: now - time::Duration::days(400),
+            updated_at: now - time::Duration::days(30),
+            version: 1,
+        };
+        match roll {
+            0..4 => {
+                acc.failed_count = self.config.lockout.max_failures;
+                acc.locked_until = Some(now + time::Duration::hours(12));
+                summary.locked += 1;
+            }
+            4..7 => {
+                acc.password_kind = PasswordKind::Temporary;
+                acc.reset_required = true;
+                acc.temp_expires_at = Some(now + time::Duration::hours(30));
+                acc.last_sign_in = None;
+                summary.reset_pending += 1;
+            }
+            7..9 => {
+                acc.password_kind = PasswordKind::Temporary;
+                acc.reset_required = true;
+                acc.temp_expires_at = Some(now - time::Duration::hours(20));
+                summary.reset_pending += 1;
+            }
+            9..10 => {
+                acc.disabled = true;
+                summary.disabled += 1;
+            }
+            _ => {}
+        }
+        acc
     }
 }

@@ -2,15 +2,16 @@
 //! reported with its line number and reason; re-importing updates patients
 //! by account number.
 
-use std::collections::HashMap;
 use std::io::Read;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Portal, Session};
 use crate::domain::text::printable;
 use crate::domain::{Action, NewEvent, Patient};
 use crate::error::{Error, Result};
+use crate::store::PatientBatch;
 
 pub const HEADER: [&str; 5] = [
     "account_number",
@@ -52,6 +53,20 @@ pub trait ImportProgress {
 
 impl ImportProgress for () {}
 
+/// Rows read before they are checked, on every core at once.
+const CHUNK: usize = 16_384;
+
+/// One row as read: its line and its fields (still bytes).
+type RawRow = (u64, csv::ByteRecord);
+
+/// A chunk of rows after checking: the patients in order, their lines, and
+/// the bad rows.
+struct Checked {
+    batch: PatientBatch,
+    lines: Vec<u64>,
+    errors: Vec<RowError>,
+}
+
 impl Portal {
     pub fn import_patients(
         &self,
@@ -71,100 +86,66 @@ impl Portal {
         )?;
         let today = self.now().date();
         let mut report = ImportReport::default();
-        let bad = |report: &mut ImportReport, line: u64, message: String| {
-            if report.errors.len() < MAX_REPORTED_ERRORS {
-                report.errors.push(RowError { line, message });
-            } else {
-                report.more_errors += 1;
-            }
-        };
+        let mut errors: Vec<RowError> = Vec::new();
+        let mut error_count = 0u64;
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .from_reader(input);
-        let mut record = csv::ByteRecord::new();
-        let mut patients: Vec<Patient> = Vec::new();
-        let mut seen: HashMap<String, u64> = HashMap::new();
+        let mut batch = PatientBatch::new();
+        let mut lines: Vec<u64> = Vec::new();
+        let mut chunk: Vec<RawRow> = Vec::with_capacity(CHUNK);
         let mut first = true;
-        loop {
+        let mut record = csv::ByteRecord::new();
+        let mut more = true;
+        while more {
             let line = rdr.position().line();
             match rdr.read_byte_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
+                Ok(false) => more = false,
+                Ok(true) => {
+                    let line = record.position().map_or(line, |p| p.line());
+                    if first {
+                        first = false;
+                        check_header(source, line, &record)?;
+                    } else {
+                        report.rows += 1;
+                        chunk.push((line, std::mem::take(&mut record)));
+                    }
+                }
                 Err(e) => {
                     let line = e.position().map_or(line, |p| p.line());
-                    bad(
-                        &mut report,
-                        line,
-                        format!("the file cannot be read as CSV here ({})", csv_reason(&e)),
+                    error_count += 1;
+                    keep(
+                        &mut errors,
+                        RowError {
+                            line,
+                            message: format!(
+                                "the file cannot be read as CSV here ({})",
+                                csv_reason(&e)
+                            ),
+                        },
                     );
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        break;
-                    }
-                    continue;
-                }
-            }
-            let line = record.position().map_or(line, |p| p.line());
-            if report.rows.is_multiple_of(4096) {
-                progress.reading(record.position().map_or(0, |p| p.byte()), total_bytes);
-            }
-            let mut fields = Vec::with_capacity(5);
-            let mut utf8_ok = true;
-            for (i, f) in record.iter().enumerate() {
-                match std::str::from_utf8(f) {
-                    Ok(v) => fields.push(v),
-                    Err(_) => {
-                        let name = HEADER.get(i).copied().unwrap_or("a field");
-                        bad(&mut report, line, format!("{name} is not valid UTF-8 text"));
-                        utf8_ok = false;
-                        break;
+                        more = false;
                     }
                 }
             }
-            if first {
-                first = false;
-                let got: Vec<String> = fields
-                    .iter()
-                    .map(|f| f.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
+            if chunk.len() == CHUNK || (!more && !chunk.is_empty()) {
+                progress.reading(rdr.position().byte(), total_bytes);
+                let rows = std::mem::take(&mut chunk);
+                let checked: Vec<Checked> = rows
+                    .par_chunks(1024)
+                    .map(|rows| check_rows(rows, today))
                     .collect();
-                if !utf8_ok || got != HEADER {
-                    return Err(Error::ImportRejected(format!(
-                        "{source}: line {line}: the first line must be the header {} (found \"{}\")",
-                        HEADER.join(","),
-                        printable(&fields.join(","))
-                            .chars()
-                            .take(120)
-                            .collect::<String>()
-                    )));
-                }
-                continue;
-            }
-            if !utf8_ok {
-                continue;
-            }
-            report.rows += 1;
-            if fields.len() != HEADER.len() {
-                bad(
-                    &mut report,
-                    line,
-                    format!("expected {} fields, found {}", HEADER.len(), fields.len()),
-                );
-                continue;
-            }
-            match Patient::from_fields(fields[0], fields[1], fields[2], fields[3], fields[4], today)
-            {
-                Ok(p) => {
-                    if let Some(prev) = seen.insert(p.account_number.clone(), line) {
-                        bad(
-                            &mut report,
-                            line,
-                            format!("account_number {} is also on line {prev}", p.account_number),
-                        );
-                        continue;
+                for c in checked {
+                    error_count += c.errors.len() as u64;
+                    for e in c.errors {
+                        keep(&mut errors, e);
                     }
-                    patients.push(p);
+                    batch.append(c.batch);
+                    lines.extend(c.lines);
                 }
-                Err(msg) => bad(&mut report, line, msg),
+                chunk = rows_buffer(CHUNK);
             }
         }
         progress.reading(total_bytes, total_bytes);
@@ -174,55 +155,182 @@ impl Portal {
                 HEADER.join(",")
             )));
         }
-        if !report.errors.is_empty() {
-            return Ok(report);
-        }
-        if dry_run {
-            let read = self.store.read()?;
-            for p in &patients {
-                match read.patient(&p.account_number)? {
-                    None => report.created += 1,
-                    Some(old) if old == *p => report.unchanged += 1,
-                    Some(_) => report.updated += 1,
-                }
-            }
-            return Ok(report);
-        }
-        let total = patients.len() as u64;
-        let (created, updated) = self.store.write(self.now(), |tx| {
-            let mut done = 0u64;
-            let counted = patients.iter().inspect(|_| {
-                done += 1;
-                if done.is_multiple_of(8192) {
-                    progress.writing(done, total);
-                }
+        // An account number twice in the file: both lines are named.
+        let mut twice = duplicates(&batch, &lines);
+        error_count += twice.len() as u64;
+        twice.sort_unstable();
+        for (line, first_line, account) in twice.into_iter().take(MAX_REPORTED_ERRORS) {
+            errors.push(RowError {
+                line,
+                message: format!("account_number {account} is also on line {first_line}"),
             });
-            let (created, updated) = tx.put_patients(counted)?;
+        }
+        if error_count > 0 {
+            errors.sort_by_key(|e| e.line);
+            errors.truncate(MAX_REPORTED_ERRORS);
+            report.more_errors = error_count - errors.len() as u64;
+            report.errors = errors;
+            return Ok(report);
+        }
+        drop(lines);
+        tracing::debug!(rows = report.rows, "import: every row read and checked");
+        if dry_run {
+            let r = self.store.read()?.compare_batch(&batch)?;
+            report.created = r.created;
+            report.updated = r.updated;
+            report.unchanged = r.unchanged;
+            return Ok(report);
+        }
+        let total = report.rows;
+        let r = self.store.write(self.now(), |tx| {
+            let r = tx.put_batch(&batch, &mut |done, all| {
+                progress.writing(done * total / all.max(1), total)
+            })?;
             tx.audit(NewEvent {
                 actor: s.actor(),
                 action: Action::PatientsImported,
                 target: format!("patients from {}: {} rows", printable(source), total),
                 outcome: format!(
-                    "success: {created} created, {updated} updated, {} unchanged",
-                    total - created - updated
+                    "success: {} created, {} updated, {} unchanged",
+                    r.created, r.updated, r.unchanged
                 ),
             })?;
-            Ok((created, updated))
+            Ok(r)
         })?;
         progress.writing(total, total);
-        report.created = created;
-        report.updated = updated;
-        report.unchanged = total - created - updated;
+        tracing::debug!("import: committed");
+        report.created = r.created;
+        report.updated = r.updated;
+        report.unchanged = r.unchanged;
         report.applied = true;
         tracing::info!(
             operator = s.name(),
             rows = total,
-            created,
-            updated,
+            created = r.created,
+            updated = r.updated,
             "patients imported"
         );
         Ok(report)
     }
+}
+
+impl Portal {
+    /// After writing `written` patients: when they are most of the file
+    /// (a first import, the demo), gives the space the write left unused
+    /// back to the file system — redb grows a file by doubling it.
+    pub(super) fn compact_after(&self, written: u64) -> Result<()> {
+        let patients = self.store.read()?.counts()?.patients;
+        if written >= 10_000 && written * 2 >= patients {
+            let done = self.store.compact()?;
+            tracing::info!(
+                compacted = done,
+                "database file compacted after a large write"
+            );
+        }
+        Ok(())
+    }
+}
+
+fn rows_buffer(n: usize) -> Vec<RawRow> {
+    Vec::with_capacity(n)
+}
+
+/// Keeps the first bad rows (they arrive in line order) for the report; the
+/// caller counts them all.
+fn keep(errors: &mut Vec<RowError>, e: RowError) {
+    if errors.len() < MAX_REPORTED_ERRORS {
+        errors.push(e);
+    }
+}
+
+fn check_header(source: &str, line: u64, record: &csv::ByteRecord) -> Result<()> {
+    let fields: Vec<String> = record
+        .iter()
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
+    let utf8 = record.iter().all(|f| std::str::from_utf8(f).is_ok());
+    let got: Vec<String> = fields
+        .iter()
+        .map(|f| f.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .collect();
+    if !utf8 || got != HEADER {
+        return Err(Error::ImportRejected(format!(
+            "{source}: line {line}: the first line must be the header {} (found \"{}\")",
+            HEADER.join(","),
+            printable(&fields.join(","))
+                .chars()
+                .take(120)
+                .collect::<String>()
+        )));
+    }
+    Ok(())
+}
+
+/// Checks rows (on whichever thread runs it): each becomes a patient in the
+/// batch or a bad row with its reason.
+fn check_rows(rows: &[RawRow], today: time::Date) -> Checked {
+    let mut out = Checked {
+        batch: PatientBatch::new(),
+        lines: Vec::with_capacity(rows.len()),
+        errors: Vec::new(),
+    };
+    for (line, record) in rows {
+        let line = *line;
+        let mut fields = [""; 5];
+        let mut bad = None;
+        for (i, f) in record.iter().enumerate() {
+            match std::str::from_utf8(f) {
+                Ok(v) if i < 5 => fields[i] = v,
+                Ok(_) => {}
+                Err(_) => {
+                    let name = HEADER.get(i).copied().unwrap_or("a field");
+                    bad = Some(format!("{name} is not valid UTF-8 text"));
+                    break;
+                }
+            }
+        }
+        if bad.is_none() && record.len() != HEADER.len() {
+            bad = Some(format!(
+                "expected {} fields, found {}",
+                HEADER.len(),
+                record.len()
+            ));
+        }
+        if let Some(message) = bad {
+            out.errors.push(RowError { line, message });
+            continue;
+        }
+        match Patient::from_fields(fields[0], fields[1], fields[2], fields[3], fields[4], today) {
+            Ok(p) => match out.batch.push(&p, None) {
+                Ok(()) => out.lines.push(line),
+                Err(e) => out.errors.push(RowError {
+                    line,
+                    message: e.to_string(),
+                }),
+            },
+            Err(message) => out.errors.push(RowError { line, message }),
+        }
+    }
+    out
+}
+
+/// Account numbers on more than one line: (later line, first line, number).
+fn duplicates(batch: &PatientBatch, lines: &[u64]) -> Vec<(u64, u64, String)> {
+    // In account-number order, records of one number by position (= line).
+    let order = batch.by_account_number();
+    let mut out = Vec::new();
+    for w in order
+        .chunk_by(|&a, &b| batch.account_number(a as usize) == batch.account_number(b as usize))
+    {
+        for &later in &w[1..] {
+            out.push((
+                lines[later as usize],
+                lines[w[0] as usize],
+                batch.account_number(w[0] as usize).to_owned(),
+            ));
+        }
+    }
+    out
 }
 
 fn csv_reason(e: &csv::Error) -> String {

@@ -73,26 +73,19 @@ pub struct PatientView {
 }
 
 impl Portal {
-    /// One page of the patient lookup. `after` is the previous page's `next`.
-    /// A plain word that matches no name is tried as the start of an email.
+    /// One page of the patient lookup: what `text` means and the order of
+    /// the results are in [`PatientQuery`]. `after` is the previous page's
+    /// `next`.
     pub fn search_patients(
         &self,
         text: &str,
         after: Option<&str>,
         limit: usize,
     ) -> Result<Page<PatientRow>> {
-        let query = PatientQuery::parse(text);
-        let read = self.store.read()?;
-        let limit = limit.clamp(1, 1000);
-        let page = read.search_patients(&query, after, limit)?;
-        if page.items.is_empty()
-            && after.is_none()
-            && matches!(query, PatientQuery::Name(ref k) if !k.contains(' '))
-        {
-            let email = PatientQuery::Email(text.trim().to_ascii_lowercase());
-            return read.search_patients(&email, None, limit);
-        }
-        Ok(page)
+        let query = PatientQuery::parse(text, self.now().date());
+        self.store
+            .read()?
+            .search_patients(&query, after, limit.clamp(1, 1000))
     }
 
     pub fn patient_view(&self, account_number: &str) -> Result<PatientView> {
@@ -123,17 +116,19 @@ impl Portal {
         })
     }
 
-    /// Control Panel → Users: accounts whose login starts with `prefix`.
+    /// Control Panel → Users: accounts whose login has a part beginning
+    /// with each word of `query` (`moore`, `@example.org`, `maria.g`); every
+    /// account by login when it is empty.
     pub fn list_accounts(
         &self,
-        prefix: &str,
+        query: &str,
         after: Option<&str>,
         limit: usize,
     ) -> Result<Page<AccountView>> {
-        let page =
-            self.store
-                .read()?
-                .accounts_by_email_prefix(prefix, after, limit.clamp(1, 1000))?;
+        let page = self
+            .store
+            .read()?
+            .search_accounts(query, after, limit.clamp(1, 1000))?;
         let now = self.now();
         Ok(Page {
             items: page

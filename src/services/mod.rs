@@ -145,7 +145,12 @@ impl std::fmt::Debug for Portal {
 impl Portal {
     /// Opens an existing database.
     pub fn open(path: &Path, config: Config, clock: Arc<dyn Clock>) -> Result<Portal> {
-        let store = Store::open(path, &StoreOptions::from_config(&config.database))?;
+        let store = Store::open_upgrading(
+            path,
+            &StoreOptions::from_config(&config.database),
+            clock.now(),
+            &Self::file_owner().actor(),
+        )?;
         Self::with_store(store, config, clock)
     }
 

@@ -9,7 +9,10 @@
 //! process waits up to `database.busy_timeout_ms` for another's commit).
 //! See `docs/architecture.md`.
 
+mod batch;
+mod migrate;
 mod read;
+mod search;
 mod tables;
 mod write;
 
@@ -24,10 +27,21 @@ use crate::error::{Error, Result};
 
 pub use read::{Counts, Page, PatientRow, ReadTx};
 
-pub use write::WriteTx;
+pub use batch::PatientBatch;
 
-/// Version of the layout of tables and values this program reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The bytes of a patient's row as the patients table and every index store
+/// them (for tools and tests that edit a file behind portal-admin's back).
+pub fn encode_row(p: &crate::domain::Patient, account_id: Option<u64>) -> Vec<u8> {
+    let mut out = Vec::new();
+    tables::encode_row(p, account_id, &mut out);
+    out
+}
+pub use search::{PROBE_TERMS, entries_read};
+pub use write::{PutReport, WriteTx};
+
+/// Version of the layout of tables and values this program reads and
+/// writes. Older files are upgraded on open (see `migrate.rs`).
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone)]
 pub struct StoreOptions {
@@ -63,13 +77,45 @@ impl StoreOptions {
 pub const SNAPSHOT_TTL: Duration = Duration::from_millis(100);
 
 pub struct Store {
-    db: Database,
+    db: Handle,
     path: PathBuf,
     busy_timeout: Duration,
     snapshot: std::sync::Mutex<Option<(std::sync::Arc<redb::ReadTransaction>, Instant)>>,
     /// What [`crate::files::check`] found wrong with the file's mode or
     /// owner when it was opened (a world-writable file is refused instead).
     warnings: Vec<String>,
+}
+
+/// The open redb file. Closing it writes to the file, and a damaged file
+/// can make redb panic there too: it is closed through [`without_panics`].
+/// Compacting needs it alone, hence the lock (transactions only hold it
+/// while they begin).
+struct Handle(std::sync::RwLock<Option<Database>>);
+
+impl Handle {
+    fn new(db: Database) -> Self {
+        Handle(std::sync::RwLock::new(Some(db)))
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&Database) -> T) -> Result<T> {
+        let guard = self.0.read().unwrap_or_else(|e| e.into_inner());
+        match guard.as_ref() {
+            Some(db) => Ok(f(db)),
+            None => Err(Error::Internal("the database is already closed".into())),
+        }
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        let db = self.0.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(db) = db {
+            let _ = without_panics(|| {
+                drop(db);
+                Ok(())
+            });
+        }
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -125,7 +171,7 @@ impl Store {
             Error::storage(e)
         })?;
         let store = Store {
-            db,
+            db: Handle::new(db),
             path: path.to_owned(),
             busy_timeout: opts.busy_timeout,
             snapshot: Default::default(),
@@ -144,8 +190,21 @@ impl Store {
 
     /// Opens an existing database, checking that it is ours and not newer,
     /// and that not anyone on the computer can change it (its mode and
-    /// owner: see [`crate::files::check`] and [`Store::warnings`]).
+    /// owner: see [`crate::files::check`] and [`Store::warnings`]); an
+    /// older one is upgraded (its audit event names `portal-admin`).
     pub fn open(path: &Path, opts: &StoreOptions) -> Result<Store> {
+        Self::open_upgrading(path, opts, OffsetDateTime::now_utc(), "portal-admin")
+    }
+
+    /// Opens an existing database, checking that it is ours and not newer;
+    /// a file of an older schema is first copied beside itself
+    /// (`<file>.schema-N.bak`) and then upgraded, recorded at `now` by `actor`.
+    pub fn open_upgrading(
+        path: &Path,
+        opts: &StoreOptions,
+        now: OffsetDateTime,
+        actor: &str,
+    ) -> Result<Store> {
         if !path.exists() {
             return Err(Error::DatabaseMissing(path.to_owned()));
         }
@@ -183,7 +242,7 @@ impl Store {
             }
         };
         let store = Store {
-            db,
+            db: Handle::new(db),
             path: path.to_owned(),
             busy_timeout: opts.busy_timeout,
             snapshot: Default::default(),
@@ -193,13 +252,12 @@ impl Store {
             tracing::warn!("{w}");
         }
         let version =
-            store
-                .read()
-                .and_then(|r| r.schema_version())
-                .map_err(|e| Error::NotOurDatabase {
+            without_panics(|| store.read().and_then(|r| r.schema_version())).map_err(|e| {
+                Error::NotOurDatabase {
                     path: path.to_owned(),
                     detail: e.to_string(),
-                })?;
+                }
+            })?;
         match version {
             None => Err(Error::NotOurDatabase {
                 path: path.to_owned(),
@@ -214,7 +272,12 @@ impl Store {
                 path: path.to_owned(),
                 detail: format!("unknown schema version {v}"),
             }),
-            Some(_) => {
+            Some(v) => {
+                if v < SCHEMA_VERSION {
+                    // The upgrade's own audit event names no account, so
+                    // the history index is still either whole or missing.
+                    store.upgrade(now, actor)?;
+                }
                 store.ensure_account_history_index()?;
                 Ok(store)
             }
@@ -235,7 +298,7 @@ impl Store {
                 Err(redb::TableError::TableDoesNotExist(_))
             )
         };
-        if !missing(&self.db.begin_read()?) {
+        if !missing(&self.db.with(|db| db.begin_read())??) {
             return Ok(());
         }
         let tx = self.begin_write()?;
@@ -283,9 +346,36 @@ impl Store {
         {
             return Ok(ReadTx::new(tx.clone()));
         }
-        let tx = std::sync::Arc::new(self.db.begin_read().map_err(Error::storage)?);
+        let tx = std::sync::Arc::new(
+            self.db
+                .with(|db| db.begin_read())?
+                .map_err(Error::storage)?,
+        );
         *cached = Some((tx.clone(), Instant::now()));
         Ok(ReadTx::new(tx))
+    }
+
+    /// Gives the space that a large write left unused back to the file
+    /// system (redb grows a file by doubling it; after an import or the
+    /// demo much of the last doubling is empty). Skipped, returning false,
+    /// when this or another process is reading the file. Other processes
+    /// wait until it is done (seconds, for a million patients).
+    pub fn compact(&self) -> Result<bool> {
+        let mut snapshot = self.snapshot.lock().unwrap_or_else(|e| e.into_inner());
+        *snapshot = None;
+        let mut guard = self.db.0.write().unwrap_or_else(|e| e.into_inner());
+        let Some(db) = guard.as_mut() else {
+            return Ok(false);
+        };
+        match db.compact() {
+            Ok(done) => Ok(done),
+            Err(
+                redb::CompactionError::TransactionInProgress
+                | redb::CompactionError::EphemeralSavepointExists
+                | redb::CompactionError::PersistentSavepointExists,
+            ) => Ok(false),
+            Err(e) => Err(Error::storage(e)),
+        }
     }
 
     /// Forgets the shared snapshot: the next read sees every commit so far.
@@ -313,7 +403,7 @@ impl Store {
         let deadline = Instant::now() + self.busy_timeout;
         let mut pause = Duration::from_millis(1);
         loop {
-            match self.db.try_begin_write() {
+            match self.db.with(|db| db.try_begin_write())? {
                 Ok(mut tx) => {
                     // A crash after this commit reopens in milliseconds
                     // instead of a full repair.
@@ -331,6 +421,33 @@ impl Store {
             }
         }
     }
+}
+
+/// Runs `f`, turning a panic into an error. redb checks what it reads from
+/// the file, but a few damaged pages still make it index out of bounds; a
+/// damaged file must give a sentence, not a crash. Only this thread's panic
+/// message is silenced, and only while `f` runs.
+pub(crate) fn without_panics<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    use std::cell::Cell;
+    use std::sync::Once;
+    thread_local!(static QUIET: Cell<bool> = const { Cell::new(false) });
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was));
+    result.unwrap_or_else(|_| {
+        Err(Error::Storage(
+            "a page of the file is damaged (it cannot be read)".into(),
+        ))
+    })
 }
 
 fn builder(opts: &StoreOptions) -> redb::Builder {
@@ -438,23 +555,16 @@ impl Store {
 
     /// Copies every table into the (empty, private) file at `path`.
     fn copy_into(&self, path: &Path) -> Result<u64> {
-        use self::tables::*;
-        let src = self.db.begin_read()?;
+        self.copy_tables_into(path, SCHEMA_VERSION)
+    }
+
+    /// Writes every table of this file (at schema `version`) from one read
+    /// snapshot into the new, empty, private file at `path`, and syncs it.
+    fn copy_tables_into(&self, path: &Path, version: u32) -> Result<u64> {
+        let src = self.db.with(|db| db.begin_read())??;
         let dst_db = Database::builder().create(path)?;
         let dst = dst_db.begin_write()?;
-        let mut rows = 0;
-        rows += copy_table(&src, &dst, META)?;
-        rows += copy_table(&src, &dst, PATIENTS)?;
-        rows += copy_table(&src, &dst, IDX_PATIENT_NAME)?;
-        rows += copy_table(&src, &dst, IDX_PATIENT_DOB)?;
-        rows += copy_table(&src, &dst, IDX_PATIENT_EMAIL)?;
-        rows += copy_table(&src, &dst, IDX_PATIENT_NUMBER)?;
-        rows += copy_table(&src, &dst, PATIENT_ACCOUNT)?;
-        rows += copy_table(&src, &dst, ACCOUNTS)?;
-        rows += copy_table(&src, &dst, IDX_ACCOUNT_EMAIL)?;
-        rows += copy_table(&src, &dst, OPERATORS)?;
-        rows += copy_table(&src, &dst, AUDIT)?;
-        rows += copy_table(&src, &dst, AUDIT_BY_ACCOUNT)?;
+        let rows = migrate::copy_schema(&src, &dst, version)?;
         dst.commit()?;
         drop(dst_db);
         std::fs::File::open(path)
@@ -466,7 +576,7 @@ impl Store {
 
 /// Creates an empty file readable by its owner only; fails if anything
 /// (a file, a link) is already there.
-fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
+pub(super) fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
     let mut o = std::fs::OpenOptions::new();
     o.write(true).create_new(true);
     #[cfg(unix)]
@@ -516,27 +626,6 @@ fn publish_no_replace(from: &Path, to: &Path) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn copy_table<K: redb::Key + 'static, V: redb::Value + 'static>(
-    src: &redb::ReadTransaction,
-    dst: &redb::WriteTransaction,
-    def: redb::TableDefinition<K, V>,
-) -> Result<u64>
-where
-    for<'a> K::SelfType<'a>: std::borrow::Borrow<K::SelfType<'a>>,
-    for<'a> V::SelfType<'a>: std::borrow::Borrow<V::SelfType<'a>>,
-{
-    use redb::ReadableTable;
-    let from = src.open_table(def)?;
-    let mut to = dst.open_table(def)?;
-    let mut n = 0;
-    for item in from.iter()? {
-        let (k, v) = item?;
-        to.insert(k.value(), v.value())?;
-        n += 1;
-    }
-    Ok(n)
 }
 
 #[cfg(test)]

@@ -1,16 +1,12 @@
 //! Reading: point lookups and prefix walks over the indexes, never a scan of
 //! a whole table for a search.
 
-use std::ops::Bound;
-
 use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::tables::*;
-use crate::domain::{
-    AuditEvent, Email, Operator, Patient, PatientQuery, PortalAccount, PortalSetup,
-};
+use crate::domain::{AuditEvent, Email, Operator, Patient, PortalAccount, PortalSetup};
 use crate::error::{Error, Result};
 
 /// One page of results and where the next one starts.
@@ -75,8 +71,31 @@ pub(super) fn patient_in(
     account_number: &str,
 ) -> Result<Option<Patient>> {
     t.get(account_number)?
-        .map(|v| decode("patient", v.value()))
+        .map(|v| {
+            RowRef::parse(v.value())
+                .and_then(|r| r.patient(account_number))
+                .ok_or_else(|| damaged_patient(account_number))
+        })
         .transpose()
+}
+
+/// The portal account a patient is on, from the patient's row.
+pub(super) fn link_in(
+    t: &impl ReadableTable<&'static str, &'static [u8]>,
+    account_number: &str,
+) -> Result<Option<u64>> {
+    match t.get(account_number)? {
+        None => Ok(None),
+        Some(v) => Ok(RowRef::parse(v.value())
+            .ok_or_else(|| damaged_patient(account_number))?
+            .account_id),
+    }
+}
+
+pub(super) fn damaged_patient(account_number: &str) -> Error {
+    Error::Storage(format!(
+        "the stored record of patient {account_number} is damaged"
+    ))
 }
 
 pub(super) fn account_in(
@@ -136,7 +155,7 @@ macro_rules! lookups {
         }
 
         pub fn account_id_for_patient(&self, account_number: &str) -> Result<Option<u64>> {
-            id_in(&self.table(PATIENT_ACCOUNT)?, account_number)
+            link_in(&self.table(PATIENTS)?, account_number)
         }
 
         pub fn operator(&self, name: &str) -> Result<Option<Operator>> {
@@ -150,41 +169,6 @@ macro_rules! lookups {
 }
 pub(super) use lookups;
 
-/// Up to `limit` entries of `t` whose key starts with `prefix`, after the
-/// key `after`, each turned into a row by `row`. Returns the rows and the
-/// cursor of the next page (the last key) when more follow.
-fn prefix_page<V: redb::Value + 'static, T>(
-    t: &impl ReadableTable<&'static str, V>,
-    prefix: &str,
-    after: Option<&str>,
-    limit: usize,
-    mut row: impl FnMut(&str, V::SelfType<'_>) -> Result<T>,
-) -> Result<Page<T>> {
-    let start = match after {
-        Some(a) if a >= prefix => Bound::Excluded(a),
-        _ => Bound::Included(prefix),
-    };
-    let mut items = Vec::with_capacity(limit.min(256));
-    let mut last_key = String::new();
-    for item in t.range::<&str>((start, Bound::Unbounded))? {
-        let (k, v) = item?;
-        let k = k.value();
-        if !k.starts_with(prefix) {
-            return Ok(Page { items, next: None });
-        }
-        if items.len() == limit {
-            return Ok(Page {
-                items,
-                next: Some(last_key),
-            });
-        }
-        items.push(row(k, v.value())?);
-        last_key.clear();
-        last_key.push_str(k);
-    }
-    Ok(Page { items, next: None })
-}
-
 pub struct ReadTx {
     tx: std::sync::Arc<ReadTransaction>,
 }
@@ -194,7 +178,7 @@ impl ReadTx {
         ReadTx { tx }
     }
 
-    fn table<K: redb::Key + 'static, V: redb::Value + 'static>(
+    pub(super) fn table<K: redb::Key + 'static, V: redb::Value + 'static>(
         &self,
         def: TableDefinition<K, V>,
     ) -> Result<redb::ReadOnlyTable<K, V>> {
@@ -235,69 +219,10 @@ impl ReadTx {
         })
     }
 
-    /// One page of patients matching `query`, in index order: by last name
-    /// then first name (by account number for account-number queries).
-    pub fn search_patients(
-        &self,
-        query: &PatientQuery,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Page<PatientRow>> {
-        let from_index = |key: &str, value: &[u8]| {
-            let (patient, account_id) = decode_row(key, value).ok_or_else(|| {
-                Error::Storage(format!(
-                    "the search index entry for patient {} is damaged",
-                    account_of_key(key)
-                ))
-            })?;
-            Ok(PatientRow {
-                patient,
-                account_id,
-            })
-        };
-        match query {
-            PatientQuery::All => {
-                prefix_page(&self.table(IDX_PATIENT_NAME)?, "", after, limit, from_index)
-            }
-            PatientQuery::Name(p) => {
-                prefix_page(&self.table(IDX_PATIENT_NAME)?, p, after, limit, from_index)
-            }
-            PatientQuery::DateOfBirth(p) => {
-                prefix_page(&self.table(IDX_PATIENT_DOB)?, p, after, limit, from_index)
-            }
-            PatientQuery::Email(p) => {
-                prefix_page(&self.table(IDX_PATIENT_EMAIL)?, p, after, limit, from_index)
-            }
-            PatientQuery::AccountNumber(p) => prefix_page(
-                &self.table(IDX_PATIENT_NUMBER)?,
-                p,
-                after,
-                limit,
-                from_index,
-            ),
-        }
-    }
-
-    /// Portal accounts whose login email starts with `prefix` (Control Panel → Users).
-    pub fn accounts_by_email_prefix(
-        &self,
-        prefix: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Page<PortalAccount>> {
-        let accounts = self.table(ACCOUNTS)?;
-        let prefix = prefix.trim().to_ascii_lowercase();
-        prefix_page(
-            &self.table(IDX_ACCOUNT_EMAIL)?,
-            &prefix,
-            after,
-            limit,
-            |key, id| {
-                account_in(&accounts, id)?.ok_or_else(|| {
-                    Error::Storage(format!("the login {key} names a missing account {id}"))
-                })
-            },
-        )
+    /// What writing `batch` would do (an import's dry run).
+    pub fn compare_batch(&self, batch: &super::PatientBatch) -> Result<super::PutReport> {
+        let order = super::write::by_account_number(batch)?;
+        Ok(super::write::classify(&self.table(PATIENTS)?, batch, order)?.report)
     }
 
     /// Audit events with `seq > after`, oldest first, at most `limit`.

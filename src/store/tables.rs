@@ -1,30 +1,42 @@
-//! The redb tables and how index keys are built (see `docs/data-model.md`).
+//! The redb tables, how index keys are built and the compact patient row
+//! (see `docs/data-model.md`).
 
 use redb::TableDefinition;
+use time::Date;
 
-use crate::domain::Patient;
-use crate::domain::query::KEY_SEP;
+use crate::domain::keys::{KEY_SEP, email_part_key, email_part_starts, index_tokens, name_parts};
+use crate::domain::query::Candidate;
+use crate::domain::text::search_key;
+use crate::domain::{Email, Patient};
 
 /// `schema_version`, `portal_setup`, `audit_head`, `next_account_id`, `demo`.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
-/// account number → patient (JSON).
+/// account number → patient row (see [`encode_row`]); the row carries the
+/// patient's portal account id. Account-number searches walk this table.
 pub const PATIENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("patients");
-/// `last first account` → row summary (see [`encode_row`]).
+/// `last first ACCOUNT` → row.
 pub const IDX_PATIENT_NAME: TableDefinition<&str, &[u8]> = TableDefinition::new("idx_patient_name");
-/// `YYYY-MM-DD last first account` → row summary.
+/// `token last first ACCOUNT` → row, for every token of [`index_tokens`].
+pub const IDX_PATIENT_TOKEN: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("idx_patient_token");
+/// `YYYY-MM-DD last first ACCOUNT` → row.
 pub const IDX_PATIENT_DOB: TableDefinition<&str, &[u8]> = TableDefinition::new("idx_patient_dob");
-/// `email last first account` → row summary.
+/// `email last first ACCOUNT` → row without the email (the key holds it).
 pub const IDX_PATIENT_EMAIL: TableDefinition<&str, &[u8]> =
     TableDefinition::new("idx_patient_email");
-/// account number → row summary (account-number prefix search).
-pub const IDX_PATIENT_NUMBER: TableDefinition<&str, &[u8]> =
-    TableDefinition::new("idx_patient_number");
-/// account number → portal account id.
-pub const PATIENT_ACCOUNT: TableDefinition<&str, u64> = TableDefinition::new("patient_account");
+/// email part key (see [`email_part_key`]) → the account numbers of the
+/// patients with that email, space-separated, sorted; parts after the first.
+pub const IDX_PATIENT_EMAIL_PART: TableDefinition<&str, &str> =
+    TableDefinition::new("idx_patient_email_part");
+/// token → how many entries of `idx_patient_token` it has.
+pub const SEARCH_TERMS: TableDefinition<&str, u64> = TableDefinition::new("search_terms");
 /// portal account id → portal account (JSON).
 pub const ACCOUNTS: TableDefinition<u64, &[u8]> = TableDefinition::new("accounts");
 /// login email → portal account id.
 pub const IDX_ACCOUNT_EMAIL: TableDefinition<&str, u64> = TableDefinition::new("idx_account_email");
+/// email part key of a login (parts after the first) → portal account id.
+pub const IDX_ACCOUNT_EMAIL_PART: TableDefinition<&str, u64> =
+    TableDefinition::new("idx_account_email_part");
 /// operator name → operator (JSON).
 pub const OPERATORS: TableDefinition<&str, &[u8]> = TableDefinition::new("operators");
 /// sequence number → audit event (JSON).
@@ -41,85 +53,256 @@ pub const META_AUDIT_HEAD: &str = "audit_head";
 pub const META_NEXT_ACCOUNT: &str = "next_account_id";
 pub const META_DEMO: &str = "demo";
 
-pub fn name_key(p: &Patient) -> String {
-    format!(
-        "{}{KEY_SEP}{}{KEY_SEP}{}",
-        p.last_key(),
-        p.first_key(),
-        p.account_number
-    )
+/// The search keys of one patient, computed once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientKeys {
+    /// `last first ACCOUNT`.
+    pub name: String,
+    /// Tokens of the token index.
+    pub tokens: Vec<String>,
 }
 
-pub fn dob_key(p: &Patient) -> String {
-    format!("{}{KEY_SEP}{}", p.date_of_birth, name_key(p))
-}
-
-pub fn email_key(p: &Patient) -> Option<String> {
-    p.email
-        .as_ref()
-        .map(|e| format!("{}{KEY_SEP}{}", e.as_str(), name_key(p)))
-}
-
-/// What a search result row shows, kept in the index entry itself so that a
-/// page of results is one range scan with no lookup per row (a covering
-/// index). Layout: date of birth (10 bytes, ISO), portal account id (8
-/// bytes little-endian, 0 for none), then last name, first name and email
-/// separated by U+001F (which no stored field may contain).
-pub fn encode_row(p: &Patient, account_id: Option<u64>) -> Vec<u8> {
-    let email = p.email.as_ref().map_or("", |e| e.as_str());
-    let mut out = Vec::with_capacity(20 + p.last_name.len() + p.first_name.len() + email.len());
-    out.extend_from_slice(p.date_of_birth.to_string().as_bytes());
-    out.extend_from_slice(&account_id.unwrap_or(0).to_le_bytes());
-    out.extend_from_slice(p.last_name.as_bytes());
-    out.push(0x1f);
-    out.extend_from_slice(p.first_name.as_bytes());
-    out.push(0x1f);
-    out.extend_from_slice(email.as_bytes());
-    out
-}
-
-/// The row of an index entry; `None` when the entry is damaged.
-pub fn decode_row(key: &str, value: &[u8]) -> Option<(Patient, Option<u64>)> {
-    let dob = iso_date(value.get(..10)?)?;
-    let id = u64::from_le_bytes(value.get(10..18)?.try_into().ok()?);
-    let rest = std::str::from_utf8(value.get(18..)?).ok()?;
-    let mut parts = rest.split('\u{1f}');
-    let last_name = parts.next()?.to_owned();
-    let first_name = parts.next()?.to_owned();
-    let email = match parts.next()? {
-        "" => None,
-        e => Some(crate::domain::Email::from_index(e)?),
-    };
-    let patient = Patient {
-        account_number: account_of_key(key).to_owned(),
-        last_name,
-        first_name,
-        date_of_birth: dob,
-        email,
-    };
-    Some((patient, (id != 0).then_some(id)))
-}
-
-/// `YYYY-MM-DD` without allocating (the index always writes this form).
-fn iso_date(b: &[u8]) -> Option<time::Date> {
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b.get(r)?.iter().try_fold(0u32, |acc, &c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
-    };
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
+impl PatientKeys {
+    pub fn of(p: &Patient) -> PatientKeys {
+        Self::from_names(&p.last_name, &p.first_name, &p.account_number)
     }
-    let month = time::Month::try_from(u8::try_from(num(5..7)?).ok()?).ok()?;
-    time::Date::from_calendar_date(
-        i32::try_from(num(0..4)?).ok()?,
-        month,
-        u8::try_from(num(8..10)?).ok()?,
-    )
-    .ok()
+
+    pub fn from_names(last: &str, first: &str, account: &str) -> PatientKeys {
+        let (last_parts, first_parts) = (name_parts(last), name_parts(first));
+        let (last_key, first_key) = (last_parts.concat(), first_parts.concat());
+        let tokens = index_tokens(&first_key, &last_parts, &first_parts);
+        PatientKeys {
+            name: format!("{last_key}{KEY_SEP}{first_key}{KEY_SEP}{account}"),
+            tokens,
+        }
+    }
+}
+
+/// Every key of a patient in every index, as (table, key). The email-part
+/// keys (parts after the first) go to [`IDX_PATIENT_EMAIL_PART`].
+pub fn dob_key(dob: Date, name_key: &str) -> String {
+    format!("{dob}{KEY_SEP}{name_key}")
+}
+
+pub fn token_key(token: &str, name_key: &str) -> String {
+    format!("{token}{KEY_SEP}{name_key}")
+}
+
+pub fn email_key(email: &str, name_key: &str) -> String {
+    format!("{email}{KEY_SEP}{name_key}")
+}
+
+/// The email-part keys of an email other than the whole email.
+pub fn inner_email_parts(email: &str) -> impl Iterator<Item = String> + '_ {
+    email_part_starts(email)
+        .into_iter()
+        .skip(1)
+        .map(move |s| email_part_key(email, s))
+}
+
+/// Row format version (the first byte of every row).
+const ROW_V1: u8 = 1;
+
+/// What a search result row shows, kept in the patients table and in every
+/// index entry (a covering index: a page is one range scan with no lookup
+/// per row). Layout: a format byte, the date of birth (4 bytes, Julian day,
+/// little-endian), the portal account id (LEB128, 0 for none), then last
+/// name, first name and email, each as LEB128 length + UTF-8 (an empty email
+/// for none).
+pub fn encode_row(p: &Patient, account_id: Option<u64>, out: &mut Vec<u8>) {
+    out.clear();
+    row_head(p.date_of_birth, account_id, out);
+    row_tail(
+        &p.last_name,
+        &p.first_name,
+        p.email.as_ref().map_or("", |e| e.as_str()),
+        out,
+    );
+}
+
+pub fn row_head(dob: Date, account_id: Option<u64>, out: &mut Vec<u8>) {
+    row_head_jd(dob.to_julian_day(), account_id, out);
+}
+
+/// [`row_head`] with the date of birth as its Julian day.
+pub fn row_head_jd(julian_day: i32, account_id: Option<u64>, out: &mut Vec<u8>) {
+    out.push(ROW_V1);
+    out.extend_from_slice(&julian_day.to_le_bytes());
+    put_varint(out, account_id.unwrap_or(0));
+}
+
+pub fn row_tail(last: &str, first: &str, email: &str, out: &mut Vec<u8>) {
+    for s in [last, first, email] {
+        put_varint(out, s.len() as u64);
+        out.extend_from_slice(s.as_bytes());
+    }
+}
+
+pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+pub fn get_varint(b: &[u8], pos: &mut usize) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *b.get(*pos)?;
+        *pos += 1;
+        v |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// A row read in place, without copying.
+#[derive(Debug, Clone, Copy)]
+pub struct RowRef<'a> {
+    pub date_of_birth: Date,
+    pub account_id: Option<u64>,
+    pub last_name: &'a str,
+    pub first_name: &'a str,
+    pub email: Option<&'a str>,
+}
+
+impl<'a> RowRef<'a> {
+    /// `None` when the bytes are not a row this program wrote.
+    pub fn parse(b: &'a [u8]) -> Option<RowRef<'a>> {
+        if *b.first()? != ROW_V1 {
+            return None;
+        }
+        let jd = i32::from_le_bytes(b.get(1..5)?.try_into().ok()?);
+        let date_of_birth = Date::from_julian_day(jd).ok()?;
+        let mut pos = 5;
+        let id = get_varint(b, &mut pos)?;
+        let mut text = || -> Option<&'a str> {
+            let n = usize::try_from(get_varint(b, &mut pos)?).ok()?;
+            let s = std::str::from_utf8(b.get(pos..pos.checked_add(n)?)?).ok()?;
+            pos += n;
+            Some(s)
+        };
+        let last_name = text()?;
+        let first_name = text()?;
+        let email = text()?;
+        Some(RowRef {
+            date_of_birth,
+            account_id: (id != 0).then_some(id),
+            last_name,
+            first_name,
+            email: (!email.is_empty()).then_some(email),
+        })
+    }
+
+    /// The patient, with the account number from the index key. `None`
+    /// when a stored email is not one this program would have written.
+    pub fn patient(&self, account_number: &str) -> Option<Patient> {
+        Some(Patient {
+            account_number: account_number.to_owned(),
+            last_name: self.last_name.to_owned(),
+            first_name: self.first_name.to_owned(),
+            date_of_birth: self.date_of_birth,
+            email: match self.email {
+                None => None,
+                Some(e) => Some(Email::from_index(e)?),
+            },
+        })
+    }
+
+    /// The candidate a query ranks, from the `last first ACCOUNT` name key
+    /// of an index entry.
+    pub fn candidate<'k>(&self, name_key: &'k str) -> Option<Candidate<'k>>
+    where
+        'a: 'k,
+    {
+        let mut it = name_key.splitn(3, KEY_SEP);
+        let last_key = it.next()?;
+        let first_key = it.next()?;
+        let account_number = it.next()?;
+        Some(Candidate {
+            last_key,
+            first_key,
+            last_name: self.last_name,
+            first_name: self.first_name,
+            account_number,
+            date_of_birth: self.date_of_birth,
+            email: self.email,
+        })
+    }
+
+    /// This row's name key (`last first ACCOUNT`), computed from its names.
+    pub fn name_key(&self, account_number: &str) -> String {
+        let (last, first) = (search_key(self.last_name), search_key(self.first_name));
+        let mut k = String::with_capacity(last.len() + first.len() + account_number.len() + 2);
+        k.push_str(&last);
+        k.push(KEY_SEP);
+        k.push_str(&first);
+        k.push(KEY_SEP);
+        k.push_str(account_number);
+        k
+    }
+}
+
+/// The `last first ACCOUNT` name key at the end of an index key (every
+/// patient index key ends with it).
+pub fn name_key_of(key: &str) -> &str {
+    let b = key.as_bytes();
+    let mut cut = b.len();
+    for _ in 0..3 {
+        match b[..cut].iter().rposition(|&c| c == b' ') {
+            Some(i) => cut = i,
+            None => return key,
+        }
+    }
+    // A space is one byte: the cut is on a character boundary.
+    key.get(cut + 1..).unwrap_or(key)
 }
 
 /// The account number is the last part of every patient index key.
 pub fn account_of_key(key: &str) -> &str {
-    key.rsplit_once(KEY_SEP).map_or(key, |(_, acct)| acct)
+    let b = key.as_bytes();
+    match b.iter().rposition(|&c| c == b' ') {
+        Some(i) => key.get(i + 1..).unwrap_or(key),
+        None => key,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn rows_round_trip_and_damage_is_refused() {
+        let p = Patient {
+            account_number: "100001".into(),
+            last_name: "García-López".into(),
+            first_name: "José".into(),
+            date_of_birth: date!(2019 - 03 - 07),
+            email: Some(Email::parse("maria.garcia@example.com").unwrap()),
+        };
+        let mut row = Vec::new();
+        encode_row(&p, Some(300), &mut row);
+        let r = RowRef::parse(&row).unwrap();
+        assert_eq!(r.account_id, Some(300));
+        assert_eq!(r.patient("100001").unwrap(), p);
+        for cut in 0..row.len() {
+            assert!(RowRef::parse(&row[..cut]).is_none(), "{cut}");
+        }
+        let keys = PatientKeys::of(&p);
+        assert_eq!(keys.name, "garcialopez jose 100001");
+        assert_eq!(keys.tokens, ["jose", "lopez"]);
+        assert_eq!(name_key_of("lopez garcialopez jose 100001"), keys.name);
+        assert_eq!(name_key_of("2019-03-07 garcialopez jose 100001"), keys.name);
+        assert_eq!(account_of_key(&keys.name), "100001");
+        assert_eq!(r.name_key("100001"), keys.name);
+        let c = r.candidate(&keys.name).unwrap();
+        assert_eq!(
+            (c.last_key, c.first_key, c.account_number),
+            ("garcialopez", "jose", "100001")
+        );
+    }
 }

@@ -2,64 +2,208 @@
 //! event before it may commit — the change and its event land together or
 //! not at all.
 
-use redb::{ReadableTable, TableDefinition, WriteTransaction};
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use redb::{ReadableTable, TableDefinition, TableHandle, WriteTransaction};
 use time::OffsetDateTime;
 
+use super::batch::{PatientBatch, Rec};
 use super::read::{
-    AuditHead, account_in, decode, encode, id_in, meta_in, operator_in, operators_in, patient_in,
+    AuditHead, account_in, decode, encode, id_in, link_in, meta_in, operator_in, operators_in,
+    patient_in,
 };
 use super::tables::*;
 use crate::domain::audit::GENESIS;
 use crate::domain::{AuditEvent, Email, NewEvent, Operator, Patient, PortalAccount, PortalSetup};
 use crate::error::{Error, Result};
 
-type Index<'t> = redb::Table<'t, &'static str, &'static [u8]>;
-
-/// How a patient's key in one index is made (`None`: not in that index).
-type IndexKey = fn(&Patient) -> Option<String>;
-
-/// The four search indexes of patients, open for writing.
-struct Indexes<'t> {
-    name: Index<'t>,
-    dob: Index<'t>,
-    email: Index<'t>,
-    number: Index<'t>,
-}
-
-impl<'t> Indexes<'t> {
-    fn open(tx: &'t WriteTransaction) -> Result<Self> {
-        Ok(Indexes {
-            name: tx.open_table(IDX_PATIENT_NAME)?,
-            dob: tx.open_table(IDX_PATIENT_DOB)?,
-            email: tx.open_table(IDX_PATIENT_EMAIL)?,
-            number: tx.open_table(IDX_PATIENT_NUMBER)?,
-        })
-    }
-
-    fn remove(&mut self, p: &Patient) -> Result<()> {
-        self.name.remove(name_key(p).as_str())?;
-        self.dob.remove(dob_key(p).as_str())?;
-        if let Some(k) = email_key(p) {
-            self.email.remove(k.as_str())?;
-        }
-        Ok(())
-    }
-
-    fn insert(&mut self, p: &Patient, row: &[u8]) -> Result<()> {
-        self.name.insert(name_key(p).as_str(), row)?;
-        self.dob.insert(dob_key(p).as_str(), row)?;
-        if let Some(k) = email_key(p) {
-            self.email.insert(k.as_str(), row)?;
-        }
-        self.number.insert(p.account_number.as_str(), row)?;
-        Ok(())
-    }
+/// What [`WriteTx::put_batch`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PutReport {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
 }
 
 pub struct WriteTx {
     tx: WriteTransaction,
     now: OffsetDateTime,
     audited: bool,
+}
+
+/// Keys of one table for a batch, built in chunks of bytes that never move
+/// (a growing buffer would briefly need twice its size) and sorted: B-trees
+/// take keys in order far faster than scattered.
+struct SortedKeys {
+    chunks: Vec<Vec<u8>>,
+    /// (offset: chunk × KEY_CHUNK + start, length, record).
+    items: Vec<(u32, u32, u32)>,
+}
+
+const KEY_CHUNK: usize = 1 << 20;
+
+impl SortedKeys {
+    /// `keys` gives each record's keys, as parts to join, to a sink.
+    fn build(
+        records: &[u32],
+        batch: &PatientBatch,
+        keys: impl Fn(&Rec<'_>, &mut dyn FnMut(&[&[u8]])),
+    ) -> Result<SortedKeys> {
+        // About one key per record in every table (a few more tokens).
+        let mut out = SortedKeys {
+            chunks: vec![Vec::with_capacity(KEY_CHUNK)],
+            items: Vec::with_capacity(records.len() + records.len() / 8),
+        };
+        let mut too_long = false;
+        for &i in records {
+            let rec = batch.rec(i as usize);
+            keys(&rec, &mut |parts: &[&[u8]]| {
+                let len: usize = parts.iter().map(|p| p.len()).sum();
+                if len > KEY_CHUNK {
+                    too_long = true;
+                    return;
+                }
+                if out.chunks.last().is_some_and(|c| c.len() + len > KEY_CHUNK) {
+                    out.chunks.push(Vec::with_capacity(KEY_CHUNK));
+                }
+                let c = out.chunks.len() - 1;
+                let chunk = &mut out.chunks[c];
+                let offset = c * KEY_CHUNK + chunk.len();
+                for p in parts {
+                    chunk.extend_from_slice(p);
+                }
+                out.items.push((offset as u32, len as u32, i));
+            });
+        }
+        if too_long || out.chunks.len() * KEY_CHUNK > u32::MAX as usize {
+            return Err(Error::Internal(
+                "too much to write in one transaction".into(),
+            ));
+        }
+        let chunks = &out.chunks;
+        out.items
+            .par_sort_unstable_by(|a, b| key_at(chunks, a).cmp(key_at(chunks, b)));
+        Ok(out)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.items.iter().map(|it| {
+            // Built from UTF-8 parts above.
+            let k = std::str::from_utf8(key_at(&self.chunks, it)).unwrap_or("");
+            (k, it.2)
+        })
+    }
+}
+
+fn key_at<'b>(chunks: &'b [Vec<u8>], it: &(u32, u32, u32)) -> &'b [u8] {
+    let (c, start) = (it.0 as usize / KEY_CHUNK, it.0 as usize % KEY_CHUNK);
+    &chunks[c][start..start + it.1 as usize]
+}
+
+const SEP: &[u8] = b" ";
+
+/// Runs `beside` on another thread while `here` runs on this one (which
+/// holds the write transaction), and returns what `beside` made.
+fn alongside<T: Send>(
+    beside: impl FnOnce() -> Result<T> + Send,
+    here: impl FnOnce() -> Result<()>,
+) -> Result<T> {
+    std::thread::scope(|s| {
+        let other = s.spawn(beside);
+        let mine = here();
+        let theirs = other
+            .join()
+            .map_err(|_| Error::Internal("a thread sorting index keys failed".into()))?;
+        mine?;
+        theirs
+    })
+}
+
+/// The parts of a batch's emails (after the first), each email once, in
+/// the order of their part keys — found from the email index's keys, in
+/// which siblings sharing an email are next to each other.
+struct EmailParts<'k> {
+    /// Each email once.
+    names: Vec<&'k str>,
+    /// Where each email's entries begin and end in the email keys.
+    distinct: Vec<(u32, u32)>,
+    /// (email, where the part starts), sorted by part key.
+    parts: Vec<(u32, u16)>,
+}
+
+impl<'k> EmailParts<'k> {
+    fn of(emails: &'k SortedKeys) -> Self {
+        let mut distinct: Vec<(u32, u32)> = Vec::new();
+        let mut names: Vec<&str> = Vec::new();
+        for (n, (key, _)) in emails.iter().enumerate() {
+            let email = key.split(' ').next().unwrap_or("");
+            match distinct.last_mut() {
+                Some((_, end)) if names.last() == Some(&email) => *end = n as u32 + 1,
+                _ => {
+                    distinct.push((n as u32, n as u32 + 1));
+                    names.push(email);
+                }
+            }
+        }
+        let mut out = EmailParts {
+            names,
+            distinct,
+            parts: Vec::new(),
+        };
+        let count: usize = (0..out.distinct.len())
+            .map(|k| crate::domain::keys::email_part_starts(out.email(k)).len() - 1)
+            .sum();
+        let mut parts: Vec<(u32, u16)> = Vec::with_capacity(count);
+        for k in 0..out.distinct.len() {
+            for start in crate::domain::keys::email_part_starts(out.email(k))
+                .into_iter()
+                .skip(1)
+            {
+                parts.push((k as u32, start as u16));
+            }
+        }
+        // Sorted by part key (`suffix prefix`) without building the keys:
+        // compare the suffixes, then what comes before.
+        let this = &out;
+        parts.par_sort_unstable_by(|a, b| {
+            let (ea, eb) = (this.email(a.0 as usize), this.email(b.0 as usize));
+            let (sa, sb) = (a.1 as usize, b.1 as usize);
+            ea[sa..]
+                .cmp(&eb[sb..])
+                .then_with(|| ea[..sa].cmp(&eb[..sb]))
+        });
+        out.parts = parts;
+        out
+    }
+
+    /// The `k`th distinct email.
+    fn email(&self, k: usize) -> &'k str {
+        self.names[k]
+    }
+}
+
+/// `YYYY-MM-DD` of a Julian day, without allocating.
+fn iso(julian_day: i32) -> [u8; 10] {
+    crate::domain::keys::iso_date(
+        time::Date::from_julian_day(julian_day).unwrap_or(time::Date::MIN),
+    )
+}
+
+/// Counts index entries written and reports every 65,536.
+struct Progress {
+    done: std::cell::Cell<u64>,
+    total: u64,
+}
+
+impl Progress {
+    fn step(&self, report: &mut dyn FnMut(u64, u64)) {
+        let done = self.done.get() + 1;
+        self.done.set(done);
+        if done.is_multiple_of(65536) {
+            report(done.min(self.total), self.total);
+        }
+    }
 }
 
 impl WriteTx {
@@ -87,6 +231,10 @@ impl WriteTx {
         Ok(())
     }
 
+    pub(super) fn raw(&self) -> &WriteTransaction {
+        &self.tx
+    }
+
     fn table<K: redb::Key + 'static, V: redb::Value + 'static>(
         &self,
         def: TableDefinition<K, V>,
@@ -96,14 +244,10 @@ impl WriteTx {
 
     pub(super) fn init_schema(&mut self, version: u32) -> Result<()> {
         // Opening a table in a write transaction creates it.
-        self.table(PATIENTS)?;
-        self.table(IDX_PATIENT_NAME)?;
-        self.table(IDX_PATIENT_DOB)?;
-        self.table(IDX_PATIENT_EMAIL)?;
-        self.table(IDX_PATIENT_NUMBER)?;
-        self.table(PATIENT_ACCOUNT)?;
+        self.create_patient_tables()?;
         self.table(ACCOUNTS)?;
         self.table(IDX_ACCOUNT_EMAIL)?;
+        self.table(IDX_ACCOUNT_EMAIL_PART)?;
         self.table(OPERATORS)?;
         self.table(AUDIT)?;
         self.table(AUDIT_BY_ACCOUNT)?;
@@ -111,7 +255,18 @@ impl WriteTx {
         self.put_meta(META_NEXT_ACCOUNT, &1u64)
     }
 
-    fn put_meta<T: serde::Serialize>(&mut self, key: &str, value: &T) -> Result<()> {
+    pub(super) fn create_patient_tables(&self) -> Result<()> {
+        self.table(PATIENTS)?;
+        self.table(IDX_PATIENT_NAME)?;
+        self.table(IDX_PATIENT_TOKEN)?;
+        self.table(IDX_PATIENT_DOB)?;
+        self.table(IDX_PATIENT_EMAIL)?;
+        self.table(IDX_PATIENT_EMAIL_PART)?;
+        self.table(SEARCH_TERMS)?;
+        Ok(())
+    }
+
+    pub(super) fn put_meta<T: serde::Serialize>(&mut self, key: &str, value: &T) -> Result<()> {
         let bytes = encode(value)?;
         self.table(META)?.insert(key, bytes.as_slice())?;
         Ok(())
@@ -132,53 +287,287 @@ impl WriteTx {
     }
 
     /// Inserts or updates patients by account number, keeping every index in
-    /// step. Returns (created, updated).
+    /// step and each patient's portal account link. Returns (created, updated).
     pub fn put_patients<'p>(
         &mut self,
         patients: impl IntoIterator<Item = &'p Patient>,
     ) -> Result<(u64, u64)> {
-        let mut table = self.tx.open_table(PATIENTS)?;
-        let mut indexes = Indexes::open(&self.tx)?;
-        let links = self.tx.open_table(PATIENT_ACCOUNT)?;
-        // B-trees take keys in order far faster than scattered: sort every
-        // batch by the key of each table before writing it.
-        let mut batch: Vec<&Patient> = patients.into_iter().collect();
-        batch.sort_unstable_by(|a, b| a.account_number.cmp(&b.account_number));
-        let (mut created, mut updated) = (0, 0);
-        let mut rows: Vec<(&Patient, Vec<u8>)> = Vec::with_capacity(batch.len());
-        for p in batch {
-            match patient_in(&table, &p.account_number)? {
-                Some(old) if old == *p => continue,
-                Some(old) => {
-                    indexes.remove(&old)?;
-                    updated += 1;
+        let mut batch = PatientBatch::new();
+        for p in patients {
+            batch.push(p, None)?;
+        }
+        let r = self.put_batch(&batch, &mut |_, _| {})?;
+        Ok((r.created, r.updated))
+    }
+
+    /// Inserts or updates a batch of patients (account numbers unique within
+    /// it) by account number. Each table is written in key order; a patient
+    /// that is already stored unchanged is left alone. `progress(done,
+    /// total)` counts index entries.
+    pub fn put_batch(
+        &mut self,
+        batch: &PatientBatch,
+        on_progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<PutReport> {
+        let started = std::time::Instant::now();
+        let phase = |what: &str| {
+            tracing::debug!(
+                ms = started.elapsed().as_millis() as u64,
+                "batch write: {what} done"
+            );
+        };
+        let order = by_account_number(batch)?;
+
+        let Classified {
+            report,
+            ids,
+            replaced,
+        } = {
+            let patients = self.tx.open_table(PATIENTS)?;
+            classify(&patients, batch, order)?
+        };
+        let mut terms: HashMap<String, i64> = HashMap::new();
+        phase("compared with what is stored");
+        for (account, old) in &replaced {
+            self.remove_patient_entries(account, old, &mut terms)?;
+        }
+        let written: Vec<u32> = order
+            .iter()
+            .copied()
+            .filter(|&i| ids[i as usize] != SKIP)
+            .collect();
+        let id_of = |i: u32| Some(ids[i as usize]).filter(|id| *id != 0);
+        let progress = Progress {
+            done: std::cell::Cell::new(0),
+            // Patients, name, dob, email, tokens (about one per patient).
+            total: written.len() as u64 * 5,
+        };
+        let progress = &progress;
+        let name_keys = |r: &Rec<'_>, k: &mut dyn FnMut(&[&[u8]])| k(&[r.name_key_bytes()]);
+        let token_keys = |r: &Rec<'_>, k: &mut dyn FnMut(&[&[u8]])| {
+            for t in r.tokens() {
+                k(&[t, SEP, r.name_key_bytes()]);
+            }
+        };
+        let dob_keys = |r: &Rec<'_>, k: &mut dyn FnMut(&[&[u8]])| {
+            k(&[&iso(r.date_of_birth), SEP, r.name_key_bytes()]);
+        };
+        let email_keys = |r: &Rec<'_>, k: &mut dyn FnMut(&[&[u8]])| {
+            if let Some(e) = r.email_bytes() {
+                k(&[e, SEP, r.name_key_bytes()]);
+            }
+        };
+        let written = &written;
+        let id_of = &id_of;
+        // One table's keys at a time (memory); the name keys are sorted
+        // while the patients table is written and the email parts while the
+        // email index is.
+        let name = alongside(
+            || SortedKeys::build(written, batch, name_keys),
+            || {
+                let mut t = self.tx.open_table(PATIENTS)?;
+                let mut row = Vec::with_capacity(128);
+                for &i in written {
+                    let rec = batch.rec(i as usize);
+                    rec.row(id_of(i), &mut row);
+                    t.insert(rec.account(), row.as_slice())?;
+                    progress.step(on_progress);
                 }
-                None => created += 1,
+                Ok(())
+            },
+        )?;
+        phase("patients");
+        self.insert_rows(IDX_PATIENT_NAME, &name, batch, id_of, progress, on_progress)?;
+        drop(name);
+        phase("name index");
+        let tokens = SortedKeys::build(written, batch, token_keys)?;
+        self.insert_rows(
+            IDX_PATIENT_TOKEN,
+            &tokens,
+            batch,
+            id_of,
+            progress,
+            on_progress,
+        )?;
+        drop(tokens);
+        phase("token index");
+        let dob = SortedKeys::build(written, batch, dob_keys)?;
+        self.insert_rows(IDX_PATIENT_DOB, &dob, batch, id_of, progress, on_progress)?;
+        drop(dob);
+        phase("dob index");
+        let email = SortedKeys::build(written, batch, email_keys)?;
+        let parts = alongside(
+            || Ok(EmailParts::of(&email)),
+            || {
+                self.insert_rows(
+                    IDX_PATIENT_EMAIL,
+                    &email,
+                    batch,
+                    id_of,
+                    progress,
+                    on_progress,
+                )
+            },
+        )?;
+        phase("email index");
+        self.add_email_parts(&parts, &email, batch)?;
+        drop(parts);
+        drop(email);
+        phase("email parts");
+        for &i in written {
+            for t in batch.rec(i as usize).tokens() {
+                let t = std::str::from_utf8(t).unwrap_or("");
+                match terms.get_mut(t) {
+                    Some(c) => *c += 1,
+                    None => {
+                        terms.insert(t.to_owned(), 1);
+                    }
+                }
             }
-            let bytes = encode(p)?;
-            table.insert(p.account_number.as_str(), bytes.as_slice())?;
-            let row = encode_row(p, id_in(&links, &p.account_number)?);
-            indexes
-                .number
-                .insert(p.account_number.as_str(), row.as_slice())?;
-            rows.push((p, row));
         }
-        let keys: [(&mut Index<'_>, IndexKey); 3] = [
-            (&mut indexes.name, |p| Some(name_key(p))),
-            (&mut indexes.dob, |p| Some(dob_key(p))),
-            (&mut indexes.email, email_key),
-        ];
-        for (index, key) in keys {
-            let mut keyed: Vec<(String, &[u8])> = rows
+        self.apply_terms(terms)?;
+        on_progress(progress.total, progress.total);
+        Ok(report)
+    }
+
+    fn insert_rows(
+        &self,
+        def: TableDefinition<&str, &[u8]>,
+        keys: &SortedKeys,
+        batch: &PatientBatch,
+        id_of: &dyn Fn(u32) -> Option<u64>,
+        progress: &Progress,
+        on_progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<()> {
+        let mut t = self.tx.open_table(def)?;
+        let mut row = Vec::with_capacity(128);
+        let email_index = def.name() == IDX_PATIENT_EMAIL.name();
+        for (key, i) in keys.iter() {
+            let rec = batch.rec(i as usize);
+            if email_index {
+                rec.row_without_email(id_of(i), &mut row);
+            } else {
+                rec.row(id_of(i), &mut row);
+            }
+            t.insert(key, row.as_slice())?;
+            progress.step(on_progress);
+        }
+        Ok(())
+    }
+
+    /// Adds each record's account number to the lists of its email's parts
+    /// (after the first).
+    fn add_email_parts(
+        &self,
+        parts: &EmailParts<'_>,
+        emails: &SortedKeys,
+        batch: &PatientBatch,
+    ) -> Result<()> {
+        let EmailParts {
+            distinct,
+            parts: sorted,
+            ..
+        } = parts;
+        let mut t = self.tx.open_table(IDX_PATIENT_EMAIL_PART)?;
+        let fresh = redb::ReadableTableMetadata::is_empty(&t)?;
+        let mut key = String::with_capacity(128);
+        let mut value = String::with_capacity(64);
+        for &(k, start) in sorted {
+            let email = parts.email(k as usize);
+            let (first, end) = distinct[k as usize];
+            let range = first as usize..end as usize;
+            let start = start as usize;
+            key.clear();
+            key.push_str(&email[start..]);
+            key.push(' ');
+            key.push_str(&email[..start]);
+            let stored: Option<String> = if fresh {
+                None
+            } else {
+                t.get(key.as_str())?.map(|old| old.value().to_owned())
+            };
+            let mut accounts: Vec<&str> = emails.items[range]
                 .iter()
-                .filter_map(|(p, row)| key(p).map(|k| (k, row.as_slice())))
+                .map(|item| batch.account_number(item.2 as usize))
                 .collect();
-            keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            for (k, row) in keyed {
-                index.insert(k.as_str(), row)?;
+            accounts.extend(stored.iter().flat_map(|s| s.split(' ')));
+            accounts.sort_unstable();
+            accounts.dedup();
+            value.clear();
+            for (i, a) in accounts.iter().enumerate() {
+                if i > 0 {
+                    value.push(' ');
+                }
+                value.push_str(a);
+            }
+            t.insert(key.as_str(), value.as_str())?;
+        }
+        Ok(())
+    }
+
+    fn apply_terms(&self, terms: HashMap<String, i64>) -> Result<()> {
+        let mut terms: Vec<(String, i64)> = terms.into_iter().filter(|(_, d)| *d != 0).collect();
+        terms.sort_unstable();
+        let mut t = self.tx.open_table(SEARCH_TERMS)?;
+        for (term, delta) in terms {
+            let now = t.get(term.as_str())?.map_or(0, |v| v.value());
+            let next = now.saturating_add_signed(delta);
+            if next == 0 {
+                t.remove(term.as_str())?;
+            } else {
+                t.insert(term.as_str(), next)?;
             }
         }
-        Ok((created, updated))
+        Ok(())
+    }
+
+    /// Removes a stored patient's entries from every search index (not from
+    /// the patients table, which the caller overwrites).
+    fn remove_patient_entries(
+        &self,
+        account: &str,
+        old_row: &[u8],
+        terms: &mut HashMap<String, i64>,
+    ) -> Result<()> {
+        let old = RowRef::parse(old_row).ok_or_else(|| damaged(account))?;
+        let keys = PatientKeys::from_names(old.last_name, old.first_name, account);
+        self.tx
+            .open_table(IDX_PATIENT_NAME)?
+            .remove(keys.name.as_str())?;
+        {
+            let mut t = self.tx.open_table(IDX_PATIENT_TOKEN)?;
+            for tok in &keys.tokens {
+                t.remove(token_key(tok, &keys.name).as_str())?;
+                *terms.entry(tok.clone()).or_default() -= 1;
+            }
+        }
+        self.tx
+            .open_table(IDX_PATIENT_DOB)?
+            .remove(dob_key(old.date_of_birth, &keys.name).as_str())?;
+        if let Some(e) = old.email {
+            self.tx
+                .open_table(IDX_PATIENT_EMAIL)?
+                .remove(email_key(e, &keys.name).as_str())?;
+            let mut t = self.tx.open_table(IDX_PATIENT_EMAIL_PART)?;
+            for part in inner_email_parts(e) {
+                let rest: Option<String> = t.get(part.as_str())?.map(|v| {
+                    v.value()
+                        .split(' ')
+                        .filter(|a| *a != account)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                });
+                match rest {
+                    Some(r) if !r.is_empty() => {
+                        t.insert(part.as_str(), r.as_str())?;
+                    }
+                    _ => {
+                        t.remove(part.as_str())?;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Stores a new portal account, giving it the next id.
@@ -194,6 +583,12 @@ impl WriteTx {
         account.id = id;
         self.table(IDX_ACCOUNT_EMAIL)?
             .insert(account.email.as_str(), id)?;
+        {
+            let mut parts = self.table(IDX_ACCOUNT_EMAIL_PART)?;
+            for part in inner_email_parts(account.email.as_str()) {
+                parts.insert(part.as_str(), id)?;
+            }
+        }
         self.put_account(&account)?;
         Ok(account)
     }
@@ -207,11 +602,49 @@ impl WriteTx {
 
     /// Puts a patient on a portal account (and shows it in the search rows).
     pub fn link_patient(&mut self, account_number: &str, account_id: u64) -> Result<()> {
-        self.table(PATIENT_ACCOUNT)?
-            .insert(account_number, account_id)?;
-        if let Some(p) = self.patient(account_number)? {
-            let row = encode_row(&p, Some(account_id));
-            Indexes::open(&self.tx)?.insert(&p, &row)?;
+        let Some(old) = self
+            .table(PATIENTS)?
+            .get(account_number)?
+            .map(|v| v.value().to_vec())
+        else {
+            return Ok(());
+        };
+        let stored = RowRef::parse(&old).ok_or_else(|| damaged(account_number))?;
+        if stored.account_id == Some(account_id) {
+            return Ok(());
+        }
+        let p = stored
+            .patient(account_number)
+            .ok_or_else(|| damaged(account_number))?;
+        let keys = PatientKeys::of(&p);
+        let mut row = Vec::new();
+        encode_row(&p, Some(account_id), &mut row);
+        let row = row.as_slice();
+        self.table(PATIENTS)?.insert(account_number, row)?;
+        self.table(IDX_PATIENT_NAME)?
+            .insert(keys.name.as_str(), row)?;
+        {
+            let mut t = self.table(IDX_PATIENT_TOKEN)?;
+            for tok in &keys.tokens {
+                t.insert(token_key(tok, &keys.name).as_str(), row)?;
+            }
+        }
+        self.table(IDX_PATIENT_DOB)?
+            .insert(dob_key(p.date_of_birth, &keys.name).as_str(), row)?;
+        if let Some(e) = &p.email {
+            let mut without = Vec::new();
+            encode_row(
+                &Patient {
+                    email: None,
+                    ..p.clone()
+                },
+                Some(account_id),
+                &mut without,
+            );
+            self.table(IDX_PATIENT_EMAIL)?.insert(
+                email_key(e.as_str(), &keys.name).as_str(),
+                without.as_slice(),
+            )?;
         }
         Ok(())
     }
@@ -257,4 +690,84 @@ impl WriteTx {
             .map(|v| decode("audit event", v.value()))
             .transpose()
     }
+}
+
+/// The records of a batch in account-number order (each number once).
+pub(super) fn by_account_number(batch: &PatientBatch) -> Result<&[u32]> {
+    let order = batch.by_account_number();
+    if let Some(w) = order
+        .windows(2)
+        .find(|w| batch.account_number(w[0] as usize) == batch.account_number(w[1] as usize))
+    {
+        return Err(Error::Internal(format!(
+            "patient {} is twice in one batch",
+            batch.account_number(w[0] as usize)
+        )));
+    }
+    Ok(order)
+}
+
+/// Records stored with this account id are left alone (unchanged).
+pub(super) const SKIP: u64 = u64::MAX;
+
+/// A batch compared with what is stored.
+pub(super) struct Classified {
+    pub report: PutReport,
+    /// The portal account id each record is to be stored with (0: none;
+    /// [`SKIP`]: stored unchanged already).
+    pub ids: Vec<u64>,
+    /// Account numbers and stored rows of the patients a record changes.
+    pub replaced: Vec<(String, Vec<u8>)>,
+}
+
+/// Compares a batch (`order`: its records by account number) with the
+/// patients table: new, changed (the link stored is kept unless the record
+/// gives one) or unchanged.
+pub(super) fn classify(
+    patients: &impl ReadableTable<&'static str, &'static [u8]>,
+    batch: &PatientBatch,
+    order: &[u32],
+) -> Result<Classified> {
+    let mut out = Classified {
+        report: PutReport::default(),
+        ids: vec![0u64; batch.len()],
+        replaced: Vec::new(),
+    };
+    let fresh = patients.is_empty()?;
+    let mut row = Vec::with_capacity(128);
+    for &i in order {
+        let rec = batch.rec(i as usize);
+        let old = if fresh {
+            None
+        } else {
+            patients.get(rec.account())?.map(|v| v.value().to_vec())
+        };
+        match old {
+            None => {
+                out.ids[i as usize] = rec.account_id;
+                out.report.created += 1;
+            }
+            Some(old) => {
+                let stored = RowRef::parse(&old).ok_or_else(|| damaged(rec.account()))?;
+                let id = match rec.account_id {
+                    0 => stored.account_id,
+                    id => Some(id),
+                };
+                rec.row(id, &mut row);
+                if row == old {
+                    out.ids[i as usize] = SKIP;
+                    out.report.unchanged += 1;
+                } else {
+                    out.ids[i as usize] = id.unwrap_or(0);
+                    out.report.updated += 1;
+                    out.replaced.push((rec.account().to_owned(), old));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn damaged(account: &str) -> Error {
+    Error::Storage(format!("the stored record of patient {account} is damaged"))
 }

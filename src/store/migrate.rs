@@ -1,0 +1,253 @@
+//! Upgrading a file written by an older portal-admin, one schema version at
+//! a time (1 → 2, then 2 → 3 when it comes), each step in one write
+//! transaction with its audit event. Before the first step a copy of the
+//! file as it was is written beside it (`<file>.schema-N.bak`), readable by
+//! the portal-admin that wrote it.
+
+use std::path::{Path, PathBuf};
+
+use redb::{ReadableTable, TableDefinition};
+use time::OffsetDateTime;
+
+use super::batch::PatientBatch;
+use super::read::{decode, meta_in};
+use super::tables::*;
+use super::{Store, WriteTx};
+use crate::domain::{Action, NewEvent, Patient};
+use crate::error::{Error, Result};
+
+/// The tables of schema 1 that schema 2 changed or dropped.
+pub(super) mod v1 {
+    use redb::TableDefinition;
+
+    /// account number → patient (JSON).
+    pub const PATIENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("patients");
+    pub const IDX_PATIENT_NAME: TableDefinition<&str, &[u8]> =
+        TableDefinition::new("idx_patient_name");
+    pub const IDX_PATIENT_DOB: TableDefinition<&str, &[u8]> =
+        TableDefinition::new("idx_patient_dob");
+    pub const IDX_PATIENT_EMAIL: TableDefinition<&str, &[u8]> =
+        TableDefinition::new("idx_patient_email");
+    pub const IDX_PATIENT_NUMBER: TableDefinition<&str, &[u8]> =
+        TableDefinition::new("idx_patient_number");
+    /// account number → portal account id.
+    pub const PATIENT_ACCOUNT: TableDefinition<&str, u64> = TableDefinition::new("patient_account");
+}
+
+impl Store {
+    /// Brings the file up to [`super::SCHEMA_VERSION`], if it is older.
+    /// Runs under the write lock, so that two processes opening an old file
+    /// at once upgrade it once.
+    pub(super) fn upgrade(&self, now: OffsetDateTime, actor: &str) -> Result<()> {
+        let mut backed_up = false;
+        loop {
+            let tx = self.begin_write()?;
+            let mut wtx = WriteTx::new(tx, now);
+            let version: u32 = {
+                let meta = wtx.raw().open_table(META)?;
+                meta_in(&meta, META_SCHEMA)?.unwrap_or(0)
+            };
+            if version >= super::SCHEMA_VERSION {
+                // Nothing to do (another process may just have done it).
+                return Ok(());
+            }
+            let backup = if backed_up {
+                None
+            } else {
+                backed_up = true;
+                Some(self.backup_before_upgrade(version)?)
+            };
+            let next = match version {
+                1 => {
+                    migrate_1_to_2(&mut wtx)?;
+                    2
+                }
+                v => {
+                    return Err(Error::NotOurDatabase {
+                        path: self.path.clone(),
+                        detail: format!("unknown schema version {v}"),
+                    });
+                }
+            };
+            wtx.put_meta(META_SCHEMA, &next)?;
+            wtx.audit(NewEvent::success(
+                actor,
+                Action::DatabaseUpgraded,
+                format!(
+                    "database from schema {version} to {next}{}",
+                    backup
+                        .as_ref()
+                        .map(|b| format!(" (copy of the old file: {})", b.display()))
+                        .unwrap_or_default()
+                ),
+            ))?;
+            eprint_progress(&format!(
+                "portal-admin: upgraded {} to schema {next}{}",
+                self.path.display(),
+                backup
+                    .map(|b| format!("; the old file is kept as {}", b.display()))
+                    .unwrap_or_default()
+            ));
+            wtx.commit()?;
+            self.refresh();
+        }
+    }
+
+    /// Writes `<file>.schema-N.bak` (or `.schema-N.2.bak`… when taken): a
+    /// copy of every table as the last commit left them.
+    fn backup_before_upgrade(&self, version: u32) -> Result<PathBuf> {
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "portal.redb".into());
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        let mut n = 1;
+        let dest = loop {
+            let suffix = if n == 1 {
+                format!("schema-{version}.bak")
+            } else {
+                format!("schema-{version}.{n}.bak")
+            };
+            let p = dir.join(format!("{name}.{suffix}"));
+            if std::fs::symlink_metadata(&p).is_err() {
+                break p;
+            }
+            n += 1;
+        };
+        eprint_progress(&format!(
+            "portal-admin: upgrading {} from schema {version}; copying it first to {}",
+            self.path.display(),
+            dest.display()
+        ));
+        super::create_private_file(&dest).map_err(|e| {
+            Error::Io(format!(
+                "cannot create {}: {}",
+                dest.display(),
+                crate::config::io_reason(&e)
+            ))
+        })?;
+        self.copy_tables_into(&dest, version).inspect_err(|_| {
+            let _ = std::fs::remove_file(&dest);
+        })?;
+        Ok(dest)
+    }
+}
+
+fn eprint_progress(line: &str) {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        eprintln!("{line}");
+    }
+    tracing::info!("{line}");
+}
+
+/// Schema 2: patients as compact rows carrying their portal account link
+/// (no `patient_account`), a token index and search terms for words in any
+/// order, email-part indexes for patients and logins, no number index (the
+/// patients table serves account-number searches).
+fn migrate_1_to_2(wtx: &mut WriteTx) -> Result<()> {
+    let tx = wtx.raw();
+    let mut batch = PatientBatch::new();
+    {
+        let patients = tx.open_table(v1::PATIENTS)?;
+        let links = tx.open_table(v1::PATIENT_ACCOUNT)?;
+        for item in patients.iter()? {
+            let (k, v) = item?;
+            let p: Patient = decode("patient", v.value())?;
+            if p.account_number != k.value() {
+                return Err(Error::Storage(format!(
+                    "the stored patient {} is filed under {}",
+                    p.account_number,
+                    k.value()
+                )));
+            }
+            let link = links.get(k.value())?.map(|v| v.value());
+            batch.push(&p, link)?;
+        }
+    }
+    for def in [
+        v1::PATIENTS,
+        v1::IDX_PATIENT_NAME,
+        v1::IDX_PATIENT_DOB,
+        v1::IDX_PATIENT_EMAIL,
+        v1::IDX_PATIENT_NUMBER,
+    ] {
+        tx.delete_table(def)?;
+    }
+    tx.delete_table(v1::PATIENT_ACCOUNT)?;
+    wtx.create_patient_tables()?;
+    wtx.put_batch(&batch, &mut |_, _| {})?;
+    let tx = wtx.raw();
+    let logins = tx.open_table(IDX_ACCOUNT_EMAIL)?;
+    let mut parts = tx.open_table(IDX_ACCOUNT_EMAIL_PART)?;
+    for item in logins.iter()? {
+        let (k, v) = item?;
+        for part in inner_email_parts(k.value()) {
+            parts.insert(part.as_str(), v.value())?;
+        }
+    }
+    Ok(())
+}
+
+/// Copies every table of a file at schema `version`; returns the rows copied.
+pub(super) fn copy_schema(
+    src: &redb::ReadTransaction,
+    dst: &redb::WriteTransaction,
+    version: u32,
+) -> Result<u64> {
+    let mut rows = 0;
+    rows += copy_table(src, dst, META)?;
+    rows += copy_table(src, dst, ACCOUNTS)?;
+    rows += copy_table(src, dst, IDX_ACCOUNT_EMAIL)?;
+    rows += copy_table(src, dst, OPERATORS)?;
+    rows += copy_table(src, dst, AUDIT)?;
+    rows += copy_table(src, dst, AUDIT_BY_ACCOUNT)?;
+    match version {
+        1 => {
+            rows += copy_table(src, dst, v1::PATIENTS)?;
+            rows += copy_table(src, dst, v1::IDX_PATIENT_NAME)?;
+            rows += copy_table(src, dst, v1::IDX_PATIENT_DOB)?;
+            rows += copy_table(src, dst, v1::IDX_PATIENT_EMAIL)?;
+            rows += copy_table(src, dst, v1::IDX_PATIENT_NUMBER)?;
+            rows += copy_table(src, dst, v1::PATIENT_ACCOUNT)?;
+        }
+        _ => {
+            rows += copy_table(src, dst, PATIENTS)?;
+            rows += copy_table(src, dst, IDX_PATIENT_NAME)?;
+            rows += copy_table(src, dst, IDX_PATIENT_TOKEN)?;
+            rows += copy_table(src, dst, IDX_PATIENT_DOB)?;
+            rows += copy_table(src, dst, IDX_PATIENT_EMAIL)?;
+            rows += copy_table(src, dst, IDX_PATIENT_EMAIL_PART)?;
+            rows += copy_table(src, dst, SEARCH_TERMS)?;
+            rows += copy_table(src, dst, IDX_ACCOUNT_EMAIL_PART)?;
+        }
+    }
+    Ok(rows)
+}
+
+fn copy_table<K: redb::Key + 'static, V: redb::Value + 'static>(
+    src: &redb::ReadTransaction,
+    dst: &redb::WriteTransaction,
+    def: TableDefinition<K, V>,
+) -> Result<u64>
+where
+    for<'a> K::SelfType<'a>: std::borrow::Borrow<K::SelfType<'a>>,
+    for<'a> V::SelfType<'a>: std::borrow::Borrow<V::SelfType<'a>>,
+{
+    // A table a file does not have (a derived one, made on a later open)
+    // is not copied.
+    let from = match src.open_table(def) {
+        Ok(t) => t,
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(0),
+        Err(e) => return Err(e.into()),
+    };
+    let mut to = dst.open_table(def)?;
+    let mut n = 0;
+    for item in from.iter()? {
+        let (k, v) = item?;
+        to.insert(k.value(), v.value())?;
+        n += 1;
+    }
+    Ok(n)
+}

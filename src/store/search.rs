@@ -1,0 +1,789 @@
+//! Searching patients and portal accounts through the indexes, in the order
+//! [`PatientQuery::rank`] defines, a page at a time — never by reading every
+//! patient.
+//!
+//! A name query runs in up to four phases, one per rank:
+//!
+//! - `0`/`1` — a word (or neighbouring words) equal to / beginning the last
+//!   name: a walk of the name index from that word. When another word must
+//!   match too, it is *probed* instead: the token index holds each first
+//!   name and inner name part with the last name after it, so `jo garcia`
+//!   reads `jose garcia…`, `jonah garcia…` — one short range per first name
+//!   beginning with `jo` (at most [`PROBE_TERMS`]) — instead of walking every
+//!   García or every Johnson. `search_terms` lists which tokens exist.
+//! - `2` — matches on other name parts: a walk of the token index from the
+//!   driving word (see [`PatientQuery::driver`]), skipped at once when a
+//!   word begins no token at all.
+//! - `3` — a single word, also in emails: the email index and the email-part
+//!   index from the word.
+//!
+//! A full date of birth with a name reads that day's patients (a few hundred
+//! in a million) and ranks them.
+
+use std::ops::Bound;
+
+use redb::{AccessGuard, Range, ReadOnlyTable};
+
+use super::read::{Page, PatientRow, ReadTx, account_in};
+use super::tables::*;
+use crate::domain::PortalAccount;
+use crate::domain::keys::{KEY_SEP, email_of_part_key, email_part_matches, smallest_matching_part};
+use crate::domain::query::{Candidate, PatientQuery, RANK_SEP, Run, Shape};
+use crate::error::{Error, Result};
+
+/// A word is probed only when at most this many tokens begin with it.
+pub const PROBE_TERMS: usize = 64;
+
+thread_local!(static ENTRIES_READ: std::cell::Cell<u64> = const { std::cell::Cell::new(0) });
+
+fn count_entry() {
+    ENTRIES_READ.with(|c| c.set(c.get() + 1));
+}
+
+/// Index entries this thread's searches have read so far (for benchmarks:
+/// what a query costs, independent of the machine).
+pub fn entries_read() -> u64 {
+    ENTRIES_READ.with(std::cell::Cell::get)
+}
+
+type Rows = ReadOnlyTable<&'static str, &'static [u8]>;
+type Entry = (
+    AccessGuard<'static, &'static str>,
+    AccessGuard<'static, &'static [u8]>,
+);
+
+/// Collects a page: rows come in rank order; those at or before the cursor
+/// are skipped; one more than the page is looked for, to know whether a
+/// next page exists.
+struct Collector<'c> {
+    after: Option<&'c str>,
+    limit: usize,
+    rows: Vec<PatientRow>,
+    /// The rank of the page's last row, once the page is full.
+    cursor: Option<String>,
+    /// Ranks are written here, one candidate after another.
+    rank: String,
+}
+
+impl Collector<'_> {
+    fn full(&self) -> bool {
+        self.rows.len() > self.limit
+    }
+
+    /// Offers a matching row with its rank; false once the page is full.
+    fn offer(&mut self, rank: &str, account: &str, row: &RowRef<'_>) -> Result<bool> {
+        if self.after.is_some_and(|a| rank <= a) {
+            return Ok(true);
+        }
+        let patient = row.patient(account).ok_or_else(|| damaged_entry(account))?;
+        self.rows.push(PatientRow {
+            patient,
+            account_id: row.account_id,
+        });
+        if self.rows.len() == self.limit {
+            self.cursor = Some(rank.to_owned());
+        }
+        Ok(!self.full())
+    }
+
+    /// Ranks a candidate into the shared buffer and offers it when its rank
+    /// passes `keep`. False once the page is full.
+    fn consider(
+        &mut self,
+        q: &PatientQuery,
+        cand: &Candidate<'_>,
+        account: &str,
+        row: &RowRef<'_>,
+        keep: impl FnOnce(&str) -> bool,
+    ) -> Result<bool> {
+        let mut rank = std::mem::take(&mut self.rank);
+        let go = if q.rank_into(cand, &mut rank) && keep(&rank) {
+            self.offer(&rank, account, row)
+        } else {
+            Ok(true)
+        };
+        self.rank = rank;
+        go
+    }
+
+    fn page(mut self) -> Page<PatientRow> {
+        let next = if self.full() {
+            self.rows.truncate(self.limit);
+            self.cursor.take()
+        } else {
+            None
+        };
+        Page {
+            items: self.rows,
+            next,
+        }
+    }
+
+    /// The cursor's key within a phase, when the cursor is in that phase.
+    fn within(&self, phase: char) -> Option<&str> {
+        self.after.and_then(|a| a.strip_prefix(phase))
+    }
+
+    /// Whether the cursor is past every rank of `phase`.
+    fn past(&self, phase: char) -> bool {
+        self.after
+            .and_then(|a| a.chars().next())
+            .is_some_and(|c| c > phase)
+    }
+}
+
+fn damaged_entry(account: &str) -> Error {
+    Error::Storage(format!(
+        "the search index entry for patient {} is damaged",
+        crate::domain::text::printable(account)
+    ))
+}
+
+/// A range of one index whose keys are `base` + a name key, from `prefix`.
+struct Sub {
+    range: Range<'static, &'static str, &'static [u8]>,
+    /// The next entry within the prefix, read ahead.
+    head: Option<Entry>,
+    prefix: String,
+    base_len: usize,
+}
+
+impl Sub {
+    fn open(t: &Rows, base: &str, prefix: String, cursor: Option<&str>) -> Result<Sub> {
+        let range = match cursor.map(|c| format!("{base}{c}")) {
+            Some(from) if from >= prefix => {
+                t.range::<&str>((Bound::Excluded(from.as_str()), Bound::Unbounded))?
+            }
+            _ => t.range::<&str>(prefix.as_str()..)?,
+        };
+        let mut sub = Sub {
+            range,
+            head: None,
+            prefix,
+            base_len: base.len(),
+        };
+        sub.advance()?;
+        Ok(sub)
+    }
+
+    fn advance(&mut self) -> Result<()> {
+        count_entry();
+        self.head = match self.range.next().transpose()? {
+            Some((k, v)) if k.value().starts_with(self.prefix.as_str()) => Some((k, v)),
+            _ => None,
+        };
+        Ok(())
+    }
+
+    /// The name key of the next entry (`None` past the prefix).
+    fn head(&self) -> Option<&str> {
+        self.head
+            .as_ref()
+            .map(|(k, _)| k.value().get(self.base_len..).unwrap_or(""))
+    }
+
+    /// The next entry, and reads ahead.
+    fn take(&mut self) -> Result<Option<Entry>> {
+        let entry = self.head.take();
+        if entry.is_some() {
+            self.advance()?;
+        }
+        Ok(entry)
+    }
+}
+
+impl ReadTx {
+    /// One page of patients matching `q`, in rank order, after the cursor
+    /// `after` (the `next` of the previous page).
+    pub fn search_patients(
+        &self,
+        q: &PatientQuery,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<PatientRow>> {
+        let mut c = Collector {
+            after,
+            limit,
+            rows: Vec::with_capacity(limit.min(256) + 1),
+            cursor: None,
+            rank: String::with_capacity(96),
+        };
+        match q.shape() {
+            Shape::Never => {}
+            Shape::All => self.all_by_name(&mut c)?,
+            Shape::AccountNumber => self.by_account_number(q, &mut c)?,
+            Shape::DateOfBirth => self.by_date_of_birth(q, &mut c)?,
+            Shape::Email => {
+                if let Some(w) = q.email_driver() {
+                    self.by_email_part(q, w, 'e', &mut c)?;
+                }
+            }
+            Shape::Names => self.by_name(q, &mut c)?,
+        }
+        Ok(c.page())
+    }
+
+    fn all_by_name(&self, c: &mut Collector<'_>) -> Result<()> {
+        let t = self.table(IDX_PATIENT_NAME)?;
+        let mut sub = Sub::open(&t, "", String::new(), c.within('n'))?;
+        while let Some((k, v)) = sub.take()? {
+            let key = k.value();
+            let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account_of_key(key)))?;
+            c.rank.clear();
+            c.rank.push('n');
+            c.rank.push_str(key);
+            let rank = std::mem::take(&mut c.rank);
+            let more = c.offer(&rank, account_of_key(key), &row)?;
+            c.rank = rank;
+            if !more {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn by_account_number(&self, q: &PatientQuery, c: &mut Collector<'_>) -> Result<()> {
+        let t = self.table(PATIENTS)?;
+        let prefix = q.account_prefix().unwrap_or("").to_owned();
+        let mut sub = Sub::open(&t, "", prefix, c.within('a'))?;
+        while sub.head().is_some() {
+            let Some((k, v)) = sub.take()? else { break };
+            let account = k.value();
+            let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account))?;
+            // An account-number rank needs no name keys.
+            let cand = Candidate {
+                last_key: "",
+                first_key: "",
+                last_name: row.last_name,
+                first_name: row.first_name,
+                account_number: account,
+                date_of_birth: row.date_of_birth,
+                email: row.email,
+            };
+            if !c.consider(q, &cand, account, &row, |_| true)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn by_date_of_birth(&self, q: &PatientQuery, c: &mut Collector<'_>) -> Result<()> {
+        let t = self.table(IDX_PATIENT_DOB)?;
+        let prefix = q.dob_prefix().unwrap_or("").to_owned();
+        let mut sub = Sub::open(&t, "", prefix, c.within('d'))?;
+        while sub.head().is_some() {
+            let Some((k, v)) = sub.take()? else { break };
+            if !self.offer_entry(q, k.value(), v.value(), None, c)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Ranks an index entry (whose key ends with the name key) and offers
+    /// it when its rank is `expected` (or begins with the phase character
+    /// `phase`, when given instead). False once the page is full.
+    fn offer_entry(
+        &self,
+        q: &PatientQuery,
+        key: &str,
+        value: &[u8],
+        phase: Option<char>,
+        c: &mut Collector<'_>,
+    ) -> Result<bool> {
+        let name = name_key_of(key);
+        let account = account_of_key(key);
+        let row = RowRef::parse(value).ok_or_else(|| damaged_entry(account))?;
+        let cand = row.candidate(name).ok_or_else(|| damaged_entry(account))?;
+        c.consider(q, &cand, account, &row, |rank| {
+            phase.is_none_or(|p| rank.starts_with(p))
+        })
+    }
+
+    fn by_name(&self, q: &PatientQuery, c: &mut Collector<'_>) -> Result<()> {
+        if let Some(day) = q.day() {
+            return self.by_name_on_day(q, day, c);
+        }
+        let names = self.table(IDX_PATIENT_NAME)?;
+        let tokens = self.table(IDX_PATIENT_TOKEN)?;
+        let terms = self.table(SEARCH_TERMS)?;
+        let mut vocab = Vocabulary::new(&terms);
+        let runs = q.runs();
+        for (phase, exact) in [('0', true), ('1', false)] {
+            if c.past(phase) {
+                continue;
+            }
+            let cursor = c.within(phase).map(str::to_owned);
+            let mut subs = Vec::new();
+            for run in runs {
+                self.last_name_subs(
+                    q,
+                    run,
+                    exact,
+                    &names,
+                    &tokens,
+                    &mut vocab,
+                    cursor.as_deref(),
+                    &mut subs,
+                )?;
+            }
+            if !self.merge(q, phase, &mut subs, c)? {
+                return Ok(());
+            }
+        }
+        if !c.past('2') && !self.other_parts(q, &tokens, &mut vocab, c)? {
+            return Ok(());
+        }
+        if q.single_word() {
+            self.by_email_part(q, &q.names[0], '3', c)?;
+        }
+        Ok(())
+    }
+
+    /// The ranges that hold every patient whose last name equals (`exact`)
+    /// or begins with `run` and who may match the other words.
+    #[allow(clippy::too_many_arguments)]
+    fn last_name_subs(
+        &self,
+        q: &PatientQuery,
+        run: &Run,
+        exact: bool,
+        names: &Rows,
+        tokens: &Rows,
+        vocab: &mut Vocabulary<'_>,
+        cursor: Option<&str>,
+        subs: &mut Vec<Sub>,
+    ) -> Result<()> {
+        let tail = if exact { " " } else { "" };
+        // The other word with the fewest entries among those beginning few
+        // tokens; words the run already implies cannot narrow it.
+        let mut probe: Option<(&str, bool, u64)> = None;
+        for (w, first) in q.others(run) {
+            if !first && run.key.starts_with(w) {
+                continue;
+            }
+            if let Some((_, n)) = vocab.terms(w)?
+                && probe.is_none_or(|(_, _, best)| *n < best)
+            {
+                probe = Some((w, first, *n));
+            }
+        }
+        let Some((w, first, _)) = probe else {
+            subs.push(Sub::open(names, "", format!("{}{tail}", run.key), cursor)?);
+            return Ok(());
+        };
+        if let Some((list, _)) = vocab.terms(w)? {
+            for t in list.clone() {
+                let base = format!("{t}{KEY_SEP}");
+                let prefix = format!("{base}{}{tail}", run.key);
+                subs.push(Sub::open(tokens, &base, prefix, cursor)?);
+            }
+        }
+        // A last-name word may instead begin the last name itself.
+        if !first && !exact && w.starts_with(run.key.as_str()) {
+            subs.push(Sub::open(names, "", w.to_owned(), cursor)?);
+        }
+        Ok(())
+    }
+
+    /// Merges ranges of name keys in order, ranks each patient once and
+    /// offers those of `phase`. False once the page is full.
+    fn merge(
+        &self,
+        q: &PatientQuery,
+        phase: char,
+        subs: &mut [Sub],
+        c: &mut Collector<'_>,
+    ) -> Result<bool> {
+        loop {
+            let mut best: Option<usize> = None;
+            for (i, s) in subs.iter().enumerate() {
+                if let Some(h) = s.head()
+                    && best.is_none_or(|b| subs[b].head().is_none_or(|bh| h < bh))
+                {
+                    best = Some(i);
+                }
+            }
+            let Some(i) = best else {
+                return Ok(true);
+            };
+            let Some((k, v)) = subs[i].take()? else {
+                continue;
+            };
+            // The same patient may be in several ranges: take it once.
+            let name = name_key_of(k.value());
+            for (j, s) in subs.iter_mut().enumerate() {
+                while j != i && s.head() == Some(name) {
+                    s.take()?;
+                }
+            }
+            if !self.offer_entry(q, k.value(), v.value(), Some(phase), c)? {
+                return Ok(false);
+            }
+        }
+    }
+
+    /// Rank 2: every word matched a name part other than the start of the
+    /// last name. Walks the token index from the driving word; a patient is
+    /// offered at its smallest token beginning with it.
+    fn other_parts(
+        &self,
+        q: &PatientQuery,
+        tokens: &Rows,
+        vocab: &mut Vocabulary<'_>,
+        c: &mut Collector<'_>,
+    ) -> Result<bool> {
+        let Some(d) = q.driver() else { return Ok(true) };
+        for w in q.names.iter().chain(&q.first_names) {
+            if !vocab.any(w)? {
+                return Ok(true);
+            }
+        }
+        let mut sub = Sub::open(tokens, "", d.to_owned(), c.within('2'))?;
+        while sub.head().is_some() {
+            let Some((k, v)) = sub.take()? else { break };
+            let key = k.value();
+            let name = name_key_of(key);
+            let account = account_of_key(key);
+            let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account))?;
+            let cand = row.candidate(name).ok_or_else(|| damaged_entry(account))?;
+            if !c.consider(q, &cand, account, &row, |rank| {
+                rank.strip_prefix('2') == Some(key)
+            })? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Names with a full date of birth: that day's patients, ranked.
+    fn by_name_on_day(&self, q: &PatientQuery, day: &str, c: &mut Collector<'_>) -> Result<()> {
+        let t = self.table(IDX_PATIENT_DOB)?;
+        let prefix = format!("{day}{KEY_SEP}");
+        let mut found: Vec<(String, Entry)> = Vec::new();
+        let mut sub = Sub::open(&t, "", prefix, None)?;
+        while sub.head().is_some() {
+            let Some((k, v)) = sub.take()? else { break };
+            let key = k.value();
+            let account = account_of_key(key);
+            let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account))?;
+            let cand = row
+                .candidate(name_key_of(key))
+                .ok_or_else(|| damaged_entry(account))?;
+            if let Some(rank) = q.rank(&cand) {
+                found.push((rank, (k, v)));
+            }
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        for (rank, (k, v)) in found {
+            let account = account_of_key(k.value());
+            let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account))?;
+            if !c.offer(&rank, account, &row)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Patients by a part of their email (`phase` `3` after names, `e` for
+    /// an email search): the email index for emails beginning with the
+    /// word, the email-part index for the parts inside, merged in order of
+    /// the part; each patient once, at its smallest matching part.
+    fn by_email_part(
+        &self,
+        q: &PatientQuery,
+        word: &str,
+        phase: char,
+        c: &mut Collector<'_>,
+    ) -> Result<()> {
+        if c.past(phase) {
+            return Ok(());
+        }
+        let emails = self.table(IDX_PATIENT_EMAIL)?;
+        let parts = self.table(IDX_PATIENT_EMAIL_PART)?;
+        let patients = self.table(PATIENTS)?;
+        let cursor_part = c
+            .within(phase)
+            .map(|k| k.split(RANK_SEP).next().unwrap_or("").to_owned());
+        let inner = word.strip_prefix('@').unwrap_or(word).to_owned();
+        let start = |prefix: &str| match &cursor_part {
+            Some(p) if p.as_str() > prefix => p.clone(),
+            _ => prefix.to_owned(),
+        };
+        let mut whole = if word.starts_with('@') {
+            None
+        } else {
+            Some(emails.range::<&str>(start(word).as_str()..)?.peekable())
+        };
+        let mut inside = parts.range::<&str>(start(&inner).as_str()..)?.peekable();
+        loop {
+            // The next part key of each stream.
+            let a: Option<String> = match whole.as_mut().and_then(|w| w.peek()) {
+                Some(Ok((k, _))) if k.value().starts_with(word) => {
+                    let email = k.value().split(KEY_SEP).next().unwrap_or("");
+                    Some(format!("{email}{KEY_SEP}"))
+                }
+                Some(Err(_)) => {
+                    whole.as_mut().and_then(|w| w.next()).transpose()?;
+                    None
+                }
+                _ => None,
+            };
+            let b: Option<String> = match inside.peek() {
+                Some(Ok((k, _))) if k.value().starts_with(inner.as_str()) => {
+                    Some(k.value().to_owned())
+                }
+                Some(Err(_)) => {
+                    inside.next().transpose()?;
+                    None
+                }
+                _ => None,
+            };
+            let take_a = match (&a, &b) {
+                (None, None) => return Ok(()),
+                (Some(a), Some(b)) => a < b,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+            };
+            if take_a {
+                let part = a.unwrap_or_default();
+                let email = &part[..part.len() - 1];
+                let Some(w) = whole.as_mut() else {
+                    return Ok(());
+                };
+                while let Some(Ok((k, _))) = w.peek() {
+                    if !k.value().starts_with(part.as_str()) {
+                        break;
+                    }
+                    let Some((k, v)) = w.next().transpose()? else {
+                        break;
+                    };
+                    count_entry();
+                    let key = k.value();
+                    let name = name_key_of(key);
+                    let account = account_of_key(key);
+                    let mut row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account))?;
+                    // The email index's rows leave the email to the key.
+                    row.email = Some(email);
+                    let cand = row.candidate(name).ok_or_else(|| damaged_entry(account))?;
+                    if !c.consider(q, &cand, account, &row, |rank| {
+                        rank_is(rank, phase, &part, name)
+                    })? {
+                        return Ok(());
+                    }
+                }
+            } else {
+                let Some((k, v)) = inside.next().transpose()? else {
+                    return Ok(());
+                };
+                count_entry();
+                let part = k.value();
+                let Some((email, at)) = email_of_part_key(part) else {
+                    continue;
+                };
+                // A word with `@` matches the domain only: one part, the
+                // smallest by itself.
+                if !email_part_matches(&email, at, word)
+                    || (!word.starts_with('@')
+                        && smallest_matching_part(&email, word).as_deref() != Some(part))
+                {
+                    continue;
+                }
+                let mut kids: Vec<(String, &str, redb::AccessGuard<'static, &'static [u8]>)> =
+                    Vec::new();
+                for account in v.value().split(' ') {
+                    count_entry();
+                    if let Some(g) = patients.get(account)? {
+                        let row = RowRef::parse(g.value()).ok_or_else(|| damaged_entry(account))?;
+                        kids.push((row.name_key(account), account, g));
+                    }
+                }
+                kids.sort_by(|a, b| a.0.cmp(&b.0));
+                for (name, account, g) in &kids {
+                    let row = RowRef::parse(g.value()).ok_or_else(|| damaged_entry(account))?;
+                    let cand = row.candidate(name).ok_or_else(|| damaged_entry(account))?;
+                    if cand.email != Some(email.as_str()) {
+                        continue;
+                    }
+                    if !c.consider(q, &cand, account, &row, |rank| {
+                        rank_is(rank, phase, part, name)
+                    })? {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Portal accounts whose login has a part beginning with each word of
+    /// `text` (Control Panel → Users), ordered by the matching part of the
+    /// longest word; every account by login when `text` is empty. The
+    /// cursor is the last account's part key.
+    pub fn search_accounts(
+        &self,
+        text: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<PortalAccount>> {
+        let words: Vec<String> = text
+            .split_whitespace()
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let driver = words
+            .iter()
+            .max_by(|a, b| a.len().cmp(&b.len()).then(b.cmp(a)))
+            .cloned();
+        let word = driver.clone().unwrap_or_default();
+        let logins = self.table(IDX_ACCOUNT_EMAIL)?;
+        let parts = self.table(IDX_ACCOUNT_EMAIL_PART)?;
+        let accounts = self.table(ACCOUNTS)?;
+        let inner = word.strip_prefix('@').unwrap_or(&word).to_owned();
+        let start = |prefix: &str| match after {
+            Some(a) if a > prefix => a.to_owned(),
+            _ => prefix.to_owned(),
+        };
+        let mut whole = if word.starts_with('@') {
+            None
+        } else {
+            Some(logins.range::<&str>(start(&word).as_str()..)?.peekable())
+        };
+        let mut inside = if driver.is_some() {
+            Some(parts.range::<&str>(start(&inner).as_str()..)?.peekable())
+        } else {
+            None
+        };
+        let mut out: Vec<(String, PortalAccount)> = Vec::new();
+        let all_match = |email: &str| {
+            words
+                .iter()
+                .all(|w| smallest_matching_part(email, w).is_some())
+        };
+        while out.len() <= limit {
+            let a = match whole.as_mut().map(|w| w.peek()) {
+                Some(Some(Ok((k, _)))) if k.value().starts_with(word.as_str()) => {
+                    Some(format!("{}{KEY_SEP}", k.value()))
+                }
+                Some(Some(Err(_))) => {
+                    whole.as_mut().and_then(|w| w.next()).transpose()?;
+                    None
+                }
+                _ => None,
+            };
+            let b = match inside.as_mut().map(|w| w.peek()) {
+                Some(Some(Ok((k, _)))) if k.value().starts_with(inner.as_str()) => {
+                    Some(k.value().to_owned())
+                }
+                Some(Some(Err(_))) => {
+                    inside.as_mut().and_then(|w| w.next()).transpose()?;
+                    None
+                }
+                _ => None,
+            };
+            let (part, id) = match (a, b) {
+                (None, None) => break,
+                (Some(a), b) if b.as_ref().is_none_or(|b| a < *b) => {
+                    let Some((_, v)) = whole.as_mut().and_then(|w| w.next()).transpose()? else {
+                        break;
+                    };
+                    (a, v.value())
+                }
+                (_, _) => {
+                    let Some((k, v)) = inside.as_mut().and_then(|w| w.next()).transpose()? else {
+                        break;
+                    };
+                    (k.value().to_owned(), v.value())
+                }
+            };
+            if after.is_some_and(|a| part.as_str() <= a) {
+                continue;
+            }
+            let Some((email, at)) = email_of_part_key(&part) else {
+                continue;
+            };
+            if driver.is_some()
+                && (!email_part_matches(&email, at, &word)
+                    || smallest_matching_part(&email, &word).as_deref() != Some(part.as_str())
+                    || !all_match(&email))
+            {
+                continue;
+            }
+            let acc = account_in(&accounts, id)?.ok_or_else(|| {
+                Error::Storage(format!("the login {email} names a missing account {id}"))
+            })?;
+            out.push((part, acc));
+        }
+        let next = if out.len() > limit {
+            out.truncate(limit);
+            out.last().map(|(p, _)| p.clone())
+        } else {
+            None
+        };
+        Ok(Page {
+            items: out.into_iter().map(|(_, a)| a).collect(),
+            next,
+        })
+    }
+}
+
+/// Whether `rank` is the one of `phase` at email part `part` for `name`.
+fn rank_is(rank: &str, phase: char, part: &str, name: &str) -> bool {
+    rank.strip_prefix(phase)
+        .and_then(|r| r.strip_prefix(part))
+        .and_then(|r| r.strip_prefix(RANK_SEP))
+        == Some(name)
+}
+
+/// The tokens beginning with a word and their entries in all; `None` when
+/// too many tokens begin with it.
+type Terms = Option<(Vec<String>, u64)>;
+
+/// The tokens of the token index beginning with a word, looked up once per
+/// search.
+struct Vocabulary<'t> {
+    terms: &'t ReadOnlyTable<&'static str, u64>,
+    cache: Vec<(String, Terms)>,
+}
+
+impl<'t> Vocabulary<'t> {
+    fn new(terms: &'t ReadOnlyTable<&'static str, u64>) -> Self {
+        Vocabulary {
+            terms,
+            cache: Vec::new(),
+        }
+    }
+
+    /// The tokens beginning with `w` and their entries in all, or `None`
+    /// when more than [`PROBE_TERMS`] tokens begin with it.
+    fn terms(&mut self, w: &str) -> Result<&Terms> {
+        if let Some(i) = self.cache.iter().position(|(k, _)| k == w) {
+            return Ok(&self.cache[i].1);
+        }
+        let mut list = Vec::new();
+        let mut total = 0u64;
+        let mut found = Some(());
+        for item in self.terms.range::<&str>(w..)? {
+            count_entry();
+            let (k, v) = item?;
+            if !k.value().starts_with(w) {
+                break;
+            }
+            if list.len() == PROBE_TERMS {
+                found = None;
+                break;
+            }
+            list.push(k.value().to_owned());
+            total += v.value();
+        }
+        self.cache
+            .push((w.to_owned(), found.map(|_| (list, total))));
+        Ok(&self.cache[self.cache.len() - 1].1)
+    }
+
+    /// Whether any token begins with `w`.
+    fn any(&mut self, w: &str) -> Result<bool> {
+        Ok(match self.terms(w)? {
+            Some((list, _)) => !list.is_empty(),
+            None => true,
+        })
+    }
+}

@@ -1,0 +1,215 @@
+//! Searching as a new user would, each mistake of the old search (issue 12)
+//! a test named after it: through the services, the Control Panel and the
+//! real binary.
+
+mod common;
+
+use common::*;
+
+const MORE_CSV: &str = "\
+account_number,last_name,first_name,date_of_birth,email
+100006,Smithers,Ava,2017-02-02,
+100007,García,Jonah,2015-06-06,ana.moore@example.org
+100008,Lopez-Garcia,Jolene,2014-04-04,
+100009,Obrien,Liam,2016-11-30,
+100010,Smith,Mary Ann,2018-07-05,
+";
+
+fn practice() -> Practice {
+    let p = Practice::new();
+    p.portal
+        .import_patients(
+            &portal_admin::Portal::local_admin(),
+            "more.csv",
+            MORE_CSV.as_bytes(),
+            0,
+            false,
+            &mut (),
+        )
+        .unwrap();
+    p
+}
+
+/// Account numbers found, in order (every page).
+fn found(p: &Practice, q: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = p.portal.search_patients(q, after.as_deref(), 3).unwrap();
+        out.extend(page.items.into_iter().map(|r| r.patient.account_number));
+        match page.next {
+            Some(n) => after = Some(n),
+            None => return out,
+        }
+    }
+}
+
+#[test]
+fn garcia_comma_jo_finds_garcia_lopez_jose() {
+    let p = practice();
+    // The exact last name first (García, Jonah), then last names that
+    // begin with it (García-López), then García as another part of the name.
+    assert_eq!(found(&p, "garcia, jo"), ["100007", "100001", "100008"]);
+    // Words in any order: Lopez-Garcia has both parts too, ranked after
+    // the exact García-López.
+    assert_eq!(found(&p, "garcia lopez, jo"), ["100001", "100008"]);
+    assert_eq!(found(&p, "García-López, José"), ["100001"]);
+}
+
+#[test]
+fn first_name_first_finds_the_patient() {
+    let p = practice();
+    assert_eq!(found(&p, "jose garcia"), ["100001"]);
+    assert_eq!(found(&p, "jo garcia"), ["100007", "100001", "100008"]);
+}
+
+#[test]
+fn the_second_surname_and_the_first_name_find_the_patient() {
+    let p = practice();
+    assert_eq!(found(&p, "lopez jose"), ["100001"]);
+    assert_eq!(found(&p, "lopez, jose"), ["100001"]);
+    // Lopez-Garcia begins with lopez: it ranks before the second surname.
+    assert_eq!(found(&p, "lopez jo"), ["100008", "100001"]);
+}
+
+#[test]
+fn a_first_name_alone_finds_the_patient() {
+    let p = practice();
+    assert_eq!(found(&p, "sean"), ["100003"]);
+    assert_eq!(found(&p, "Seán"), ["100003"]);
+    assert_eq!(found(&p, "ann"), ["100010"], "a middle name");
+}
+
+#[test]
+fn a_last_name_in_two_words_finds_it_with_or_without_the_apostrophe() {
+    let p = practice();
+    for q in ["o brien", "o'brien", "obrien", "O'BRIEN", "brien"] {
+        let got = found(&p, q);
+        assert!(got.contains(&"100003".to_owned()), "{q}: {got:?}");
+    }
+    // Obrien (no apostrophe) has no part "brien"; "o brien" is its last name.
+    assert_eq!(found(&p, "o brien"), ["100009", "100003"]);
+    assert_eq!(found(&p, "brien"), ["100003"]);
+}
+
+#[test]
+fn dates_as_people_write_them_find_the_patient() {
+    let p = practice();
+    for q in [
+        "2019-03-07",
+        "3/7/2019",
+        "03/07/2019",
+        "3/7/19",
+        "3-7-2019",
+        "03-07-19",
+    ] {
+        assert_eq!(found(&p, q), ["100001"], "{q}");
+    }
+    assert_eq!(found(&p, "2019-03"), ["100001"]);
+    assert_eq!(found(&p, "2018-07"), ["100005", "100010"]);
+    assert!(found(&p, "2/30/2019").is_empty(), "no such day");
+    assert!(found(&p, "3/7/2").is_empty(), "not finished");
+}
+
+#[test]
+fn a_name_and_a_date_narrow_together() {
+    let p = practice();
+    assert_eq!(found(&p, "smith 2018"), ["100010", "100005"]);
+    assert_eq!(found(&p, "smith 7/4/18"), ["100005"]);
+    assert_eq!(found(&p, "obrien 11/30/16"), ["100009", "100003"]);
+    assert_eq!(found(&p, "garcia 3/15/21"), ["100002"]);
+    assert!(found(&p, "garcia 2018").is_empty());
+}
+
+#[test]
+fn the_exact_last_name_ranks_before_longer_ones() {
+    let p = practice();
+    assert_eq!(found(&p, "smith"), ["100010", "100005", "100006"]);
+    assert_eq!(
+        found(&p, "garcia"),
+        ["100007", "100001", "100002", "100008"]
+    );
+}
+
+#[test]
+fn a_word_that_is_only_in_an_email_finds_the_patient() {
+    let p = practice();
+    // A parent's name in the e-correspondent email, after every name match.
+    assert_eq!(found(&p, "kathleen"), ["100003"]);
+    assert_eq!(found(&p, "moore"), ["100007"]);
+    assert_eq!(found(&p, "@example.org"), ["100007", "100003"]);
+    assert_eq!(found(&p, "example.org"), ["100007", "100003"]);
+    assert_eq!(found(&p, "maria.garcia@"), ["100001", "100002"]);
+    assert_eq!(found(&p, "family@example"), ["100005"]);
+}
+
+#[test]
+fn the_control_panel_finds_any_part_of_an_email() {
+    let p = practice();
+    for no in ["100001", "100003", "100005", "100007"] {
+        p.create_validate(no);
+    }
+    let logins = |q: &str| -> Vec<String> {
+        p.portal
+            .list_accounts(q, None, 10)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|a| a.email.to_string())
+            .collect()
+    };
+    assert_eq!(logins("moore"), ["ana.moore@example.org"]);
+    assert_eq!(
+        logins("@example.org"),
+        ["ana.moore@example.org", "kathleen.obrien@example.org"]
+    );
+    assert_eq!(
+        logins("example.org"),
+        ["ana.moore@example.org", "kathleen.obrien@example.org"]
+    );
+    assert_eq!(logins("obrien"), ["kathleen.obrien@example.org"]);
+    assert_eq!(logins("family"), ["smith.family@example.net"]);
+    assert_eq!(logins("MARIA.G"), ["maria.garcia@example.com"]);
+    assert_eq!(logins("kathleen example"), ["kathleen.obrien@example.org"]);
+    assert!(
+        logins("org").is_empty(),
+        "the last label of a domain is no part"
+    );
+    assert!(logins("nobody").is_empty());
+    assert_eq!(logins("").len(), 4, "an empty search lists every account");
+    // Paging: one at a time, each once.
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = p
+            .portal
+            .list_accounts("example", after.as_deref(), 1)
+            .unwrap();
+        seen.extend(page.items.into_iter().map(|a| a.email.to_string()));
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 4, "{seen:?}");
+}
+
+#[test]
+fn the_readme_examples_work_through_the_binary() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    for (q, first) in [
+        ("garcia, jo", "100001\tGarcía-López, José"),
+        ("jose garcia", "100001\tGarcía-López, José"),
+        ("lopez jose", "100001\tGarcía-López, José"),
+        ("sean", "100003\tO'Brien, Seán"),
+        ("o brien", "100003\tO'Brien, Seán"),
+        ("3/7/19", "100001\tGarcía-López, José"),
+        ("3-7-2019", "100001\tGarcía-López, José"),
+        ("@example.org", "100003\tO'Brien, Seán"),
+    ] {
+        let out = bin.ok(&["patients", "search", q], "");
+        assert!(out.starts_with(first), "{q}: {out}");
+    }
+}
