@@ -1,7 +1,10 @@
-//! Search per keystroke: the first page (50 rows) for every query class, at
-//! 10k / 100k / 1M patients, against SQLite (rusqlite, bundled) holding the
-//! same rows with the same normalised keys, proper indexes and WAL.
-//! Also: key press to redrawn frame in the app.
+//! Search per keystroke: the first page (50 rows) of every query class, at
+//! 10k / 100k / 1M patients, against SQLite FTS5 (rusqlite, bundled SQLite)
+//! holding the very same rows: `tokenize='unicode61 remove_diacritics 2'`,
+//! prefix indexes `prefix='1 2 3'`, prefix queries, every column a result
+//! row shows read; dates and account numbers through ordinary indexes.
+//! Also: index entries each of our queries reads, and key press to redrawn
+//! frame in the app.
 //!
 //! `cargo bench --bench search` (all sizes) · `-- --smoke` (10k, CI)
 
@@ -11,60 +14,163 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent};
-use portal_admin::domain::PatientQuery;
-use portal_admin::domain::query::KEY_SEP;
 use portal_admin::tui::msg::Msg;
 
 const PAGE: usize = 50;
 
-/// The SQLite peer, built from the very rows of the redb data set.
+/// What SQLite runs for a query class: an FTS5 `MATCH` (with an extra
+/// condition on the patients table, perhaps), or a range over an index.
+#[derive(Clone, Copy)]
+enum Peer {
+    Fts(&'static str, &'static str),
+    /// `dob` from, to (exclusive), in date then name order.
+    Dob(&'static str, &'static str),
+    /// Account numbers from, to (exclusive).
+    Account(&'static str, &'static str),
+}
+
+use Peer::*;
+
+/// (label, what staff type, what SQLite runs). Classes that existed before
+/// this round come first.
+const QUERIES: &[(&str, &str, Peer)] = &[
+    ("last name, 1 char", "s", Fts("s*", "")),
+    ("last name, 2 chars", "sm", Fts("sm*", "")),
+    ("last name, 3 chars", "smi", Fts("smi*", "")),
+    ("last name, 4 chars", "smit", Fts("smit*", "")),
+    (
+        "last name, 5 chars (most common)",
+        "smith",
+        Fts("smith*", ""),
+    ),
+    ("last name, 6 chars", "nguyen", Fts("nguyen*", "")),
+    ("last name, rare", "celik", Fts("celik*", "")),
+    (
+        "\"last, first\"",
+        "garcia, so",
+        Fts("last_name:garcia* AND first_name:so*", ""),
+    ),
+    ("email, a word of it", "maria.", Fts("email:maria*", "")),
+    (
+        "email, its beginning",
+        "jose.garcia1",
+        Fts("email:\"jose garcia1\"*", ""),
+    ),
+    ("account number", "100012", Account("100012", "100013")),
+    ("account prefix", "1000", Account("1000", "1001")),
+    (
+        "date of birth, ISO",
+        "2019-03-07",
+        Dob("2019-03-07", "2019-03-08"),
+    ),
+    (
+        "date of birth, MM/DD/YYYY",
+        "03/07/2019",
+        Dob("2019-03-07", "2019-03-08"),
+    ),
+    (
+        "first name first (common first word)",
+        "jo garcia",
+        Fts("jo* AND garcia*", ""),
+    ),
+    (
+        "second surname, then first name",
+        "lopez jose",
+        Fts("lopez* AND jose*", ""),
+    ),
+    ("first name alone", "sean", Fts("sean*", "")),
+    ("surname in two words", "o brien", Fts("o* AND brien*", "")),
+    (
+        "name and year",
+        "smith 2016",
+        Fts(
+            "smith*",
+            "AND p.dob >= '2016-01-01' AND p.dob < '2017-01-01'",
+        ),
+    ),
+    (
+        "name and date",
+        "obrien 11/2/17",
+        Fts("o* AND brien*", "AND p.dob = '2017-11-02'"),
+    ),
+    ("date, M/D/YY", "3/7/19", Dob("2019-03-07", "2019-03-08")),
+    (
+        "date, M-D-YYYY",
+        "3-7-2019",
+        Dob("2019-03-07", "2019-03-08"),
+    ),
+    ("month, YYYY-MM", "2019-03", Dob("2019-03-01", "2019-04-01")),
+    ("very common word, 1 char", "a", Fts("a*", "")),
+    ("very common word, 1 char", "m", Fts("m*", "")),
+    ("very common word, 2 chars", "jo", Fts("jo*", "")),
+    (
+        "very common first word",
+        "m smith",
+        Fts("m* AND smith*", ""),
+    ),
+    (
+        "very common first word",
+        "a nguyen",
+        Fts("a* AND nguyen*", ""),
+    ),
+    ("email part (a last name too)", "moore", Fts("moore*", "")),
+    (
+        "email domain",
+        "@example.org",
+        Fts("email:\"example org\"*", ""),
+    ),
+    ("email part only", "ashley", Fts("ashley*", "")),
+    (
+        "two common words, no patient has both",
+        "smith garcia",
+        Fts("smith* AND garcia*", ""),
+    ),
+    (
+        "common word and a missing one",
+        "smith xavier",
+        Fts("smith* AND xavier*", ""),
+    ),
+];
+
+/// The SQLite peer, built once from the very rows of the redb data set, in
+/// name order (so FTS5's rowid order is our order by name).
 fn sqlite_dataset(n: usize) -> rusqlite::Connection {
-    let path = data_dir().join(format!("peer-{n}.sqlite"));
+    let path = data_dir().join(format!("peer-fts-{n}.sqlite"));
     let fresh = !path.exists();
-    let partial = data_dir().join(format!("peer-{n}.partial.sqlite"));
+    let partial = data_dir().join(format!("peer-fts-{n}.partial.sqlite"));
+    if fresh {
+        let _ = std::fs::remove_file(&partial);
+    }
     let conn = rusqlite::Connection::open(if fresh { &partial } else { &path }).unwrap();
     conn.pragma_update(None, "journal_mode", "WAL").unwrap();
     conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
     if fresh {
-        eprintln!("building the SQLite peer for {n} patients (once)...");
+        eprintln!("building the SQLite FTS5 peer for {n} patients (once)...");
         conn.execute_batch(
             "CREATE TABLE patients(
-                account TEXT PRIMARY KEY, last_name TEXT NOT NULL, first_name TEXT NOT NULL,
-                dob TEXT NOT NULL, email TEXT, account_id INTEGER,
-                name_key TEXT NOT NULL, dob_key TEXT NOT NULL, email_key TEXT);
-             CREATE INDEX p_name ON patients(name_key);
-             CREATE INDEX p_dob ON patients(dob_key);
-             CREATE INDEX p_email ON patients(email_key);",
+                account TEXT NOT NULL UNIQUE, last_name TEXT NOT NULL, first_name TEXT NOT NULL,
+                dob TEXT NOT NULL, email TEXT, account_id INTEGER);
+             CREATE INDEX p_dob ON patients(dob);",
         )
         .unwrap();
         let portal = open(n);
         let tx = conn.unchecked_transaction().unwrap();
         {
             let mut ins = tx
-                .prepare("INSERT INTO patients VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+                .prepare("INSERT INTO patients VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
                 .unwrap();
             let mut after: Option<String> = None;
             loop {
                 let page = portal.search_patients("", after.as_deref(), 1000).unwrap();
                 for r in &page.items {
                     let p = &r.patient;
-                    let name = format!(
-                        "{}{KEY_SEP}{}{KEY_SEP}{}",
-                        p.last_key(),
-                        p.first_key(),
-                        p.account_number
-                    );
-                    let email = p.email.as_ref().map(|e| e.to_string());
                     ins.execute(rusqlite::params![
                         p.account_number,
                         p.last_name,
                         p.first_name,
                         p.date_of_birth.to_string(),
-                        email,
+                        p.email.as_ref().map(|e| e.to_string()),
                         r.account_id.map(|i| i as i64),
-                        name,
-                        format!("{}{KEY_SEP}{name}", p.date_of_birth),
-                        email.as_ref().map(|e| format!("{e}{KEY_SEP}{name}")),
                     ])
                     .unwrap();
                 }
@@ -74,6 +180,14 @@ fn sqlite_dataset(n: usize) -> rusqlite::Connection {
                 }
             }
         }
+        tx.execute_batch(
+            "CREATE VIRTUAL TABLE pfts USING fts5(last_name, first_name, email,
+                content='patients', content_rowid='rowid',
+                tokenize='unicode61 remove_diacritics 2', prefix='1 2 3');
+             INSERT INTO pfts(rowid, last_name, first_name, email)
+                SELECT rowid, last_name, first_name, email FROM patients;",
+        )
+        .unwrap();
         tx.commit().unwrap();
         drop(conn);
         std::fs::rename(&partial, &path).unwrap();
@@ -82,23 +196,35 @@ fn sqlite_dataset(n: usize) -> rusqlite::Connection {
     conn
 }
 
-/// The same page from SQLite: a range over the index, 50 rows, every column read.
-fn sqlite_page(conn: &rusqlite::Connection, q: &PatientQuery) -> usize {
-    let (col, prefix) = match q {
-        PatientQuery::All => ("name_key", String::new()),
-        PatientQuery::Name(p) => ("name_key", p.clone()),
-        PatientQuery::DateOfBirth(p) => ("dob_key", p.clone()),
-        PatientQuery::Email(p) => ("email_key", p.clone()),
-        PatientQuery::AccountNumber(p) => ("account", p.clone()),
+/// The same page from SQLite: 50 rows, every column read.
+fn sqlite_page(conn: &rusqlite::Connection, peer: Peer) -> usize {
+    const COLS: &str = "p.account, p.last_name, p.first_name, p.dob, p.email, p.account_id";
+    let (sql, params): (String, Vec<&str>) = match peer {
+        Fts(m, extra) => (
+            format!(
+                "SELECT {COLS} FROM pfts JOIN patients p ON p.rowid = pfts.rowid
+                 WHERE pfts MATCH ?1 {extra} LIMIT {PAGE}"
+            ),
+            vec![m],
+        ),
+        Dob(from, to) => (
+            format!(
+                "SELECT {COLS} FROM patients p WHERE p.dob >= ?1 AND p.dob < ?2
+                 ORDER BY p.dob, p.rowid LIMIT {PAGE}"
+            ),
+            vec![from, to],
+        ),
+        Account(from, to) => (
+            format!(
+                "SELECT {COLS} FROM patients p WHERE p.account >= ?1 AND p.account < ?2
+                 ORDER BY p.account LIMIT {PAGE}"
+            ),
+            vec![from, to],
+        ),
     };
-    let sql = format!(
-        "SELECT account, last_name, first_name, dob, email, account_id FROM patients
-         WHERE {col} >= ?1 AND {col} < ?2 ORDER BY {col} LIMIT {PAGE}"
-    );
     let mut stmt = conn.prepare_cached(&sql).unwrap();
-    let upper = format!("{prefix}\u{7f}");
     let rows = stmt
-        .query_map(rusqlite::params![prefix, upper], |r| {
+        .query_map(rusqlite::params_from_iter(params), |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -117,36 +243,6 @@ fn sqlite_page(conn: &rusqlite::Connection, q: &PatientQuery) -> usize {
     n
 }
 
-fn query_plan(conn: &rusqlite::Connection, col: &str) -> String {
-    let sql = format!(
-        "EXPLAIN QUERY PLAN SELECT account FROM patients WHERE {col} >= 'a' AND {col} < 'b' ORDER BY {col} LIMIT 50"
-    );
-    let mut stmt = conn.prepare(&sql).unwrap();
-    let plan: Vec<String> = stmt
-        .query_map([], |r| r.get::<_, String>(3))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
-    plan.join("; ")
-}
-
-const QUERIES: &[(&str, &str)] = &[
-    ("last name, 1 char", "s"),
-    ("last name, 2 chars", "sm"),
-    ("last name, 3 chars", "smi"),
-    ("last name, 4 chars", "smit"),
-    ("last name, 5 chars (most common)", "smith"),
-    ("last name, 6 chars", "nguyen"),
-    ("last name, rare", "celik"),
-    ("\"last, first\"", "garcia, so"),
-    ("email prefix", "maria."),
-    ("email prefix, long", "jose.garcia1"),
-    ("account number", "100012"),
-    ("account prefix", "1000"),
-    ("date of birth (ISO)", "2019-03-07"),
-    ("date of birth (US)", "03/07/2019"),
-];
-
 fn main() {
     let sizes: &[usize] = if smoke() {
         &[10_000]
@@ -163,32 +259,22 @@ fn main() {
     println!(
         "Search, first page of {PAGE} rows; {rounds} rounds per query, warm cache; median / p99"
     );
+    // Per size: each query's median and entries read.
+    let mut growth: Vec<(usize, Vec<(Duration, u64)>)> = Vec::new();
     for &n in sizes {
         let portal = open(n);
         let conn = sqlite_dataset(n);
-        if n == sizes[0] {
-            for col in ["name_key", "dob_key", "email_key", "account"] {
-                println!("SQLite plan on {col}: {}", query_plan(&conn, col));
-            }
-        }
         println!("\n### {n} patients\n");
-        println!("| query | rows | portal-admin (redb) | SQLite | ratio of medians |");
-        println!("|---|---|---|---|---|");
-        for (label, q) in QUERIES {
-            let parsed = PatientQuery::parse(q);
+        println!(
+            "| query | rows (SQLite) | entries read | portal-admin (redb) | SQLite FTS5 | ratio of medians |"
+        );
+        println!("|---|---|---|---|---|---|");
+        let mut at_size = Vec::new();
+        for (label, q, peer) in QUERIES {
+            let before = portal_admin::store::entries_read();
             let rows = portal.search_patients(q, None, PAGE).unwrap().items.len();
-            // The same rule as the service: a word that matches no last
-            // name is tried as the start of an email.
-            let parsed = match parsed {
-                PatientQuery::Name(k)
-                    if !k.contains(' ')
-                        && sqlite_page(&conn, &PatientQuery::Name(k.clone())) == 0 =>
-                {
-                    PatientQuery::Email(q.to_ascii_lowercase())
-                }
-                other => other,
-            };
-            let peer_rows = sqlite_page(&conn, &parsed);
+            let read = portal_admin::store::entries_read() - before;
+            let peer_rows = sqlite_page(&conn, *peer);
             let mut ours = Vec::with_capacity(rounds);
             let mut theirs = Vec::with_capacity(rounds);
             for _ in 0..rounds {
@@ -197,32 +283,29 @@ fn main() {
                 std::hint::black_box(&page);
                 ours.push(t.elapsed());
                 let t = Instant::now();
-                std::hint::black_box(sqlite_page(&conn, &parsed));
+                std::hint::black_box(sqlite_page(&conn, *peer));
                 theirs.push(t.elapsed());
             }
             let (o50, o99) = stats(&mut ours);
             let (s50, s99) = stats(&mut theirs);
-            let note = if rows == peer_rows {
-                String::new()
-            } else {
-                format!(" (SQLite: {peer_rows})")
-            };
             println!(
-                "| {label} `{q}` | {rows}{note} | {} / {} | {} / {} | {:.2} |",
+                "| {label} `{q}` | {rows} ({peer_rows}) | {read} | {} / {} | {} / {} | {:.2} |",
                 fmt(o50),
                 fmt(o99),
                 fmt(s50),
                 fmt(s99),
                 o50.as_secs_f64() / s50.as_secs_f64()
             );
+            at_size.push((o50, read));
         }
+        growth.push((n, at_size));
         // Fixed cost of every query: a fresh read transaction (redb's
         // multi-process mode checks the file for other processes' commits).
         let mut begin: Vec<Duration> = (0..rounds)
             .map(|_| {
-                portal.refresh();
+                portal.store().refresh();
                 let t = Instant::now();
-                std::hint::black_box(portal.portal_setup().unwrap());
+                std::hint::black_box(portal.store().read().unwrap());
                 t.elapsed()
             })
             .collect();
@@ -235,31 +318,46 @@ fn main() {
         );
         keystroke_to_frame(portal, rounds);
     }
+    if growth.len() > 1 {
+        println!("\n### How cost grows: median (index entries read)\n");
+        let head: Vec<String> = growth.iter().map(|(n, _)| format!("{n}")).collect();
+        println!("| query | {} |", head.join(" | "));
+        println!("|---|{}", "---|".repeat(head.len()));
+        for (i, (_, q, _)) in QUERIES.iter().enumerate() {
+            let cells: Vec<String> = growth
+                .iter()
+                .map(|(_, v)| format!("{} ({})", fmt(v[i].0), v[i].1))
+                .collect();
+            println!("| `{q}` | {} |", cells.join(" | "));
+        }
+    }
 }
 
 /// Typing in the search box: key press → search → status pane → frame drawn.
 fn keystroke_to_frame(portal: portal_admin::Portal, rounds: usize) {
     let portal = std::sync::Arc::new(portal);
-    for (w, h) in [(80u16, 24u16), (200, 60)] {
-        let mut hs = signed_in_app(&portal, (w, h), false);
-        let mut samples: Vec<Duration> = Vec::new();
-        for _ in 0..rounds.div_ceil(5) {
-            for c in "smith".chars() {
-                let t = Instant::now();
-                hs.send(Msg::Key(KeyEvent::from(KeyCode::Char(c)), Instant::now()));
-                hs.draw();
-                samples.push(t.elapsed());
+    for typed in ["smith", "jo garcia"] {
+        for (w, h) in [(80u16, 24u16), (200, 60)] {
+            let mut hs = signed_in_app(&portal, (w, h), false);
+            let mut samples: Vec<Duration> = Vec::new();
+            for _ in 0..rounds.div_ceil(typed.len()) {
+                for c in typed.chars() {
+                    let t = Instant::now();
+                    hs.send(Msg::Key(KeyEvent::from(KeyCode::Char(c)), Instant::now()));
+                    hs.draw();
+                    samples.push(t.elapsed());
+                }
+                for _ in 0..typed.len() {
+                    hs.send(Msg::Key(KeyEvent::from(KeyCode::Backspace), Instant::now()));
+                }
             }
-            for _ in 0..5 {
-                hs.send(Msg::Key(KeyEvent::from(KeyCode::Backspace), Instant::now()));
-            }
+            let (m, p99) = stats(&mut samples);
+            println!(
+                "\nkey press → redrawn frame at {w}x{h} (typing \"{typed}\", {} keys): median {} / p99 {}",
+                samples.len(),
+                fmt(m),
+                fmt(p99)
+            );
         }
-        let (m, p99) = stats(&mut samples);
-        println!(
-            "\nkey press → redrawn frame at {w}x{h} (typing \"smith\", {} keys): median {} / p99 {}",
-            samples.len(),
-            fmt(m),
-            fmt(p99)
-        );
     }
 }
