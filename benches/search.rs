@@ -303,9 +303,9 @@ fn main() {
         // multi-process mode checks the file for other processes' commits).
         let mut begin: Vec<Duration> = (0..rounds)
             .map(|_| {
-                portal.store().refresh();
+                portal.refresh();
                 let t = Instant::now();
-                std::hint::black_box(portal.store().read().unwrap());
+                std::hint::black_box(portal.portal_setup().unwrap());
                 t.elapsed()
             })
             .collect();

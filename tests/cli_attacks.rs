@@ -381,9 +381,9 @@ fn attack_10_json_output_carries_no_raw_control_characters() {
                 .unwrap()
                 .value()
                 .to_vec();
-            let mut v: serde_json::Value = serde_json::from_slice(&stored).unwrap();
-            v["last_name"] = planted.into();
-            t.insert(key, serde_json::to_vec(&v).unwrap().as_slice())
+            let (mut p, link) = portal_admin::store::decode_row(&stored, key).unwrap();
+            p.last_name = planted.into();
+            t.insert(key, portal_admin::store::encode_row(&p, link).as_slice())
                 .unwrap();
         }
         let mut audit = tx

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use portal_admin::config::PolicyConfig;
 use portal_admin::domain::{Patient, PatientQuery};
 use portal_admin::password::{PasswordPolicy, PolicyViolation};
-use portal_admin::{Portal, Secret};
+use portal_admin::{Portal, Secret, Session};
 use proptest::prelude::*;
 
 const LAST_PARTS: &[&str] = &[
@@ -100,7 +100,7 @@ fn account(i: usize) -> String {
 }
 
 /// A practice holding `rows` (imported as a CSV), and the patients as stored.
-fn practice(rows: &[Row]) -> (tempfile::TempDir, Portal, Vec<Patient>) {
+fn practice(rows: &[Row]) -> (tempfile::TempDir, Portal, Session, Vec<Patient>) {
     let dir = tempfile::tempdir().unwrap();
     let clock = std::sync::Arc::new(portal_admin::clock::ManualClock::monday_morning());
     let portal = Portal::create(
@@ -109,13 +109,14 @@ fn practice(rows: &[Row]) -> (tempfile::TempDir, Portal, Vec<Patient>) {
         clock,
     )
     .unwrap();
-    let stored = import(&portal, rows);
-    (dir, portal, stored)
+    let admin = common::bootstrap_admin(&portal);
+    let stored = import(&portal, &admin, rows);
+    (dir, portal, admin, stored)
 }
 
 /// Imports `rows` (patients of the same account numbers are updated) and
 /// returns every patient as stored.
-fn import(portal: &Portal, rows: &[Row]) -> Vec<Patient> {
+fn import(portal: &Portal, admin: &Session, rows: &[Row]) -> Vec<Patient> {
     let mut csv = String::from("account_number,last_name,first_name,date_of_birth,email\n");
     for (i, r) in rows.iter().enumerate() {
         let (y, m, d) = r.dob;
@@ -128,14 +129,7 @@ fn import(portal: &Portal, rows: &[Row]) -> Vec<Patient> {
         ));
     }
     let report = portal
-        .import_patients(
-            &Portal::local_admin(),
-            "p.csv",
-            csv.as_bytes(),
-            0,
-            false,
-            &mut (),
-        )
+        .import_patients(admin, "p.csv", csv.as_bytes(), 0, false, &mut ())
         .unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     (0..rows.len())
@@ -253,7 +247,7 @@ proptest! {
         page in 1usize..8,
         junk in prop::collection::vec("\\PC{0,12}", 4),
     ) {
-        let (_dir, portal, mut patients) = practice(&rows);
+        let (_dir, portal, admin, mut patients) = practice(&rows);
         let mut queries: Vec<String> = junk;
         queries.extend(["", "a", "jo", "o brien", "garcia lopez", "smith, ", ", jo", "2016", "3/7/2", "@"].map(String::from));
         for p in patients.iter().take(6) {
@@ -270,7 +264,7 @@ proptest! {
             for (i, r) in &changed {
                 next[i.index(rows.len())] = r.clone();
             }
-            patients = import(&portal, &next);
+            patients = import(&portal, &admin, &next);
         }
     }
 
@@ -279,7 +273,7 @@ proptest! {
         rows in prop::collection::vec(row(), 1..25),
         cut in 0usize..12,
     ) {
-        let (_dir, portal, patients) = practice(&rows);
+        let (_dir, portal, _admin, patients) = practice(&rows);
         for p in &patients {
             for q in queries_for(p, cut) {
                 let found = search_all(&portal, &q, 7);
@@ -313,7 +307,7 @@ proptest! {
                 email: String::new(),
             })
             .collect();
-        let (_dir, portal, patients) = practice(&rows);
+        let (_dir, portal, _admin, patients) = practice(&rows);
         let mut queries: Vec<String> = ["q smith", "smith q", "qa q", "q qa", "quin q", "q, q", "qa, q", "garcia q", "q quintero", "qz smith"].map(String::from).to_vec();
         queries.extend(queries_for(&patients[cut % patients.len()], cut));
         for q in &queries {

@@ -18,14 +18,7 @@ account_number,last_name,first_name,date_of_birth,email
 fn practice() -> Practice {
     let p = Practice::new();
     p.portal
-        .import_patients(
-            &portal_admin::Portal::local_admin(),
-            "more.csv",
-            MORE_CSV.as_bytes(),
-            0,
-            false,
-            &mut (),
-        )
+        .import_patients(&p.admin, "more.csv", MORE_CSV.as_bytes(), 0, false, &mut ())
         .unwrap();
     p
 }

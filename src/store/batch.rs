@@ -145,11 +145,12 @@ impl PatientBatch {
         }
         let mut tail = Vec::with_capacity(p.last_name.len() + p.first_name.len() + email.len() + 6);
         row_tail(&p.last_name, &p.first_name, email, &mut tail);
-        let too_long = || {
-            crate::error::Error::Invalid(format!(
+        let too_long = || crate::error::Error::Invalid {
+            input: crate::error::Input::Patient,
+            problem: format!(
                 "patient {}: a name or the email is too long to store",
                 crate::domain::text::printable(&p.account_number)
-            ))
+            ),
         };
         let byte = |n: usize| u8::try_from(n).map_err(|_| too_long());
         let short = |n: usize| u16::try_from(n).map_err(|_| too_long());

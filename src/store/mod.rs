@@ -36,6 +36,16 @@ pub fn encode_row(p: &crate::domain::Patient, account_id: Option<u64>) -> Vec<u8
     tables::encode_row(p, account_id, &mut out);
     out
 }
+
+/// A patient's row read back (see [`encode_row`]), with its portal account
+/// id; `None` when the bytes are not a row.
+pub fn decode_row(
+    bytes: &[u8],
+    account_number: &str,
+) -> Option<(crate::domain::Patient, Option<u64>)> {
+    let row = tables::RowRef::parse(bytes)?;
+    Some((row.patient(account_number)?, row.account_id))
+}
 pub use search::{PROBE_TERMS, entries_read};
 pub use write::{PutReport, WriteTx};
 
