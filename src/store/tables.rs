@@ -78,16 +78,17 @@ impl PatientKeys {
     }
 }
 
-/// Every key of a patient in every index, as (table, key). The email-part
-/// keys (parts after the first) go to [`IDX_PATIENT_EMAIL_PART`].
+/// `YYYY-MM-DD last first ACCOUNT`: a patient's key in the date index.
 pub fn dob_key(dob: Date, name_key: &str) -> String {
     format!("{dob}{KEY_SEP}{name_key}")
 }
 
+/// `token last first ACCOUNT`: a patient's key in the token index.
 pub fn token_key(token: &str, name_key: &str) -> String {
     format!("{token}{KEY_SEP}{name_key}")
 }
 
+/// `email last first ACCOUNT`: a patient's key in the email index.
 pub fn email_key(email: &str, name_key: &str) -> String {
     format!("{email}{KEY_SEP}{name_key}")
 }
