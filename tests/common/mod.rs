@@ -339,10 +339,14 @@ pub fn plant_patient_field(db: &Path, account_number: &str, field: &str, value: 
             .unwrap()
             .value()
             .to_vec();
-        let mut v: serde_json::Value = serde_json::from_slice(&stored).unwrap();
-        v[field] = value.into();
-        t.insert(account_number, serde_json::to_vec(&v).unwrap().as_slice())
-            .unwrap();
+        let (mut p, account_id) = portal_admin::store::decode_row(&stored, account_number).unwrap();
+        match field {
+            "last_name" => p.last_name = value.into(),
+            "first_name" => p.first_name = value.into(),
+            other => panic!("plant_patient_field: no name field {other}"),
+        }
+        let row = portal_admin::store::encode_row(&p, account_id);
+        t.insert(account_number, row.as_slice()).unwrap();
     });
 }
 
