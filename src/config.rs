@@ -27,6 +27,7 @@ pub struct Config {
     pub log: LogConfig,
     pub ui: UiConfig,
     pub print: PrintConfig,
+    pub notify: NotifyConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -315,6 +316,63 @@ impl PrintConfig {
     }
 }
 
+/// Notices to account holders after every change to their login (a reset,
+/// a link, a guardian change, a new login email), by email through an SMTP
+/// relay. Off until both `smtp_url` and `from` are set.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotifyConfig {
+    /// Where notices are sent: `smtp://localhost` (a relay on the same
+    /// host, no encryption), `smtps://relay.example.org` (TLS from the
+    /// start, port 465) or `smtp://relay.example.org?tls=required`
+    /// (STARTTLS, port 587). A user name may be given
+    /// (`smtps://portal@relay.example.org`); its password is read from
+    /// `smtp_password_file`, never from this file.
+    pub smtp_url: Option<String>,
+    /// The sender: `portal@sunshine.example` or
+    /// `Sunshine Pediatrics <portal@sunshine.example>`.
+    pub from: Option<String>,
+    /// Who the account holder calls when a change was not theirs: "the
+    /// front desk at (555) 010-0199". Default: the practice's name.
+    pub contact: Option<String>,
+    /// A file holding the SMTP password (one line), readable by its owner
+    /// only. Needed when `smtp_url` names a user.
+    pub smtp_password_file: Option<PathBuf>,
+    /// Extra certificate authority (PEM) to trust for the relay's TLS
+    /// certificate, for a relay with a private CA; the public web's
+    /// authorities are always trusted.
+    pub tls_ca_file: Option<PathBuf>,
+    /// How long one attempt may take (connecting, talking), in seconds.
+    pub timeout_seconds: u32,
+    /// Seconds before the first retry of a notice the relay did not take;
+    /// each retry waits twice as long as the one before, at most four hours.
+    pub retry_after_seconds: u32,
+    /// Attempts before a notice is given up (marked failed and audited).
+    pub max_attempts: u32,
+}
+
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        NotifyConfig {
+            smtp_url: None,
+            from: None,
+            contact: None,
+            smtp_password_file: None,
+            tls_ca_file: None,
+            timeout_seconds: 10,
+            retry_after_seconds: 60,
+            max_attempts: 10,
+        }
+    }
+}
+
+impl NotifyConfig {
+    /// Notices are sent only when both the relay and the sender are set.
+    pub fn enabled(&self) -> bool {
+        self.smtp_url.is_some() && self.from.is_some()
+    }
+}
+
 impl Config {
     /// Finds and reads the configuration (see the module doc for the order).
     /// Returns the config and the file it came from, if any. A file that
@@ -508,6 +566,7 @@ impl Config {
                 why: format!("contains a control character (U+{:04X})", c as u32),
             });
         }
+        self.validate_notify()?;
         if !(1..=4096).contains(&self.database.cache_mib) {
             return bad("database.cache_mib", "must be between 1 and 4096");
         }
@@ -543,6 +602,62 @@ impl Config {
                 )));
             }
             seen.push(folded);
+        }
+        Ok(())
+    }
+}
+
+impl Config {
+    fn validate_notify(&self) -> std::result::Result<(), Refusal> {
+        let n = &self.notify;
+        let refuse = |key: &'static str, why: String| Refusal {
+            keys: vec![key],
+            why,
+        };
+        match (&n.smtp_url, &n.from) {
+            (Some(_), None) => {
+                return Err(refuse(
+                    "notify.smtp_url",
+                    "is set but notify.from is not; set both to send notices, or neither".into(),
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(refuse(
+                    "notify.from",
+                    "is set but notify.smtp_url is not; set both to send notices, or neither"
+                        .into(),
+                ));
+            }
+            _ => {}
+        }
+        if let Some(url) = &n.smtp_url {
+            crate::notify::Relay::check_url(url, n.smtp_password_file.is_some())
+                .map_err(|why| refuse("notify.smtp_url", why))?;
+        }
+        if let Some(from) = &n.from {
+            crate::notify::check_from(from).map_err(|why| refuse("notify.from", why))?;
+        }
+        if let Some(contact) = &n.contact {
+            crate::domain::text::clean_field("the contact", contact, 200)
+                .map_err(|why| refuse("notify.contact", why))?;
+        }
+        if !(1..=120).contains(&n.timeout_seconds) {
+            return Err(refuse(
+                "notify.timeout_seconds",
+                "must be between 1 and 120".into(),
+            ));
+        }
+        if !(1..=3600).contains(&n.retry_after_seconds) {
+            return Err(refuse(
+                "notify.retry_after_seconds",
+                "must be between 1 and 3600 (an hour)".into(),
+            ));
+        }
+        if !(1..=50).contains(&n.max_attempts) {
+            return Err(refuse(
+                "notify.max_attempts",
+                "must be between 1 and 50".into(),
+            ));
         }
         Ok(())
     }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod files;
 pub mod handout;
 pub mod logging;
+pub mod notify;
 pub mod password;
 pub mod present;
 pub mod secret;

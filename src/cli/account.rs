@@ -202,6 +202,9 @@ pub(super) fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<i32> {
                 acc.email,
                 yes_no(acc.reset_required)
             ))?;
+            for n in portal.pending_notices(acc.id)? {
+                super::notify::send_own(&portal, &session, Some(n.id), &local);
+            }
         }
         AccountCmd::Unlock { email, op } => {
             let (session, _) = sign_in_operator(&portal, &op)?;
@@ -285,6 +288,7 @@ fn reset(
     if let CreateValidateOutcome::Linked(linked) = &outcome {
         line(present::linked_line(linked))?;
     }
+    super::notify::send_own(portal, &session, outcome.notice(), local);
     let Some(login) = outcome.login() else {
         if handout.is_some() || print {
             eprintln!(
@@ -293,7 +297,10 @@ fn reset(
         }
         return Ok(0);
     };
-    eprintln!("{}", present::LOGIN_READ_ALOUD.join(" "));
+    eprintln!(
+        "{}",
+        present::login_read_aloud(outcome.notice().is_some()).join(" ")
+    );
     if let Some(path) = &handout {
         eprintln!(
             "handout written to {} (readable by you only)",

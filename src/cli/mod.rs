@@ -8,6 +8,7 @@ mod backup;
 mod demo;
 mod errors;
 mod import;
+mod notify;
 mod operator;
 mod output;
 mod patients;
@@ -83,6 +84,9 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCmd),
+    /// Notices to account holders: status, and sending what is queued.
+    #[command(subcommand)]
+    Notify(notify::NotifyCmd),
     /// Write a consistent copy of the database to FILE while others keep working.
     Backup(backup::BackupArgs),
 }
@@ -193,6 +197,7 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Account(cmd) => account::run(&ctx, cmd),
         Command::Signin(args) => signin::run(&ctx, args),
         Command::Audit(cmd) => audit::run(&ctx, cmd),
+        Command::Notify(cmd) => notify::run(&ctx, cmd),
         Command::Backup(args) => backup::run(&ctx, args),
     }
 }

@@ -46,6 +46,11 @@ pub enum Action {
     BackupMade,
     /// The file was upgraded to a newer schema (a backup of it was kept).
     DatabaseUpgraded,
+    /// The SMTP relay took a notice to an account holder.
+    NoticeSent,
+    /// A notice to an account holder was given up (refused for good, or
+    /// every attempt failed).
+    NoticeFailed,
 }
 
 impl Action {
@@ -74,6 +79,8 @@ impl Action {
             Action::HolderPasswordChanged => "holder_password_changed",
             Action::BackupMade => "backup_made",
             Action::DatabaseUpgraded => "database_upgraded",
+            Action::NoticeSent => "notice_sent",
+            Action::NoticeFailed => "notice_failed",
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod email;
 pub mod identity;
 pub mod keys;
+pub mod notice;
 pub mod patient;
 pub mod query;
 pub mod text;
@@ -15,5 +16,6 @@ pub use account::{
 };
 pub use audit::{Action, AuditEvent, ChainReport, NewEvent};
 pub use email::Email;
+pub use notice::{Notice, NoticeState, OutboxStats};
 pub use patient::Patient;
 pub use query::PatientQuery;

@@ -86,6 +86,7 @@ mod tests {
             practice_name: "Sunshine Pediatrics".into(),
             account_id: 1,
             action: Action::AccountCreated,
+            notice: None,
         }
     }
 

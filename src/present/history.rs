@@ -43,11 +43,14 @@ pub fn history_line(ev: &AuditEvent, local: &LocalTime) -> HistoryLine {
         Action::AccountEnabled => "enabled the account".to_owned(),
         Action::HolderSignIn => "signed in".to_owned(),
         Action::HolderPasswordChanged => "chose a new password".to_owned(),
+        Action::NoticeSent => "notice sent".to_owned(),
+        Action::NoticeFailed => "notice given up".to_owned(),
         other => other.as_str().replace('_', " "),
     };
     let what = if let Some(reason) = ev.outcome.strip_prefix("failure: ") {
         match ev.action {
             Action::HolderSignIn => format!("sign-in refused: {reason}"),
+            Action::NoticeFailed => format!("{base} ({reason})"),
             _ => format!("{base}: refused ({reason})"),
         }
     } else {

@@ -12,6 +12,20 @@ pub const LOGIN_READ_ALOUD: [&str; 2] = [
     "They must choose a new password at their first sign-in.",
 ];
 
+/// What staff are told under a temporary login: [`LOGIN_READ_ALOUD`] when
+/// no notice was queued; when one was (`noticed`), that the account holder
+/// is told by email of the reset, but never sent the password.
+pub fn login_read_aloud(noticed: bool) -> [&'static str; 2] {
+    if noticed {
+        [
+            "The password is never sent by email (a notice only tells the account holder of the change): read this login to them.",
+            LOGIN_READ_ALOUD[1],
+        ]
+    } else {
+        LOGIN_READ_ALOUD
+    }
+}
+
 fn lines(login: &TemporaryLogin, expires: String) -> [(&'static str, Zeroizing<String>); 4] {
     [
         ("username", Zeroizing::new(login.username.to_string())),

@@ -15,7 +15,7 @@ mod time;
 pub use account::{NO_ACCOUNT, account_status};
 pub use handout::{HANDOUT_WIDTH, handout};
 pub use history::{HistoryLine, history_line};
-pub use login::{LOGIN_READ_ALOUD, login_lines_in, login_text_in};
+pub use login::{LOGIN_READ_ALOUD, login_lines_in, login_read_aloud, login_text_in};
 pub use operator::operator_state;
 pub use plan::{linked_line, linked_summary, plan_summary};
 pub use spell::{spelled, spelled_groups, spelling_word};

@@ -4,6 +4,7 @@
 use super::{AccountView, Portal, Session, account_target, bump, check_version, reread};
 use crate::domain::{AccountStatus, Action, NewEvent, PasswordKind, PortalAccount, Role};
 use crate::error::{Refusal, Result};
+use crate::notify::Happened;
 use crate::password::PolicyViolation;
 use crate::secret::Secret;
 
@@ -131,10 +132,10 @@ impl Portal {
         };
         self.admin_change(
             s,
-            &acc,
-            observed,
+            (&acc, observed),
             Action::AdminPasswordSet,
             outcome,
+            Some(Happened::PasswordSetByAdministrator),
             |acc| {
                 acc.password_hash = hash;
                 acc.password_kind = PasswordKind::AdminSet;
@@ -157,10 +158,10 @@ impl Portal {
             self.account_for_change(s, email_text, AccountChange::Unlock, expected_version)?;
         self.admin_change(
             s,
-            &acc,
-            observed,
+            (&acc, observed),
             Action::AccountUnlocked,
             "success",
+            None,
             |acc| {
                 acc.locked_until = None;
                 acc.failed_count = 0;
@@ -182,20 +183,21 @@ impl Portal {
             (AccountChange::Enable, Action::AccountEnabled)
         };
         let (acc, observed) = self.account_for_change(s, email_text, change, expected_version)?;
-        self.admin_change(s, &acc, observed, action, "success", |acc| {
+        self.admin_change(s, (&acc, observed), action, "success", None, |acc| {
             acc.disabled = disabled
         })
     }
 
     /// Applies an administrator's change to an account decided on version
-    /// `observed`, with its audit event, in one transaction.
+    /// `observed`, with its audit event (and the notice `tell`, if any), in
+    /// one transaction.
     fn admin_change(
         &self,
         s: &Session,
-        acc: &PortalAccount,
-        observed: u64,
+        (acc, observed): (&PortalAccount, u64),
         action: Action,
         outcome: &str,
+        tell: Option<Happened>,
         change: impl FnOnce(&mut PortalAccount),
     ) -> Result<AccountView> {
         let now = self.now();
@@ -204,11 +206,15 @@ impl Portal {
             change(&mut acc);
             bump(&mut acc, now);
             tx.put_account(&acc)?;
+            let notice = match tell {
+                Some(happened) => self.queue_notice(tx, &acc, &acc.email.clone(), happened)?,
+                None => None,
+            };
             tx.audit(NewEvent {
                 actor: s.actor(),
                 action,
                 target: account_target(&acc),
-                outcome: outcome.into(),
+                outcome: super::create_validate::with_notice(outcome, notice),
             })?;
             Ok(acc)
         })?;

@@ -14,6 +14,7 @@ mod demo;
 mod history;
 mod import;
 mod lookup;
+mod notify;
 mod operators;
 mod signin;
 
@@ -39,6 +40,7 @@ pub use demo::{DEMO_ADMIN, DEMO_STAFF, DemoSummary};
 pub use history::{AccountDetails, HISTORY_MAX};
 pub use import::{ImportProgress, ImportReport, RowError};
 pub use lookup::{AccountView, PatientView};
+pub use notify::{Delivery, NoticeAttempt, NoticeLine, NotifyStatus, SendReport, backoff};
 pub use operators::OperatorChange;
 pub use signin::SignIn;
 

@@ -11,6 +11,7 @@
 
 mod batch;
 mod migrate;
+mod outbox;
 mod read;
 mod search;
 mod tables;
@@ -28,6 +29,7 @@ use crate::error::{Error, Result};
 pub use read::{Counts, Page, PatientRow, ReadTx};
 
 pub use batch::PatientBatch;
+pub use outbox::{OutboxSummary, OutboxTx};
 
 /// The bytes of a patient's row as the patients table and every index store
 /// them (for tools and tests that edit a file behind portal-admin's back).
@@ -574,7 +576,8 @@ impl Store {
         let src = self.db.with(|db| db.begin_read())??;
         let dst_db = Database::builder().create(path)?;
         let dst = dst_db.begin_write()?;
-        let rows = migrate::copy_schema(&src, &dst, version)?;
+        let mut rows = migrate::copy_schema(&src, &dst, version)?;
+        rows += outbox::copy_outbox(&src, &dst)?;
         dst.commit()?;
         drop(dst_db);
         std::fs::File::open(path)

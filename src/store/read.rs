@@ -178,6 +178,11 @@ impl ReadTx {
         ReadTx { tx }
     }
 
+    /// The redb transaction, for the store's own modules.
+    pub(super) fn raw(&self) -> &ReadTransaction {
+        &self.tx
+    }
+
     pub(super) fn table<K: redb::Key + 'static, V: redb::Value + 'static>(
         &self,
         def: TableDefinition<K, V>,

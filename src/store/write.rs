@@ -231,6 +231,7 @@ impl WriteTx {
         Ok(())
     }
 
+    /// The redb transaction, for the store's own modules.
     pub(super) fn raw(&self) -> &WriteTransaction {
         &self.tx
     }

@@ -2,6 +2,8 @@
 //! moves only when told, and the real binary run with its own XDG folders.
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

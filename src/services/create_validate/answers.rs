@@ -26,6 +26,9 @@ pub struct TemporaryLogin {
     pub account_id: u64,
     /// What Create/Validate did.
     pub action: Action,
+    /// The notice queued for the account holder (`None` when notices are
+    /// off): send it with [`crate::services::Portal::send_notice`].
+    pub notice: Option<u64>,
 }
 
 /// What staff ask Create/Validate to do. Build it with
@@ -174,6 +177,8 @@ pub struct Linked {
     pub patient: Patient,
     /// The account after the change (with the patient on it).
     pub account: AccountView,
+    /// The notice queued for the account holder (`None` when notices are off).
+    pub notice: Option<u64>,
 }
 
 impl CreateValidateOutcome {
@@ -213,6 +218,16 @@ impl CreateValidateOutcome {
             | CreateValidateOutcome::Reset(l)
             | CreateValidateOutcome::LinkedAndReset(l) => &l.username,
             CreateValidateOutcome::Linked(l) => &l.account.email,
+        }
+    }
+
+    /// The notice queued for the account holder, if notices are on.
+    pub fn notice(&self) -> Option<u64> {
+        match self {
+            CreateValidateOutcome::Created(l)
+            | CreateValidateOutcome::Reset(l)
+            | CreateValidateOutcome::LinkedAndReset(l) => l.notice,
+            CreateValidateOutcome::Linked(l) => l.notice,
         }
     }
 

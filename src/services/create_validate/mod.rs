@@ -23,6 +23,7 @@ use crate::domain::{
     Action, Email, NewEvent, PasswordKind, PortalAccount, PortalSetup, Role, identity,
 };
 use crate::error::{Error, Input, Missing, Refusal, Result};
+use crate::notify::Happened;
 use crate::password::temporary;
 
 impl Portal {
@@ -334,6 +335,16 @@ impl Portal {
                     tx.put_patients([&p])?;
                 }
             }
+            let happened = match &plan.change {
+                PlannedChange::Create { .. } => Happened::AccountCreated,
+                PlannedChange::Reset { .. } => Happened::PasswordReset,
+                PlannedChange::Link {
+                    reset_password: true,
+                    ..
+                } => Happened::PatientAddedAndReset,
+                PlannedChange::Link { .. } => Happened::PatientAdded,
+            };
+            let notice = self.queue_notice(tx, &acc, &acc.email, happened)?;
             let login = |action| {
                 fresh_password
                     .as_ref()
@@ -349,6 +360,7 @@ impl Portal {
                             .unwrap_or_else(|| setup.practice_id.clone()),
                         account_id: acc.id,
                         action,
+                        notice,
                     })
                     .ok_or_else(|| Error::Internal("no temporary password was made".into()))
             };
@@ -366,13 +378,14 @@ impl Portal {
                 PlannedChange::Link { .. } => CreateValidateOutcome::Linked(Linked {
                     patient: plan.patient.clone(),
                     account: AccountView::new(&acc, now, &self.hasher),
+                    notice,
                 }),
             };
             tx.audit(NewEvent {
                 actor: s.actor(),
                 action: outcome.action(),
                 target: format!("{}, patient {no}", account_target(&acc)),
-                outcome: outcome_text.clone(),
+                outcome: with_notice(&outcome_text, notice),
             })?;
             deliver(&outcome)?;
             Ok(outcome)
@@ -388,5 +401,17 @@ impl Portal {
             "Create/Validate"
         );
         Ok(outcome)
+    }
+}
+
+/// An audit outcome `success (…)` with `notice N queued` added inside its
+/// parentheses when a notice was queued.
+pub(super) fn with_notice(outcome: &str, notice: Option<u64>) -> String {
+    let Some(id) = notice else {
+        return outcome.to_owned();
+    };
+    match outcome.strip_suffix(')') {
+        Some(open) if open.starts_with("success (") => format!("{open}; notice {id} queued)"),
+        _ => format!("{outcome} (notice {id} queued)"),
     }
 }
