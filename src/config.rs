@@ -28,6 +28,41 @@ pub struct Config {
     pub ui: UiConfig,
     pub print: PrintConfig,
     pub notify: NotifyConfig,
+    pub guardians: GuardiansConfig,
+}
+
+/// Age rules for guardians' portal access (in whole years, on the
+/// patient's birthday in the practice's time zone).
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct GuardiansConfig {
+    /// A guardian's access is limited from this birthday.
+    pub limited_from_age: u8,
+    /// A guardian's access ends at this birthday: the link shows as ended
+    /// and is not offered for resets.
+    pub end_at_age: u8,
+    /// A patient may have an account of their own (`self`) from this birthday.
+    pub self_account_from_age: u8,
+}
+
+impl Default for GuardiansConfig {
+    fn default() -> Self {
+        GuardiansConfig {
+            limited_from_age: 12,
+            end_at_age: 18,
+            self_account_from_age: 13,
+        }
+    }
+}
+
+impl GuardiansConfig {
+    pub fn rules(&self) -> crate::domain::AgeRules {
+        crate::domain::AgeRules {
+            limited_from_age: self.limited_from_age,
+            end_at_age: self.end_at_age,
+            self_account_from_age: self.self_account_from_age,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -567,6 +602,22 @@ impl Config {
             });
         }
         self.validate_notify()?;
+        let g = &self.guardians;
+        if !(1..=25).contains(&g.end_at_age) {
+            return bad("guardians.end_at_age", "must be between 1 and 25");
+        }
+        if !(1..=25).contains(&g.limited_from_age) || g.limited_from_age > g.end_at_age {
+            return bad(
+                "guardians.limited_from_age",
+                "must be between 1 and guardians.end_at_age",
+            );
+        }
+        if !(1..=25).contains(&g.self_account_from_age) || g.self_account_from_age > g.end_at_age {
+            return bad(
+                "guardians.self_account_from_age",
+                "must be between 1 and guardians.end_at_age (else a patient would be left with no account at all)",
+            );
+        }
         if !(1..=4096).contains(&self.database.cache_mib) {
             return bad("database.cache_mib", "must be between 1 and 4096");
         }

@@ -37,6 +37,14 @@ pub enum Input {
     IdentityCheck,
     /// The file the account holder's handout is written to.
     HandoutFile,
+    /// How a guardian is related to the patient.
+    Relationship,
+    /// A guardian's access (full or limited).
+    Access,
+    /// Why an administrator made a change (removing a guardian).
+    Reason,
+    /// The new login email of an account.
+    NewEmail,
 }
 
 /// What was looked for and not found.
@@ -52,6 +60,21 @@ pub enum Missing {
     Operator { name: String },
     #[error("{} has no operators yet", .path.display())]
     Operators { path: PathBuf },
+    #[error("{email} is not a guardian of patient {patient}{}", guardians_hint(.guardians))]
+    Guardian {
+        patient: String,
+        email: Email,
+        /// The patient's guardians, as a sentence (empty: none).
+        guardians: String,
+    },
+}
+
+fn guardians_hint(guardians: &str) -> String {
+    if guardians.is_empty() {
+        "; the patient has no guardian on the portal".to_owned()
+    } else {
+        format!("; its guardians: {guardians}")
+    }
 }
 
 /// A rule refused what was asked: the request was understood, the data it
@@ -115,6 +138,32 @@ pub enum Refusal {
         "patient {patient} has no e-correspondent email on file and {email} already has a portal account; a patient joins another account only through the email in the practice's records (import), or by an administrator"
     )]
     LinkNeedsRecords { patient: String, email: Email },
+    /// Create/Validate for a patient with several guardians needs to know
+    /// whose login to reset.
+    #[error(
+        "patient {patient} has {count} guardians on the portal: {guardians}; say whose login to reset"
+    )]
+    ChooseGuardian {
+        patient: String,
+        count: usize,
+        guardians: String,
+    },
+    #[error("{email} is already a guardian of patient {patient}")]
+    AlreadyGuardian { patient: String, email: Email },
+    #[error(
+        "patient {patient} is {age}; a patient may have a portal account of their own from {from} (guardians.self_account_from_age)"
+    )]
+    TooYoungForOwnAccount {
+        patient: String,
+        age: u32,
+        from: String,
+    },
+    #[error("patient {patient} already has an account of their own ({email})")]
+    OwnAccountExists { patient: String, email: Email },
+    #[error("{email} is already the login of another portal account")]
+    LoginTaken { email: Email },
+    #[error("{email} is already this account's login")]
+    SameLogin { email: Email },
 }
 
 impl Refusal {
@@ -129,7 +178,12 @@ impl Refusal {
             Refusal::IdentityCheckMissing { .. } | Refusal::UnknownIdentityCheck { .. } => {
                 Some(Input::IdentityCheck)
             }
-            Refusal::LinkNeedsRecords { .. } => Some(Input::Email),
+            Refusal::LinkNeedsRecords { .. }
+            | Refusal::ChooseGuardian { .. }
+            | Refusal::AlreadyGuardian { .. }
+            | Refusal::OwnAccountExists { .. } => Some(Input::Email),
+            Refusal::TooYoungForOwnAccount { .. } => Some(Input::Relationship),
+            Refusal::LoginTaken { .. } | Refusal::SameLogin { .. } => Some(Input::NewEmail),
             _ => None,
         }
     }
@@ -194,6 +248,11 @@ pub enum Error {
         "operator {name}'s sign-in has ended: the password was reset or changed, or the operator was disabled, since then; sign in again"
     )]
     SessionEnded { name: String },
+
+    /// A guardian's access to a patient has ended (the patient reached
+    /// `guardians.end_at_age`): not offered for resets or new links.
+    #[error("permission denied: {0}")]
+    AccessEnded(String),
 
     /// The operator's password was set by an administrator: they must choose
     /// their own before they can sign in (`Portal::operator_change_password`).
@@ -282,6 +341,7 @@ impl Error {
                 Missing::Account { .. } => Some(Input::Email),
                 Missing::Operator { .. } => Some(Input::OperatorName),
                 Missing::Operators { .. } => None,
+                Missing::Guardian { .. } => Some(Input::Email),
             },
             Error::Refused(r) => r.input(),
             Error::DatabaseExists(_) => Some(Input::OutputFile),
@@ -302,7 +362,8 @@ impl Error {
             Error::AdminOnly { .. }
             | Error::NotSignedIn { .. }
             | Error::OperatorRevoked { .. }
-            | Error::SessionEnded { .. } => 10,
+            | Error::SessionEnded { .. }
+            | Error::AccessEnded(_) => 10,
             Error::MustChangePassword { .. } => 3,
             Error::Invalid { .. } | Error::Refused(_) | Error::Usage(_) => 2,
             Error::OutputClosed => 0,

@@ -1,7 +1,8 @@
 //! A database written by an older portal-admin (tests/fixtures, see its
-//! README) opens: a copy of it is kept beside it, then it is upgraded with
-//! every patient, link, account, operator and audit event kept, the audit
-//! chain intact, and searches working the new way.
+//! README) opens: a copy of it is kept beside it, then it is upgraded step by
+//! step (1 → 2 → 3) with every patient, link, account, operator and audit
+//! event kept, the audit chain intact, searches working the new way, and
+//! every patient's portal account its guardian.
 
 mod common;
 
@@ -11,9 +12,15 @@ use std::sync::Arc;
 use common::*;
 use portal_admin::Portal;
 use portal_admin::clock::ManualClock;
-use portal_admin::domain::{Action, AuditEvent, Operator, Patient, PortalAccount, PortalSetup};
+use portal_admin::domain::guardian::Change;
+use portal_admin::domain::{
+    Access, Action, AuditEvent, LinkStatus, Operator, Patient, PortalAccount, PortalSetup,
+    Relationship,
+};
+use portal_admin::services::CreateValidate;
 use redb::{ReadableDatabase, ReadableTableMetadata, TableDefinition};
 use serde::Deserialize;
+use time::macros::date;
 
 #[derive(Deserialize)]
 struct Manifest {
@@ -25,33 +32,52 @@ struct Manifest {
     audit: Vec<AuditEvent>,
 }
 
-fn fixture(dir: &Path) -> (std::path::PathBuf, Manifest) {
+/// A copy of the fixture of schema `version` as `portal.redb` in `dir`,
+/// and what it held.
+fn fixture(dir: &Path, version: u32) -> (std::path::PathBuf, Manifest) {
     let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let db = dir.join("portal.redb");
-    std::fs::copy(here.join("schema-1.redb"), &db).unwrap();
-    let manifest: Manifest =
-        serde_json::from_slice(&std::fs::read(here.join("schema-1.json")).unwrap()).unwrap();
+    std::fs::copy(here.join(format!("schema-{version}.redb")), &db).unwrap();
+    let manifest: Manifest = serde_json::from_slice(
+        &std::fs::read(here.join(format!("schema-{version}.json"))).unwrap(),
+    )
+    .unwrap();
     (db, manifest)
 }
 
-fn open(dir: &Path, db: &Path) -> Portal {
-    Portal::open(db, config_in(dir), Arc::new(ManualClock::monday_morning())).unwrap()
-}
-
-#[test]
-fn a_schema_1_file_is_kept_as_a_backup_and_upgraded_with_everything_in_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let (db, was) = fixture(dir.path());
-    let portal = open(dir.path(), &db);
-
-    // Everything that was there still is.
-    assert_eq!(portal.portal_setup().unwrap(), Some(was.portal_setup));
+/// Everything `was` held is in the upgraded file: the setup, every patient
+/// and its portal account, every account (its record the very same),
+/// operators, the old audit trail followed by one event per step
+/// (`steps`, each saying what it upgraded) and the chain verifying — and
+/// every patient on an account has that account as its one guardian,
+/// `guardian` with full access since the account was made. Returns the
+/// steps' events. See also [`same_account_records`].
+fn kept_everything(portal: &Portal, was: &Manifest, steps: &[&str]) -> Vec<AuditEvent> {
+    assert_eq!(
+        portal.portal_setup().unwrap(),
+        Some(was.portal_setup.clone())
+    );
     for p in &was.patients {
         assert_eq!(&portal.patient_view(&p.account_number).unwrap().patient, p);
     }
     for (no, link) in &was.links {
-        let on = portal.patient_view(no).unwrap().account.map(|a| a.id);
-        assert_eq!(on, *link, "{no}");
+        let view = portal.patient_view(no).unwrap();
+        assert_eq!(view.account.as_ref().map(|a| a.id), *link, "{no}");
+        let guardians = portal.guardians(no).unwrap();
+        match link {
+            None => assert!(guardians.is_empty(), "{no}: {guardians:?}"),
+            Some(id) => {
+                let acc = was.accounts.iter().find(|a| a.id == *id).unwrap();
+                assert_eq!(guardians.len(), 1, "{no}");
+                let g = &guardians[0];
+                assert_eq!(
+                    (g.account.id, g.relationship, g.granted, g.since),
+                    (*id, Relationship::Guardian, Access::Full, acc.created_at),
+                    "{no}"
+                );
+                assert_eq!(view.guardians, guardians);
+            }
+        }
     }
     for a in &was.accounts {
         let view = portal.account_by_email(a.email.as_str()).unwrap();
@@ -63,25 +89,85 @@ fn a_schema_1_file_is_kept_as_a_backup_and_upgraded_with_everything_in_it() {
     let practice = portal.practice().unwrap();
     assert_eq!(
         (practice.patients, practice.accounts, practice.operators),
-        (5, 4, 2)
+        (
+            was.patients.len() as u64,
+            was.accounts.len() as u64,
+            was.operators.len() as u64
+        )
     );
     assert_eq!(portal.operators().unwrap(), was.operators);
 
-    // The audit trail: every old event, then the upgrade's own, chained.
+    // The audit trail: every old event, then one per step, chained.
     let trail = portal.audit_list(0, 1000).unwrap();
     assert_eq!(trail[..was.audit.len()], was.audit[..]);
-    assert_eq!(trail.len(), was.audit.len() + 1);
-    let upgrade = &trail[was.audit.len()];
-    assert_eq!(upgrade.action, Action::DatabaseUpgraded);
-    assert!(
-        upgrade.target.contains("schema 1 to 2")
-            && upgrade.target.contains("portal.redb.schema-1.bak"),
-        "{}",
-        upgrade.target
-    );
+    assert_eq!(trail.len(), was.audit.len() + steps.len());
+    let upgrades = trail[was.audit.len()..].to_vec();
+    for (ev, step) in upgrades.iter().zip(steps) {
+        assert_eq!(ev.action, Action::DatabaseUpgraded);
+        // The user who opened the file.
+        assert!(ev.actor.starts_with("local:"), "{}", ev.actor);
+        assert!(ev.target.contains(step), "{}: {step}", ev.target);
+    }
     let report = portal.audit_verify().unwrap();
     assert_eq!(report.problem, None);
-    assert_eq!(report.events, was.audit.len() as u64 + 1);
+    assert_eq!(report.events, trail.len() as u64);
+
+    upgrades
+}
+
+/// Every account record (hash included) is the very same in the file
+/// (read with redb itself, once portal-admin has let go of it).
+fn same_account_records(db: &Path, was: &Manifest) {
+    same_account_records_but(db, was, &[]);
+}
+
+/// [`same_account_records`] but for the accounts of `changed` logins,
+/// which the test itself changed after the upgrade.
+fn same_account_records_but(db: &Path, was: &Manifest, changed: &[&str]) {
+    let file = redb::ReadOnlyDatabase::open(db).unwrap();
+    let tx = file.begin_read().unwrap();
+    let accounts = tx
+        .open_table(TableDefinition::<u64, &[u8]>::new("accounts"))
+        .unwrap();
+    assert_eq!(accounts.len().unwrap(), was.accounts.len() as u64);
+    for a in was
+        .accounts
+        .iter()
+        .filter(|a| !changed.contains(&a.email.as_str()))
+    {
+        let stored: PortalAccount =
+            serde_json::from_slice(accounts.get(a.id).unwrap().unwrap().value()).unwrap();
+        assert_eq!(&stored, a);
+    }
+}
+
+fn open(dir: &Path, db: &Path) -> Portal {
+    Portal::open(db, config_in(dir), Arc::new(ManualClock::monday_morning())).unwrap()
+}
+
+#[test]
+fn a_schema_1_file_is_kept_as_a_backup_and_upgraded_with_everything_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, was) = fixture(dir.path(), 1);
+    let portal = open(dir.path(), &db);
+
+    // Everything that was there still is, through both steps; the copy is
+    // of the file as it was, taken once before the first.
+    let steps = kept_everything(
+        &portal,
+        &was,
+        &[
+            "database from schema 1 to 2 (copy of the old file: ",
+            "database from schema 2 to 3: 5 patients on a portal account linked to it as guardian, full access",
+        ],
+    );
+    assert!(
+        steps[0].target.ends_with("portal.redb.schema-1.bak)"),
+        "{}",
+        steps[0].target
+    );
+    assert!(!steps[1].target.contains(".bak"), "{}", steps[1].target);
+    assert!(!dir.path().join("portal.redb.schema-2.bak").exists());
 
     // The new search works on the old data; the links show in the rows.
     for (q, want) in [
@@ -107,20 +193,7 @@ fn a_schema_1_file_is_kept_as_a_backup_and_upgraded_with_everything_in_it() {
         4
     );
     drop(portal);
-
-    // Every account record (hash included) is the very same in the file.
-    {
-        let db = redb::ReadOnlyDatabase::open(&db).unwrap();
-        let tx = db.begin_read().unwrap();
-        let accounts = tx
-            .open_table(TableDefinition::<u64, &[u8]>::new("accounts"))
-            .unwrap();
-        for a in &was.accounts {
-            let stored: PortalAccount =
-                serde_json::from_slice(accounts.get(a.id).unwrap().unwrap().value()).unwrap();
-            assert_eq!(&stored, a);
-        }
-    }
+    same_account_records(&db, &was);
 
     // The copy beside it is the schema-1 file as it was, readable by the
     // portal-admin that wrote it (same tables, same rows).
@@ -154,7 +227,7 @@ fn a_schema_1_file_is_kept_as_a_backup_and_upgraded_with_everything_in_it() {
     let portal = open(dir.path(), &db);
     assert_eq!(
         portal.audit_list(0, 1000).unwrap().len(),
-        was.audit.len() + 1
+        was.audit.len() + 2
     );
     assert!(!dir.path().join("portal.redb.schema-1.2.bak").exists());
 }
@@ -162,7 +235,7 @@ fn a_schema_1_file_is_kept_as_a_backup_and_upgraded_with_everything_in_it() {
 #[test]
 fn an_upgrade_never_overwrites_an_earlier_backup() {
     let dir = tempfile::tempdir().unwrap();
-    let (db, _) = fixture(dir.path());
+    let (db, _) = fixture(dir.path(), 1);
     let earlier = dir.path().join("portal.redb.schema-1.bak");
     std::fs::write(&earlier, b"an earlier copy").unwrap();
     drop(open(dir.path(), &db));
@@ -181,7 +254,105 @@ fn the_binary_upgrades_an_old_file_and_says_where_the_copy_is() {
     assert!(home.path().join("portal.redb.schema-1.bak").exists());
     let audit = bin.ok(&["audit", "verify"], "");
     assert!(
-        audit.starts_with("audit trail intact: 15 events"),
+        audit.starts_with("audit trail intact: 16 events"),
         "{audit}"
     );
+    // The patient's portal account is now its guardian.
+    let list = bin.ok(&["guardian", "list", "--patient", "100001"], "");
+    assert!(
+        list.starts_with(
+            "maria.garcia@example.com\tguardian\tfull\tactive, limited from 2031-03-07\t"
+        ),
+        "{list}"
+    );
+}
+
+#[test]
+fn a_schema_2_file_is_kept_as_a_backup_and_its_portal_accounts_become_guardians() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, was) = fixture(dir.path(), 2);
+    let portal = open(dir.path(), &db);
+    let steps = kept_everything(
+        &portal,
+        &was,
+        &[
+            "database from schema 2 to 3: 6 patients on a portal account linked to it as guardian, full access (copy of the old file: ",
+        ],
+    );
+    assert!(
+        steps[0].target.ends_with("portal.redb.schema-2.bak)"),
+        "{}",
+        steps[0].target
+    );
+
+    // The siblings' one account is the guardian of both; the age rules
+    // apply from now on: Seán (9) is limited from his 12th birthday.
+    let garcia = portal.guardians("100001").unwrap()[0].account.id;
+    assert_eq!(portal.guardians("100002").unwrap()[0].account.id, garcia);
+    assert_eq!(
+        portal.guardians("100003").unwrap()[0].status,
+        LinkStatus::Active {
+            access: Access::Full,
+            next: Some(Change::LimitedFrom {
+                on: date!(2028 - 11 - 30)
+            })
+        }
+    );
+    // No password changed: the Smiths' own still signs them in, and its
+    // mistyped attempt is still counted.
+    assert!(matches!(
+        portal.holder_sign_in(
+            "smith.family@example.net",
+            &secret("amber-lantern-fjord-pickle")
+        ),
+        Ok(portal_admin::services::SignIn::SignedIn)
+    ));
+    // Create/Validate resets the one guardian, as before.
+    let staff = portal.operator_sign_in("sam", &STAFF_PW.into()).unwrap();
+    let checked = |no: &str| CreateValidate::patient(no).identity_check(Some(IDENTITY_CHECK));
+    let out = portal
+        .create_validate_with(&staff, &checked("100005"))
+        .unwrap();
+    assert_eq!(out.email().as_str(), "smith.family@example.net");
+
+    // Camila Reyes was 19 before the upgrade, on her own address: linked
+    // as `guardian`, that link has ended (the documented default).
+    let camila = &portal.guardians("100006").unwrap()[0];
+    assert_eq!(
+        camila.status,
+        LinkStatus::Ended {
+            on: date!(2024 - 05 - 20)
+        }
+    );
+    let ended = portal
+        .create_validate_with(&staff, &checked("100006"))
+        .unwrap_err();
+    assert_eq!(ended.exit_code(), 10, "{ended}");
+    assert_eq!(portal.audit_verify().unwrap().problem, None);
+    drop(portal);
+    same_account_records_but(&db, &was, &["smith.family@example.net"]);
+
+    // The copy beside it is the schema-2 file as it was: no guardians.
+    let backup = dir.path().join("portal.redb.schema-2.bak");
+    let old = redb::ReadOnlyDatabase::open(&backup).unwrap();
+    let tx = old.begin_read().unwrap();
+    let meta = tx
+        .open_table(TableDefinition::<&str, &[u8]>::new("meta"))
+        .unwrap();
+    assert_eq!(
+        meta.get("schema_version").unwrap().unwrap().value(),
+        b"2".as_slice()
+    );
+    assert!(
+        tx.open_table(TableDefinition::<(&str, u64), &[u8]>::new("guardians"))
+            .is_err()
+    );
+    let patients = tx
+        .open_table(TableDefinition::<&str, &[u8]>::new("patients"))
+        .unwrap();
+    assert_eq!(patients.len().unwrap(), 6);
+    let audit = tx
+        .open_table(TableDefinition::<u64, &[u8]>::new("audit"))
+        .unwrap();
+    assert_eq!(audit.len().unwrap(), was.audit.len() as u64);
 }

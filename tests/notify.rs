@@ -885,3 +885,117 @@ fn a_relay_url_that_would_leak_the_password_is_refused_at_start_naming_the_key()
         assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
     }
 }
+
+#[test]
+fn guardian_changes_and_a_new_login_tell_the_holders_and_the_old_address() {
+    use portal_admin::domain::Relationship;
+    use portal_admin::services::AddGuardian;
+    let dir = tempfile::tempdir().unwrap();
+    let server = SmtpServer::start(&dir.path().join("mail"), SmtpOptions::default());
+    let p = practice_with_relay(&server.url(), |_| {});
+    p.portal
+        .create_validate_with(&p.staff, &checked("100005"))
+        .unwrap();
+    let add = |email: &str, rel| {
+        AddGuardian::new("100005", email, rel).identity_check(Some(IDENTITY_CHECK))
+    };
+    let father = p
+        .portal
+        .add_guardian(
+            &p.staff,
+            &add("dan.smith@example.net", Relationship::Father),
+        )
+        .unwrap();
+    assert!(father.notice.is_some());
+    let secret_pw = father.login.as_ref().unwrap().password.expose().to_owned();
+    p.create_validate("100003");
+    let linked = p
+        .portal
+        .add_guardian(
+            &p.staff,
+            &add("kathleen.obrien@example.org", Relationship::Other),
+        )
+        .unwrap();
+    assert!(linked.login.is_none() && linked.notice.is_some());
+    let removed = p
+        .portal
+        .remove_guardian(
+            &p.admin,
+            "100005",
+            "smith.family@example.net",
+            "custody order",
+        )
+        .unwrap();
+    assert!(removed.notice.is_some());
+    let changed = p
+        .portal
+        .change_login_email(
+            &p.admin,
+            "dan.smith@example.net",
+            "daniel@example.net",
+            None,
+        )
+        .unwrap();
+    assert_eq!(changed.notices.len(), 2);
+    let report = p.portal.send_notices(&p.admin).unwrap();
+    assert_eq!(report.sent(), 7, "{report:?}");
+    let mails = server.messages();
+    let seen: Vec<(String, String)> = mails
+        .iter()
+        .map(|m| {
+            (
+                m.header("X-Envelope-To").unwrap_or("").to_owned(),
+                m.header("Subject").unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    let want = [
+        (
+            "dan.smith@example.net",
+            "you were given portal access to a patient",
+        ),
+        (
+            "kathleen.obrien@example.org",
+            "you were given portal access to a patient",
+        ),
+        (
+            "smith.family@example.net",
+            "a patient was removed from your portal account",
+        ),
+        (
+            "dan.smith@example.net",
+            "the login of your portal account was changed",
+        ),
+        (
+            "daniel@example.net",
+            "the login of your portal account was changed",
+        ),
+    ];
+    for (to, subject) in want {
+        assert!(
+            seen.iter()
+                .any(|(t, s)| t == to && s == &format!("Sunshine Pediatrics: {subject}")),
+            "{to}: {subject} not in {seen:?}"
+        );
+    }
+    let moved = mails
+        .iter()
+        .find(|m| {
+            m.header("X-Envelope-To") == Some("dan.smith@example.net")
+                && m.header("Subject")
+                    == Some("Sunshine Pediatrics: the login of your portal account was changed")
+        })
+        .unwrap();
+    assert!(
+        moved.text().contains("was changed from dan.smith@example.net to daniel@example.net by the practice's portal administrator"),
+        "{}",
+        moved.text()
+    );
+    for m in &mails {
+        assert!(!m.raw.contains(&secret_pw) && !m.raw.contains(&secret_pw.replace('-', "")));
+        assert!(
+            !m.text().contains("custody"),
+            "the reason stays in the audit trail"
+        );
+    }
+}

@@ -39,7 +39,7 @@ pub enum AccountCmd {
     Reset {
         #[arg(long)]
         patient: String,
-        /// The account holder's email, for a patient who has none on file.
+        /// Whose login to reset, for a patient with several guardians; for a patient with none, the account holder's email when none is on file.
         #[arg(long)]
         email: Option<String>,
         /// How the account holder's identity and authority were checked: one of the practice's choices (policy.identity_checks).
@@ -64,6 +64,16 @@ pub enum AccountCmd {
         /// Untick "Password Reset Required": the password stays until the holder changes it.
         #[arg(long)]
         no_reset_required: bool,
+        #[command(flatten)]
+        op: OperatorArgs,
+    },
+    /// Control Panel: change an account's login email (the password does not change); admin only.
+    ChangeEmail {
+        /// The current login.
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        new_email: String,
         #[command(flatten)]
         op: OperatorArgs,
     },
@@ -118,6 +128,12 @@ pub(super) fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<i32> {
             match &view.account {
                 Some(acc) => print_account(acc, &local)?,
                 None => line(format_args!("portal account: {}", present::NO_ACCOUNT))?,
+            }
+            for g in &view.guardians {
+                line(format_args!(
+                    "guardian: {}",
+                    super::guardian::guardian_line(g).replace('\t', " · ")
+                ))?;
             }
             for s in &view.siblings {
                 line(format_args!(
@@ -204,6 +220,21 @@ pub(super) fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<i32> {
             ))?;
             for n in portal.pending_notices(acc.id)? {
                 super::notify::send_own(&portal, &session, Some(n.id), &local);
+            }
+        }
+        AccountCmd::ChangeEmail {
+            email,
+            new_email,
+            op,
+        } => {
+            let (session, _) = sign_in_operator(&portal, &op)?;
+            let changed = portal.change_login_email(&session, &email, &new_email, None)?;
+            line(format_args!(
+                "login changed: {} is now {} (password unchanged)",
+                changed.old, changed.account.email
+            ))?;
+            for id in &changed.notices {
+                super::notify::send_own(&portal, &session, Some(*id), &local);
             }
         }
         AccountCmd::Unlock { email, op } => {

@@ -18,6 +18,10 @@ fn flag(input: Input) -> &'static str {
         Input::OutputFile => "FILE",
         Input::IdentityCheck => "--identity-check",
         Input::HandoutFile => "--handout",
+        Input::Relationship => "--relationship",
+        Input::Access => "--access",
+        Input::Reason => "--reason",
+        Input::NewEmail => "--new-email",
     }
 }
 
@@ -44,6 +48,7 @@ pub fn message(e: &Error) -> String {
             ": run `portal-admin operator add NAME --role admin` first".to_owned()
         }
         Error::NotSignedIn { .. } => " (give --operator NAME)".to_owned(),
+        Error::Refused(Refusal::ChooseGuardian { .. }) => " (give it with --email)".to_owned(),
         Error::Policy(_) if e.input() == Some(Input::ResetRequired) => {
             " (leave out --no-reset-required)".to_owned()
         }

@@ -7,6 +7,7 @@ mod audit;
 mod backup;
 mod demo;
 mod errors;
+mod guardian;
 mod import;
 mod notify;
 mod operator;
@@ -79,6 +80,9 @@ enum Command {
     /// Portal accounts: show, Create/Validate, Control Panel actions.
     #[command(subcommand)]
     Account(account::AccountCmd),
+    /// A patient's guardians, each with their own portal account: add, remove, list.
+    #[command(subcommand)]
+    Guardian(guardian::GuardianCmd),
     /// Sign in as the account holder (the portal side), changing the password when required.
     Signin(signin::SigninArgs),
     /// The audit trail.
@@ -195,6 +199,7 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Import(args) => import::run(&ctx, args),
         Command::Patients(cmd) => patients::run(&ctx, cmd),
         Command::Account(cmd) => account::run(&ctx, cmd),
+        Command::Guardian(cmd) => guardian::run(&ctx, cmd),
         Command::Signin(args) => signin::run(&ctx, args),
         Command::Audit(cmd) => audit::run(&ctx, cmd),
         Command::Notify(cmd) => notify::run(&ctx, cmd),

@@ -46,6 +46,12 @@ pub enum Action {
     BackupMade,
     /// The file was upgraded to a newer schema (a backup of it was kept).
     DatabaseUpgraded,
+    /// A guardian was added to a patient (their account made or linked).
+    GuardianAdded,
+    /// An administrator removed a guardian from a patient.
+    GuardianRemoved,
+    /// An administrator changed an account's login email.
+    LoginEmailChanged,
     /// The SMTP relay took a notice to an account holder.
     NoticeSent,
     /// A notice to an account holder was given up (refused for good, or
@@ -79,6 +85,9 @@ impl Action {
             Action::HolderPasswordChanged => "holder_password_changed",
             Action::BackupMade => "backup_made",
             Action::DatabaseUpgraded => "database_upgraded",
+            Action::GuardianAdded => "guardian_added",
+            Action::GuardianRemoved => "guardian_removed",
+            Action::LoginEmailChanged => "login_email_changed",
             Action::NoticeSent => "notice_sent",
             Action::NoticeFailed => "notice_failed",
         }

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod email;
+pub mod guardian;
 pub mod identity;
 pub mod keys;
 pub mod notice;
@@ -16,6 +17,7 @@ pub use account::{
 };
 pub use audit::{Action, AuditEvent, ChainReport, NewEvent};
 pub use email::Email;
+pub use guardian::{Access, AgeRules, GuardianLink, LinkStatus, Relationship};
 pub use notice::{Notice, NoticeState, OutboxStats};
 pub use patient::Patient;
 pub use query::PatientQuery;

@@ -4,6 +4,7 @@
 //! printable here. No terminal and no I/O: strings in, strings out.
 
 mod account;
+mod guardian;
 mod handout;
 mod history;
 mod login;
@@ -13,6 +14,7 @@ mod spell;
 mod time;
 
 pub use account::{NO_ACCOUNT, account_status};
+pub use guardian::{guardian_status, guardian_summary};
 pub use handout::{HANDOUT_WIDTH, handout};
 pub use history::{HistoryLine, history_line};
 pub use login::{LOGIN_READ_ALOUD, login_lines_in, login_read_aloud, login_text_in};

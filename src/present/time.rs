@@ -151,6 +151,35 @@ impl LocalTime {
         }
     }
 
+    /// The calendar day it is at `t` in the practice's zone (birthdays turn
+    /// at the practice's midnight, not UTC's).
+    pub fn today(&self, t: OffsetDateTime) -> time::Date {
+        self.zoned(t)
+            .and_then(|z| {
+                let d = z.date();
+                let month = time::Month::try_from(u8::try_from(d.month()).ok()?).ok()?;
+                time::Date::from_calendar_date(
+                    i32::from(d.year()),
+                    month,
+                    u8::try_from(d.day()).ok()?,
+                )
+                .ok()
+            })
+            .unwrap_or_else(|| t.date())
+    }
+
+    /// A calendar day as staff read it: `Sun 14 Mar 2027`.
+    pub fn day_of(&self, d: time::Date) -> String {
+        const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        format!(
+            "{} {} {} {}",
+            DAYS[usize::from(d.weekday().number_days_from_monday())],
+            d.day(),
+            MONTHS[usize::from(u8::from(d.month())) - 1],
+            d.year()
+        )
+    }
+
     /// A calendar date (a date of birth, no zone): `7 Mar 2019`.
     pub fn date(&self, d: time::Date) -> String {
         format!(
@@ -192,6 +221,21 @@ mod tests {
         let la = LocalTime::named("America/Los_Angeles").unwrap();
         let t = datetime!(2026-01-06 03:00:00 UTC);
         assert_eq!(la.spoken(t), "Mon 5 Jan 2026, 7:00 PM PST");
+    }
+
+    #[test]
+    fn the_local_day_turns_at_the_practices_midnight() {
+        let ny = LocalTime::named("America/New_York").unwrap();
+        // 04:59 UTC on 14 March is still 13 March in New York (EST).
+        assert_eq!(
+            ny.today(datetime!(2027-03-14 04:59:00 UTC)),
+            date!(2027 - 03 - 13)
+        );
+        assert_eq!(
+            ny.today(datetime!(2027-03-14 05:00:00 UTC)),
+            date!(2027 - 03 - 14)
+        );
+        assert_eq!(ny.day_of(date!(2027 - 03 - 14)), "Sun 14 Mar 2027");
     }
 
     #[test]

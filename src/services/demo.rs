@@ -108,6 +108,16 @@ impl Portal {
                             now,
                             &mut summary,
                         ))?;
+                        // Each parent's account is the children's guardian
+                        // link; their rows (below) already show it.
+                        let link = crate::domain::GuardianLink {
+                            relationship: crate::domain::Relationship::Guardian,
+                            access: crate::domain::Access::Full,
+                            since: acc.created_at,
+                        };
+                        for p in &fam.children {
+                            tx.put_guardian_link(&p.account_number, acc.id, &link)?;
+                        }
                         summary.accounts += 1;
                         Some(acc.id)
                     }

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 
 use super::Portal;
 use crate::domain::{AccountStatus, Email, Patient, PatientQuery, PortalAccount};
-use crate::error::{Error, Missing, Result};
+use crate::error::{Missing, Result};
 use crate::password::Hasher;
 use crate::store::{Page, PatientRow};
 
@@ -65,9 +65,14 @@ impl AccountView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PatientView {
     pub patient: Patient,
+    /// The account of the patient's first guardian whose access has not
+    /// ended (else the first guardian's); see `guardians` for all of them.
     pub account: Option<AccountView>,
-    /// The other patients on the same portal account.
+    /// The other patients on that portal account.
     pub siblings: Vec<Patient>,
+    /// Every guardian of the patient, oldest link first, with where each
+    /// link stands today ("limited from …", ended).
+    pub guardians: Vec<super::GuardianView>,
     /// Whether Create/Validate can run at all (the portal e-correspondent is set up).
     pub portal_set_up: bool,
 }
@@ -94,24 +99,23 @@ impl Portal {
         let patient = read
             .patient(&no)?
             .ok_or_else(|| Missing::Patient { number: no.clone() })?;
-        let now = self.now();
+        let guardians = self.guardian_views(&read, &patient)?;
         let mut siblings = Vec::new();
-        let account = match read.account_id_for_patient(&no)? {
-            Some(id) => {
-                let acc = read.account(id)?.ok_or_else(|| {
-                    Error::Storage(format!("patient {no} is linked to a missing account {id}"))
-                })?;
-                for other in acc.patients.iter().filter(|p| **p != no) {
-                    siblings.extend(read.patient(other)?);
-                }
-                Some(AccountView::new(&acc, now, &self.hasher))
+        let account = guardians
+            .iter()
+            .find(|g| !g.is_ended())
+            .or(guardians.first())
+            .map(|g| g.account.clone());
+        if let Some(acc) = &account {
+            for other in acc.patients.iter().filter(|p| **p != no) {
+                siblings.extend(read.patient(other)?);
             }
-            None => None,
-        };
+        }
         Ok(PatientView {
             patient,
             account,
             siblings,
+            guardians,
             portal_set_up: read.portal_setup()?.is_some(),
         })
     }

@@ -11,6 +11,7 @@ mod audit;
 mod control_panel;
 mod create_validate;
 mod demo;
+mod guardians;
 mod history;
 mod import;
 mod lookup;
@@ -37,6 +38,10 @@ pub use create_validate::{
     PlannedChange, TemporaryLogin,
 };
 pub use demo::{DEMO_ADMIN, DEMO_STAFF, DemoSummary};
+pub use guardians::{
+    AddGuardian, GuardianAdded, GuardianPlan, GuardianRemoved, GuardianView, LoginChanged,
+    guardians_sentence,
+};
 pub use history::{AccountDetails, HISTORY_MAX};
 pub use import::{ImportProgress, ImportReport, RowError};
 pub use lookup::{AccountView, PatientView};

@@ -1,5 +1,5 @@
 //! Upgrading a file written by an older portal-admin, one schema version at
-//! a time (1 → 2, then 2 → 3 when it comes), each step in one write
+//! a time (1 → 2, 2 → 3), each step in one write
 //! transaction with its audit event. Before the first step a copy of the
 //! file as it was is written beside it (`<file>.schema-N.bak`), readable by
 //! the portal-admin that wrote it.
@@ -13,7 +13,7 @@ use super::batch::PatientBatch;
 use super::read::{decode, meta_in};
 use super::tables::*;
 use super::{Store, WriteTx};
-use crate::domain::{Action, NewEvent, Patient};
+use crate::domain::{Action, NewEvent, Patient, PortalAccount};
 use crate::error::{Error, Result};
 
 /// The tables of schema 1 that schema 2 changed or dropped.
@@ -57,11 +57,12 @@ impl Store {
                 backed_up = true;
                 Some(self.backup_before_upgrade(version)?)
             };
-            let next = match version {
+            let (next, done) = match version {
                 1 => {
                     migrate_1_to_2(&mut wtx)?;
-                    2
+                    (2, None)
                 }
+                2 => (3, Some(migrate_2_to_3(&mut wtx)?)),
                 v => {
                     return Err(Error::NotOurDatabase {
                         path: self.path.clone(),
@@ -74,7 +75,8 @@ impl Store {
                 actor,
                 Action::DatabaseUpgraded,
                 format!(
-                    "database from schema {version} to {next}{}",
+                    "database from schema {version} to {next}{}{}",
+                    done.map(|d| format!(": {d}")).unwrap_or_default(),
                     backup
                         .as_ref()
                         .map(|b| format!(" (copy of the old file: {})", b.display()))
@@ -190,6 +192,47 @@ fn migrate_1_to_2(wtx: &mut WriteTx) -> Result<()> {
     Ok(())
 }
 
+/// Schema 3: guardian links. Every patient whose row shows a portal account
+/// (at most one before schema 3) gets a link to it in `guardians`: a
+/// `guardian` with full access since the account was made
+/// ([`super::guardians::legacy_link`]) — who the holder is to the patient
+/// was never recorded, and full is what the link gave. The age rules then
+/// apply as to any guardian. Rows, accounts and the trail are untouched.
+/// Returns what it did, for the step's audit event.
+fn migrate_2_to_3(wtx: &mut WriteTx) -> Result<String> {
+    let mut links: Vec<(String, PortalAccount)> = Vec::new();
+    {
+        let tx = wtx.raw();
+        let patients = tx.open_table(PATIENTS)?;
+        let accounts = tx.open_table(ACCOUNTS)?;
+        for item in patients.iter()? {
+            let (k, v) = item?;
+            let no = k.value();
+            let row = RowRef::parse(v.value())
+                .ok_or_else(|| Error::Storage(format!("the stored patient {no} is damaged")))?;
+            let Some(id) = row.account_id else { continue };
+            let acc: PortalAccount = match accounts.get(id)? {
+                Some(a) => decode("portal account", a.value())?,
+                None => {
+                    return Err(Error::Storage(format!(
+                        "patient {no} is linked to a missing account {id}"
+                    )));
+                }
+            };
+            links.push((no.to_owned(), acc));
+        }
+    }
+    wtx.raw().open_table(GUARDIANS)?;
+    for (no, acc) in &links {
+        wtx.put_guardian_link(no, acc.id, &super::guardians::legacy_link(acc))?;
+    }
+    Ok(format!(
+        "{} patient{} on a portal account linked to it as guardian, full access",
+        links.len(),
+        if links.len() == 1 { "" } else { "s" }
+    ))
+}
+
 /// Copies every table of a file at schema `version`; returns the rows copied.
 pub(super) fn copy_schema(
     src: &redb::ReadTransaction,
@@ -221,6 +264,8 @@ pub(super) fn copy_schema(
             rows += copy_table(src, dst, IDX_PATIENT_EMAIL_PART)?;
             rows += copy_table(src, dst, SEARCH_TERMS)?;
             rows += copy_table(src, dst, IDX_ACCOUNT_EMAIL_PART)?;
+            // Schema 3 (a schema-2 file has none: nothing is copied).
+            rows += copy_table(src, dst, GUARDIANS)?;
         }
     }
     Ok(rows)

@@ -10,6 +10,7 @@
 //! See `docs/architecture.md`.
 
 mod batch;
+mod guardians;
 mod migrate;
 mod outbox;
 mod read;
@@ -53,7 +54,7 @@ pub use write::{PutReport, WriteTx};
 
 /// Version of the layout of tables and values this program reads and
 /// writes. Older files are upgraded on open (see `migrate.rs`).
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, Clone)]
 pub struct StoreOptions {

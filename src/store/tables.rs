@@ -47,6 +47,10 @@ pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 pub const AUDIT_BY_ACCOUNT: TableDefinition<(u64, u64), ()> =
     TableDefinition::new("audit_by_account");
 
+/// (patient account number, portal account id) → guardian link (JSON):
+/// a patient's guardians are one range read (schema 3).
+pub const GUARDIANS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("guardians");
+
 pub const META_SCHEMA: &str = "schema_version";
 pub const META_SETUP: &str = "portal_setup";
 pub const META_AUDIT_HEAD: &str = "audit_head";

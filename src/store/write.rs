@@ -252,6 +252,7 @@ impl WriteTx {
         self.table(OPERATORS)?;
         self.table(AUDIT)?;
         self.table(AUDIT_BY_ACCOUNT)?;
+        self.table(GUARDIANS)?;
         self.put_meta(META_SCHEMA, &version)?;
         self.put_meta(META_NEXT_ACCOUNT, &1u64)
     }
@@ -601,8 +602,20 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Puts a patient on a portal account (and shows it in the search rows).
-    pub fn link_patient(&mut self, account_number: &str, account_id: u64) -> Result<()> {
+    /// Makes `account_id` the account a patient's search rows show (the
+    /// first of its guardians'; see [`WriteTx::put_guardian`]).
+    pub(super) fn link_patient(&mut self, account_number: &str, account_id: u64) -> Result<()> {
+        self.set_row_account(account_number, Some(account_id))
+    }
+
+    /// The patient has no guardian left: its search rows show no account.
+    pub(super) fn unlink_patient(&mut self, account_number: &str) -> Result<()> {
+        self.set_row_account(account_number, None)
+    }
+
+    /// Rewrites the patient's row, in the patients table and every index,
+    /// with `account_id` as its portal account.
+    fn set_row_account(&mut self, account_number: &str, account_id: Option<u64>) -> Result<()> {
         let Some(old) = self
             .table(PATIENTS)?
             .get(account_number)?
@@ -611,7 +624,7 @@ impl WriteTx {
             return Ok(());
         };
         let stored = RowRef::parse(&old).ok_or_else(|| damaged(account_number))?;
-        if stored.account_id == Some(account_id) {
+        if stored.account_id == account_id {
             return Ok(());
         }
         let p = stored
@@ -619,7 +632,7 @@ impl WriteTx {
             .ok_or_else(|| damaged(account_number))?;
         let keys = PatientKeys::of(&p);
         let mut row = Vec::new();
-        encode_row(&p, Some(account_id), &mut row);
+        encode_row(&p, account_id, &mut row);
         let row = row.as_slice();
         self.table(PATIENTS)?.insert(account_number, row)?;
         self.table(IDX_PATIENT_NAME)?
@@ -639,13 +652,32 @@ impl WriteTx {
                     email: None,
                     ..p.clone()
                 },
-                Some(account_id),
+                account_id,
                 &mut without,
             );
             self.table(IDX_PATIENT_EMAIL)?.insert(
                 email_key(e.as_str(), &keys.name).as_str(),
                 without.as_slice(),
             )?;
+        }
+        Ok(())
+    }
+
+    /// Gives portal account `account` the login `new`, keeping the login
+    /// index unique. The caller saves the account with its new email.
+    pub fn change_login(&mut self, account: &PortalAccount, new: &Email) -> Result<()> {
+        let mut idx = self.table(IDX_ACCOUNT_EMAIL)?;
+        if idx.get(new.as_str())?.is_some() {
+            return Err(Error::Conflict(format!("the portal account {new}")));
+        }
+        idx.remove(account.email.as_str())?;
+        idx.insert(new.as_str(), account.id)?;
+        let mut parts = self.table(IDX_ACCOUNT_EMAIL_PART)?;
+        for part in inner_email_parts(account.email.as_str()) {
+            parts.remove(part.as_str())?;
+        }
+        for part in inner_email_parts(new.as_str()) {
+            parts.insert(part.as_str(), account.id)?;
         }
         Ok(())
     }

@@ -92,6 +92,10 @@ pub struct CreateValidatePlan {
     /// True when the email given at the desk becomes the patient's
     /// e-correspondent (the patient had none).
     pub records_email: bool,
+    /// The patient's guardians (each with where their link stands today):
+    /// with more than one, staff choose whose login to reset
+    /// ([`CreateValidate::email`]).
+    pub guardians: Vec<crate::services::GuardianView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,7 +20,8 @@ pub use answers::{
 
 use super::{AccountView, Portal, Session, account_target, bump};
 use crate::domain::{
-    Action, Email, NewEvent, PasswordKind, PortalAccount, PortalSetup, Role, identity,
+    Access, Action, Email, GuardianLink, NewEvent, PasswordKind, PortalAccount, PortalSetup,
+    Relationship, Role, identity,
 };
 use crate::error::{Error, Input, Missing, Refusal, Result};
 use crate::notify::Happened;
@@ -38,7 +39,7 @@ impl Portal {
 
     /// The configured choice `given` names, or the refusal: none given when
     /// one is required, or one that is not a choice.
-    fn identity_check(&self, given: Option<&str>) -> Result<Option<String>> {
+    pub(super) fn identity_check(&self, given: Option<&str>) -> Result<Option<String>> {
         let p = &self.config.policy;
         let choices = || identity::list(&p.identity_checks);
         match given.map(str::trim).filter(|g| !g.is_empty()) {
@@ -104,64 +105,97 @@ impl Portal {
             .into()
         };
 
-        let change = match read.account_id_for_patient(&no)? {
-            Some(id) => {
-                let account = read.account(id)?.ok_or_else(|| {
-                    Error::Storage(format!("patient {no} is linked to a missing account {id}"))
-                })?;
-                if let Some(g) = given.as_ref().filter(|g| **g != account.email) {
-                    return Err(Refusal::OtherAccount {
+        let guardians = self.guardian_views(&read, &patient)?;
+        let mut records_email = patient.email.is_none();
+        let change = if !guardians.is_empty() {
+            // A patient with guardians: reset one of their logins, never a
+            // link that has ended, never a guess among several.
+            records_email = false;
+            let chosen =
+                match &given {
+                    Some(g) => guardians.iter().find(|v| v.email() == g).ok_or_else(|| {
+                        Missing::Guardian {
+                            patient: no.clone(),
+                            email: g.clone(),
+                            guardians: super::guardians_sentence(&guardians),
+                        }
+                    })?,
+                    None => {
+                        let offered: Vec<&super::GuardianView> =
+                            guardians.iter().filter(|v| !v.is_ended()).collect();
+                        match offered.as_slice() {
+                            [] => &guardians[0],
+                            [one] => one,
+                            many => {
+                                return Err(Refusal::ChooseGuardian {
+                                    patient: no,
+                                    count: many.len(),
+                                    guardians: super::guardians_sentence(&guardians),
+                                }
+                                .into());
+                            }
+                        }
+                    }
+                };
+            if let crate::domain::LinkStatus::Ended { on } = chosen.status {
+                return Err(self.ended(&patient, chosen.email(), on));
+            }
+            if chosen.account.disabled {
+                return Err(Refusal::AccountDisabled {
+                    email: chosen.account.email.clone(),
+                }
+                .into());
+            }
+            PlannedChange::Reset {
+                account: chosen.account.clone(),
+            }
+        } else {
+            let email = match (&patient.email, given) {
+                (Some(e), Some(g)) if *e != g => {
+                    return Err(Refusal::EmailDiffers {
                         patient: no,
-                        login: account.email,
-                        given: g.clone(),
+                        on_file: e.clone(),
                     }
                     .into());
                 }
-                if account.disabled {
-                    return Err(disabled(&account));
-                }
-                PlannedChange::Reset {
-                    account: view(&account),
-                }
+                (Some(e), _) => e.clone(),
+                (None, Some(g)) => g,
+                (None, None) => return Err(Refusal::NoEmail { patient: no }.into()),
+            };
+            // The account made or joined here is a guardian's: refused for
+            // a patient past the age at which a guardian's access ends.
+            let today = self.local.today(now);
+            let end = crate::domain::guardian::birthday(
+                patient.date_of_birth,
+                self.config.guardians.end_at_age,
+            );
+            if today >= end {
+                return Err(self.ended(&patient, &email, end));
             }
-            None => {
-                let email = match (&patient.email, given) {
-                    (Some(e), Some(g)) if *e != g => {
-                        return Err(Refusal::EmailDiffers {
-                            patient: no,
-                            on_file: e.clone(),
-                        }
-                        .into());
+            match read.account_by_email(&email)? {
+                Some(account) if account.disabled => return Err(disabled(&account)),
+                // Issue 10, attack 7: an email typed at the desk could
+                // attach any patient to another family's account.
+                Some(account) if patient.email.is_none() && !admin => {
+                    return Err(Refusal::LinkNeedsRecords {
+                        patient: no,
+                        email: account.email,
                     }
-                    (Some(e), _) => e.clone(),
-                    (None, Some(g)) => g,
-                    (None, None) => return Err(Refusal::NoEmail { patient: no }.into()),
-                };
-                match read.account_by_email(&email)? {
-                    Some(account) if account.disabled => return Err(disabled(&account)),
-                    // Issue 10, attack 7: an email typed at the desk could
-                    // attach any patient to another family's account.
-                    Some(account) if patient.email.is_none() && !admin => {
-                        return Err(Refusal::LinkNeedsRecords {
-                            patient: no,
-                            email: account.email,
-                        }
-                        .into());
-                    }
-                    Some(account) => PlannedChange::Link {
-                        account: view(&account),
-                        reset_password: req.reset_password,
-                    },
-                    None => PlannedChange::Create { email },
+                    .into());
                 }
+                Some(account) => PlannedChange::Link {
+                    account: view(&account),
+                    reset_password: req.reset_password,
+                },
+                None => PlannedChange::Create { email },
             }
         };
-        let records_email = patient.email.is_none();
         Ok((
             CreateValidatePlan {
                 patient,
                 change,
                 records_email,
+                guardians,
             },
             setup,
         ))
@@ -271,11 +305,16 @@ impl Portal {
                     acc.locked_until = None;
                 }
             };
-            let linked_now = tx.account_id_for_patient(&no)?;
+            let links_now = tx.guardians_of(&no)?;
+            let guardian = GuardianLink {
+                relationship: Relationship::Guardian,
+                access: Access::Full,
+                since: now,
+            };
             let acc = match &plan.change {
                 PlannedChange::Reset { account } => {
                     let mut acc = super::reread(tx, account.id, account.version)?;
-                    if linked_now != Some(acc.id) {
+                    if !links_now.iter().any(|(id, _)| *id == acc.id) {
                         return Err(Error::Conflict(format!("patient {no}")));
                     }
                     set_temporary(&mut acc);
@@ -284,7 +323,7 @@ impl Portal {
                     acc
                 }
                 PlannedChange::Link { account, .. } => {
-                    if linked_now.is_some() {
+                    if !links_now.is_empty() {
                         return Err(Error::Conflict(format!("patient {no}")));
                     }
                     let mut acc = super::reread(tx, account.id, account.version)?;
@@ -292,36 +331,21 @@ impl Portal {
                     set_temporary(&mut acc);
                     bump(&mut acc, now);
                     tx.put_account(&acc)?;
-                    tx.link_patient(&no, acc.id)?;
+                    tx.put_guardian(&no, acc.id, &guardian)?;
                     acc
                 }
                 PlannedChange::Create { email } => {
-                    if linked_now.is_some() || tx.account_by_email(email)?.is_some() {
+                    if !links_now.is_empty() || tx.account_by_email(email)?.is_some() {
                         return Err(Error::Conflict(format!("patient {no}")));
                     }
                     let Some((_, hash, expires_at)) = &fresh_password else {
                         return Err(Error::Internal("a new account needs a password".into()));
                     };
-                    let mut acc = PortalAccount {
-                        id: 0,
-                        email: email.clone(),
-                        patients: vec![no.clone()],
-                        password_hash: hash.clone(),
-                        password_kind: PasswordKind::Temporary,
-                        reset_required: true,
-                        temp_expires_at: Some(*expires_at),
-                        disabled: false,
-                        failed_count: 0,
-                        locked_until: None,
-                        last_sign_in: None,
-                        password_history: Vec::new(),
-                        created_at: now,
-                        updated_at: now,
-                        version: 0,
-                    };
+                    let mut acc =
+                        super::guardians::new_account(email.clone(), &no, hash, *expires_at, now);
                     bump(&mut acc, now);
                     let acc = tx.insert_account(acc)?;
-                    tx.link_patient(&no, acc.id)?;
+                    tx.put_guardian(&no, acc.id, &guardian)?;
                     acc
                 }
             };

@@ -1,0 +1,592 @@
+//! Families: a patient's guardians, each with their own portal account.
+//!
+//! - Staff add a guardian (the identity check recorded, as for a reset):
+//!   their own account with a temporary login, or a link to the account
+//!   they already have — its password untouched.
+//! - Administrators remove a guardian (a custody change; the reason is
+//!   recorded) and change an account's login email (old and new recorded;
+//!   the password unchanged).
+//! - The age rules (`guardians.*`) limit a guardian's access from one
+//!   birthday and end it at another, in the practice's time zone; an ended
+//!   link is shown as ended and never offered for a reset. A patient old
+//!   enough may get an account of their own (`self`).
+//!
+//! Every change queues its notice to the account holder (and, for a new
+//! login, to the old address too) in its own transaction.
+
+use serde::Serialize;
+use time::{Date, OffsetDateTime};
+
+use super::create_validate::with_notice;
+use super::{AccountView, Portal, Session, TemporaryLogin, account_target, bump};
+use crate::domain::guardian::age_on;
+use crate::domain::text::clean_field;
+use crate::domain::{
+    Access, Action, Email, GuardianLink, LinkStatus, NewEvent, PasswordKind, Patient,
+    PortalAccount, Relationship, Role,
+};
+use crate::error::{Error, Input, Missing, Refusal, Result};
+use crate::notify::Happened;
+use crate::password::temporary;
+use crate::store::ReadTx;
+
+/// One guardian of a patient, as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GuardianView {
+    /// The guardian's own portal account.
+    pub account: AccountView,
+    pub relationship: Relationship,
+    /// The access granted when the link was made; the age rules may limit
+    /// or end it sooner (`status`).
+    pub granted: Access,
+    #[serde(with = "time::serde::rfc3339")]
+    pub since: OffsetDateTime,
+    /// Where the link stands today: its access and the next change, or
+    /// ended (and then not offered for resets).
+    pub status: LinkStatus,
+}
+
+impl GuardianView {
+    pub fn email(&self) -> &Email {
+        &self.account.email
+    }
+
+    pub fn is_ended(&self) -> bool {
+        self.status.is_ended()
+    }
+}
+
+/// A list of guardians as a sentence: `a@x (mother), b@y (father, ended)`.
+pub fn guardians_sentence(guardians: &[GuardianView]) -> String {
+    guardians
+        .iter()
+        .map(|g| {
+            format!(
+                "{} ({}{})",
+                g.email(),
+                g.relationship,
+                if g.is_ended() { ", ended" } else { "" }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What staff ask to add a guardian.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddGuardian {
+    /// The patient's account number.
+    pub patient: String,
+    /// The guardian's email: the login of their account (made if none).
+    pub email: String,
+    pub relationship: Relationship,
+    /// Default: full (the age rules may still limit it).
+    pub access: Access,
+    /// How the guardian's identity and authority were checked: one of
+    /// `policy.identity_checks`.
+    pub identity_check: Option<String>,
+}
+
+impl AddGuardian {
+    pub fn new(
+        patient: impl Into<String>,
+        email: impl Into<String>,
+        relationship: Relationship,
+    ) -> AddGuardian {
+        AddGuardian {
+            patient: patient.into(),
+            email: email.into(),
+            relationship,
+            access: Access::Full,
+            identity_check: None,
+        }
+    }
+
+    pub fn access(mut self, access: Access) -> Self {
+        self.access = access;
+        self
+    }
+
+    pub fn identity_check(mut self, check: Option<impl Into<String>>) -> Self {
+        self.identity_check = check.map(Into::into);
+        self
+    }
+}
+
+/// What adding a guardian will do, for the confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardianPlan {
+    pub patient: Patient,
+    pub email: Email,
+    pub relationship: Relationship,
+    /// The guardian's account when they already have one: it is linked and
+    /// its password does not change. `None`: an account is created with a
+    /// temporary login.
+    pub existing: Option<AccountView>,
+    /// Where the new link will stand today (its access after the age rules).
+    pub status: LinkStatus,
+    /// The patient's guardians before the change.
+    pub guardians: Vec<GuardianView>,
+}
+
+/// What adding a guardian did.
+#[derive(Debug)]
+pub struct GuardianAdded {
+    pub patient: Patient,
+    /// The new link.
+    pub guardian: GuardianView,
+    /// The temporary login of the account made for the guardian (read it
+    /// to them); `None` when their existing account was linked, its
+    /// password unchanged.
+    pub login: Option<TemporaryLogin>,
+    /// The notice queued for the guardian (`None` when notices are off).
+    pub notice: Option<u64>,
+}
+
+/// What removing a guardian did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardianRemoved {
+    pub patient: Patient,
+    /// The account after the change (without the patient).
+    pub account: AccountView,
+    pub notice: Option<u64>,
+}
+
+/// What changing a login email did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginChanged {
+    pub old: Email,
+    /// The account with its new login.
+    pub account: AccountView,
+    /// The notices queued: to the old address and to the new one.
+    pub notices: Vec<u64>,
+}
+
+impl Portal {
+    /// Today in the practice's time zone (birthdays turn at its midnight).
+    pub fn today(&self) -> Date {
+        self.local.today(self.now())
+    }
+
+    /// The guardians of patient `patient` in `read`, oldest link first.
+    pub(super) fn guardian_views(
+        &self,
+        read: &ReadTx,
+        patient: &Patient,
+    ) -> Result<Vec<GuardianView>> {
+        let now = self.now();
+        let today = self.local.today(now);
+        let rules = self.config.guardians.rules();
+        let mut out = Vec::new();
+        for (id, link) in read.guardians_of(&patient.account_number)? {
+            let acc = read.account(id)?.ok_or_else(|| {
+                Error::Storage(format!(
+                    "patient {} is linked to a missing account {id}",
+                    patient.account_number
+                ))
+            })?;
+            out.push(GuardianView {
+                account: AccountView::new(&acc, now, &self.hasher),
+                relationship: link.relationship,
+                granted: link.access,
+                since: link.since,
+                status: rules.status(&link, patient.date_of_birth, today),
+            });
+        }
+        out.sort_by_key(|g| (g.since, g.account.id));
+        Ok(out)
+    }
+
+    /// `guardian list`: the guardians of patient `account_number`, oldest
+    /// first, each with where its link stands today.
+    pub fn guardians(&self, account_number: &str) -> Result<Vec<GuardianView>> {
+        let no = super::parse_patient(account_number)?;
+        let read = self.store.read()?;
+        let patient = read
+            .patient(&no)?
+            .ok_or_else(|| Missing::Patient { number: no.clone() })?;
+        self.guardian_views(&read, &patient)
+    }
+
+    /// The sentence of a link that has ended, for [`Error::AccessEnded`].
+    pub(super) fn ended(&self, patient: &Patient, email: &Email, on: Date) -> Error {
+        Error::AccessEnded(format!(
+            "{email}'s access to patient {} ended on {}, when the patient turned {} (guardians.end_at_age); the patient may have an account of their own",
+            patient.account_number,
+            self.local.day_of(on),
+            self.config.guardians.end_at_age
+        ))
+    }
+
+    /// What [`Portal::add_guardian`] would do, or the error it would refuse
+    /// with (the identity check is asked after this).
+    pub fn plan_add_guardian(&self, req: &AddGuardian) -> Result<GuardianPlan> {
+        let no = super::parse_patient(&req.patient)?;
+        let read = self.store.read()?;
+        read.portal_setup()?.ok_or(Error::PortalNotSetUp)?;
+        let patient = read
+            .patient(&no)?
+            .ok_or_else(|| Missing::Patient { number: no.clone() })?;
+        let email = Email::parse(&req.email).map_err(Error::invalid(Input::Email))?;
+        let guardians = self.guardian_views(&read, &patient)?;
+        if guardians.iter().any(|g| *g.email() == email) {
+            return Err(Refusal::AlreadyGuardian { patient: no, email }.into());
+        }
+        let now = self.now();
+        let today = self.local.today(now);
+        let rules = self.config.guardians.rules();
+        if req.relationship == Relationship::Own {
+            if let Some(own) = guardians
+                .iter()
+                .find(|g| g.relationship == Relationship::Own)
+            {
+                return Err(Refusal::OwnAccountExists {
+                    patient: no,
+                    email: own.email().clone(),
+                }
+                .into());
+            }
+            let from = rules.self_account_from(patient.date_of_birth);
+            if today < from {
+                return Err(Refusal::TooYoungForOwnAccount {
+                    patient: no,
+                    age: age_on(patient.date_of_birth, today),
+                    from: self.local.day_of(from),
+                }
+                .into());
+            }
+        }
+        let link = GuardianLink {
+            relationship: req.relationship,
+            access: req.access,
+            since: now,
+        };
+        let status = rules.status(&link, patient.date_of_birth, today);
+        if let LinkStatus::Ended { on } = status {
+            return Err(self.ended(&patient, &email, on));
+        }
+        let existing = match read.account_by_email(&email)? {
+            Some(acc) if acc.disabled => {
+                return Err(Refusal::AccountDisabled { email: acc.email }.into());
+            }
+            Some(acc) => Some(AccountView::new(&acc, now, &self.hasher)),
+            None => None,
+        };
+        Ok(GuardianPlan {
+            patient,
+            email,
+            relationship: req.relationship,
+            existing,
+            status,
+            guardians,
+        })
+    }
+
+    /// Adds a guardian to a patient (staff or administrators): creates the
+    /// guardian's own account with a temporary login, or links the account
+    /// they already have without touching its password. The identity check
+    /// is required as for Create/Validate and recorded in the audit event;
+    /// a notice goes to the guardian.
+    pub fn add_guardian(&self, s: &Session, req: &AddGuardian) -> Result<GuardianAdded> {
+        self.add_guardian_then(s, req, |_| Ok(()))
+    }
+
+    /// [`Portal::add_guardian`] that hands the outcome to `deliver` before
+    /// the change is committed (the CLI shows the temporary login first: if
+    /// nobody can read it, nothing changes).
+    pub fn add_guardian_then(
+        &self,
+        s: &Session,
+        req: &AddGuardian,
+        deliver: impl FnOnce(&GuardianAdded) -> Result<()>,
+    ) -> Result<GuardianAdded> {
+        self.authorize(
+            s,
+            Role::Staff,
+            "adding a guardian",
+            Action::GuardianAdded,
+            &format!("patient {}, <{}>", req.patient.trim(), req.email.trim()),
+        )?;
+        let plan = self.plan_add_guardian(req)?;
+        let check = self.identity_check(req.identity_check.as_deref())?;
+        let setup = self
+            .store
+            .read()?
+            .portal_setup()?
+            .ok_or(Error::PortalNotSetUp)?;
+        let no = plan.patient.account_number.clone();
+        let cfg = &self.config.temporary_password;
+        // The slow part, outside any write transaction: only a new account
+        // gets a password.
+        let fresh = match plan.existing {
+            Some(_) => None,
+            None => {
+                let plain = temporary::generate(cfg)?;
+                let hash = self.hasher.hash(&plain)?;
+                Some((plain, hash, self.now() + self.temp_ttl()))
+            }
+        };
+        let mut notes = vec![format!("{}, {} access", plan.relationship, req.access)];
+        notes.push(
+            if fresh.is_some() {
+                "account created"
+            } else {
+                "password unchanged"
+            }
+            .to_owned(),
+        );
+        notes.push(match &check {
+            Some(c) => format!("identity check: {c}"),
+            None => "identity check: not recorded".to_owned(),
+        });
+        let added = self.store.write(self.now(), |tx| {
+            let now = tx.now();
+            if tx
+                .guardians_of(&no)?
+                .iter()
+                .any(|(id, _)| plan.existing.as_ref().is_some_and(|e| e.id == *id))
+            {
+                return Err(Error::Conflict(format!("patient {no}")));
+            }
+            let acc = match (&plan.existing, &fresh) {
+                (Some(existing), _) => {
+                    let mut acc = super::reread(tx, existing.id, existing.version)?;
+                    if !acc.patients.contains(&no) {
+                        acc.patients.push(no.clone());
+                    }
+                    bump(&mut acc, now);
+                    tx.put_account(&acc)?;
+                    acc
+                }
+                (None, Some((_, hash, expires_at))) => {
+                    if tx.account_by_email(&plan.email)?.is_some() {
+                        return Err(Error::Conflict(format!(
+                            "the portal account {}",
+                            plan.email
+                        )));
+                    }
+                    let mut acc = new_account(plan.email.clone(), &no, hash, *expires_at, now);
+                    bump(&mut acc, now);
+                    tx.insert_account(acc)?
+                }
+                (None, None) => {
+                    return Err(Error::Internal("a new account needs a password".into()));
+                }
+            };
+            let link = GuardianLink {
+                relationship: plan.relationship,
+                access: req.access,
+                since: now,
+            };
+            tx.put_guardian(&no, acc.id, &link)?;
+            let notice = self.queue_notice(
+                tx,
+                &acc,
+                &acc.email,
+                Happened::GuardianAdded {
+                    created: fresh.is_some(),
+                },
+            )?;
+            let outcome = with_notice(&format!("success ({})", notes.join("; ")), notice);
+            tx.audit(NewEvent {
+                actor: s.actor(),
+                action: Action::GuardianAdded,
+                target: format!("{}, patient {no}", account_target(&acc)),
+                outcome,
+            })?;
+            let login = fresh.as_ref().map(|(plain, _, expires_at)| TemporaryLogin {
+                patient: plan.patient.clone(),
+                username: acc.email.clone(),
+                password: temporary::grouped(plain, cfg.group),
+                expires_at: *expires_at,
+                sign_in_url: setup.sign_in_url.clone(),
+                practice_name: setup
+                    .practice_name
+                    .clone()
+                    .unwrap_or_else(|| setup.practice_id.clone()),
+                account_id: acc.id,
+                action: Action::GuardianAdded,
+                notice,
+            });
+            let added = GuardianAdded {
+                patient: plan.patient.clone(),
+                guardian: GuardianView {
+                    account: AccountView::new(&acc, now, &self.hasher),
+                    relationship: link.relationship,
+                    granted: link.access,
+                    since: link.since,
+                    status: plan.status,
+                },
+                login,
+                notice,
+            };
+            deliver(&added)?;
+            Ok(added)
+        })?;
+        tracing::info!(
+            account_id = added.guardian.account.id,
+            operator = s.name(),
+            created = added.login.is_some(),
+            "guardian added"
+        );
+        Ok(added)
+    }
+
+    /// Removes a guardian from a patient (a custody change; administrators
+    /// only, a reason required). The account stays, with its other
+    /// patients and its password; a notice goes to its holder.
+    pub fn remove_guardian(
+        &self,
+        s: &Session,
+        patient: &str,
+        email: &str,
+        reason: &str,
+    ) -> Result<GuardianRemoved> {
+        self.authorize(
+            s,
+            Role::Admin,
+            "removing a guardian",
+            Action::GuardianRemoved,
+            &format!("patient {}, <{}>", patient.trim(), email.trim()),
+        )?;
+        let reason =
+            clean_field("the reason", reason, 200).map_err(Error::invalid(Input::Reason))?;
+        let no = super::parse_patient(patient)?;
+        let email = Email::parse(email).map_err(Error::invalid(Input::Email))?;
+        let read = self.store.read()?;
+        let patient = read
+            .patient(&no)?
+            .ok_or_else(|| Missing::Patient { number: no.clone() })?;
+        let guardians = self.guardian_views(&read, &patient)?;
+        let Some(g) = guardians.iter().find(|g| *g.email() == email) else {
+            return Err(Missing::Guardian {
+                patient: no,
+                email,
+                guardians: guardians_sentence(&guardians),
+            }
+            .into());
+        };
+        let (id, observed) = (g.account.id, g.account.version);
+        let removed = self.store.write(self.now(), |tx| {
+            let now = tx.now();
+            let mut acc = super::reread(tx, id, observed)?;
+            if !tx.remove_guardian(&no, id)? {
+                return Err(Error::Conflict(format!("patient {no}")));
+            }
+            acc.patients.retain(|p| *p != no);
+            bump(&mut acc, now);
+            tx.put_account(&acc)?;
+            let notice = self.queue_notice(tx, &acc, &acc.email, Happened::GuardianRemoved)?;
+            tx.audit(NewEvent {
+                actor: s.actor(),
+                action: Action::GuardianRemoved,
+                target: format!("{}, patient {no}", account_target(&acc)),
+                outcome: with_notice(&format!("success (reason: {reason})"), notice),
+            })?;
+            Ok(GuardianRemoved {
+                patient: patient.clone(),
+                account: AccountView::new(&acc, now, &self.hasher),
+                notice,
+            })
+        })?;
+        tracing::info!(account_id = id, operator = s.name(), "guardian removed");
+        Ok(removed)
+    }
+
+    /// Changes the login email of an account (administrators). The
+    /// password does not change; the old and the new address are recorded
+    /// and each gets a notice.
+    pub fn change_login_email(
+        &self,
+        s: &Session,
+        old: &str,
+        new: &str,
+        expected_version: Option<u64>,
+    ) -> Result<LoginChanged> {
+        self.authorize(
+            s,
+            Role::Admin,
+            "changing a login email",
+            Action::LoginEmailChanged,
+            &format!("account <{}>", old.trim()),
+        )?;
+        let acc = self.find_account(old)?;
+        let observed = super::check_version(&acc, expected_version)?;
+        let new = Email::parse(new).map_err(Error::invalid(Input::NewEmail))?;
+        if new == acc.email {
+            return Err(Refusal::SameLogin { email: new }.into());
+        }
+        if self.store.read()?.account_by_email(&new)?.is_some() {
+            return Err(Refusal::LoginTaken { email: new }.into());
+        }
+        let old = acc.email.clone();
+        let changed = self.store.write(self.now(), |tx| {
+            let now = tx.now();
+            let mut acc = super::reread(tx, acc.id, observed)?;
+            if tx.account_by_email(&new)?.is_some() {
+                return Err(Refusal::LoginTaken { email: new.clone() }.into());
+            }
+            tx.change_login(&acc, &new)?;
+            acc.email = new.clone();
+            bump(&mut acc, now);
+            tx.put_account(&acc)?;
+            let happened = Happened::LoginEmailChanged {
+                old: old.clone(),
+                new: new.clone(),
+            };
+            let mut notices = Vec::new();
+            notices.extend(self.queue_notice(tx, &acc, &old, happened.clone())?);
+            notices.extend(self.queue_notice(tx, &acc, &new, happened)?);
+            let mut outcome = format!("success (from {old} to {new}; password unchanged");
+            if !notices.is_empty() {
+                let ids: Vec<String> = notices.iter().map(u64::to_string).collect();
+                outcome.push_str(&format!("; notices {} queued", ids.join(" and ")));
+            }
+            outcome.push(')');
+            tx.audit(NewEvent {
+                actor: s.actor(),
+                action: Action::LoginEmailChanged,
+                target: account_target(&acc),
+                outcome,
+            })?;
+            Ok(LoginChanged {
+                old: old.clone(),
+                account: AccountView::new(&acc, now, &self.hasher),
+                notices,
+            })
+        })?;
+        tracing::info!(
+            account_id = changed.account.id,
+            operator = s.name(),
+            "login email changed"
+        );
+        Ok(changed)
+    }
+}
+
+/// A new portal account with a temporary password, holding one patient.
+pub(super) fn new_account(
+    email: Email,
+    patient: &str,
+    hash: &crate::domain::PasswordHash,
+    expires_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> PortalAccount {
+    PortalAccount {
+        id: 0,
+        email,
+        patients: vec![patient.to_owned()],
+        password_hash: hash.clone(),
+        password_kind: PasswordKind::Temporary,
+        reset_required: true,
+        temp_expires_at: Some(expires_at),
+        disabled: false,
+        failed_count: 0,
+        locked_until: None,
+        last_sign_in: None,
+        password_history: Vec::new(),
+        created_at: now,
+        updated_at: now,
+        version: 0,
+    }
+}

@@ -1,0 +1,926 @@
+//! Families (issue 11): every guardian their own account, links that never
+//! surprise (no password changes as a side effect; several guardians are
+//! never guessed between; ended links are never offered), access that
+//! follows the patient's age across birthdays, administrators' removals and
+//! login changes recorded — through the services and the real binary.
+
+mod common;
+
+use common::*;
+use portal_admin::domain::guardian::Change;
+use portal_admin::domain::{Access, Action, LinkStatus, Relationship};
+use portal_admin::error::{Error, Input, Missing, Refusal};
+use portal_admin::services::{AddGuardian, CreateValidate, SignIn};
+use time::macros::{date, datetime};
+
+/// The first holder's own password, chosen at her first sign-in.
+const MOTHER_PW: &str = "amber-lantern-fjord-pickle";
+const FATHER_PW: &str = "copper-wren-mitten-galaxy";
+
+fn checked(patient: &str) -> CreateValidate {
+    CreateValidate::patient(patient).identity_check(Some(IDENTITY_CHECK))
+}
+
+fn add(patient: &str, email: &str, rel: Relationship) -> AddGuardian {
+    AddGuardian::new(patient, email, rel).identity_check(Some(IDENTITY_CHECK))
+}
+
+/// Signs in with the temporary password and chooses `chosen`.
+fn first_sign_in(p: &Practice, email: &str, temporary: &str, chosen: &str) {
+    assert_eq!(
+        p.portal.holder_sign_in(email, &secret(temporary)).unwrap(),
+        SignIn::MustChangePassword
+    );
+    p.portal
+        .holder_change_password(email, &secret(temporary), &secret(chosen), &secret(chosen))
+        .unwrap();
+}
+
+fn signs_in(p: &Practice, email: &str, pw: &str) -> bool {
+    matches!(
+        p.portal.holder_sign_in(email, &secret(pw)),
+        Ok(SignIn::SignedIn)
+    )
+}
+
+/// Olivia Smith's mother holds her account with her own password.
+fn smith_with_mother() -> Practice {
+    let p = Practice::new();
+    let login = p.create_validate("100005");
+    first_sign_in(
+        &p,
+        "smith.family@example.net",
+        login.password.expose(),
+        MOTHER_PW,
+    );
+    p
+}
+
+fn last_event(p: &Practice) -> portal_admin::domain::AuditEvent {
+    p.portal.audit_list(0, 100_000).unwrap().pop().unwrap()
+}
+
+/// The newest audit event of `action`.
+fn last_of(p: &Practice, action: Action) -> portal_admin::domain::AuditEvent {
+    p.portal
+        .audit_list(0, 100_000)
+        .unwrap()
+        .into_iter()
+        .rev()
+        .find(|e| e.action == action)
+        .unwrap_or_else(|| panic!("no {action:?} event"))
+}
+
+#[test]
+fn a_second_guardian_gets_their_own_account_and_the_first_keeps_her_password() {
+    let p = smith_with_mother();
+    let added = p
+        .portal
+        .add_guardian(
+            &p.staff,
+            &add("100005", "dan.smith@example.net", Relationship::Father),
+        )
+        .unwrap();
+    let login = added
+        .login
+        .as_ref()
+        .expect("a new account, a temporary login");
+    assert_eq!(login.username.as_str(), "dan.smith@example.net");
+    assert_eq!(added.guardian.relationship, Relationship::Father);
+    // Olivia (born 2018) is 7: full access, limited from her 12th birthday.
+    assert_eq!(
+        added.guardian.status,
+        LinkStatus::Active {
+            access: Access::Full,
+            next: Some(Change::LimitedFrom {
+                on: date!(2030 - 07 - 04)
+            })
+        }
+    );
+    let guardians = p.portal.guardians("100005").unwrap();
+    let emails: Vec<&str> = guardians.iter().map(|g| g.email().as_str()).collect();
+    assert_eq!(
+        emails,
+        ["smith.family@example.net", "dan.smith@example.net"]
+    );
+    assert_eq!(guardians[0].relationship, Relationship::Guardian);
+
+    // Each signs in with their own login; the mother's password is hers still.
+    assert!(signs_in(&p, "smith.family@example.net", MOTHER_PW));
+    first_sign_in(
+        &p,
+        "dan.smith@example.net",
+        login.password.expose(),
+        FATHER_PW,
+    );
+    assert!(signs_in(&p, "dan.smith@example.net", FATHER_PW));
+
+    let ev = p
+        .portal
+        .audit_list(0, 1000)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == Action::GuardianAdded)
+        .unwrap();
+    assert_eq!(ev.actor, "operator:sam");
+    assert!(ev.target.ends_with(", patient 100005"), "{}", ev.target);
+    assert_eq!(
+        ev.outcome,
+        "success (father, full access; account created; identity check: in person, photo ID)"
+    );
+    let view = p.portal.patient_view("100005").unwrap();
+    assert_eq!(view.guardians.len(), 2);
+    assert_eq!(
+        view.account.unwrap().email.as_str(),
+        "smith.family@example.net"
+    );
+}
+
+#[test]
+fn adding_a_guardian_who_already_has_an_account_links_it_without_touching_its_password() {
+    let p = smith_with_mother();
+    // The Smith mother is also Seán O'Brien's foster carer.
+    let before = p
+        .portal
+        .account_by_email("smith.family@example.net")
+        .unwrap();
+    let added = p
+        .portal
+        .add_guardian(
+            &p.staff,
+            &add("100003", "Smith.Family@example.net", Relationship::Other).access(Access::Limited),
+        )
+        .unwrap();
+    assert!(
+        added.login.is_none(),
+        "no temporary login for an existing account"
+    );
+    assert!(signs_in(&p, "smith.family@example.net", MOTHER_PW));
+    let after = p
+        .portal
+        .account_by_email("smith.family@example.net")
+        .unwrap();
+    assert_eq!(after.patients, ["100005", "100003"]);
+    assert_eq!(after.version, before.version + 1);
+    assert_eq!(after.hash_params, before.hash_params);
+    assert!(!after.reset_required);
+    assert_eq!(
+        added.guardian.status.access(),
+        Some(Access::Limited),
+        "limited as granted"
+    );
+    let ev = last_of(&p, Action::GuardianAdded);
+    assert!(
+        ev.outcome
+            .contains("other, limited access; password unchanged"),
+        "{}",
+        ev.outcome
+    );
+
+    // Twice is refused; a disabled account cannot be linked.
+    let again = p
+        .portal
+        .add_guardian(
+            &p.staff,
+            &add("100003", "smith.family@example.net", Relationship::Other),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(again, Error::Refused(Refusal::AlreadyGuardian { .. })),
+        "{again}"
+    );
+    assert_eq!(again.exit_code(), 2);
+    p.create_validate("100001");
+    p.portal
+        .set_disabled(&p.admin, "maria.garcia@example.com", true, None)
+        .unwrap();
+    let disabled = p
+        .portal
+        .add_guardian(
+            &p.staff,
+            &add("100003", "maria.garcia@example.com", Relationship::Mother),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(disabled, Error::Refused(Refusal::AccountDisabled { .. })),
+        "{disabled}"
+    );
+}
+
+#[test]
+fn adding_a_guardian_needs_the_identity_check_and_changes_nothing_without_it() {
+    let p = smith_with_mother();
+    let before = p.audit_count();
+    let err = p
+        .portal
+        .add_guardian(
+            &p.staff,
+            &AddGuardian::new("100005", "dan.smith@example.net", Relationship::Father),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Refused(Refusal::IdentityCheckMissing { .. })),
+        "{err}"
+    );
+    assert_eq!(err.input(), Some(Input::IdentityCheck));
+    assert_eq!(p.audit_count(), before);
+    assert_eq!(p.portal.guardians("100005").unwrap().len(), 1);
+    assert!(p.portal.account_by_email("dan.smith@example.net").is_err());
+}
+
+#[test]
+fn create_validate_with_several_guardians_asks_whose_login_and_resets_only_that_one() {
+    let p = smith_with_mother();
+    let father = p
+        .portal
+        .add_guardian(
+            &p.staff,
+            &add("100005", "dan.smith@example.net", Relationship::Father),
+        )
+        .unwrap();
+    let temp = father.login.unwrap().password.expose().to_owned();
+    first_sign_in(&p, "dan.smith@example.net", &temp, FATHER_PW);
+
+    // Whose? Never a guess.
+    let before = p.audit_count();
+    let ask = p
+        .portal
+        .create_validate_with(&p.staff, &checked("100005"))
+        .unwrap_err();
+    assert_eq!(ask.exit_code(), 2);
+    assert_eq!(
+        ask.to_string(),
+        "patient 100005 has 2 guardians on the portal: smith.family@example.net (guardian), dan.smith@example.net (father); say whose login to reset"
+    );
+    assert_eq!(ask.input(), Some(Input::Email));
+    assert_eq!(p.audit_count(), before);
+    let plan_err = p
+        .portal
+        .plan_create_validate(&p.staff, &checked("100005"))
+        .unwrap_err();
+    assert!(matches!(
+        plan_err,
+        Error::Refused(Refusal::ChooseGuardian { count: 2, .. })
+    ));
+
+    // The father's login, chosen: only his password changes.
+    let plan = p
+        .portal
+        .plan_create_validate(
+            &p.staff,
+            &checked("100005").email(Some("dan.smith@example.net")),
+        )
+        .unwrap();
+    assert_eq!(plan.email().as_str(), "dan.smith@example.net");
+    assert_eq!(plan.guardians.len(), 2);
+    let out = p
+        .portal
+        .create_validate_with(
+            &p.staff,
+            &checked("100005").email(Some("DAN.smith@example.net")),
+        )
+        .unwrap();
+    let login = out.login().unwrap();
+    assert_eq!(login.username.as_str(), "dan.smith@example.net");
+    assert!(
+        !signs_in(&p, "dan.smith@example.net", FATHER_PW),
+        "his was reset"
+    );
+    assert!(
+        signs_in(&p, "smith.family@example.net", MOTHER_PW),
+        "hers was not"
+    );
+    // The practice's records keep their e-correspondent email.
+    assert_eq!(
+        p.portal
+            .patient_view("100005")
+            .unwrap()
+            .patient
+            .email
+            .map(|e| e.as_str().to_owned())
+            .as_deref(),
+        Some("smith.family@example.net")
+    );
+
+    // Someone who is not a guardian: not found, exit 7, the guardians named.
+    let stranger = p
+        .portal
+        .create_validate_with(
+            &p.staff,
+            &checked("100005").email(Some("kathleen.obrien@example.org")),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(stranger, Error::NotFound(Missing::Guardian { .. })),
+        "{stranger}"
+    );
+    assert_eq!(stranger.exit_code(), 7);
+    assert!(stranger.to_string().contains(
+        "its guardians: smith.family@example.net (guardian), dan.smith@example.net (father)"
+    ));
+}
+
+#[test]
+fn removing_a_guardian_is_for_administrators_needs_a_reason_and_keeps_the_password() {
+    let p = smith_with_mother();
+    p.portal
+        .add_guardian(
+            &p.staff,
+            &add("100005", "dan.smith@example.net", Relationship::Father),
+        )
+        .unwrap();
+    // Staff: refused, and the refusal is audited.
+    let before = p.audit_count();
+    let staff = p
+        .portal
+        .remove_guardian(
+            &p.staff,
+            "100005",
+            "smith.family@example.net",
+            "custody order",
+        )
+        .unwrap_err();
+    assert!(matches!(staff, Error::AdminOnly { .. }), "{staff}");
+    assert_eq!(staff.exit_code(), 10);
+    assert_eq!(p.audit_count(), before + 1);
+    let refused = last_event(&p);
+    assert_eq!(refused.action, Action::GuardianRemoved);
+    assert!(
+        refused.outcome.starts_with("failure: permission denied"),
+        "{}",
+        refused.outcome
+    );
+    // No reason: nothing changes.
+    for reason in ["", "   ", "court\u{1b}[2J"] {
+        let err = p
+            .portal
+            .remove_guardian(&p.admin, "100005", "smith.family@example.net", reason)
+            .unwrap_err();
+        assert_eq!(err.input(), Some(Input::Reason), "{reason:?}: {err}");
+        assert_eq!(err.exit_code(), 2);
+    }
+    let missing = p
+        .portal
+        .remove_guardian(
+            &p.admin,
+            "100005",
+            "maria.garcia@example.com",
+            "custody order",
+        )
+        .unwrap_err();
+    assert_eq!(missing.exit_code(), 7);
+    assert_eq!(p.portal.guardians("100005").unwrap().len(), 2);
+
+    let removed = p
+        .portal
+        .remove_guardian(
+            &p.admin,
+            "100005",
+            "smith.family@example.net",
+            "custody order of 2 Jan 2026",
+        )
+        .unwrap();
+    assert!(removed.account.patients.is_empty());
+    let left = p.portal.guardians("100005").unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].email().as_str(), "dan.smith@example.net");
+    // The account stays, with its password; the patient still shows a
+    // portal account in the search (the father's).
+    assert!(signs_in(&p, "smith.family@example.net", MOTHER_PW));
+    let row = &p.portal.search_patients("smith", None, 10).unwrap().items[0];
+    assert_eq!(row.account_id, Some(left[0].account.id));
+    let ev = last_of(&p, Action::GuardianRemoved);
+    assert_eq!(ev.actor, "operator:ana");
+    assert_eq!(ev.outcome, "success (reason: custody order of 2 Jan 2026)");
+    // The last guardian gone: no portal account shown.
+    p.portal
+        .remove_guardian(&p.admin, "100005", "dan.smith@example.net", "custody order")
+        .unwrap();
+    let row = &p.portal.search_patients("smith", None, 10).unwrap().items[0];
+    assert_eq!(row.account_id, None);
+    assert!(p.portal.patient_view("100005").unwrap().account.is_none());
+    assert_eq!(p.portal.audit_verify().unwrap().problem, None);
+}
+
+#[test]
+fn changing_a_login_email_keeps_the_password_and_records_old_and_new() {
+    let p = smith_with_mother();
+    let staff = p
+        .portal
+        .change_login_email(
+            &p.staff,
+            "smith.family@example.net",
+            "jo.smith@example.net",
+            None,
+        )
+        .unwrap_err();
+    assert_eq!(staff.exit_code(), 10);
+    p.create_validate("100003");
+    let taken = p
+        .portal
+        .change_login_email(
+            &p.admin,
+            "smith.family@example.net",
+            "kathleen.obrien@example.org",
+            None,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(taken, Error::Refused(Refusal::LoginTaken { .. })),
+        "{taken}"
+    );
+    assert_eq!(taken.input(), Some(Input::NewEmail));
+    let same = p
+        .portal
+        .change_login_email(
+            &p.admin,
+            "smith.family@example.net",
+            "Smith.Family@example.net",
+            None,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(same, Error::Refused(Refusal::SameLogin { .. })),
+        "{same}"
+    );
+    let bad = p
+        .portal
+        .change_login_email(&p.admin, "smith.family@example.net", "jo smith", None)
+        .unwrap_err();
+    assert_eq!(bad.input(), Some(Input::NewEmail));
+
+    let changed = p
+        .portal
+        .change_login_email(
+            &p.admin,
+            "smith.family@example.net",
+            "Jo.Smith@example.net",
+            None,
+        )
+        .unwrap();
+    assert_eq!(changed.old.as_str(), "smith.family@example.net");
+    assert_eq!(changed.account.email.as_str(), "jo.smith@example.net");
+    assert!(signs_in(&p, "jo.smith@example.net", MOTHER_PW));
+    assert!(matches!(
+        p.portal
+            .holder_sign_in("smith.family@example.net", &secret(MOTHER_PW)),
+        Err(Error::WrongCredentials)
+    ));
+    assert!(matches!(
+        p.portal.account_by_email("smith.family@example.net"),
+        Err(Error::NotFound(_))
+    ));
+    // The Control Panel finds it under its new login only.
+    let listed = p.portal.list_accounts("jo.smith", None, 10).unwrap();
+    assert_eq!(listed.items.len(), 1);
+    assert!(
+        p.portal
+            .list_accounts("smith.family", None, 10)
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    let ev = last_of(&p, Action::LoginEmailChanged);
+    assert_eq!(
+        ev.outcome,
+        "success (from smith.family@example.net to jo.smith@example.net; password unchanged)"
+    );
+    // The patient's guardian is the same account, under its new login.
+    let g = p.portal.guardians("100005").unwrap();
+    assert_eq!(g[0].email().as_str(), "jo.smith@example.net");
+    // Its history is one: the reset, the sign-ins, the change.
+    let history = p.portal.account_history(changed.account.id, 10).unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|e| e.action == Action::LoginEmailChanged)
+    );
+    assert!(history.iter().any(|e| e.action == Action::AccountCreated));
+}
+
+/// A patient born on 14 March 2014 (12 on 14 March 2026, 18 on 14 March
+/// 2032), whose mother holds her account.
+fn birthday_practice() -> Practice {
+    let p = Practice::new();
+    let csv = "account_number,last_name,first_name,date_of_birth,email\n200001,Okafor,Ada,2014-03-14,ngozi.okafor@example.com\n";
+    p.portal
+        .import_patients(&p.admin, "b.csv", csv.as_bytes(), 0, false, &mut ())
+        .unwrap();
+    // 13 March 2026, 11:59 PM in New York (EDT from 8 March).
+    p.clock.set(datetime!(2026-03-14 03:59:00 UTC));
+    p.create_validate("200001");
+    p
+}
+
+#[test]
+fn access_is_limited_on_the_twelfth_birthday_at_the_practices_midnight() {
+    let p = birthday_practice();
+    let status = |p: &Practice| p.portal.guardians("200001").unwrap()[0].status;
+    assert_eq!(
+        status(&p),
+        LinkStatus::Active {
+            access: Access::Full,
+            next: Some(Change::LimitedFrom {
+                on: date!(2026 - 03 - 14)
+            })
+        }
+    );
+    let local = portal_admin::present::LocalTime::named("America/New_York").unwrap();
+    assert_eq!(
+        portal_admin::present::guardian_status(&p.portal.guardians("200001").unwrap()[0], &local),
+        "full access, limited from Sat 14 Mar 2026"
+    );
+    // Midnight in New York, 04:00 UTC: twelve.
+    p.clock.set(datetime!(2026-03-14 04:00:00 UTC));
+    assert_eq!(
+        status(&p),
+        LinkStatus::Active {
+            access: Access::Limited,
+            next: Some(Change::Ends {
+                on: date!(2032 - 03 - 14)
+            })
+        }
+    );
+    assert_eq!(
+        portal_admin::present::guardian_summary(&p.portal.guardians("200001").unwrap()[0], &local),
+        "ngozi.okafor@example.com (guardian): limited access, ends Sun 14 Mar 2032"
+    );
+    // A limited guardian can still be reset.
+    p.create_validate("200001");
+}
+
+#[test]
+fn an_ended_link_is_shown_as_ended_and_never_offered_for_a_reset() {
+    let p = birthday_practice();
+    // The evening before her 18th birthday (EST until 2 AM that Sunday):
+    // still in effect.
+    p.clock.set(datetime!(2032-03-14 04:59:00 UTC));
+    assert!(!p.portal.guardians("200001").unwrap()[0].is_ended());
+    p.create_validate("200001");
+    // Her birthday, at the practice's midnight: ended.
+    p.clock.set(datetime!(2032-03-14 05:00:00 UTC));
+    let g = &p.portal.guardians("200001").unwrap()[0];
+    assert_eq!(
+        g.status,
+        LinkStatus::Ended {
+            on: date!(2032 - 03 - 14)
+        }
+    );
+    let before = p.audit_count();
+    for req in [
+        checked("200001"),
+        checked("200001").email(Some("ngozi.okafor@example.com")),
+    ] {
+        let err = p.portal.create_validate_with(&p.staff, &req).unwrap_err();
+        assert_eq!(err.exit_code(), 10, "{err}");
+        assert_eq!(
+            err.to_string(),
+            "permission denied: ngozi.okafor@example.com's access to patient 200001 ended on Sun 14 Mar 2032, when the patient turned 18 (guardians.end_at_age); the patient may have an account of their own"
+        );
+    }
+    assert_eq!(p.audit_count(), before, "nothing changed");
+    // No new guardian for an adult either…
+    let err = p
+        .portal
+        .add_guardian(
+            &p.staff,
+            &add("200001", "chidi.okafor@example.com", Relationship::Father),
+        )
+        .unwrap_err();
+    assert_eq!(err.exit_code(), 10, "{err}");
+    // …but an account of her own, which is then the one Create/Validate resets.
+    let own = p
+        .portal
+        .add_guardian(
+            &p.staff,
+            &add("200001", "ada.okafor@example.com", Relationship::Own),
+        )
+        .unwrap();
+    assert_eq!(
+        own.guardian.status,
+        LinkStatus::Active {
+            access: Access::Full,
+            next: None
+        }
+    );
+    let out = p
+        .portal
+        .create_validate_with(&p.staff, &checked("200001"))
+        .unwrap();
+    assert_eq!(out.email().as_str(), "ada.okafor@example.com");
+    let view = p.portal.patient_view("200001").unwrap();
+    assert_eq!(
+        view.account.unwrap().email.as_str(),
+        "ada.okafor@example.com"
+    );
+    assert!(view.guardians[0].is_ended());
+}
+
+#[test]
+fn a_patient_may_have_an_account_of_their_own_from_thirteen_and_only_one() {
+    let p = birthday_practice();
+    // 11:59 PM EST on 13 March 2027.
+    p.clock.set(datetime!(2027-03-14 04:59:00 UTC));
+    let young = p
+        .portal
+        .add_guardian(
+            &p.staff,
+            &add("200001", "ada.okafor@example.com", Relationship::Own),
+        )
+        .unwrap_err();
+    assert_eq!(
+        young.to_string(),
+        "patient 200001 is 12; a patient may have a portal account of their own from Sun 14 Mar 2027 (guardians.self_account_from_age)"
+    );
+    assert_eq!(
+        (young.exit_code(), young.input()),
+        (2, Some(Input::Relationship))
+    );
+    p.clock.set(datetime!(2027-03-14 05:00:00 UTC));
+    p.portal
+        .add_guardian(
+            &p.staff,
+            &add("200001", "ada.okafor@example.com", Relationship::Own),
+        )
+        .unwrap();
+    let second = p
+        .portal
+        .add_guardian(
+            &p.staff,
+            &add("200001", "ada2@example.com", Relationship::Own),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(second, Error::Refused(Refusal::OwnAccountExists { .. })),
+        "{second}"
+    );
+    // Two guardians now: Create/Validate asks whose login.
+    let ask = p
+        .portal
+        .create_validate_with(&p.staff, &checked("200001"))
+        .unwrap_err();
+    assert!(
+        matches!(ask, Error::Refused(Refusal::ChooseGuardian { .. })),
+        "{ask}"
+    );
+}
+
+#[test]
+fn create_validate_for_a_patient_past_the_end_age_makes_no_guardian_link() {
+    let p = Practice::new();
+    let csv = "account_number,last_name,first_name,date_of_birth,email\n200002,Ruiz,Leo,2007-01-01,leo.ruiz@example.com\n";
+    p.portal
+        .import_patients(&p.admin, "a.csv", csv.as_bytes(), 0, false, &mut ())
+        .unwrap();
+    let err = p
+        .portal
+        .create_validate_with(&p.staff, &checked("200002"))
+        .unwrap_err();
+    assert_eq!(err.exit_code(), 10);
+    assert!(
+        err.to_string().contains("when the patient turned 18"),
+        "{err}"
+    );
+    // The practice's own rules decide: with guardians until 21 it is fine.
+    let q = Practice::with_config(|c| c.guardians.end_at_age = 21);
+    q.portal
+        .import_patients(&q.admin, "a.csv", csv.as_bytes(), 0, false, &mut ())
+        .unwrap();
+    q.create_validate("200002");
+}
+
+#[test]
+fn the_age_rules_are_the_practices_and_nonsense_is_refused_naming_the_key() {
+    for (toml, key) in [
+        ("[guardians]\nend_at_age = 0\n", "guardians.end_at_age"),
+        (
+            "[guardians]\nlimited_from_age = 19\n",
+            "guardians.limited_from_age",
+        ),
+        (
+            "[guardians]\nend_at_age = 16\nself_account_from_age = 17\nlimited_from_age = 12\n",
+            "guardians.self_account_from_age",
+        ),
+    ] {
+        let msg = portal_admin::config::Config::from_toml(toml)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains(key), "{toml} -> {msg}");
+    }
+    let c = portal_admin::config::Config::from_toml(
+        "[guardians]\nlimited_from_age = 13\nend_at_age = 21\nself_account_from_age = 16\n",
+    )
+    .unwrap();
+    assert_eq!(c.guardians.rules().end_at_age, 21);
+}
+
+// ---- Through the real binary -------------------------------------------
+
+fn guardian_add(bin: &Bin, patient: &str, email: &str, rel: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "guardian",
+        "add",
+        "--patient",
+        patient,
+        "--email",
+        email,
+        "--relationship",
+        rel,
+        "--identity-check",
+        IDENTITY_CHECK,
+    ];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--operator", "sam", "--password-stdin"]);
+    bin.run(&args, &format!("{STAFF_PW}\n"))
+}
+
+#[test]
+fn guardians_through_the_binary_add_list_reset_each_remove_and_change_a_login() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let (first, _, _) = bin.reset("100005");
+    assert_eq!(first, "smith.family@example.net");
+
+    // A second guardian: their own account, a temporary login on stdout.
+    let out = guardian_add(&bin, "100005", "dan.smith@example.net", "father", &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(field(&out.stdout, "username"), "dan.smith@example.net");
+    assert!(field(&out.stdout, "temporary password").len() == 19);
+    // Someone who has an account already: linked, password unchanged.
+    let out = guardian_add(
+        &bin,
+        "100003",
+        "smith.family@example.net",
+        "other",
+        &["--access", "limited"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "linked: smith.family@example.net added as other of patient 100003 (password unchanged)\n"
+    );
+    // Bad values: exit 2 naming the flag.
+    let out = guardian_add(&bin, "100005", "x@example.net", "aunt", &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("mother, father, guardian, self or other"),
+        "{}",
+        out.stderr
+    );
+    let out = guardian_add(&bin, "100005", "dan.smith@example.net", "father", &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "portal-admin: dan.smith@example.net is already a guardian of patient 100005"
+        ),
+        "{}",
+        out.stderr
+    );
+
+    let list = bin.ok(&["guardian", "list", "--patient", "100005"], "");
+    assert_eq!(
+        list,
+        "smith.family@example.net\tguardian\tfull\tactive, limited from 2030-07-04\tACTIVE · RESET REQUIRED\n\
+         dan.smith@example.net\tfather\tfull\tactive, limited from 2030-07-04\tACTIVE · RESET REQUIRED\n"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&bin.ok(&["guardian", "list", "--patient", "100005", "--json"], ""))
+            .unwrap();
+    assert_eq!(json[1]["relationship"], "father");
+    assert_eq!(json[1]["status"]["status"], "active");
+    assert_eq!(json[1]["account"]["email"], "dan.smith@example.net");
+
+    // Create/Validate: whose? exit 2 listing them; a stranger: exit 7; each in turn.
+    let reset = |extra: &[&str]| {
+        let mut args = vec![
+            "account",
+            "reset",
+            "--patient",
+            "100005",
+            "--identity-check",
+            IDENTITY_CHECK,
+        ];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--operator", "sam", "--password-stdin"]);
+        bin.run(&args, &format!("{STAFF_PW}\n"))
+    };
+    let out = reset(&[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.contains("patient 100005 has 2 guardians on the portal: smith.family@example.net (guardian), dan.smith@example.net (father); say whose login to reset (give it with --email)"),
+        "{}",
+        out.stderr
+    );
+    let out = reset(&["--email", "kathleen.obrien@example.org"]);
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    for who in ["smith.family@example.net", "dan.smith@example.net"] {
+        let out = reset(&["--email", who]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert_eq!(field(&out.stdout, "username"), who);
+    }
+
+    // Removing is an administrator's, with a reason.
+    let remove = [
+        "guardian",
+        "remove",
+        "--patient",
+        "100005",
+        "--email",
+        "smith.family@example.net",
+    ];
+    let mut staff_args = remove.to_vec();
+    staff_args.extend([
+        "--reason",
+        "custody order",
+        "--operator",
+        "sam",
+        "--password-stdin",
+    ]);
+    let out = bin.run(&staff_args, &format!("{STAFF_PW}\n"));
+    assert_eq!(out.code, 10, "{}", out.stderr);
+    let out = bin.admin_run(&remove, "");
+    assert_eq!(out.code, 2, "no --reason: {}", out.stderr);
+    let mut with_reason = remove.to_vec();
+    with_reason.extend(["--reason", "custody order of 2 Jan 2026"]);
+    let out = bin.admin_run(&with_reason, "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "removed: smith.family@example.net is no longer a guardian of patient 100005 (the account and its password stay)\n"
+    );
+    let list = bin.ok(&["guardian", "list", "--patient", "100005"], "");
+    assert!(list.starts_with("dan.smith@example.net\tfather"), "{list}");
+    assert_eq!(list.lines().count(), 1);
+
+    // A new login for the father's account: administrators only.
+    let change = [
+        "account",
+        "change-email",
+        "--email",
+        "dan.smith@example.net",
+        "--new-email",
+        "daniel@example.net",
+    ];
+    let mut staff_args = change.to_vec();
+    staff_args.extend(["--operator", "sam", "--password-stdin"]);
+    assert_eq!(bin.run(&staff_args, &format!("{STAFF_PW}\n")).code, 10);
+    let out = bin.admin_run(&change, "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "login changed: dan.smith@example.net is now daniel@example.net (password unchanged)\n"
+    );
+    let show = bin.ok(&["account", "show", "--patient", "100005"], "");
+    assert!(
+        show.contains("guardian: daniel@example.net · father · full"),
+        "{show}"
+    );
+    let audit = bin.ok(&["audit", "list"], "");
+    for action in ["guardian_added", "guardian_removed", "login_email_changed"] {
+        assert!(audit.contains(action), "{action}: {audit}");
+    }
+    assert!(
+        audit.contains("reason: custody order of 2 Jan 2026"),
+        "{audit}"
+    );
+}
+
+#[test]
+fn a_link_ended_by_the_practices_age_rules_exits_10_with_the_reason() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    // Seán O'Brien (born 30 Nov 2016) and his mother's account.
+    bin.reset("100003");
+    // The practice ends guardians' access at 9: Seán is past it.
+    let cfg = home.path().join("config.toml");
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str("[guardians]\nlimited_from_age = 8\nend_at_age = 9\nself_account_from_age = 9\n");
+    std::fs::write(&cfg, text).unwrap();
+    let out = bin.run(
+        &[
+            "account",
+            "reset",
+            "--patient",
+            "100003",
+            "--identity-check",
+            IDENTITY_CHECK,
+            "--operator",
+            "sam",
+            "--password-stdin",
+        ],
+        &format!("{STAFF_PW}\n"),
+    );
+    assert_eq!(out.code, 10, "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.contains("kathleen.obrien@example.org's access to patient 100003 ended on Sun 30 Nov 2025, when the patient turned 9"),
+        "{}",
+        out.stderr
+    );
+    let list = bin.ok(&["guardian", "list", "--patient", "100003"], "");
+    assert!(list.contains("\tguardian\t-\tended 2025-11-30\t"), "{list}");
+}
