@@ -730,8 +730,7 @@ fn guardian_add(bin: &Bin, patient: &str, email: &str, rel: &str, extra: &[&str]
         IDENTITY_CHECK,
     ];
     args.extend_from_slice(extra);
-    args.extend_from_slice(&["--operator", "sam", "--password-stdin"]);
-    bin.run(&args, &format!("{STAFF_PW}\n"))
+    bin.staff_run(&args, "")
 }
 
 #[test]
@@ -793,19 +792,7 @@ fn guardians_through_the_binary_add_list_reset_each_remove_and_change_a_login() 
     assert_eq!(json[1]["account"]["email"], "dan.smith@example.net");
 
     // Create/Validate: whose? exit 2 listing them; a stranger: exit 7; each in turn.
-    let reset = |extra: &[&str]| {
-        let mut args = vec![
-            "account",
-            "reset",
-            "--patient",
-            "100005",
-            "--identity-check",
-            IDENTITY_CHECK,
-        ];
-        args.extend_from_slice(extra);
-        args.extend_from_slice(&["--operator", "sam", "--password-stdin"]);
-        bin.run(&args, &format!("{STAFF_PW}\n"))
-    };
+    let reset = |extra: &[&str]| bin.staff_reset("100005", extra);
     let out = reset(&[]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert_eq!(out.stdout, "");
@@ -831,20 +818,12 @@ fn guardians_through_the_binary_add_list_reset_each_remove_and_change_a_login() 
         "--email",
         "smith.family@example.net",
     ];
-    let mut staff_args = remove.to_vec();
-    staff_args.extend([
-        "--reason",
-        "custody order",
-        "--operator",
-        "sam",
-        "--password-stdin",
-    ]);
-    let out = bin.run(&staff_args, &format!("{STAFF_PW}\n"));
+    let mut with_reason = remove.to_vec();
+    with_reason.extend(["--reason", "custody order of 2 Jan 2026"]);
+    let out = bin.staff_run(&with_reason, "");
     assert_eq!(out.code, 10, "{}", out.stderr);
     let out = bin.admin_run(&remove, "");
     assert_eq!(out.code, 2, "no --reason: {}", out.stderr);
-    let mut with_reason = remove.to_vec();
-    with_reason.extend(["--reason", "custody order of 2 Jan 2026"]);
     let out = bin.admin_run(&with_reason, "");
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
@@ -864,9 +843,7 @@ fn guardians_through_the_binary_add_list_reset_each_remove_and_change_a_login() 
         "--new-email",
         "daniel@example.net",
     ];
-    let mut staff_args = change.to_vec();
-    staff_args.extend(["--operator", "sam", "--password-stdin"]);
-    assert_eq!(bin.run(&staff_args, &format!("{STAFF_PW}\n")).code, 10);
+    assert_eq!(bin.staff_run(&change, "").code, 10);
     let out = bin.admin_run(&change, "");
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
@@ -900,20 +877,7 @@ fn a_link_ended_by_the_practices_age_rules_exits_10_with_the_reason() {
     let mut text = std::fs::read_to_string(&cfg).unwrap();
     text.push_str("[guardians]\nlimited_from_age = 8\nend_at_age = 9\nself_account_from_age = 9\n");
     std::fs::write(&cfg, text).unwrap();
-    let out = bin.run(
-        &[
-            "account",
-            "reset",
-            "--patient",
-            "100003",
-            "--identity-check",
-            IDENTITY_CHECK,
-            "--operator",
-            "sam",
-            "--password-stdin",
-        ],
-        &format!("{STAFF_PW}\n"),
-    );
+    let out = bin.staff_reset("100003", &[]);
     assert_eq!(out.code, 10, "{}", out.stderr);
     assert_eq!(out.stdout, "");
     assert!(

@@ -332,28 +332,15 @@ fn every_change_that_must_be_told_sends_a_notice_and_none_holds_a_password() {
             secrets.push(l.password.expose().replace('-', ""));
         }
     };
-    // Created, linked (password unchanged), linked and reset, reset.
-    let a = p
-        .portal
-        .create_validate_with(&p.staff, &checked("100001"))
-        .unwrap();
-    keep(&a);
-    let b = p
-        .portal
-        .create_validate_with(&p.staff, &checked("100002"))
-        .unwrap();
-    keep(&b);
-    assert!(b.login().is_none());
-    let c = p
-        .portal
-        .create_validate_with(&p.staff, &checked("100003"))
-        .unwrap();
-    keep(&c);
-    let d = p
-        .portal
-        .create_validate_with(&p.staff, &checked("100003"))
-        .unwrap();
-    keep(&d);
+    // Created, linked (password unchanged), created, reset.
+    for no in ["100001", "100002", "100003", "100003"] {
+        let o = p
+            .portal
+            .create_validate_with(&p.staff, &checked(no))
+            .unwrap();
+        assert_eq!(o.login().is_none(), no == "100002");
+        keep(&o);
+    }
     // An administrator's password (Control Panel).
     let admin_pw = "violet-canyon-ledger-thimble";
     p.portal
@@ -681,23 +668,6 @@ fn practice_bin_with_relay(home: &std::path::Path, relay: &str, extra: &str) -> 
     bin
 }
 
-fn staff_reset(bin: &Bin, patient: &str) -> Output {
-    bin.run(
-        &[
-            "account",
-            "reset",
-            "--patient",
-            patient,
-            "--identity-check",
-            IDENTITY_CHECK,
-            "--operator",
-            "sam",
-            "--password-stdin",
-        ],
-        &format!("{STAFF_PW}\n"),
-    )
-}
-
 #[test]
 fn notify_status_and_send_through_the_binary_while_the_relay_is_down_then_back() {
     let home = tempfile::tempdir().unwrap();
@@ -705,7 +675,7 @@ fn notify_status_and_send_through_the_binary_while_the_relay_is_down_then_back()
     let bin = practice_bin_with_relay(home.path(), &server.url(), "retry_after_seconds = 1\n");
 
     // The change is made and its login shown; the notice waits.
-    let out = staff_reset(&bin, "100003");
+    let out = bin.staff_reset("100003", &[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stdout.contains("temporary password: "),
@@ -804,7 +774,7 @@ fn a_reset_at_the_command_line_sends_its_own_notice_right_away() {
     let home = tempfile::tempdir().unwrap();
     let server = SmtpServer::start(&home.path().join("mail"), SmtpOptions::default());
     let bin = practice_bin_with_relay(home.path(), &server.url(), "");
-    let out = staff_reset(&bin, "100005");
+    let out = bin.staff_reset("100005", &[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stderr
@@ -821,9 +791,9 @@ fn a_reset_at_the_command_line_sends_its_own_notice_right_away() {
     assert!(!mail.raw.contains(password) && !mail.raw.contains(&password.replace('-', "")));
 
     // A link leaves the password alone and tells the holder.
-    let out = staff_reset(&bin, "100002");
+    let out = bin.staff_reset("100002", &[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let out = staff_reset(&bin, "100001");
+    let out = bin.staff_reset("100001", &[]);
     assert!(
         out.stdout.starts_with("linked: patient 100001"),
         "{}",

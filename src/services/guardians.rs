@@ -27,7 +27,6 @@ use crate::domain::{
 };
 use crate::error::{Error, Input, Missing, Refusal, Result};
 use crate::notify::Happened;
-use crate::password::temporary;
 use crate::store::ReadTx;
 
 /// One guardian of a patient, as staff see it.
@@ -320,11 +319,7 @@ impl Portal {
         // gets a password.
         let fresh = match plan.existing {
             Some(_) => None,
-            None => {
-                let plain = temporary::generate(cfg)?;
-                let hash = self.hasher.hash(&plain)?;
-                Some((plain, hash, self.now() + self.temp_ttl()))
-            }
+            None => Some(self.fresh_temporary()?),
         };
         let mut notes = vec![format!("{}, {} access", plan.relationship, req.access)];
         notes.push(
@@ -394,19 +389,15 @@ impl Portal {
                 target: format!("{}, patient {no}", account_target(&acc)),
                 outcome,
             })?;
-            let login = fresh.as_ref().map(|(plain, _, expires_at)| TemporaryLogin {
-                patient: plan.patient.clone(),
-                username: acc.email.clone(),
-                password: temporary::grouped(plain, cfg.group),
-                expires_at: *expires_at,
-                sign_in_url: setup.sign_in_url.clone(),
-                practice_name: setup
-                    .practice_name
-                    .clone()
-                    .unwrap_or_else(|| setup.practice_id.clone()),
-                account_id: acc.id,
-                action: Action::GuardianAdded,
-                notice,
+            let login = fresh.as_ref().map(|(plain, _, expires_at)| {
+                TemporaryLogin::issued(
+                    &plan.patient,
+                    &acc,
+                    (plain, *expires_at),
+                    &setup,
+                    cfg.group,
+                    (Action::GuardianAdded, notice),
+                )
             });
             let added = GuardianAdded {
                 patient: plan.patient.clone(),

@@ -230,10 +230,13 @@ impl Bin {
     /// Create/Validate as the staff operator `sam`, who checked the
     /// account holder's photo ID: (username, temporary password, expires).
     pub fn reset(&self, patient: &str) -> (String, String, String) {
-        let out = self.ok(
-            &staff_reset_args(patient, &["--reset-password"]),
-            &format!("{STAFF_PW}\n"),
+        let o = self.staff_reset(patient, &["--reset-password"]);
+        assert_eq!(
+            o.code, 0,
+            "account reset --patient {patient} failed: {}{}",
+            o.stdout, o.stderr
         );
+        let out = o.stdout;
         (
             field(&out, "username").to_owned(),
             field(&out, "temporary password").to_owned(),
@@ -282,6 +285,20 @@ impl Bin {
         let mut all = args.to_vec();
         all.extend(["--operator", "ana", "--password-stdin"]);
         self.run(&all, &format!("{ADMIN_PW}\n{more}"))
+    }
+
+    /// Runs `args` signed in as the staff operator `sam` (his password
+    /// first on standard input, then `more`).
+    pub fn staff_run(&self, args: &[&str], more: &str) -> Output {
+        let mut all = args.to_vec();
+        all.extend(["--operator", "sam", "--password-stdin"]);
+        self.run(&all, &format!("{STAFF_PW}\n{more}"))
+    }
+
+    /// `account reset` as `sam`, who checked the photo ID, with `extra`
+    /// flags (`--email E`…); whatever it answers.
+    pub fn staff_reset(&self, patient: &str, extra: &[&str]) -> Output {
+        self.run(&staff_reset_args(patient, extra), &format!("{STAFF_PW}\n"))
     }
 
     /// [`Bin::admin_run`] that must succeed; its standard output.

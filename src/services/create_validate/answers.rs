@@ -4,7 +4,8 @@
 
 use time::OffsetDateTime;
 
-use crate::domain::{Action, Email, Patient};
+use crate::domain::{Action, Email, Patient, PortalAccount, PortalSetup};
+use crate::password::temporary;
 use crate::secret::Secret;
 use crate::services::AccountView;
 
@@ -29,6 +30,35 @@ pub struct TemporaryLogin {
     /// The notice queued for the account holder (`None` when notices are
     /// off): send it with [`crate::services::Portal::send_notice`].
     pub notice: Option<u64>,
+}
+
+impl TemporaryLogin {
+    /// The login for `plain` (expiring at `expires_at`) just set on `acc`
+    /// for `patient`, grouped for reading aloud, with what was done and the
+    /// notice queued.
+    pub(in crate::services) fn issued(
+        patient: &Patient,
+        acc: &PortalAccount,
+        (plain, expires_at): (&Secret, OffsetDateTime),
+        setup: &PortalSetup,
+        group: usize,
+        (action, notice): (Action, Option<u64>),
+    ) -> TemporaryLogin {
+        TemporaryLogin {
+            patient: patient.clone(),
+            username: acc.email.clone(),
+            password: temporary::grouped(plain, group),
+            expires_at,
+            sign_in_url: setup.sign_in_url.clone(),
+            practice_name: setup
+                .practice_name
+                .clone()
+                .unwrap_or_else(|| setup.practice_id.clone()),
+            account_id: acc.id,
+            action,
+            notice,
+        }
+    }
 }
 
 /// What staff ask Create/Validate to do. Build it with

@@ -26,8 +26,19 @@ use crate::domain::{
 use crate::error::{Error, Input, Missing, Refusal, Result};
 use crate::notify::Happened;
 use crate::password::temporary;
+use crate::secret::Secret;
 
 impl Portal {
+    /// A fresh temporary password, its argon2id hash and when it expires:
+    /// the slow part of issuing a login, run before any write transaction.
+    pub(in crate::services) fn fresh_temporary(
+        &self,
+    ) -> Result<(Secret, crate::domain::PasswordHash, time::OffsetDateTime)> {
+        let plain = temporary::generate(&self.config.temporary_password)?;
+        let hash = self.hasher.hash(&plain)?;
+        Ok((plain, hash, self.now() + self.temp_ttl()))
+    }
+
     /// The practice's identity checks (`policy.identity_checks`) and
     /// whether one is required.
     pub fn identity_checks(&self) -> IdentityChecks<'_> {
@@ -266,9 +277,7 @@ impl Portal {
         // The slow part, outside any write transaction.
         let cfg = &self.config.temporary_password;
         let fresh_password = if plan.issues_login() {
-            let plain = temporary::generate(cfg)?;
-            let hash = self.hasher.hash(&plain)?;
-            Some((plain, hash, self.now() + self.temp_ttl()))
+            Some(self.fresh_temporary()?)
         } else {
             None
         };
@@ -372,19 +381,15 @@ impl Portal {
             let login = |action| {
                 fresh_password
                     .as_ref()
-                    .map(|(plain, _, expires_at)| TemporaryLogin {
-                        patient: plan.patient.clone(),
-                        username: acc.email.clone(),
-                        password: temporary::grouped(plain, cfg.group),
-                        expires_at: *expires_at,
-                        sign_in_url: setup.sign_in_url.clone(),
-                        practice_name: setup
-                            .practice_name
-                            .clone()
-                            .unwrap_or_else(|| setup.practice_id.clone()),
-                        account_id: acc.id,
-                        action,
-                        notice,
+                    .map(|(plain, _, expires_at)| {
+                        TemporaryLogin::issued(
+                            &plan.patient,
+                            &acc,
+                            (plain, *expires_at),
+                            &setup,
+                            cfg.group,
+                            (action, notice),
+                        )
                     })
                     .ok_or_else(|| Error::Internal("no temporary password was made".into()))
             };
