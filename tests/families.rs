@@ -405,6 +405,8 @@ fn removing_a_guardian_is_for_administrators_needs_a_reason_and_keeps_the_passwo
 #[test]
 fn changing_a_login_email_keeps_the_password_and_records_old_and_new() {
     let p = smith_with_mother();
+    // Staff: refused, and the refusal is audited.
+    let before = p.audit_count();
     let staff = p
         .portal
         .change_login_email(
@@ -414,7 +416,20 @@ fn changing_a_login_email_keeps_the_password_and_records_old_and_new() {
             None,
         )
         .unwrap_err();
+    assert!(matches!(staff, Error::AdminOnly { .. }), "{staff}");
     assert_eq!(staff.exit_code(), 10);
+    assert_eq!(p.audit_count(), before + 1);
+    let refused = last_event(&p);
+    assert_eq!(
+        (refused.action, refused.actor.as_str()),
+        (Action::LoginEmailChanged, "operator:sam")
+    );
+    assert!(
+        refused.outcome.starts_with("failure: permission denied"),
+        "{}",
+        refused.outcome
+    );
+    assert!(signs_in(&p, "smith.family@example.net", MOTHER_PW));
     p.create_validate("100003");
     let taken = p
         .portal
