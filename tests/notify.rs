@@ -28,6 +28,17 @@ fn practice_with_relay(
     })
 }
 
+/// A practice whose notices go to a real SMTP server the test started
+/// (`tweak` for more settings): its folder, the server and the practice.
+fn practice_with_server(
+    tweak: impl FnOnce(&mut portal_admin::config::Config),
+) -> (tempfile::TempDir, SmtpServer, Practice) {
+    let dir = tempfile::tempdir().unwrap();
+    let server = SmtpServer::start(&dir.path().join("mail"), SmtpOptions::default());
+    let p = practice_with_relay(&server.url(), tweak);
+    (dir, server, p)
+}
+
 fn checked(patient: &str) -> CreateValidate {
     CreateValidate::patient(patient).identity_check(Some(IDENTITY_CHECK))
 }
@@ -38,9 +49,7 @@ fn events(p: &Practice) -> Vec<portal_admin::domain::AuditEvent> {
 
 #[test]
 fn a_reset_queues_its_notice_in_the_same_transaction_and_a_real_smtp_server_gets_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = SmtpServer::start(&dir.path().join("mail"), SmtpOptions::default());
-    let p = practice_with_relay(&server.url(), |_| {});
+    let (_dir, server, p) = practice_with_server(|_| {});
 
     // Monday 09:00 UTC is 4:00 AM in New York.
     let first = p
@@ -297,9 +306,7 @@ fn a_relay_that_refuses_the_address_for_good_fails_the_notice_at_once() {
 
 #[test]
 fn a_change_that_is_refused_or_rolled_back_queues_no_notice() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = SmtpServer::start(&dir.path().join("mail"), SmtpOptions::default());
-    let p = practice_with_relay(&server.url(), |_| {});
+    let (_dir, server, p) = practice_with_server(|_| {});
     // Refused before the transaction: no identity check.
     let err = p
         .portal
@@ -322,9 +329,7 @@ fn a_change_that_is_refused_or_rolled_back_queues_no_notice() {
 
 #[test]
 fn every_change_that_must_be_told_sends_a_notice_and_none_holds_a_password() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = SmtpServer::start(&dir.path().join("mail"), SmtpOptions::default());
-    let p = practice_with_relay(&server.url(), |_| {});
+    let (_dir, server, p) = practice_with_server(|_| {});
     let mut secrets: Vec<String> = Vec::new();
     let mut keep = |o: &portal_admin::services::CreateValidateOutcome| {
         if let Some(l) = o.login() {
@@ -399,9 +404,7 @@ fn every_change_that_must_be_told_sends_a_notice_and_none_holds_a_password() {
 
 #[test]
 fn two_senders_at_once_never_send_the_same_notice_twice() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = SmtpServer::start(&dir.path().join("mail"), SmtpOptions::default());
-    let p = practice_with_relay(&server.url(), |_| {});
+    let (_dir, server, p) = practice_with_server(|_| {});
     for _ in 0..6 {
         for no in ["100001", "100003", "100005"] {
             p.portal
@@ -430,9 +433,7 @@ fn two_senders_at_once_never_send_the_same_notice_twice() {
 
 #[test]
 fn a_notice_taken_by_a_sender_that_died_is_sent_after_its_lease() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = SmtpServer::start(&dir.path().join("mail"), SmtpOptions::default());
-    let p = practice_with_relay(&server.url(), |c| c.notify.timeout_seconds = 5);
+    let (_dir, server, p) = practice_with_server(|c| c.notify.timeout_seconds = 5);
     p.portal
         .create_validate_with(&p.staff, &checked("100005"))
         .unwrap();
@@ -477,20 +478,23 @@ fn private_ca(
             String::from_utf8_lossy(&out.stderr)
         );
     };
+    let new_key = |name: &str| {
+        run(&[
+            "ecparam",
+            "-name",
+            "prime256v1",
+            "-genkey",
+            "-noout",
+            "-out",
+            name,
+        ])
+    };
     std::fs::write(
         dir.join("leaf.ext"),
         "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
     )
     .unwrap();
-    run(&[
-        "ecparam",
-        "-name",
-        "prime256v1",
-        "-genkey",
-        "-noout",
-        "-out",
-        "ca.key",
-    ]);
+    new_key("ca.key");
     run(&[
         "req",
         "-x509",
@@ -508,15 +512,7 @@ fn private_ca(
         "-addext",
         "keyUsage=critical,keyCertSign,cRLSign",
     ]);
-    run(&[
-        "ecparam",
-        "-name",
-        "prime256v1",
-        "-genkey",
-        "-noout",
-        "-out",
-        "relay.key",
-    ]);
+    new_key("relay.key");
     run(&[
         "req",
         "-new",
@@ -863,9 +859,7 @@ fn a_relay_url_that_would_leak_the_password_is_refused_at_start_naming_the_key()
 fn guardian_changes_and_a_new_login_tell_the_holders_and_the_old_address() {
     use portal_admin::domain::Relationship;
     use portal_admin::services::AddGuardian;
-    let dir = tempfile::tempdir().unwrap();
-    let server = SmtpServer::start(&dir.path().join("mail"), SmtpOptions::default());
-    let p = practice_with_relay(&server.url(), |_| {});
+    let (_dir, server, p) = practice_with_server(|_| {});
     p.portal
         .create_validate_with(&p.staff, &checked("100005"))
         .unwrap();

@@ -17,7 +17,7 @@
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
-use super::create_validate::with_notice;
+use super::create_validate::{identity_note, with_notice};
 use super::{AccountView, Portal, Session, TemporaryLogin, account_target, bump};
 use crate::domain::guardian::age_on;
 use crate::domain::text::clean_field;
@@ -330,10 +330,7 @@ impl Portal {
             }
             .to_owned(),
         );
-        notes.push(match &check {
-            Some(c) => format!("identity check: {c}"),
-            None => "identity check: not recorded".to_owned(),
-        });
+        notes.push(identity_note(check.as_deref()));
         let added = self.store.write(self.now(), |tx| {
             let now = tx.now();
             if tx

@@ -293,10 +293,7 @@ impl Portal {
                 .to_owned(),
             );
         }
-        notes.push(match &check {
-            Some(c) => format!("identity check: {c}"),
-            None => "identity check: not recorded".to_owned(),
-        });
+        notes.push(identity_note(check.as_deref()));
         if plan.records_email {
             notes.push("e-correspondent email given at the desk".to_owned());
         }
@@ -430,6 +427,14 @@ impl Portal {
             "Create/Validate"
         );
         Ok(outcome)
+    }
+}
+
+/// How the identity was checked, as the audit event says it.
+pub(super) fn identity_note(check: Option<&str>) -> String {
+    match check {
+        Some(c) => format!("identity check: {c}"),
+        None => "identity check: not recorded".to_owned(),
     }
 }
 
