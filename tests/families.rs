@@ -632,6 +632,85 @@ fn an_ended_link_is_shown_as_ended_and_never_offered_for_a_reset() {
 }
 
 #[test]
+fn an_adult_patients_ended_link_becomes_their_own_account_with_its_password_unchanged() {
+    // Ada's own address was her login before guardians were recorded: it
+    // is linked as `guardian` and ends on her 18th birthday.
+    let p = Practice::new();
+    let csv = "account_number,last_name,first_name,date_of_birth,email\n200001,Okafor,Ada,2014-03-14,ada.okafor@example.com\n";
+    p.portal
+        .import_patients(&p.admin, "b.csv", csv.as_bytes(), 0, false, &mut ())
+        .unwrap();
+    let login = p.create_validate("200001");
+    first_sign_in(
+        &p,
+        "ada.okafor@example.com",
+        login.password.expose(),
+        MOTHER_PW,
+    );
+    p.clock.set(datetime!(2032-03-14 05:00:00 UTC));
+    assert!(p.portal.guardians("200001").unwrap()[0].is_ended());
+    // As anything but her own account, it is still "already a guardian".
+    let again = p
+        .portal
+        .add_guardian(
+            &p.staff,
+            &add("200001", "ada.okafor@example.com", Relationship::Mother),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(again, Error::Refused(Refusal::AlreadyGuardian { .. })),
+        "{again}"
+    );
+    // As her own: the plan says which link it replaces; the link becomes
+    // `self`, the password stays, and Create/Validate resets it again.
+    let req = add("200001", "ada.okafor@example.com", Relationship::Own);
+    let plan = p.portal.plan_add_guardian(&req).unwrap();
+    assert_eq!(
+        plan.replaces.as_ref().map(|g| g.relationship),
+        Some(Relationship::Guardian)
+    );
+    assert!(plan.existing.is_some());
+    let own = p.portal.add_guardian(&p.staff, &req).unwrap();
+    assert!(own.login.is_none());
+    let g = p.portal.guardians("200001").unwrap();
+    assert_eq!(g.len(), 1);
+    assert_eq!(
+        (g[0].relationship, g[0].status),
+        (
+            Relationship::Own,
+            LinkStatus::Active {
+                access: Access::Full,
+                next: None
+            }
+        )
+    );
+    assert!(signs_in(&p, "ada.okafor@example.com", MOTHER_PW));
+    assert_eq!(
+        p.portal
+            .account_by_email("ada.okafor@example.com")
+            .unwrap()
+            .patients,
+        vec!["200001".to_owned()]
+    );
+    let ev = last_of(&p, Action::GuardianAdded);
+    assert!(
+        ev.outcome.starts_with(
+            "success (self, full access; replaces the ended guardian link; password unchanged;"
+        ),
+        "{}",
+        ev.outcome
+    );
+    p.create_validate("200001");
+    // Done once: a second `self` is refused.
+    let twice = p.portal.add_guardian(&p.staff, &req).unwrap_err();
+    assert!(
+        matches!(twice, Error::Refused(Refusal::AlreadyGuardian { .. })),
+        "{twice}"
+    );
+    assert_eq!(p.portal.audit_verify().unwrap().problem, None);
+}
+
+#[test]
 fn a_patient_may_have_an_account_of_their_own_from_thirteen_and_only_one() {
     let p = birthday_practice();
     // 11:59 PM EST on 13 March 2027.

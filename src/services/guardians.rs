@@ -124,6 +124,9 @@ pub struct GuardianPlan {
     pub existing: Option<AccountView>,
     /// Where the new link will stand today (its access after the age rules).
     pub status: LinkStatus,
+    /// The ended link of the same account that this one replaces (only a
+    /// `self` link replaces one: the account becomes the patient's own).
+    pub replaces: Option<GuardianView>,
     /// The patient's guardians before the change.
     pub guardians: Vec<GuardianView>,
 }
@@ -228,9 +231,15 @@ impl Portal {
             .ok_or_else(|| Missing::Patient { number: no.clone() })?;
         let email = Email::parse(&req.email).map_err(Error::invalid(Input::Email))?;
         let guardians = self.guardian_views(&read, &patient)?;
-        if guardians.iter().any(|g| *g.email() == email) {
-            return Err(Refusal::AlreadyGuardian { patient: no, email }.into());
-        }
+        // The one exception to "already a guardian": a link the age rules
+        // ended may become the patient's own account — an adult patient
+        // whose own email was their login before guardians were recorded
+        // (a migrated file links it as `guardian`).
+        let replaces = match guardians.iter().find(|g| *g.email() == email) {
+            Some(g) if g.is_ended() && req.relationship == Relationship::Own => Some(g.clone()),
+            Some(_) => return Err(Refusal::AlreadyGuardian { patient: no, email }.into()),
+            None => None,
+        };
         let now = self.now();
         let today = self.local.today(now);
         let rules = self.config.guardians.rules();
@@ -277,6 +286,7 @@ impl Portal {
             relationship: req.relationship,
             existing,
             status,
+            replaces,
             guardians,
         })
     }
@@ -322,6 +332,9 @@ impl Portal {
             None => Some(self.fresh_temporary()?),
         };
         let mut notes = vec![format!("{}, {} access", plan.relationship, req.access)];
+        if let Some(ended) = &plan.replaces {
+            notes.push(format!("replaces the ended {} link", ended.relationship));
+        }
         notes.push(
             if fresh.is_some() {
                 "account created"
@@ -333,11 +346,18 @@ impl Portal {
         notes.push(identity_note(check.as_deref()));
         let added = self.store.write(self.now(), |tx| {
             let now = tx.now();
-            if tx
+            // The account's link to the patient must be as planned: none,
+            // or the ended one this replaces.
+            let link_now = tx
                 .guardians_of(&no)?
-                .iter()
-                .any(|(id, _)| plan.existing.as_ref().is_some_and(|e| e.id == *id))
-            {
+                .into_iter()
+                .find(|(id, _)| plan.existing.as_ref().is_some_and(|e| e.id == *id))
+                .map(|(_, l)| (l.relationship, l.access, l.since));
+            let link_then = plan
+                .replaces
+                .as_ref()
+                .map(|g| (g.relationship, g.granted, g.since));
+            if link_now != link_then {
                 return Err(Error::Conflict(format!("patient {no}")));
             }
             let acc = match (&plan.existing, &fresh) {
