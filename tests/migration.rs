@@ -17,7 +17,7 @@ use portal_admin::domain::{
     Access, Action, AuditEvent, LinkStatus, Operator, Patient, PortalAccount, PortalSetup,
     Relationship,
 };
-use portal_admin::services::CreateValidate;
+use portal_admin::services::{AddGuardian, CreateValidate};
 use redb::{ReadableDatabase, ReadableTableMetadata, TableDefinition};
 use serde::Deserialize;
 use time::macros::date;
@@ -316,7 +316,8 @@ fn a_schema_2_file_is_kept_as_a_backup_and_its_portal_accounts_become_guardians(
     assert_eq!(out.email().as_str(), "smith.family@example.net");
 
     // Camila Reyes was 19 before the upgrade, on her own address: linked
-    // as `guardian`, that link has ended (the documented default).
+    // as `guardian`, that link has ended (the documented default), and
+    // staff make it her own account — its password unchanged.
     let camila = &portal.guardians("100006").unwrap()[0];
     assert_eq!(
         camila.status,
@@ -328,9 +329,25 @@ fn a_schema_2_file_is_kept_as_a_backup_and_its_portal_accounts_become_guardians(
         .create_validate_with(&staff, &checked("100006"))
         .unwrap_err();
     assert_eq!(ended.exit_code(), 10, "{ended}");
+    let own = portal
+        .add_guardian(
+            &staff,
+            &AddGuardian::new("100006", "camila.reyes@example.com", Relationship::Own)
+                .identity_check(Some(IDENTITY_CHECK)),
+        )
+        .unwrap();
+    assert!(own.login.is_none());
+    let out = portal
+        .create_validate_with(&staff, &checked("100006"))
+        .unwrap();
+    assert_eq!(out.email().as_str(), "camila.reyes@example.com");
     assert_eq!(portal.audit_verify().unwrap().problem, None);
     drop(portal);
-    same_account_records_but(&db, &was, &["smith.family@example.net"]);
+    same_account_records_but(
+        &db,
+        &was,
+        &["smith.family@example.net", "camila.reyes@example.com"],
+    );
 
     // The copy beside it is the schema-2 file as it was: no guardians.
     let backup = dir.path().join("portal.redb.schema-2.bak");
