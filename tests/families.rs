@@ -485,9 +485,20 @@ fn changing_a_login_email_keeps_the_password_and_records_old_and_new() {
         p.portal.account_by_email("smith.family@example.net"),
         Err(Error::NotFound(_))
     ));
-    // The Control Panel finds it under its new login only.
+    // The Control Panel finds it under its new login only, by its
+    // beginning or by any other part of it.
     let listed = p.portal.list_accounts("jo.smith", None, 10).unwrap();
     assert_eq!(listed.items.len(), 1);
+    let by_part = p.portal.list_accounts("smith@example", None, 10).unwrap();
+    assert_eq!(by_part.items.len(), 1);
+    assert_eq!(by_part.items[0].email.as_str(), "jo.smith@example.net");
+    assert!(
+        p.portal
+            .list_accounts("family@example", None, 10)
+            .unwrap()
+            .items
+            .is_empty()
+    );
     assert!(
         p.portal
             .list_accounts("smith.family", None, 10)
@@ -808,6 +819,46 @@ fn the_age_rules_are_the_practices_and_nonsense_is_refused_naming_the_key() {
     assert_eq!(c.guardians.rules().end_at_age, 21);
 }
 
+#[test]
+fn a_demo_practices_accounts_are_their_patients_guardians() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = std::sync::Arc::new(portal_admin::clock::ManualClock::monday_morning());
+    let db = dir.path().join("demo.redb");
+    let portal = portal_admin::Portal::create(&db, config_in(dir.path()), clock).unwrap();
+    let summary = portal
+        .seed_demo(&portal_admin::Portal::file_owner(), 200, &mut |_, _| {})
+        .unwrap();
+    assert!(summary.accounts > 0);
+    let (mut linked, mut unlinked) = (0, 0);
+    let mut cursor = None;
+    loop {
+        let page = portal.search_patients("", cursor.as_deref(), 50).unwrap();
+        for row in &page.items {
+            let g = portal.guardians(&row.patient.account_number).unwrap();
+            match row.account_id {
+                Some(id) => {
+                    assert_eq!(g.len(), 1, "{}", row.patient.account_number);
+                    assert_eq!(
+                        (g[0].account.id, g[0].relationship),
+                        (id, Relationship::Guardian)
+                    );
+                    linked += 1;
+                }
+                None => {
+                    assert!(g.is_empty());
+                    unlinked += 1;
+                }
+            }
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(linked + unlinked, 200);
+    assert!(linked > 0 && unlinked > 0, "{linked} {unlinked}");
+}
+
 // ---- Through the real binary -------------------------------------------
 
 fn guardian_add(bin: &Bin, patient: &str, email: &str, rel: &str, extra: &[&str]) -> Output {
@@ -957,6 +1008,25 @@ fn guardians_through_the_binary_add_list_reset_each_remove_and_change_a_login() 
         audit.contains("reason: custody order of 2 Jan 2026"),
         "{audit}"
     );
+    // A backup keeps the guardians.
+    let dest = home.path().join("copy.redb");
+    bin.admin(&["backup", dest.to_str().unwrap()], "");
+    let copied = bin.ok(
+        &[
+            "--db",
+            dest.to_str().unwrap(),
+            "guardian",
+            "list",
+            "--patient",
+            "100005",
+        ],
+        "",
+    );
+    assert_eq!(
+        copied,
+        bin.ok(&["guardian", "list", "--patient", "100005"], "")
+    );
+    assert!(copied.starts_with("daniel@example.net\tfather"), "{copied}");
 }
 
 #[test]
