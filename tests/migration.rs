@@ -141,6 +141,30 @@ fn same_account_records_but(db: &Path, was: &Manifest, changed: &[&str]) {
     }
 }
 
+/// The copy an upgrade left beside the file, `portal.redb.schema-N.bak`:
+/// of schema `version`, with every patient and audit event `was` held.
+fn backup_as_it_was(dir: &Path, version: u32, was: &Manifest) -> redb::ReadTransaction {
+    let old = redb::ReadOnlyDatabase::open(dir.join(format!("portal.redb.schema-{version}.bak")))
+        .unwrap();
+    let tx = old.begin_read().unwrap();
+    let meta = tx
+        .open_table(TableDefinition::<&str, &[u8]>::new("meta"))
+        .unwrap();
+    assert_eq!(
+        meta.get("schema_version").unwrap().unwrap().value(),
+        version.to_string().as_bytes()
+    );
+    let patients = tx
+        .open_table(TableDefinition::<&str, &[u8]>::new("patients"))
+        .unwrap();
+    assert_eq!(patients.len().unwrap(), was.patients.len() as u64);
+    let audit = tx
+        .open_table(TableDefinition::<u64, &[u8]>::new("audit"))
+        .unwrap();
+    assert_eq!(audit.len().unwrap(), was.audit.len() as u64);
+    tx
+}
+
 fn open(dir: &Path, db: &Path) -> Portal {
     Portal::open(db, config_in(dir), Arc::new(ManualClock::monday_morning())).unwrap()
 }
@@ -197,20 +221,10 @@ fn a_schema_1_file_is_kept_as_a_backup_and_upgraded_with_everything_in_it() {
 
     // The copy beside it is the schema-1 file as it was, readable by the
     // portal-admin that wrote it (same tables, same rows).
-    let backup = dir.path().join("portal.redb.schema-1.bak");
-    let old = redb::ReadOnlyDatabase::open(&backup).unwrap();
-    let tx = old.begin_read().unwrap();
-    let meta = tx
-        .open_table(TableDefinition::<&str, &[u8]>::new("meta"))
-        .unwrap();
-    assert_eq!(
-        meta.get("schema_version").unwrap().unwrap().value(),
-        b"1".as_slice()
-    );
+    let tx = backup_as_it_was(dir.path(), 1, &was);
     let patients = tx
         .open_table(TableDefinition::<&str, &[u8]>::new("patients"))
         .unwrap();
-    assert_eq!(patients.len().unwrap(), 5);
     let json: Patient =
         serde_json::from_slice(patients.get("100001").unwrap().unwrap().value()).unwrap();
     assert_eq!(json, was.patients[0]);
@@ -218,10 +232,6 @@ fn a_schema_1_file_is_kept_as_a_backup_and_upgraded_with_everything_in_it() {
         .open_table(TableDefinition::<&str, u64>::new("patient_account"))
         .unwrap();
     assert_eq!(links.len().unwrap(), 5);
-    let audit = tx
-        .open_table(TableDefinition::<u64, &[u8]>::new("audit"))
-        .unwrap();
-    assert_eq!(audit.len().unwrap(), was.audit.len() as u64);
 
     // Opened again: nothing more to do.
     let portal = open(dir.path(), &db);
@@ -350,26 +360,9 @@ fn a_schema_2_file_is_kept_as_a_backup_and_its_portal_accounts_become_guardians(
     );
 
     // The copy beside it is the schema-2 file as it was: no guardians.
-    let backup = dir.path().join("portal.redb.schema-2.bak");
-    let old = redb::ReadOnlyDatabase::open(&backup).unwrap();
-    let tx = old.begin_read().unwrap();
-    let meta = tx
-        .open_table(TableDefinition::<&str, &[u8]>::new("meta"))
-        .unwrap();
-    assert_eq!(
-        meta.get("schema_version").unwrap().unwrap().value(),
-        b"2".as_slice()
-    );
+    let tx = backup_as_it_was(dir.path(), 2, &was);
     assert!(
         tx.open_table(TableDefinition::<(&str, u64), &[u8]>::new("guardians"))
             .is_err()
     );
-    let patients = tx
-        .open_table(TableDefinition::<&str, &[u8]>::new("patients"))
-        .unwrap();
-    assert_eq!(patients.len().unwrap(), 6);
-    let audit = tx
-        .open_table(TableDefinition::<u64, &[u8]>::new("audit"))
-        .unwrap();
-    assert_eq!(audit.len().unwrap(), was.audit.len() as u64);
 }
