@@ -48,7 +48,15 @@ impl Store {
                 meta_in(&meta, META_SCHEMA)?.unwrap_or(0)
             };
             if version >= super::SCHEMA_VERSION {
-                // Nothing to do (another process may just have done it).
+                // Nothing (more) to do; another process may just have done
+                // it. A step rewrites much of the file and leaves it larger
+                // (about twice, at a million patients): give the space back
+                // when nobody else has it open.
+                if backed_up {
+                    drop(wtx);
+                    let compacted = self.compact()?;
+                    tracing::info!(compacted, "database file compacted after its upgrade");
+                }
                 return Ok(());
             }
             let backup = if backed_up {
