@@ -10,12 +10,16 @@ use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use portal_admin::Portal;
 use portal_admin::config::UiConfig;
+use portal_admin::domain::Relationship;
 use portal_admin::domain::Role;
-use portal_admin::tui::component::ModalKind;
+use portal_admin::services::{AddGuardian, SignIn};
+use portal_admin::tui::component::{ModalKind, sentence};
 use portal_admin::tui::harness::Harness;
 use portal_admin::tui::msg::Msg;
+use portal_admin::tui::request::{AccountRef, PatientRef, Reply, Request};
 use portal_admin::tui::screens::Pane;
 use portal_admin::tui::theme::Theme;
+use portal_admin::tui::worker;
 use ratatui::Terminal;
 
 fn practice(w: u16, h: u16) -> AppOnPractice {
@@ -1132,4 +1136,579 @@ fn a_disabled_operators_open_session_is_signed_out_at_the_next_key() {
     assert!(hs.app.session().is_none(), "{screen}");
     assert!(!screen.contains("García"), "no patient data left: {screen}");
     assert!(screen.contains("Signed out"), "{screen}");
+}
+
+// ---- Families (issue 11) ---------------------------------------------------
+
+/// The mother's own password, chosen at her first sign-in.
+const MOTHER_PW: &str = "amber-lantern-fjord-pickle";
+const FATHER_PW: &str = "copper-wren-mitten-galaxy";
+const FATHER: &str = "dan.smith@example.net";
+const MOTHER: &str = "smith.family@example.net";
+
+fn first_sign_in(p: &Portal, email: &str, temporary: &str, chosen: &str) {
+    assert_eq!(
+        p.holder_sign_in(email, &secret(temporary)).unwrap(),
+        SignIn::MustChangePassword
+    );
+    p.holder_change_password(email, &secret(temporary), &secret(chosen), &secret(chosen))
+        .unwrap();
+}
+
+fn signs_in(p: &Portal, email: &str, pw: &str) -> bool {
+    matches!(p.holder_sign_in(email, &secret(pw)), Ok(SignIn::SignedIn))
+}
+
+fn add(patient: &str, email: &str, rel: Relationship) -> AddGuardian {
+    AddGuardian::new(patient, email, rel).identity_check(Some(IDENTITY_CHECK))
+}
+
+/// Olivia Smith's mother holds her account with her own password.
+fn smith_with_mother() -> Practice {
+    let p = Practice::new();
+    let login = p.create_validate("100005");
+    first_sign_in(&p.portal, MOTHER, login.password.expose(), MOTHER_PW);
+    p
+}
+
+/// …and her father has his own login, with his own password.
+fn smith_with_both_parents() -> Practice {
+    let p = smith_with_mother();
+    let added = p
+        .portal
+        .add_guardian(&p.staff, &add("100005", FATHER, Relationship::Father))
+        .unwrap();
+    let temp = added.login.unwrap();
+    first_sign_in(&p.portal, FATHER, temp.password.expose(), FATHER_PW);
+    p
+}
+
+/// Staff press F2 for a patient with two guardians: the app asks whose
+/// login, never guesses; staff choose the father with Down and Enter, the
+/// confirmation shows his email, and only his password changes.
+#[test]
+fn two_guardians_staff_choose_whose_login_and_only_that_one_is_reset() {
+    for (w, h) in [(80, 24), (40, 12)] {
+        let mut hs = smith_with_both_parents().app_signed_in("sam", w, h);
+        hs.type_text("smith");
+        if w == 40 {
+            hs.key(KeyCode::Enter); // the account pane, one pane at a time
+        }
+        let screen = hs.screen();
+        assert!(screen.contains("Guardians (2)"), "{screen}");
+        snap(&format!("account_two_guardians_{w}x{h}"), &hs);
+        if w == 80 {
+            assert!(screen.contains("choose whose login"), "{screen}");
+            assert!(
+                screen.contains(FATHER) && screen.contains("(father): full"),
+                "{screen}"
+            );
+        }
+        let audit = audit_len(hs.app.portal());
+        hs.key(KeyCode::F(2));
+        assert!(
+            top_is(&hs, Some(ModalKind::ChooseGuardian)),
+            "{}",
+            hs.screen()
+        );
+        snap(&format!("choose_guardian_{w}x{h}"), &hs);
+        // Letters never choose; Esc cancels; nothing changed.
+        hs.type_text("dusty yq");
+        assert!(top_is(&hs, Some(ModalKind::ChooseGuardian)));
+        hs.key(KeyCode::Esc);
+        assert!(top_is(&hs, None));
+        assert_eq!(audit_len(hs.app.portal()), audit);
+        // The father: Down, Enter. The confirmation names him.
+        hs.key(KeyCode::F(2));
+        hs.key(KeyCode::Down);
+        hs.key(KeyCode::Enter);
+        assert!(top_is(&hs, Some(ModalKind::Confirm)), "{}", hs.screen());
+        if w == 80 {
+            let screen = hs.screen();
+            assert!(screen.contains(&format!("Login    {FATHER}")), "{screen}");
+            assert!(
+                screen
+                    .contains("Only this login changes: smith.family@example.net (guardian) keeps"),
+                "{screen}"
+            );
+            snap("confirm_guardian_reset_80x24", &hs);
+        }
+        confirm_create_validate(&mut hs);
+        hs.settle();
+        assert!(
+            top_is(&hs, Some(ModalKind::TemporaryLogin)),
+            "{}",
+            hs.screen()
+        );
+        let login = hs.app.temporary_login().unwrap();
+        assert_eq!(login.username.as_str(), FATHER);
+        let temp = login.password.expose().to_owned();
+        let portal = hs.app.portal();
+        assert!(
+            signs_in(portal, MOTHER, MOTHER_PW),
+            "the mother's password still works"
+        );
+        assert!(
+            !signs_in(portal, FATHER, FATHER_PW),
+            "the father's was reset"
+        );
+        assert_eq!(
+            portal.holder_sign_in(FATHER, &secret(&temp)).unwrap(),
+            SignIn::MustChangePassword
+        );
+    }
+}
+
+/// Staff add the father: his own account, his own temporary login; the
+/// mother's password is untouched. The form asks for the relationship;
+/// typing a name on it changes nothing.
+#[test]
+fn adding_a_guardian_with_a_new_account_shows_their_own_temporary_login() {
+    for (w, h) in [(80, 24), (40, 12)] {
+        let mut hs = smith_with_mother().app_signed_in("sam", w, h);
+        hs.type_text("smith");
+        hs.key(KeyCode::F(3));
+        assert!(top_is(&hs, Some(ModalKind::AddGuardian)), "{}", hs.screen());
+        snap(&format!("add_guardian_{w}x{h}"), &hs);
+        let audit = audit_len(hs.app.portal());
+        hs.type_text(FATHER);
+        hs.key(KeyCode::Enter);
+        assert!(
+            hs.screen().contains("Choose how they are"),
+            "{}",
+            hs.screen()
+        );
+        // On the relationship: letters do nothing, Left/Right choose.
+        hs.type_text("mother");
+        assert_eq!(audit_len(hs.app.portal()), audit);
+        hs.key(KeyCode::Right);
+        hs.key(KeyCode::Right);
+        let screen = hs.screen();
+        assert!(
+            screen.contains("(•) father") || screen.contains("◂ father ▸"),
+            "{screen}"
+        );
+        hs.key(KeyCode::Enter);
+        assert!(top_is(&hs, Some(ModalKind::Confirm)), "{}", hs.screen());
+        assert!(
+            hs.screen().contains("[ Create account ]")
+                && (w == 40 || hs.screen().contains("Creates an account for")),
+            "{}",
+            hs.screen()
+        );
+        snap(&format!("confirm_add_guardian_{w}x{h}"), &hs);
+        confirm_create_validate(&mut hs);
+        hs.settle();
+        assert!(
+            top_is(&hs, Some(ModalKind::TemporaryLogin)),
+            "{}",
+            hs.screen()
+        );
+        let login = hs.app.temporary_login().unwrap();
+        assert_eq!(login.username.as_str(), FATHER);
+        let temp = login.password.expose().to_owned();
+        let portal = hs.app.portal();
+        let event = portal.audit_list(0, 1_000).unwrap().pop().unwrap();
+        assert_eq!(event.action, portal_admin::domain::Action::GuardianAdded);
+        assert!(
+            event.outcome.contains(
+                "father, full access; account created; identity check: in person, photo ID"
+            ),
+            "{event:?}"
+        );
+        assert!(
+            signs_in(portal, MOTHER, MOTHER_PW),
+            "the mother's password still works"
+        );
+        assert_eq!(
+            portal.holder_sign_in(FATHER, &secret(&temp)).unwrap(),
+            SignIn::MustChangePassword
+        );
+        done(&mut hs);
+        if w == 80 {
+            assert!(hs.screen().contains("Guardians (2)"), "{}", hs.screen());
+        }
+    }
+}
+
+/// A guardian who already has a login (a grandmother with an account for
+/// another grandchild) is linked: no temporary login, her password works.
+#[test]
+fn adding_a_guardian_who_has_an_account_links_it_and_leaves_the_password_alone() {
+    let p = smith_with_mother();
+    let gran = "kathleen.obrien@example.org";
+    let login = p.create_validate("100003");
+    let own = "saffron-tractor-meadow-47";
+    first_sign_in(&p.portal, gran, login.password.expose(), own);
+    let mut hs = p.app_signed_in("sam", 80, 24);
+    hs.type_text("smith");
+    hs.key(KeyCode::Enter);
+    hs.key(KeyCode::F(3));
+    hs.type_text(gran);
+    hs.key(KeyCode::Tab);
+    for _ in 0..5 {
+        hs.key(KeyCode::Right); // mother, father, guardian, self, other
+    }
+    hs.key(KeyCode::Enter);
+    let screen = hs.screen();
+    assert!(
+        screen.contains("existing account: its password does"),
+        "{screen}"
+    );
+    assert!(screen.contains("[ Add guardian ]"), "{screen}");
+    confirm_create_validate(&mut hs);
+    hs.settle();
+    assert!(top_is(&hs, Some(ModalKind::Linked)), "{}", hs.screen());
+    assert!(hs.temporary_password().is_none(), "nothing to read aloud");
+    assert!(
+        hs.screen().contains("Linked; password unchanged."),
+        "{}",
+        hs.screen()
+    );
+    snap("guardian_linked_80x24", &hs);
+    assert!(
+        signs_in(hs.app.portal(), gran, own),
+        "her own password still works"
+    );
+    hs.key(KeyCode::Enter);
+    assert!(top_is(&hs, None));
+}
+
+/// The form stays open with the services' refusal beside its field.
+#[test]
+fn adding_someone_who_is_already_a_guardian_is_said_beside_the_email() {
+    let mut hs = smith_with_mother().app_signed_in("sam", 80, 24);
+    hs.type_text("smith");
+    hs.ctrl('n');
+    hs.type_text(MOTHER);
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Right);
+    hs.key(KeyCode::Enter);
+    assert!(top_is(&hs, Some(ModalKind::AddGuardian)));
+    assert!(
+        hs.screen().contains("is already a guardian of"),
+        "{}",
+        hs.screen()
+    );
+    // Esc with a filled form asks first.
+    hs.key(KeyCode::Esc);
+    assert!(top_is(&hs, Some(ModalKind::Confirm)));
+    confirm(&mut hs);
+    assert!(top_is(&hs, None));
+}
+
+/// Administrators remove a guardian in the Control Panel: the patient by
+/// name and birth date, a reason required and recorded; the account and
+/// its password stay.
+#[test]
+fn an_administrator_removes_a_guardian_with_a_reason() {
+    for (w, h) in [(80, 24), (40, 12)] {
+        let mut hs = smith_with_both_parents().app_signed_in("ana", w, h);
+        hs.key(KeyCode::Tab);
+        hs.key(KeyCode::Tab);
+        hs.type_text("dan.");
+        hs.key(KeyCode::Enter);
+        assert!(top_is(&hs, Some(ModalKind::UserDetails)), "{}", hs.screen());
+        if w == 80 {
+            assert!(
+                hs.screen()
+                    .contains("Smith, Olivia, born 4 Jul 2018, no. 100005 — father: full access"),
+                "{}",
+                hs.screen()
+            );
+        }
+        for _ in 0..4 {
+            hs.key(KeyCode::Tab);
+        }
+        hs.key(KeyCode::Enter);
+        assert!(
+            top_is(&hs, Some(ModalKind::RemoveGuardian)),
+            "{}",
+            hs.screen()
+        );
+        snap(&format!("remove_guardian_{w}x{h}"), &hs);
+        // No reason: said beside the field, nothing asked.
+        hs.key(KeyCode::Enter);
+        assert!(top_is(&hs, Some(ModalKind::RemoveGuardian)));
+        assert!(hs.screen().contains("Type the reason"), "{}", hs.screen());
+        hs.type_text("custody order of 2 Jan 2026");
+        hs.key(KeyCode::Enter);
+        assert!(top_is(&hs, Some(ModalKind::Confirm)), "{}", hs.screen());
+        if w == 80 {
+            let screen = hs.screen();
+            assert!(
+                screen.contains("stops being a guardian of Smith, Olivia"),
+                "{screen}"
+            );
+            snap("confirm_remove_guardian_80x24", &hs);
+        }
+        confirm(&mut hs);
+        hs.settle();
+        assert!(top_is(&hs, None), "{}", hs.screen());
+        assert!(
+            hs.screen().contains("Removed dan.smith@example.net as a"),
+            "{}",
+            hs.screen()
+        );
+        let portal = hs.app.portal();
+        let left: Vec<String> = portal
+            .guardians("100005")
+            .unwrap()
+            .iter()
+            .map(|g| g.email().to_string())
+            .collect();
+        assert_eq!(left, [MOTHER]);
+        let event = portal.audit_list(0, 1_000).unwrap().pop().unwrap();
+        assert_eq!(event.action, portal_admin::domain::Action::GuardianRemoved);
+        assert!(
+            event
+                .outcome
+                .contains("reason: custody order of 2 Jan 2026"),
+            "{event:?}"
+        );
+        assert_eq!(event.actor, "operator:ana");
+        assert!(
+            signs_in(portal, FATHER, FATHER_PW),
+            "his account and password stay"
+        );
+    }
+}
+
+/// Staff never see the removal or the login change (no Control Panel, no
+/// key), and the services refuse them anyway, with a sentence the app
+/// shows as it is.
+#[test]
+fn staff_cannot_remove_a_guardian_or_change_a_login() {
+    let p = smith_with_both_parents();
+    let staff = p.staff.clone();
+    let mut hs = p.app_signed_in("sam", 120, 40);
+    hs.key(KeyCode::F(1));
+    let help = hs.screen();
+    assert!(
+        !help.contains("Remove guardian") && !help.contains("Control Panel"),
+        "{help}"
+    );
+    hs.key(KeyCode::Esc);
+    for _ in 0..4 {
+        hs.key(KeyCode::Tab);
+        assert!(!hs.screen().contains("Users"), "{}", hs.screen());
+    }
+    let patient = PatientRef {
+        number: "100005".into(),
+        name: "Smith, Olivia".into(),
+        date_of_birth: time::macros::date!(2018 - 07 - 04),
+    };
+    let portal = hs.app.portal();
+    let before = audit_len(portal);
+    let reply = worker::run(
+        portal,
+        Some(&staff),
+        Request::RemoveGuardian {
+            patient,
+            email: portal_admin::domain::Email::parse(FATHER).unwrap(),
+            reason: "custody".into(),
+        },
+    );
+    let Reply::GuardianRemoved { result: Err(e), .. } = reply else {
+        panic!("staff removed a guardian: {reply:?}");
+    };
+    assert_eq!(e.exit_code(), 10);
+    assert!(sentence(&e).contains("administrator"), "{}", sentence(&e));
+    let account = portal.account_by_email(FATHER).unwrap();
+    let reply = worker::run(
+        portal,
+        Some(&staff),
+        Request::ChangeLoginEmail {
+            account: AccountRef {
+                email: account.email,
+                version: account.version,
+            },
+            new: "dad@example.net".into(),
+        },
+    );
+    assert!(
+        matches!(reply, Reply::LoginChanged { result: Err(ref e), .. } if e.exit_code() == 10),
+        "{reply:?}"
+    );
+    assert_eq!(
+        portal.guardians("100005").unwrap().len(),
+        2,
+        "nothing changed"
+    );
+    assert_eq!(audit_len(portal), before + 2, "both refusals are audited");
+}
+
+/// Administrators change a login email: old and new shown, the password
+/// unchanged (the holder signs in with the new email and the same
+/// password); a login that is taken is said beside the field.
+#[test]
+fn an_administrator_changes_a_login_email_and_the_password_still_works() {
+    for (w, h) in [(80, 24), (40, 12)] {
+        let p = smith_with_mother();
+        p.create_validate("100003");
+        let mut hs = p.app_signed_in("ana", w, h);
+        hs.key(KeyCode::Tab);
+        hs.key(KeyCode::Tab);
+        hs.type_text("smith.");
+        hs.key(KeyCode::Enter);
+        for _ in 0..3 {
+            hs.key(KeyCode::Tab);
+        }
+        hs.key(KeyCode::Enter);
+        assert!(top_is(&hs, Some(ModalKind::ChangeLogin)), "{}", hs.screen());
+        snap(&format!("change_login_{w}x{h}"), &hs);
+        // Not an email: said before asking.
+        hs.type_text("jo smith");
+        hs.key(KeyCode::Enter);
+        assert!(top_is(&hs, Some(ModalKind::ChangeLogin)));
+        // Another account's login: refused by the services, beside the field.
+        hs.ctrl('u');
+        hs.type_text("kathleen.obrien@example.org");
+        hs.key(KeyCode::Enter);
+        confirm(&mut hs);
+        hs.settle();
+        assert!(top_is(&hs, Some(ModalKind::ChangeLogin)), "{}", hs.screen());
+        assert!(
+            hs.screen().contains("already the login of"),
+            "{}",
+            hs.screen()
+        );
+        hs.ctrl('u');
+        hs.type_text("jo.smith@example.net");
+        hs.key(KeyCode::Enter);
+        let screen = hs.screen();
+        assert!(
+            screen.contains("From: smith.family@example.net")
+                && screen.contains("To:   jo.smith@example.net"),
+            "{screen}"
+        );
+        if w == 80 {
+            snap("confirm_change_login_80x24", &hs);
+        }
+        confirm(&mut hs);
+        hs.settle();
+        assert!(top_is(&hs, None), "{}", hs.screen());
+        assert!(
+            hs.screen().contains("Login changed from"),
+            "{}",
+            hs.screen()
+        );
+        let portal = hs.app.portal();
+        assert!(signs_in(portal, "jo.smith@example.net", MOTHER_PW));
+        assert!(portal.holder_sign_in(MOTHER, &secret(MOTHER_PW)).is_err());
+    }
+}
+
+/// A patient past the age at which a guardian's access ends: the link is
+/// shown as ended and Create/Validate says why, in the services' words.
+#[test]
+fn an_ended_link_is_shown_as_ended_and_create_validate_says_why() {
+    let p = Practice::new();
+    p.create_validate("100003");
+    // The practice ends guardians' access at 9: Seán (30 Nov 2016) is past it.
+    let mut c = config_in(p.dir.path());
+    c.guardians.limited_from_age = 8;
+    c.guardians.end_at_age = 9;
+    c.guardians.self_account_from_age = 9;
+    let portal = Portal::open(&p.db(), c, p.clock.clone()).unwrap();
+    let mut hs = Harness::new(portal, 80, 24);
+    hs.sign_in("sam", STAFF_PW);
+    hs.type_text("obrien");
+    hs.key(KeyCode::Enter);
+    let screen = hs.screen();
+    assert!(screen.contains("guardian, ended Sun 30 Nov"), "{screen}");
+    snap("account_ended_80x24", &hs);
+    let audit = audit_len(hs.app.portal());
+    hs.key(KeyCode::F(2));
+    assert!(top_is(&hs, None));
+    assert!(
+        hs.screen().contains("access to patient 100003 ended"),
+        "{}",
+        hs.screen()
+    );
+    assert_eq!(audit_len(hs.app.portal()), audit);
+}
+
+/// With notices on, the temporary login says "notice queued", sends it in
+/// the background to the practice's relay (a real SMTP server here) and
+/// then says it was sent; the read-aloud lines no longer say "no email".
+/// With the relay down it says when the notice is retried.
+#[test]
+fn the_temporary_login_says_the_notice_was_queued_then_sent() {
+    use common::smtp::{SmtpOptions, SmtpServer};
+    let mail = tempfile::tempdir().unwrap();
+    let mut server = SmtpServer::start(&mail.path().join("mail"), SmtpOptions::default());
+    let relay = server.url();
+    let notify = move |c: &mut portal_admin::config::Config| {
+        c.notify.smtp_url = Some(relay.clone());
+        c.notify.from = Some("Sunshine Pediatrics <portal@sunshine.example>".into());
+    };
+    let p = Practice::with_config(notify.clone());
+    let mut c = config_in(p.dir.path());
+    notify(&mut c);
+    let portal = Portal::open(&p.db(), c, p.clock.clone()).unwrap();
+    let mut hs = Harness::new(portal, 80, 24);
+    hs.sign_in("sam", STAFF_PW);
+    hs.type_text("smith");
+    hs.key(KeyCode::F(2));
+    confirm_create_validate(&mut hs);
+    // The change's reply: the popup, and the notice on its way.
+    let reply = hs.next_reply();
+    hs.send(reply);
+    hs.draw();
+    assert!(top_is(&hs, Some(ModalKind::TemporaryLogin)));
+    assert!(hs.screen().contains("Notice queued"), "{}", hs.screen());
+    hs.settle();
+    let screen = hs.screen();
+    assert!(
+        screen.contains("Notice sent to smith.family@example.net."),
+        "{screen}"
+    );
+    assert!(!screen.contains("No email was sent"), "{screen}");
+    assert!(
+        screen.contains("The password is never sent by email"),
+        "{screen}"
+    );
+    snap("temporary_login_notice_sent_80x24", &hs);
+    let mails = server.messages();
+    assert_eq!(mails.len(), 1);
+    let pw = hs.temporary_password().unwrap();
+    assert!(!mails[0].raw.contains(&pw) && !mails[0].raw.contains(&pw.replace('-', "")));
+    done(&mut hs);
+
+    // The relay is down: the notice waits, and the popup says until when.
+    server.stop();
+    hs.key(KeyCode::F(2));
+    confirm_create_validate(&mut hs);
+    hs.settle();
+    let screen = hs.screen();
+    assert!(
+        screen.contains("Notice queued: not sent yet") && screen.contains("retried at"),
+        "{screen}"
+    );
+    done(&mut hs);
+    // An administrator's removal says it on the status line.
+    server.up();
+    drop(hs);
+    let mut c = config_in(p.dir.path());
+    notify(&mut c);
+    p.portal
+        .add_guardian(&p.staff, &add("100005", FATHER, Relationship::Father))
+        .unwrap();
+    let mut hs = Harness::new(Portal::open(&p.db(), c, p.clock.clone()).unwrap(), 120, 40);
+    hs.sign_in("ana", ADMIN_PW);
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Tab);
+    hs.type_text("dan.");
+    hs.key(KeyCode::Enter);
+    for _ in 0..4 {
+        hs.key(KeyCode::Tab);
+    }
+    hs.key(KeyCode::Enter);
+    hs.key(KeyCode::Tab);
+    hs.type_text("custody order");
+    hs.key(KeyCode::Enter);
+    confirm(&mut hs);
+    hs.settle();
+    assert!(hs.screen().contains("Notice sent to"), "{}", hs.screen());
 }

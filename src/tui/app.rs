@@ -20,13 +20,18 @@ use super::keys::{self, Action, Context, Key};
 use super::layout::{MIN_SIZE, too_small};
 use super::modals::{Confirm, Help, LinkedPopup, ModalStack, TemporaryLoginPopup};
 use super::msg::Msg;
-use super::request::{Reply, Request, operator_sentence};
+use super::notice::{capitalised, words};
+use super::request::{AccountChange, Reply, Request, operator_sentence};
 use super::screens::{MainScreen, Pane, SignIn};
 use super::theme::Theme;
 use crate::config::UiConfig;
 use crate::domain::text::printable;
 use crate::present::LocalTime;
 use crate::services::{CreateValidateOutcome, Portal, Session, TemporaryLogin};
+
+/// Notices being sent in the background, by request id, each with the
+/// message it completes when no popup shows it ("Removed …").
+type Sending = Vec<(u64, Option<String>)>;
 
 enum Screen {
     SignIn(Box<SignIn>),
@@ -53,6 +58,9 @@ pub struct App {
     last_activity: Instant,
     /// An OSC 52 sequence to write after the next draw.
     clipboard: Option<Zeroizing<String>>,
+    /// Notices sent in the background: never one at a time with changes,
+    /// so a slow relay never holds up the desk.
+    sending: Sending,
 }
 
 impl App {
@@ -85,6 +93,7 @@ impl App {
             full_redraw: false,
             last_activity: Instant::now(),
             clipboard: None,
+            sending: Vec::new(),
         };
         app.refresh_practice();
         // What was found wrong with the file's mode or owner, said at once.
@@ -167,6 +176,11 @@ impl App {
         self.shared.busy()
     }
 
+    /// True while notices are being sent in the background.
+    pub fn sending_notices(&self) -> bool {
+        !self.sending.is_empty()
+    }
+
     /// How long until the idle sign-out, if an operator is signed in.
     pub fn idle_deadline(&self) -> Option<Instant> {
         self.shared.session.as_ref().map(|_| {
@@ -215,6 +229,7 @@ impl App {
         self.screen = Screen::SignIn(Box::new(SignIn::new(why)));
         self.shared.session = None;
         self.shared.pending = None;
+        self.sending.clear();
         self.notice = None;
         // Repaint every cell: nothing of the last operator stays on screen.
         self.full_redraw = true;
@@ -415,7 +430,51 @@ impl App {
         );
     }
 
+    /// Sends the notices `ids` a change queued, in the background (when
+    /// notices are on). `then`: the message the outcome completes when no
+    /// popup shows it.
+    fn send_notices(&mut self, ids: Vec<u64>, then: Option<String>) {
+        if ids.is_empty() || !self.shared.portal.notices_enabled() {
+            return;
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        if let Some(text) = &then {
+            self.notice = Some((Level::Ok, format!("{text} Notice queued: sending it now…")));
+        }
+        self.sending.push((id, then));
+        super::worker::spawn(
+            self.shared.portal.clone(),
+            self.shared.session.clone(),
+            id,
+            Request::SendNotices { ids },
+            self.tx.clone(),
+        );
+    }
+
+    /// What became of notices sent in the background: the popup that
+    /// shows them takes it, else the status line says it.
+    fn on_notices(&mut self, then: Option<String>, reply: Reply) {
+        for modal in self.modals.iter_mut_from_top() {
+            if matches!(modal.on_reply(&reply, &self.shared), Response::Consumed) {
+                return;
+            }
+        }
+        if let Reply::NoticesSent { ids, result } = &reply {
+            let (level, said) = words(ids, result, &self.shared.local);
+            let text = match then {
+                Some(first) => format!("{first} {}", capitalised(&said)),
+                None => capitalised(&said),
+            };
+            self.notice = Some((level, text));
+        }
+    }
+
     fn on_reply(&mut self, id: u64, reply: Reply) {
+        if let Some(at) = self.sending.iter().position(|(s, _)| *s == id) {
+            let (_, then) = self.sending.remove(at);
+            return self.on_notices(then, reply);
+        }
         // A late answer to a request that was cancelled is dropped.
         if self.shared.pending.as_ref().map(|p| p.id) != Some(id) {
             return;
@@ -446,18 +505,70 @@ impl App {
             Reply::CreateValidated { patient, result } => {
                 self.reload(false);
                 match result {
-                    Ok(CreateValidateOutcome::Linked(linked)) => self
-                        .modals
-                        .push(Box::new(LinkedPopup::new(linked, patient))),
+                    Ok(CreateValidateOutcome::Linked(linked)) => {
+                        let popup = LinkedPopup::new(linked, patient, &self.shared);
+                        let ids = popup.notices();
+                        self.modals.push(Box::new(popup));
+                        self.send_notices(ids, None);
+                    }
                     Ok(outcome) => {
                         if let Some(login) = outcome.into_login() {
-                            self.modals
-                                .push(Box::new(TemporaryLoginPopup::new(login, patient)));
+                            self.show_login(login, patient);
                         }
                     }
                     Err(e) => self.notice = Some((Level::Error, sentence(&e))),
                 }
             }
+            Reply::GuardianAdded { patient, result } => {
+                self.reload(false);
+                match result {
+                    Ok(mut added) => match added.login.take() {
+                        Some(login) => self.show_login(login, patient),
+                        None => {
+                            let popup = LinkedPopup::guardian(&added, patient, &self.shared);
+                            let ids = popup.notices();
+                            self.modals.push(Box::new(popup));
+                            self.send_notices(ids, None);
+                        }
+                    },
+                    Err(e) => self.notice = Some((Level::Error, sentence(&e))),
+                }
+            }
+            Reply::GuardianRemoved {
+                patient,
+                email,
+                result,
+            } => {
+                self.reload(false);
+                match result {
+                    Ok(removed) => {
+                        let said = format!(
+                            "Removed {email} as a guardian of {} (no. {}); password unchanged.",
+                            printable(&patient.name),
+                            patient.number
+                        );
+                        self.notice = Some((Level::Ok, said.clone()));
+                        self.send_notices(removed.notice.into_iter().collect(), Some(said));
+                    }
+                    Err(e) => self.notice = Some((Level::Error, sentence(&e))),
+                }
+            }
+            Reply::LoginChanged { account, result } => {
+                self.reload(false);
+                match result {
+                    Ok(changed) => {
+                        let said = format!(
+                            "Login changed from {} to {}; password unchanged.",
+                            account.email, changed.account.email
+                        );
+                        self.notice = Some((Level::Ok, said.clone()));
+                        self.send_notices(changed.notices, Some(said));
+                    }
+                    Err(e) => self.notice = Some((Level::Error, sentence(&e))),
+                }
+            }
+            // Only ever sent in the background (`on_notices`).
+            Reply::NoticesSent { .. } => {}
             Reply::Printed(result) => {
                 self.notice = Some(match result {
                     Ok(said) => (
@@ -476,10 +587,23 @@ impl App {
                 result,
             } => {
                 self.reload(false);
-                self.notice = Some(match result {
-                    Ok(_) => (Level::Ok, change.sentence(&account.email)),
-                    Err(e) => (Level::Error, sentence(&e)),
-                });
+                match result {
+                    Ok(view) => {
+                        let said = change.sentence(&account.email);
+                        self.notice = Some((Level::Ok, said.clone()));
+                        // A password set in the Control Panel queues a notice.
+                        if matches!(change, AccountChange::PasswordSet { .. }) {
+                            let ids = self
+                                .shared
+                                .portal
+                                .pending_notices(view.id)
+                                .map(|n| n.iter().map(|n| n.id).collect())
+                                .unwrap_or_default();
+                            self.send_notices(ids, Some(said));
+                        }
+                    }
+                    Err(e) => self.notice = Some((Level::Error, sentence(&e))),
+                }
             }
             Reply::OperatorChanged {
                 name,
@@ -493,6 +617,14 @@ impl App {
                 });
             }
         }
+    }
+
+    /// Shows a temporary login, then sends the notice it queued.
+    fn show_login(&mut self, login: TemporaryLogin, patient: super::request::PatientRef) {
+        let popup = TemporaryLoginPopup::new(login, patient, &self.shared);
+        let ids = popup.notices();
+        self.modals.push(Box::new(popup));
+        self.send_notices(ids, None);
     }
 
     pub fn enter_main(&mut self, session: Session) {

@@ -52,9 +52,10 @@ pub fn draw_title(f: &mut Frame, area: Rect, shared: &Shared) {
 
 /// Rows the status line needs for `notice` at this width (1 to 3).
 pub fn status_line_height(width: u16, notice: Option<&(Level, String)>) -> u16 {
+    // Counted as the line is drawn (word-wrapped), so no word is cut off.
     notice.map_or(1, |(_, text)| {
-        let chars = printable(text).chars().count() as u16 + 1;
-        chars.div_ceil(width.max(1)).clamp(1, 3)
+        let line = Line::from(format!(" {}", printable(text)));
+        super::widgets::wrapped_height(&[line], width).clamp(1, 4)
     })
 }
 
@@ -92,12 +93,14 @@ fn hint_rank(action: Action) -> u8 {
     match action {
         Action::Help | Action::CloseHelp => 0,
         Action::CreateValidate | Action::Submit | Action::Activate | Action::Toggle => 1,
+        Action::NextChoice => 1,
+        Action::AddGuardian => 5,
         Action::Open | Action::Back | Action::Cancel => 2,
         Action::NextPane | Action::NextField => 3,
         Action::ClearSearch => 4,
-        Action::Quit => 5,
-        Action::SignOut => 6,
-        _ => 7,
+        Action::Quit => 6,
+        Action::SignOut => 7,
+        _ => 8,
     }
 }
 

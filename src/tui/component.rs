@@ -127,6 +127,13 @@ pub enum ModalKind {
     Linked,
     SaveHandout,
     Help,
+    /// Create/Validate for a patient with several guardians: whose login.
+    ChooseGuardian,
+    AddGuardian,
+    /// Administrators: remove a guardian from a patient.
+    RemoveGuardian,
+    /// Administrators: change an account's login email.
+    ChangeLogin,
 }
 
 /// A popup over the main screen. Keys go to the one on top.

@@ -116,9 +116,10 @@ impl Harness {
         self.draw();
     }
 
-    /// Waits for the worker's answer to the running request, if any.
+    /// Waits for the worker's answer to the running request, if any, and
+    /// for the notices being sent in the background.
     pub fn settle(&mut self) {
-        while self.app.busy() {
+        while self.app.busy() || self.app.sending_notices() {
             let msg = self
                 .rx
                 .recv_timeout(WORKER_TIMEOUT)

@@ -12,6 +12,7 @@ pub mod layout;
 pub mod list;
 pub mod modals;
 pub mod msg;
+pub mod notice;
 pub mod panes;
 pub mod request;
 pub mod screens;

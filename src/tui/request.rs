@@ -10,7 +10,11 @@ use crate::domain::Email;
 use crate::error::Error;
 use zeroize::Zeroizing;
 
-use crate::services::{AccountView, CreateValidateOutcome, OperatorChange, Session};
+use crate::domain::{Access, Relationship};
+use crate::services::{
+    AccountView, CreateValidateOutcome, GuardianAdded, GuardianRemoved, LoginChanged,
+    OperatorChange, SendReport, Session,
+};
 
 /// A patient as the person at the desk identifies them: name, date of
 /// birth and account number, as they were when the request was made.
@@ -46,12 +50,40 @@ pub enum Request {
         patient: PatientRef,
         /// The login the confirmation showed.
         login: Email,
+        /// For a patient with guardians: whose login to reset (the one the
+        /// confirmation showed, never a guess of the services').
+        guardian: Option<Email>,
         /// For a patient joining an existing account: also reset its password.
         reset_password: bool,
         /// How the caller's identity and authority were checked.
         identity_check: Option<String>,
         /// The account version the confirmation showed, if there was one.
         version: Option<u64>,
+    },
+    /// Add a guardian to a patient: their own new account (a temporary
+    /// login), or their existing one with its password unchanged.
+    AddGuardian {
+        patient: PatientRef,
+        email: String,
+        relationship: Relationship,
+        access: Access,
+        identity_check: Option<String>,
+    },
+    /// Administrators: a guardian stops being one of a patient's.
+    RemoveGuardian {
+        patient: PatientRef,
+        email: Email,
+        reason: String,
+    },
+    /// Administrators: an account's login email changes; its password does not.
+    ChangeLoginEmail {
+        account: AccountRef,
+        new: String,
+    },
+    /// Send the notices a change queued (in the background: never one at
+    /// a time with the changes).
+    SendNotices {
+        ids: Vec<u64>,
     },
     /// Print the handout of a temporary login on the practice's printer.
     PrintHandout {
@@ -100,6 +132,10 @@ impl Request {
             },
             Request::ResetOperatorPassword { .. } => "Setting the operator's password",
             Request::CreateValidate { .. } => "Working on Create/Validate",
+            Request::AddGuardian { .. } => "Adding the guardian",
+            Request::RemoveGuardian { .. } => "Removing the guardian",
+            Request::ChangeLoginEmail { .. } => "Changing the login email",
+            Request::SendNotices { .. } => "Sending the notice",
             Request::PrintHandout { .. } => "Printing the handout",
             Request::SetPassword { .. } => "Setting the password",
             Request::Unlock { .. } => "Unlocking",
@@ -140,6 +176,25 @@ pub enum Reply {
     CreateValidated {
         patient: PatientRef,
         result: Result<CreateValidateOutcome, Error>,
+    },
+    GuardianAdded {
+        patient: PatientRef,
+        result: Result<Box<GuardianAdded>, Error>,
+    },
+    GuardianRemoved {
+        patient: PatientRef,
+        email: Email,
+        result: Result<GuardianRemoved, Error>,
+    },
+    LoginChanged {
+        account: AccountRef,
+        result: Result<LoginChanged, Error>,
+    },
+    /// What became of the notices `ids` (an error: the attempt could not
+    /// be recorded; the notices stay queued).
+    NoticesSent {
+        ids: Vec<u64>,
+        result: Result<SendReport, Error>,
     },
     /// What the print command said (`request id is …`).
     Printed(Result<String, Error>),

@@ -72,6 +72,22 @@ pub fn modal_box_with_footer(
     width: u16,
     scroll: Scroll,
 ) -> Rect {
+    modal_box_scrolled(f, theme, area, title, body, footer, width, scroll).0
+}
+
+/// [`modal_box_with_footer`] that also says how many rows the body was
+/// scrolled (to put the cursor on a field of it).
+#[allow(clippy::too_many_arguments)]
+pub fn modal_box_scrolled(
+    f: &mut Frame,
+    theme: &Theme,
+    area: Rect,
+    title: &str,
+    body: Vec<Line>,
+    footer: Vec<Line>,
+    width: u16,
+    scroll: Scroll,
+) -> (Rect, u16) {
     let inner_w = width.min(area.width).saturating_sub(2).max(1);
     let body_h = wrapped_height(&body, inner_w);
     let footer_h = if footer.is_empty() {
@@ -115,7 +131,7 @@ pub fn modal_box_with_footer(
             footer_area,
         );
     }
-    body_area
+    (body_area, scroll)
 }
 
 /// A row of buttons; the focused one is bracketed so focus shows without colour.

@@ -8,7 +8,7 @@ use std::sync::mpsc::Sender;
 use super::msg::Msg;
 use super::request::{AccountChange, Reply, Request};
 use crate::error::Error;
-use crate::services::{CreateValidate, Portal, Session};
+use crate::services::{AddGuardian, CreateValidate, Portal, SendReport, Session};
 
 pub fn spawn(
     portal: Arc<Portal>,
@@ -57,11 +57,13 @@ pub fn run(portal: &Portal, session: Option<&Session>, request: Request) -> Repl
         Request::CreateValidate {
             patient,
             login: _,
+            guardian,
             reset_password,
             identity_check,
             version,
         } => {
             let req = CreateValidate::patient(&patient.number)
+                .email(guardian.map(|e| e.to_string()))
                 .identity_check(identity_check)
                 .reset_password(reset_password)
                 .expected_version(version);
@@ -70,6 +72,50 @@ pub fn run(portal: &Portal, session: Option<&Session>, request: Request) -> Repl
                 patient,
             }
         }
+        Request::AddGuardian {
+            patient,
+            email,
+            relationship,
+            access,
+            identity_check,
+        } => {
+            let req = AddGuardian::new(&patient.number, email, relationship)
+                .access(access)
+                .identity_check(identity_check);
+            Reply::GuardianAdded {
+                result: need().and_then(|s| portal.add_guardian(s, &req).map(Box::new)),
+                patient,
+            }
+        }
+        Request::RemoveGuardian {
+            patient,
+            email,
+            reason,
+        } => Reply::GuardianRemoved {
+            result: need()
+                .and_then(|s| portal.remove_guardian(s, &patient.number, email.as_str(), &reason)),
+            patient,
+            email,
+        },
+        Request::ChangeLoginEmail { account, new } => Reply::LoginChanged {
+            result: need().and_then(|s| {
+                portal.change_login_email(s, account.email.as_str(), &new, Some(account.version))
+            }),
+            account,
+        },
+        Request::SendNotices { ids } => Reply::NoticesSent {
+            result: need().and_then(|s| {
+                // One round per notice; each is tried once, now.
+                let mut all = SendReport::default();
+                for id in &ids {
+                    let report = portal.send_notice(s, *id)?;
+                    all.attempts.extend(report.attempts);
+                    all.pending = report.pending;
+                }
+                Ok(all)
+            }),
+            ids,
+        },
         Request::PrintHandout { text, secrets } => {
             let secrets: Vec<&str> = secrets.iter().map(|s| s.as_str()).collect();
             Reply::Printed(crate::handout::print(

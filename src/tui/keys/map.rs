@@ -46,6 +46,13 @@ pub static KEYMAP: &[Binding] = &[
     ),
     b(
         C::Main,
+        &[Key::code(K::F(3)), Key::ctrl('n')],
+        A::AddGuardian,
+        "add a guardian: their own login, for the selected patient (asks first)",
+        true,
+    ),
+    b(
+        C::Main,
         &[Key::code(K::Tab)],
         A::NextPane,
         "next pane",
@@ -203,14 +210,14 @@ pub static KEYMAP: &[Binding] = &[
     ),
     b(C::Confirm, &[Key::code(K::Esc)], A::Cancel, "cancel", true),
     b(
-        C::IdentityCheck,
+        C::ChoiceList,
         &[Key::code(K::Up)],
         A::Up,
         "previous choice",
         false,
     ),
     b(
-        C::IdentityCheck,
+        C::ChoiceList,
         &[Key::code(K::Down)],
         A::Down,
         "next choice",
@@ -311,7 +318,7 @@ pub static KEYMAP: &[Binding] = &[
         C::FormField,
         &[Key::code(K::Enter)],
         A::Submit,
-        "save (asks first)",
+        "submit (asks before any change)",
         true,
     ),
     b(
@@ -319,6 +326,20 @@ pub static KEYMAP: &[Binding] = &[
         &[Key::code(K::Esc)],
         A::Cancel,
         "cancel (asks first if a field is filled)",
+        true,
+    ),
+    b(
+        C::FormChoice,
+        &[Key::code(K::Left)],
+        A::PrevChoice,
+        "previous choice",
+        false,
+    ),
+    b(
+        C::FormChoice,
+        &[Key::code(K::Right)],
+        A::NextChoice,
+        "next choice",
         true,
     ),
     b(

@@ -109,14 +109,19 @@ pub enum Context {
     SignIn,
     /// A confirmation: buttons, the safe one focused first.
     Confirm,
-    /// Create/Validate's confirmation, on its list of identity checks.
-    IdentityCheck,
+    /// A list to choose from in a confirmation: whose login to reset, how
+    /// the caller's identity was checked.
+    ChoiceList,
     /// A portal user's details in the Control Panel, with its actions.
     UserDetails,
     /// The temporary-login popup.
     TempLogin,
-    /// A text field of the set-password form.
+    /// A text field of a form (set password, add a guardian, remove a
+    /// guardian, change a login email).
     FormField,
+    /// A choice on one line of a form (a guardian's relationship, access;
+    /// the patient a guardian is removed from).
+    FormChoice,
     /// The checkbox of the set-password form.
     FormCheckbox,
     /// The buttons of the set-password form.
@@ -137,8 +142,9 @@ impl Context {
             Lookup | ControlPanel | Operators => &[List, Main, Always],
             Status => &[Main, Always],
             SignIn | Confirm | UserDetails | TempLogin | Help => &[Always],
-            IdentityCheck => &[Confirm, Always],
+            ChoiceList => &[Confirm, Always],
             FormField | FormButtons => &[Always],
+            FormChoice => &[FormField, Always],
             FormCheckbox => &[FormButtons, Always],
             TooSmall => &[Always],
         }
@@ -170,10 +176,13 @@ impl Context {
             Operators => "Control Panel — Operators (administrators)",
             SignIn => "Operator sign-in",
             Confirm => "Confirmation",
-            IdentityCheck => "Create/Validate — how the caller was checked",
+            ChoiceList => "A list in a confirmation — whose login, how the caller was checked",
             UserDetails => "Control Panel — a user's or an operator's details (administrators)",
             TempLogin => "Temporary login",
-            FormField => "Set password — text fields",
+            FormField => {
+                "Forms — text fields (set password, add or remove a guardian, login email)"
+            }
+            FormChoice => "Forms — a choice on one line (relationship, access, patient)",
             FormCheckbox => "Set password — the Password Reset Required box",
             FormButtons => "Set password — buttons",
             Help => "Help",
@@ -182,7 +191,7 @@ impl Context {
     }
 
     /// Every context, in the order the documentation lists them.
-    pub const ALL: [Context; 17] = [
+    pub const ALL: [Context; 18] = [
         Context::Always,
         Context::Main,
         Context::List,
@@ -192,10 +201,11 @@ impl Context {
         Context::Operators,
         Context::SignIn,
         Context::Confirm,
-        Context::IdentityCheck,
+        Context::ChoiceList,
         Context::UserDetails,
         Context::TempLogin,
         Context::FormField,
+        Context::FormChoice,
         Context::FormCheckbox,
         Context::FormButtons,
         Context::Help,
@@ -224,6 +234,8 @@ pub enum Action {
     /// Enter on a row: the patient's account pane, or a user's details.
     Open,
     CreateValidate,
+    /// F3: add a guardian to the selected patient.
+    AddGuardian,
     NextField,
     PrevField,
     Submit,
@@ -232,6 +244,9 @@ pub enum Action {
     Activate,
     /// Space on a checkbox.
     Toggle,
+    /// Left / Right on a one-line choice.
+    PrevChoice,
+    NextChoice,
     CloseHelp,
 }
 
@@ -463,7 +478,14 @@ mod tests {
             "Esc never closes the temporary login"
         );
         assert_eq!(lookup(C::Confirm, Key::code(K::Esc)), Some(A::Cancel));
-        assert_eq!(lookup(C::IdentityCheck, Key::code(K::Esc)), Some(A::Cancel));
+        assert_eq!(lookup(C::ChoiceList, Key::code(K::Esc)), Some(A::Cancel));
+        assert_eq!(lookup(C::FormChoice, Key::code(K::Esc)), Some(A::Cancel));
+        assert_eq!(lookup(C::Lookup, Key::code(K::F(3))), Some(A::AddGuardian));
+        assert_eq!(lookup(C::Status, Key::ctrl('n')), Some(A::AddGuardian));
+        for c in ['q', 'c', 'y', 'd', 'r', 'x', ' '] {
+            assert_eq!(lookup(C::ChoiceList, Key::ch(c)), None, "{c} never picks");
+            assert_eq!(lookup(C::FormChoice, Key::ch(c)), None, "{c} never chooses");
+        }
         assert_eq!(lookup(C::TooSmall, Key::ctrl('c')), Some(A::Quit));
     }
 

@@ -1,8 +1,12 @@
 //! The popups over the main screen, as a stack: keys go to the one on top,
 //! each draws over what is below it.
 
+mod checked_confirm;
+mod choose_guardian;
 mod confirm;
 pub mod create_validate;
+mod form;
+mod guardians;
 mod help;
 mod linked;
 mod operator_details;
@@ -13,8 +17,11 @@ mod user_details;
 
 use std::time::Instant;
 
+pub use checked_confirm::CheckedConfirm;
+pub use choose_guardian::ChooseGuardian;
 pub use confirm::Confirm;
-pub use create_validate::CreateValidateConfirm;
+pub use form::{Field, FieldError, Form, Purpose};
+pub use guardians::{AddGuardianForm, ChangeLoginForm, RemoveGuardianForm};
 pub use help::Help;
 pub use linked::LinkedPopup;
 pub use operator_details::OperatorDetails;

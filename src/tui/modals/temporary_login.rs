@@ -11,12 +11,13 @@ use ratatui::text::{Line, Span};
 use zeroize::Zeroizing;
 
 use crate::domain::text::printable;
-use crate::present::{LOGIN_READ_ALOUD, TimeStyle, handout, login_text_in, spelled_groups};
+use crate::present::{TimeStyle, handout, login_read_aloud, login_text_in, spelled_groups};
 use crate::services::TemporaryLogin;
 use crate::tui::component::{Command, Component, Level, Modal, ModalKind, Response, Shared};
 use crate::tui::keys::{Action, Context};
 use crate::tui::modals::SaveHandout;
-use crate::tui::request::{PatientRef, Request};
+use crate::tui::notice::NoticeState;
+use crate::tui::request::{PatientRef, Reply, Request};
 use crate::tui::widgets::{Scroll, buttons, cycle, modal_box_with_footer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,11 +47,14 @@ pub struct TemporaryLoginPopup {
     focus: usize,
     /// Rows scrolled down, on a terminal too small for the whole login.
     scroll: u16,
+    /// The notice the change queued for the account holder.
+    notice: NoticeState,
 }
 
 impl TemporaryLoginPopup {
-    pub fn new(login: TemporaryLogin, patient: PatientRef) -> TemporaryLoginPopup {
+    pub fn new(login: TemporaryLogin, patient: PatientRef, shared: &Shared) -> TemporaryLoginPopup {
         TemporaryLoginPopup {
+            notice: NoticeState::queued(login.notice.into_iter().collect(), shared),
             login,
             patient,
             spelled: false,
@@ -58,6 +62,11 @@ impl TemporaryLoginPopup {
             focus: 0,
             scroll: 0,
         }
+    }
+
+    /// The notices to send now, once the popup is on screen.
+    pub fn notices(&self) -> Vec<u64> {
+        self.notice.to_send()
     }
 
     /// The password's forms a printer's message must never repeat.
@@ -120,6 +129,14 @@ impl Component for TemporaryLoginPopup {
         Response::Consumed
     }
 
+    fn on_reply(&mut self, reply: &Reply, shared: &Shared) -> Response {
+        if self.notice.take(reply, &shared.local) {
+            Response::Consumed
+        } else {
+            Response::Ignored
+        }
+    }
+
     fn draw(&self, f: &mut Frame, area: Rect, shared: &Shared) {
         let theme = &shared.theme;
         let l = &self.login;
@@ -179,10 +196,15 @@ impl Component for TemporaryLoginPopup {
         if !small {
             lines.push(Line::default());
         }
-        lines.extend(LOGIN_READ_ALOUD.iter().map(|s| Line::from(*s)));
+        lines.extend(
+            login_read_aloud(self.notice.noticed())
+                .iter()
+                .map(|s| Line::from(*s)),
+        );
         lines.push(Line::from(
             "Once closed, this temporary password is never shown again.",
         ));
+        lines.extend(self.notice.line(theme));
         let labels: Vec<(&str, bool)> = BUTTONS
             .iter()
             .enumerate()

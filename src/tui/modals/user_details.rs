@@ -1,6 +1,8 @@
 //! Control Panel → a user's details (administrators): who is on the
-//! account and in what state it is, with the actions of the portal's own
-//! Control Panel as buttons: Password, Unlock, Disable/Enable.
+//! account (each patient with the holder's relationship and access) and
+//! in what state it is, with the actions of the portal's own Control Panel
+//! as buttons: Password, Unlock, Disable/Enable — and the families'
+//! Login email… and Remove guardian….
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,14 +10,14 @@ use ratatui::text::{Line, Span};
 
 use crate::domain::text::printable;
 use crate::error::Error;
-use crate::present::{HistoryLine, account_status, history_line};
+use crate::present::{HistoryLine, account_status, guardian_status, history_line};
 use crate::services::{AccountChange, AccountView};
 use crate::tui::component::{
     Command, Component, Level, Modal, ModalKind, Response, Shared, sentence,
 };
 use crate::tui::keys::{Action, Context};
-use crate::tui::modals::{Confirm, SetPassword};
-use crate::tui::request::{AccountRef, Request};
+use crate::tui::modals::{ChangeLoginForm, Confirm, RemoveGuardianForm, SetPassword};
+use crate::tui::request::{AccountRef, PatientRef, Request};
 use crate::tui::widgets::{Scroll, buttons, cycle, key_value, modal_box_with_footer};
 
 /// How many events of the account's history the details show.
@@ -26,20 +28,27 @@ enum Button {
     Password,
     Unlock,
     Disable,
+    Login,
+    Remove,
     Close,
 }
 
-const BUTTONS: [Button; 4] = [
+const BUTTONS: [Button; 6] = [
     Button::Password,
     Button::Unlock,
     Button::Disable,
+    Button::Login,
+    Button::Remove,
     Button::Close,
 ];
 
 pub struct UserDetails {
     account: AccountView,
-    /// The patients on the account: "Name, born D, no. N".
+    /// The patients on the account: "Name, born D, no. N — mother: full
+    /// access, limited from …".
     patients: Vec<String>,
+    /// The same patients, to remove the holder as a guardian of one.
+    patient_refs: Vec<PatientRef>,
     /// The account's recent history: when, who, what.
     history: Vec<HistoryLine>,
     focus: usize,
@@ -55,14 +64,32 @@ impl UserDetails {
             Ok(d) => (d.account, d.patients, d.history),
             Err(_) => (account, Vec::new(), Vec::new()),
         };
+        let link = |number: &str| {
+            let guardians = shared.portal.guardians(number).ok()?;
+            let g = guardians.iter().find(|g| g.account.id == account.id)?;
+            Some(format!(
+                " — {}: {}",
+                g.relationship,
+                guardian_status(g, &shared.local)
+            ))
+        };
+        let patient_refs: Vec<PatientRef> = patients
+            .iter()
+            .map(|p| PatientRef {
+                number: p.account_number.clone(),
+                name: p.display_name(),
+                date_of_birth: p.date_of_birth,
+            })
+            .collect();
         let patients = patients
             .iter()
             .map(|p| {
                 format!(
-                    "{}, born {}, no. {}",
+                    "{}, born {}, no. {}{}",
                     printable(&p.display_name()),
                     shared.local.date(p.date_of_birth),
-                    p.account_number
+                    p.account_number,
+                    link(&p.account_number).unwrap_or_default()
                 )
             })
             .collect();
@@ -73,6 +100,7 @@ impl UserDetails {
         UserDetails {
             account,
             patients,
+            patient_refs,
             history,
             focus: 0,
             scroll: 0,
@@ -117,6 +145,16 @@ impl UserDetails {
             Button::Password => Response::Close(Some(Command::Open(Box::new(SetPassword::new(
                 self.account_ref(),
             ))))),
+            Button::Login => Response::Close(Some(Command::Open(Box::new(ChangeLoginForm::new(
+                self.account_ref(),
+            ))))),
+            Button::Remove if self.patient_refs.is_empty() => Response::notice(
+                Level::Info,
+                format!("{email} is not a guardian of any patient."),
+            ),
+            Button::Remove => Response::Close(Some(Command::Open(Box::new(
+                RemoveGuardianForm::new(email.clone(), self.patient_refs.clone(), shared),
+            )))),
             Button::Unlock => match self.refusal(shared, AccountChange::Unlock) {
                 Some(r) => r,
                 None => self.confirm(
@@ -234,6 +272,8 @@ impl Component for UserDetails {
                     Button::Password => "Password",
                     Button::Unlock => "Unlock",
                     Button::Disable => toggle,
+                    Button::Login => "Login email…",
+                    Button::Remove => "Remove guardian…",
                     Button::Close => "Close",
                 };
                 (label, i == self.focus)

@@ -1,6 +1,7 @@
 //! The portal-account pane: the selected patient, their e-correspondent
-//! (grayed out when an account exists), the account's state, and
-//! Create/Validate.
+//! (grayed out when an account exists), their guardians (each with their
+//! own login, relationship and where their access stands), the account's
+//! state, Create/Validate and adding a guardian.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -10,22 +11,33 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::{PaneComponent, PaneFrame};
 use crate::domain::AccountStatus;
 use crate::domain::text::printable;
-use crate::present::{HistoryLine, NO_ACCOUNT, account_status, history_line};
-use crate::services::{CreateValidate, CreateValidatePlan, PatientView, PlannedChange};
-use crate::tui::component::{Level, Response, Shared, sentence};
+use crate::error::{Error, Refusal};
+use crate::present::{
+    HistoryLine, NO_ACCOUNT, account_status, guardian_status, guardian_summary, history_line,
+};
+use crate::services::{CreateValidate, PatientView, PlannedChange};
+use crate::tui::component::{Command, Level, Response, Shared, sentence};
 use crate::tui::keys::{Action, Context};
-use crate::tui::modals::create_validate;
+use crate::tui::modals::{AddGuardianForm, create_validate};
 use crate::tui::request::PatientRef;
 use crate::tui::widgets::{block, key_value, wrapped_height};
 
 /// How many events of an account's history the pane shows.
 const HISTORY: usize = 8;
 
+/// What Create/Validate would do for the patient shown, as the services say.
+enum Plan {
+    Change(PlannedChange),
+    /// Several guardians: staff choose whose login.
+    ChooseGuardian(usize),
+    /// Why it cannot be done.
+    Refused(String),
+}
+
 #[derive(Default)]
 pub struct Account {
     view: Option<PatientView>,
-    /// What Create/Validate would do for this patient, as the services say.
-    plan: Option<Result<CreateValidatePlan, String>>,
+    plan: Option<Plan>,
     error: Option<String>,
     /// The account's recent history: when, who, what.
     history: Vec<HistoryLine>,
@@ -49,24 +61,36 @@ impl Account {
         let session = shared.session.as_ref();
         self.plan = self.view.as_ref().zip(session).map(|(v, s)| {
             let req = CreateValidate::patient(&v.patient.account_number);
-            shared
-                .portal
-                .plan_create_validate(s, &req)
-                .map_err(|e| sentence(&e))
+            match shared.portal.plan_create_validate(s, &req) {
+                Ok(plan) => Plan::Change(plan.change),
+                Err(Error::Refused(Refusal::ChooseGuardian { count, .. })) => {
+                    Plan::ChooseGuardian(count)
+                }
+                Err(e) => Plan::Refused(sentence(&e)),
+            }
         });
-        // The account's recent history, newest first.
-        self.history = self
-            .view
-            .as_ref()
-            .and_then(|v| v.account.as_ref())
-            .and_then(|a| shared.portal.account_history(a.id, HISTORY).ok())
-            .map(|events| {
-                events
-                    .iter()
-                    .map(|e| history_line(e, &shared.local))
-                    .collect()
-            })
-            .unwrap_or_default();
+        // The recent history of every guardian's account, newest first.
+        let mut events: Vec<_> = match &self.view {
+            Some(v) if v.guardians.len() > 1 => v
+                .guardians
+                .iter()
+                .filter_map(|g| shared.portal.account_history(g.account.id, HISTORY).ok())
+                .flatten()
+                .collect(),
+            Some(v) => v
+                .account
+                .as_ref()
+                .and_then(|a| shared.portal.account_history(a.id, HISTORY).ok())
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        events.sort_by_key(|e| std::cmp::Reverse(e.seq));
+        events.dedup_by_key(|e| e.seq);
+        events.truncate(HISTORY);
+        self.history = events
+            .iter()
+            .map(|e| history_line(e, &shared.local))
+            .collect();
     }
 
     /// "F2 Create/Validate: …" — what it would do, or why it cannot.
@@ -74,17 +98,23 @@ impl Account {
         let theme = &shared.theme;
         match &self.plan {
             None => Line::default(),
-            Some(Err(why)) => Line::from(Span::styled(
+            Some(Plan::Refused(why)) => Line::from(Span::styled(
                 format!("Create/Validate is not possible: {why}"),
                 theme.warn,
             )),
-            Some(Ok(plan)) => {
-                let what = match plan.change {
-                    PlannedChange::Create { .. } => "create the portal account",
-                    PlannedChange::Link { .. } => {
-                        "add to the existing account of this email (password unchanged)"
+            Some(plan) => {
+                let what = match plan {
+                    Plan::Change(PlannedChange::Create { .. }) => {
+                        "create the portal account".into()
                     }
-                    PlannedChange::Reset { .. } => "reset the password",
+                    Plan::Change(PlannedChange::Link { .. }) => {
+                        "add to the existing account of this email (password unchanged)".into()
+                    }
+                    Plan::Change(PlannedChange::Reset { .. }) => "reset the password".into(),
+                    Plan::ChooseGuardian(n) => {
+                        format!("choose whose login to reset ({n} guardians)")
+                    }
+                    Plan::Refused(_) => String::new(),
                 };
                 Line::from(vec![
                     Span::styled("F2", theme.key),
@@ -108,9 +138,48 @@ impl Account {
     /// services say it will do, or why it cannot be done.
     fn create_validate(&self, shared: &Shared) -> Response {
         match self.view.as_ref() {
-            Some(view) => create_validate::ask(shared, Self::patient_ref(view), false),
+            Some(view) => create_validate::ask(shared, Self::patient_ref(view), None, false),
             None => Response::notice(Level::Info, "Select a patient first."),
         }
+    }
+
+    /// Adding a guardian to the patient shown: the form.
+    fn add_guardian(&self) -> Response {
+        match self.view.as_ref() {
+            Some(view) => Response::Command(Command::Open(Box::new(AddGuardianForm::new(
+                Self::patient_ref(view),
+            )))),
+            None => Response::notice(Level::Info, "Select a patient first."),
+        }
+    }
+
+    /// Several guardians: one line each, in the words of the age rules
+    /// (ended links grayed out), each account's state under it.
+    fn guardian_lines(view: &PatientView, shared: &Shared) -> Vec<Line<'static>> {
+        let theme = &shared.theme;
+        let mut lines = vec![Line::from(Span::styled(
+            format!(
+                "Guardians ({}), each with their own login",
+                view.guardians.len()
+            ),
+            theme.title,
+        ))];
+        for g in &view.guardians {
+            let style = if g.is_ended() {
+                theme.dim
+            } else {
+                theme.normal
+            };
+            lines.push(Line::from(Span::styled(
+                guardian_summary(g, &shared.local),
+                style,
+            )));
+            lines.push(Line::from(Span::styled(
+                format!("  {}", account_status(&g.account)),
+                style,
+            )));
+        }
+        lines
     }
 }
 
@@ -122,6 +191,7 @@ impl PaneComponent for Account {
     fn on_action(&mut self, action: Action, shared: &Shared) -> Response {
         match action {
             Action::CreateValidate => self.create_validate(shared),
+            Action::AddGuardian => self.add_guardian(),
             Action::Down => {
                 self.scroll = (self.scroll + 1).min(self.max_scroll.get());
                 Response::Consumed
@@ -155,11 +225,18 @@ impl PaneComponent for Account {
             ))),
             (Some(v), None) => {
                 let p = &v.patient;
-                lines.push(kv(
-                    "Patient",
-                    format!("{} ({})", printable(&p.display_name()), p.account_number),
-                    theme.title,
-                ));
+                if narrow {
+                    // The number on a line of its own: a name does not
+                    // wrap, and moving between patients redraws little.
+                    lines.push(kv("Patient", printable(&p.display_name()), theme.title));
+                    lines.push(kv("No.", p.account_number.clone(), theme.normal));
+                } else {
+                    lines.push(kv(
+                        "Patient",
+                        format!("{} ({})", printable(&p.display_name()), p.account_number),
+                        theme.title,
+                    ));
+                }
                 lines.push(kv("Born", shared.local.date(p.date_of_birth), theme.normal));
                 let email = p
                     .email
@@ -167,6 +244,11 @@ impl PaneComponent for Account {
                     .map(|e| e.to_string())
                     .unwrap_or_else(|| "(none on file)".into());
                 match &v.account {
+                    Some(_) if v.guardians.len() > 1 => {
+                        lines.push(kv("E-correspondent", email, theme.normal));
+                        lines.push(Line::default());
+                        lines.extend(Self::guardian_lines(v, shared));
+                    }
                     Some(acc) => {
                         // Grayed out when an account exists, as in the original product.
                         lines.push(kv(
@@ -180,6 +262,21 @@ impl PaneComponent for Account {
                             _ => theme.error,
                         };
                         lines.push(kv("Portal account", acc.email.to_string(), theme.normal));
+                        if let Some(g) = v.guardians.first() {
+                            lines.push(kv(
+                                "Guardian link",
+                                format!(
+                                    "{}, {}",
+                                    g.relationship,
+                                    guardian_status(g, &shared.local)
+                                ),
+                                if g.is_ended() {
+                                    theme.dim
+                                } else {
+                                    theme.normal
+                                },
+                            ));
+                        }
                         lines.push(kv("Status", account_status(acc), style));
                         lines.push(kv(
                             "Reset required",
@@ -236,6 +333,10 @@ impl PaneComponent for Account {
                 }
                 lines.push(Line::default());
                 lines.push(self.action_line(shared));
+                lines.push(Line::from(vec![
+                    Span::styled("F3", theme.key),
+                    Span::raw(" add a guardian (their own login)"),
+                ]));
                 if !self.history.is_empty() {
                     lines.push(Line::default());
                     lines.push(Line::from(Span::styled("Recent history", theme.title)));
@@ -274,6 +375,7 @@ fn short_label(label: &str) -> &str {
         "Last sign-in" => "Last in",
         "Failed sign-ins" => "Failures",
         "Also on account" => "Also on it",
+        "Guardian link" => "Link",
         other => other,
     }
 }

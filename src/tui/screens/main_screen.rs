@@ -220,7 +220,9 @@ impl Component for MainScreen {
                 }
             }
             // From the lookup too: the account pane knows the selected patient.
-            Action::CreateValidate => return self.account.on_action(action, shared),
+            Action::CreateValidate | Action::AddGuardian => {
+                return self.account.on_action(action, shared);
+            }
             _ => return self.on_focused(shared, |p| p.on_action(action, shared)),
         }
         Response::Consumed
