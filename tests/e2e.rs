@@ -445,13 +445,56 @@ fn type_names_slowly(t: &Tmux, names: &[&str]) {
     }
 }
 
+/// `guardian add` as the staff operator `sam`, who checked the photo ID.
+fn guardian_add(bin: &Bin, patient: &str, email: &str, relationship: &str) {
+    let out = bin.staff_run(
+        &[
+            "guardian",
+            "add",
+            "--patient",
+            patient,
+            "--email",
+            email,
+            "--relationship",
+            relationship,
+            "--identity-check",
+            IDENTITY_CHECK,
+        ],
+        "",
+    );
+    assert_eq!(out.code, 0, "guardian add failed: {}", out.stderr);
+}
+
+/// Closes whatever popup is open (a filled form asks first: Discard).
+fn close_popups(t: &Tmux) {
+    for _ in 0..8 {
+        let s = t.screen();
+        if s.contains("Discard this form?") || s.contains("Discard the new password?") {
+            t.keys(&["Tab"]);
+            std::thread::sleep(Duration::from_millis(80));
+            t.keys(&["Enter"]);
+        } else if s.contains("Esc cancels") || s.contains("Esc closes") {
+            t.keys(&["Escape"]);
+        } else {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(150));
+    }
+}
+
 /// Issue 9: typing names at human speed, followed by Enter, from every
 /// state of the main screen, never changes data and never leaves the app.
+/// Issue 11: nor in the families' popups — the choice of whose login, the
+/// form that adds a guardian and, for administrators, the forms that
+/// remove one and change a login email.
 fn typing_names_changes_nothing_as(who: &str, pw: &str) {
     let home = tempfile::tempdir().unwrap();
     let bin = Bin::new(home.path());
     bin.practice();
     bin.reset("100003"); // an account exists for the Control Panel
+    // Olivia Smith has two guardians: F2 asks whose login.
+    bin.reset("100005");
+    guardian_add(&bin, "100005", "dan.smith@example.net", "father");
     let t = Tmux::start(&bin, "", 80, 24);
     t.sign_in(who, pw);
     let before = audit_events(&bin);
@@ -465,14 +508,34 @@ fn typing_names_changes_nothing_as(who: &str, pw: &str) {
         (&["C-u", "Enter", "Enter"], "Create portal account?"),
         (&["Tab"], "Account"),
         (&["C-g"], "Help"),
+        (&["C-u", "F3"], "Add a guardian"),
+        (&["C-u", "smith", "F2"], "Reset whose login?"),
+        (
+            &["C-u", "smith", "F2", "Down", "Down"],
+            "Add a new guardian",
+        ),
     ];
     if who == "ana" {
         states.push((&["Tab", "Tab"], "[3 Users]"));
         states.push((&["Tab", "Tab", "C-u", "Enter"], "Patients on the account"));
+        states.push((
+            &[
+                "Tab", "Tab", "C-u", "dan.", "Enter", "Tab", "Tab", "Tab", "Tab", "Enter",
+            ],
+            "Remove a guardian",
+        ));
+        states.push((
+            &[
+                "Tab", "Tab", "C-u", "dan.", "Enter", "Tab", "Tab", "Tab", "Enter",
+            ],
+            "Change the login email",
+        ));
     }
     for (keys, shows) in states {
         // From the lookup, with an empty search, each time.
+        close_popups(&t);
         t.keys(&["Escape", "Escape", "Escape"]);
+        t.wait_for("[1 Patient lookup]");
         for k in keys {
             t.keys(&[k]);
             std::thread::sleep(Duration::from_millis(80));
@@ -743,4 +806,144 @@ fn the_front_desk_day_in_a_real_terminal() {
     assert!(audit.contains("password unchanged"), "{audit}");
     t.keys(&["F10"]);
     t.wait_for("EXIT=0");
+}
+
+/// Issue 11 through the real binary: staff add Olivia Smith's father (his
+/// own login, read aloud), then reset each parent's login in turn, chosen
+/// by email with the arrows; the other parent's password keeps working.
+#[test]
+fn a_second_guardian_is_added_and_each_login_reset_in_a_real_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let (mother, temp, _) = bin.reset("100005");
+    let mother_pw = "amber-lantern-fjord-pickle";
+    let father = "dan.smith@example.net";
+    let father_pw = "copper-wren-mitten-galaxy";
+    let signin = |email: &str, stdin: &str| {
+        bin.run(&["signin", "--email", email, "--password-stdin"], stdin)
+            .code
+    };
+    assert_eq!(
+        signin(&mother, &format!("{temp}\n{mother_pw}\n{mother_pw}\n")),
+        0
+    );
+    /// The temporary password on screen.
+    fn password_on(screen: &str) -> String {
+        screen
+            .lines()
+            .find(|l| l.contains("Temporary password"))
+            .and_then(|l| {
+                l.split_whitespace()
+                    .find(|w| w.len() == 19 && w.matches('-').count() == 3)
+            })
+            .unwrap_or_else(|| panic!("no temporary password on screen:\n{screen}"))
+            .to_owned()
+    }
+    let t = Tmux::start(&bin, "", 80, 24);
+    t.sign_in("sam", STAFF_PW);
+    t.type_text("smith");
+    t.wait_for("Smith, Olivia");
+
+    // F3: the father, his own account.
+    t.keys(&["F3"]);
+    t.wait_for("Add a guardian");
+    t.type_text(father);
+    t.keys(&["Tab"]);
+    t.keys(&["Right", "Right"]);
+    t.wait_for("(•) father");
+    t.keys(&["Enter"]);
+    let ask = t.wait_for("Add a guardian?");
+    assert!(
+        ask.contains("Creates an account for dan.smith@example.net"),
+        "{ask}"
+    );
+    t.keys(&["Enter"]);
+    t.wait_for("(•) in person, photo ID");
+    t.keys(&["Tab"]);
+    t.wait_for(">[ Create account ]<");
+    t.keys(&["Enter"]);
+    let login = t.wait_for("Temporary login");
+    assert!(login.contains(father), "{login}");
+    let his_temp = password_on(&login);
+    t.keys(&["BTab"]);
+    t.wait_for(">[ Done ]<");
+    t.keys(&["Enter"]);
+    t.wait_gone("Temporary login");
+    assert_eq!(
+        signin(&mother, &format!("{mother_pw}\n")),
+        0,
+        "hers still works"
+    );
+    assert_eq!(
+        signin(father, &format!("{his_temp}\n{father_pw}\n{father_pw}\n")),
+        0
+    );
+
+    // F2: whose login? The mother's (the first), by email.
+    t.keys(&["F2"]);
+    let choose = t.wait_for("Reset whose login?");
+    assert!(
+        choose.contains(father) && choose.contains(&mother),
+        "{choose}"
+    );
+    t.keys(&["Enter"]);
+    let ask = t.wait_for("Reset portal password?");
+    assert!(ask.contains(&format!("Login    {mother}")), "{ask}");
+    t.keys(&["Enter"]);
+    t.wait_for("(•) in person, photo ID");
+    t.keys(&["Tab"]);
+    t.wait_for(">[ Reset password ]<");
+    t.keys(&["Enter"]);
+    let login = t.wait_for("Temporary login");
+    assert!(login.contains(&mother), "{login}");
+    let her_temp = password_on(&login);
+    t.keys(&["BTab", "Enter"]);
+    t.wait_gone("Temporary login");
+    assert_ne!(
+        signin(&mother, &format!("{mother_pw}\n")),
+        0,
+        "hers was reset"
+    );
+    assert_eq!(
+        signin(father, &format!("{father_pw}\n")),
+        0,
+        "his still works"
+    );
+
+    // F2 again: the father's, Down then Enter.
+    t.keys(&["F2"]);
+    t.wait_for("Reset whose login?");
+    t.keys(&["Down"]);
+    std::thread::sleep(Duration::from_millis(150));
+    t.keys(&["Enter"]);
+    let ask = t.wait_for("Reset portal password?");
+    assert!(ask.contains(&format!("Login    {father}")), "{ask}");
+    t.keys(&["Enter"]);
+    t.wait_for("(•) in person, photo ID");
+    t.keys(&["Tab"]);
+    t.wait_for(">[ Reset password ]<");
+    t.keys(&["Enter"]);
+    let login = t.wait_for("Temporary login");
+    assert!(login.contains(father), "{login}");
+    t.keys(&["BTab", "Enter"]);
+    t.wait_gone("Temporary login");
+    assert_ne!(
+        signin(father, &format!("{father_pw}\n")),
+        0,
+        "his was reset"
+    );
+    // Her temporary login, read to her before, still works.
+    assert_eq!(
+        signin(
+            &mother,
+            &format!("{her_temp}\n{mother_pw}-2\n{mother_pw}-2\n")
+        ),
+        0
+    );
+    let audit = bin.ok(&["audit", "list"], "");
+    assert!(audit.contains("guardian_added"), "{audit}");
+    t.keys(&["F10"]);
+    t.wait_for("EXIT=0");
+    assert_restored(&t);
 }
