@@ -43,7 +43,7 @@ pub fn modal_box(
     lines: Vec<Line>,
     width: u16,
 ) -> Rect {
-    modal_box_with_footer(f, theme, area, title, lines, Vec::new(), width, TOP)
+    modal_box_with_footer(f, theme, area, title, lines, Vec::new(), width, TOP).0
 }
 
 /// How a popup's body is scrolled when it does not fit.
@@ -60,25 +60,10 @@ pub const TOP: Scroll = Scroll::Offset(0);
 
 /// A popup whose `footer` (its buttons and how to close it) is always on
 /// screen, however small the terminal: the `body` above it gives way
-/// first, scrolled as `scroll` says. Returns the body's area.
+/// first, scrolled as `scroll` says. Returns the body's area and how many
+/// rows it was scrolled (to put the cursor on a field of it).
 #[allow(clippy::too_many_arguments)]
 pub fn modal_box_with_footer(
-    f: &mut Frame,
-    theme: &Theme,
-    area: Rect,
-    title: &str,
-    body: Vec<Line>,
-    footer: Vec<Line>,
-    width: u16,
-    scroll: Scroll,
-) -> Rect {
-    modal_box_scrolled(f, theme, area, title, body, footer, width, scroll).0
-}
-
-/// [`modal_box_with_footer`] that also says how many rows the body was
-/// scrolled (to put the cursor on a field of it).
-#[allow(clippy::too_many_arguments)]
-pub fn modal_box_scrolled(
     f: &mut Frame,
     theme: &Theme,
     area: Rect,

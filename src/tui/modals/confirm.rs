@@ -36,6 +36,16 @@ impl Confirm {
         }
     }
 
+    /// "Discard …?" over a filled form: Discard closes the form too.
+    pub fn discard(title: &str) -> Response {
+        Response::Command(Command::Open(Box::new(Confirm::new(
+            title,
+            vec!["What you typed will be cleared.".into()],
+            "Discard",
+            Command::CloseTop,
+        ))))
+    }
+
     fn answer(&mut self, yes: bool) -> Response {
         Response::Close(if yes { self.on_yes.take() } else { None })
     }

@@ -23,7 +23,7 @@ use crate::tui::fields::{handle_text, paste_text};
 use crate::tui::keys::{Action, Context};
 use crate::tui::modals::Confirm;
 use crate::tui::request::Reply;
-use crate::tui::widgets::{Scroll, buttons, modal_box_scrolled, place_cursor, wrapped_height};
+use crate::tui::widgets::{Scroll, buttons, modal_box_with_footer, place_cursor, wrapped_height};
 
 /// The popup's width on a large terminal.
 const WIDTH: u16 = 72;
@@ -166,12 +166,7 @@ impl<P: Purpose> Form<P> {
         if self.fields.iter().all(|f| f.value().is_empty()) {
             return Response::Close(None);
         }
-        Response::Command(Command::Open(Box::new(Confirm::new(
-            "Discard this form?",
-            vec!["What you typed will be cleared.".into()],
-            "Discard",
-            Command::CloseTop,
-        ))))
+        Confirm::discard("Discard this form?")
     }
 
     fn choose(&mut self, delta: isize) {
@@ -384,7 +379,7 @@ impl<P: Purpose + 'static> Component for Form<P> {
         let scroll = focus_row.map_or(Scroll::Offset(0), Scroll::Reveal);
         let title = self.purpose.title();
         let (body, scrolled) =
-            modal_box_scrolled(f, theme, area, &title, lines, footer, WIDTH, scroll);
+            modal_box_with_footer(f, theme, area, &title, lines, footer, WIDTH, scroll);
         if let (Some((x, row, side)), Some(Field::Text { input, .. })) =
             (cursor, self.fields.get(self.focus))
             && row >= scrolled

@@ -112,7 +112,8 @@ impl Component for SaveHandout {
                 theme.hint,
             )),
         ];
-        let inner = modal_box_with_footer(f, theme, area, "Save handout", lines, footer, 72, TOP);
+        let (inner, _) =
+            modal_box_with_footer(f, theme, area, "Save handout", lines, footer, 72, TOP);
         // A long path wraps (it has no spaces): the cursor follows it.
         let at = 6 + self.path.visual_cursor() as u16;
         let w = inner.width.max(1);

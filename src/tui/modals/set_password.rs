@@ -157,12 +157,7 @@ impl SetPassword {
         if self.new.is_empty() && self.confirm.is_empty() {
             return Response::Close(None);
         }
-        Response::Command(Command::Open(Box::new(Confirm::new(
-            "Discard the new password?",
-            vec!["What you typed will be cleared.".into()],
-            "Discard",
-            Command::CloseTop,
-        ))))
+        Confirm::discard("Discard the new password?")
     }
 }
 
@@ -331,7 +326,7 @@ impl Component for SetPassword {
         } else {
             TOP
         };
-        let inner =
+        let (inner, _) =
             modal_box_with_footer(f, theme, area, "Set password", lines, footer, 72, scroll);
         let (chars, row) = match self.focus {
             Focus::New => (self.new.cursor(), 2),
