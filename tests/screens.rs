@@ -59,6 +59,16 @@ fn confirm_create_validate(hs: &mut Harness) {
     hs.key(KeyCode::Enter);
 }
 
+/// Confirms a change that links an account (the first identity check):
+/// no temporary login, nothing to read aloud; the popup says `text`.
+fn linked_says(hs: &mut Harness, text: &str) {
+    confirm_create_validate(hs);
+    hs.settle();
+    assert!(top_is(hs, Some(ModalKind::Linked)), "{}", hs.screen());
+    assert!(hs.temporary_password().is_none(), "no login to read");
+    assert!(hs.screen().contains(text), "{}", hs.screen());
+}
+
 /// On the temporary login: Shift-Tab to Done (the last button), Enter.
 fn done(hs: &mut Harness) {
     assert!(
@@ -838,15 +848,7 @@ fn linking_a_sibling_leaves_the_parents_password_alone() {
     );
     assert!(screen.contains("password does not change"), "{screen}");
     snap("confirm_link_80x24", &hs);
-    confirm_create_validate(&mut hs);
-    hs.settle();
-    assert!(top_is(&hs, Some(ModalKind::Linked)), "{}", hs.screen());
-    assert!(hs.temporary_password().is_none(), "no login to read");
-    assert!(
-        hs.screen().contains("signs in with their current password"),
-        "{}",
-        hs.screen()
-    );
+    linked_says(&mut hs, "signs in with their current password");
     snap("linked_80x24", &hs);
     let portal = hs.app.portal();
     portal
@@ -1183,6 +1185,41 @@ fn smith_with_both_parents() -> Practice {
     p
 }
 
+/// On a confirmation: confirms, waits for the change, and the status line
+/// says `text`.
+fn confirmed_says(hs: &mut Harness, text: &str) {
+    confirm(hs);
+    hs.settle();
+    assert!(top_is(hs, None), "{}", hs.screen());
+    assert!(hs.screen().contains(text), "{}", hs.screen());
+}
+
+/// An administrator on the main screen opens the details of the user whose
+/// email has `part` in it (Control Panel → Users).
+fn user_details(hs: &mut Harness, part: &str) {
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Tab);
+    hs.type_text(part);
+    hs.key(KeyCode::Enter);
+    assert!(top_is(hs, Some(ModalKind::UserDetails)), "{}", hs.screen());
+}
+
+/// Confirms a Create/Validate or a new guardian (the first identity
+/// check) and waits for the temporary login, which must be `username`'s:
+/// its password.
+fn login_for(hs: &mut Harness, username: &str) -> String {
+    confirm_create_validate(hs);
+    hs.settle();
+    assert!(
+        top_is(hs, Some(ModalKind::TemporaryLogin)),
+        "{}",
+        hs.screen()
+    );
+    let login = hs.app.temporary_login().unwrap();
+    assert_eq!(login.username.as_str(), username);
+    login.password.expose().to_owned()
+}
+
 /// Staff press F2 for a patient with two guardians: the app asks whose
 /// login, never guesses; staff choose the father with Down and Enter, the
 /// confirmation shows his email, and only his password changes.
@@ -1233,16 +1270,7 @@ fn two_guardians_staff_choose_whose_login_and_only_that_one_is_reset() {
             );
             snap("confirm_guardian_reset_80x24", &hs);
         }
-        confirm_create_validate(&mut hs);
-        hs.settle();
-        assert!(
-            top_is(&hs, Some(ModalKind::TemporaryLogin)),
-            "{}",
-            hs.screen()
-        );
-        let login = hs.app.temporary_login().unwrap();
-        assert_eq!(login.username.as_str(), FATHER);
-        let temp = login.password.expose().to_owned();
+        let temp = login_for(&mut hs, FATHER);
         let portal = hs.app.portal();
         assert!(
             signs_in(portal, MOTHER, MOTHER_PW),
@@ -1297,16 +1325,7 @@ fn adding_a_guardian_with_a_new_account_shows_their_own_temporary_login() {
             hs.screen()
         );
         snap(&format!("confirm_add_guardian_{w}x{h}"), &hs);
-        confirm_create_validate(&mut hs);
-        hs.settle();
-        assert!(
-            top_is(&hs, Some(ModalKind::TemporaryLogin)),
-            "{}",
-            hs.screen()
-        );
-        let login = hs.app.temporary_login().unwrap();
-        assert_eq!(login.username.as_str(), FATHER);
-        let temp = login.password.expose().to_owned();
+        let temp = login_for(&mut hs, FATHER);
         let portal = hs.app.portal();
         let event = portal.audit_list(0, 1_000).unwrap().pop().unwrap();
         assert_eq!(event.action, portal_admin::domain::Action::GuardianAdded);
@@ -1356,15 +1375,7 @@ fn adding_a_guardian_who_has_an_account_links_it_and_leaves_the_password_alone()
         "{screen}"
     );
     assert!(screen.contains("[ Add guardian ]"), "{screen}");
-    confirm_create_validate(&mut hs);
-    hs.settle();
-    assert!(top_is(&hs, Some(ModalKind::Linked)), "{}", hs.screen());
-    assert!(hs.temporary_password().is_none(), "nothing to read aloud");
-    assert!(
-        hs.screen().contains("Linked; password unchanged."),
-        "{}",
-        hs.screen()
-    );
+    linked_says(&mut hs, "Linked; password unchanged.");
     snap("guardian_linked_80x24", &hs);
     assert!(
         signs_in(hs.app.portal(), gran, own),
@@ -1404,11 +1415,7 @@ fn adding_someone_who_is_already_a_guardian_is_said_beside_the_email() {
 fn an_administrator_removes_a_guardian_with_a_reason() {
     for (w, h) in [(80, 24), (40, 12)] {
         let mut hs = smith_with_both_parents().app_signed_in("ana", w, h);
-        hs.key(KeyCode::Tab);
-        hs.key(KeyCode::Tab);
-        hs.type_text("dan.");
-        hs.key(KeyCode::Enter);
-        assert!(top_is(&hs, Some(ModalKind::UserDetails)), "{}", hs.screen());
+        user_details(&mut hs, "dan.");
         if w == 80 {
             assert!(
                 hs.screen()
@@ -1442,14 +1449,7 @@ fn an_administrator_removes_a_guardian_with_a_reason() {
             );
             snap("confirm_remove_guardian_80x24", &hs);
         }
-        confirm(&mut hs);
-        hs.settle();
-        assert!(top_is(&hs, None), "{}", hs.screen());
-        assert!(
-            hs.screen().contains("Removed dan.smith@example.net as a"),
-            "{}",
-            hs.screen()
-        );
+        confirmed_says(&mut hs, "Removed dan.smith@example.net as a");
         let portal = hs.app.portal();
         let left: Vec<String> = portal
             .guardians("100005")
@@ -1547,10 +1547,7 @@ fn an_administrator_changes_a_login_email_and_the_password_still_works() {
         let p = smith_with_mother();
         p.create_validate("100003");
         let mut hs = p.app_signed_in("ana", w, h);
-        hs.key(KeyCode::Tab);
-        hs.key(KeyCode::Tab);
-        hs.type_text("smith.");
-        hs.key(KeyCode::Enter);
+        user_details(&mut hs, "smith.");
         for _ in 0..3 {
             hs.key(KeyCode::Tab);
         }
@@ -1585,14 +1582,7 @@ fn an_administrator_changes_a_login_email_and_the_password_still_works() {
         if w == 80 {
             snap("confirm_change_login_80x24", &hs);
         }
-        confirm(&mut hs);
-        hs.settle();
-        assert!(top_is(&hs, None), "{}", hs.screen());
-        assert!(
-            hs.screen().contains("Login changed from"),
-            "{}",
-            hs.screen()
-        );
+        confirmed_says(&mut hs, "Login changed from");
         let portal = hs.app.portal();
         assert!(signs_in(portal, "jo.smith@example.net", MOTHER_PW));
         assert!(portal.holder_sign_in(MOTHER, &secret(MOTHER_PW)).is_err());
@@ -1697,10 +1687,7 @@ fn the_temporary_login_says_the_notice_was_queued_then_sent() {
         .unwrap();
     let mut hs = Harness::new(Portal::open(&p.db(), c, p.clock.clone()).unwrap(), 120, 40);
     hs.sign_in("ana", ADMIN_PW);
-    hs.key(KeyCode::Tab);
-    hs.key(KeyCode::Tab);
-    hs.type_text("dan.");
-    hs.key(KeyCode::Enter);
+    user_details(&mut hs, "dan.");
     for _ in 0..4 {
         hs.key(KeyCode::Tab);
     }
