@@ -184,7 +184,7 @@ impl Context {
             }
             FormChoice => "Forms — a choice on one line (relationship, access, patient)",
             FormCheckbox => "Set password — the Password Reset Required box",
-            FormButtons => "Set password — buttons",
+            FormButtons => "Forms — buttons",
             Help => "Help",
             TooSmall => "Terminal too small",
         }
