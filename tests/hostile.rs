@@ -353,3 +353,85 @@ fn hostile_csv_rows_are_each_named_and_nothing_is_imported() {
         "nothing imported, only the administrator's sign-in: {new}"
     );
 }
+
+/// Issue 11: a paste into the families' forms. A newline in a pasted email
+/// never submits the add-guardian form; escape sequences pasted into the
+/// reason for removing a guardian reach neither the audit trail nor the
+/// screen as control characters.
+#[test]
+fn escape_sequences_pasted_into_the_guardian_forms_never_submit_or_reach_the_record() {
+    use crossterm::event::KeyCode;
+    use portal_admin::domain::Relationship;
+    use portal_admin::services::AddGuardian;
+    use portal_admin::tui::component::ModalKind;
+
+    let p = Practice::new();
+    p.create_validate("100005");
+    p.portal
+        .add_guardian(
+            &p.staff,
+            &AddGuardian::new("100005", "dan.smith@example.net", Relationship::Father)
+                .identity_check(Some(IDENTITY_CHECK)),
+        )
+        .unwrap();
+    let mut hs = p.app_signed_in("ana", 80, 24);
+    let before = hs.practice.audit_count();
+    hs.type_text("smith");
+    hs.key(KeyCode::F(3));
+    hs.paste("someone@example.net\r\n\u{1b}[2J");
+    assert_eq!(
+        hs.top_modal(),
+        Some(ModalKind::AddGuardian),
+        "{}",
+        hs.screen()
+    );
+    assert!(!hs.screen().contains('\u{1b}'));
+    hs.key(KeyCode::Esc);
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Enter);
+    assert_eq!(hs.top_modal(), None, "{}", hs.screen());
+    assert_eq!(hs.practice.audit_count(), before, "nothing was added");
+
+    // Control Panel → dan's details → Remove guardian… → the reason.
+    hs.key(KeyCode::Esc);
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Tab);
+    hs.type_text("dan.");
+    hs.key(KeyCode::Enter);
+    for _ in 0..4 {
+        hs.key(KeyCode::Tab);
+    }
+    hs.key(KeyCode::Enter);
+    assert_eq!(
+        hs.top_modal(),
+        Some(ModalKind::RemoveGuardian),
+        "{}",
+        hs.screen()
+    );
+    hs.key(KeyCode::Tab);
+    hs.paste("custody\u{1b}]52;c;SGVsbG8=\u{7}\u{1b}[2J\u{9b}31m order\n");
+    assert_eq!(
+        hs.top_modal(),
+        Some(ModalKind::RemoveGuardian),
+        "a newline never submits"
+    );
+    let screen = hs.screen();
+    assert!(screen.contains("custody]52;c;SGVsbG8=[2J"), "{screen}");
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains('\u{9b}'),
+        "{screen}"
+    );
+    hs.key(KeyCode::Enter);
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Enter);
+    hs.settle();
+    let event = hs.app.portal().audit_list(0, 1_000).unwrap().pop().unwrap();
+    assert_eq!(event.action, portal_admin::domain::Action::GuardianRemoved);
+    assert!(
+        event
+            .outcome
+            .contains("reason: custody]52;c;SGVsbG8=[2J31m order"),
+        "{event:?}"
+    );
+    assert!(!event.outcome.chars().any(char::is_control), "{event:?}");
+}
