@@ -1234,13 +1234,20 @@ fn two_guardians_staff_choose_whose_login_and_only_that_one_is_reset() {
         let screen = hs.screen();
         assert!(screen.contains("Guardians (2)"), "{screen}");
         snap(&format!("account_two_guardians_{w}x{h}"), &hs);
-        if w == 80 {
-            assert!(screen.contains("choose whose login"), "{screen}");
-            assert!(
-                screen.contains(FATHER) && screen.contains("(father): full"),
-                "{screen}"
-            );
-        }
+        // One pane at a time at 40x12: the rest of it scrolls into view.
+        let scroll = |hs: &mut AppOnPractice, n: usize| {
+            for _ in 0..(if w == 40 { n } else { 0 }) {
+                hs.key(KeyCode::Down);
+            }
+            hs.screen()
+        };
+        let screen = scroll(&mut hs, 7);
+        assert!(
+            screen.contains(FATHER) && screen.contains("(father): full"),
+            "{screen}"
+        );
+        let screen = scroll(&mut hs, 5);
+        assert!(screen.contains("choose whose login"), "{screen}");
         let audit = audit_len(hs.app.portal());
         hs.key(KeyCode::F(2));
         assert!(
@@ -1619,6 +1626,24 @@ fn an_ended_link_is_shown_as_ended_and_create_validate_says_why() {
     assert_eq!(audit_len(hs.app.portal()), audit);
 }
 
+/// Notices on, sent to `relay`.
+fn with_relay(c: &mut portal_admin::config::Config, relay: &str) {
+    c.notify.smtp_url = Some(relay.to_owned());
+    c.notify.from = Some("Sunshine Pediatrics <portal@sunshine.example>".into());
+}
+
+/// The test practice with notices sent to `relay`.
+fn practice_with_relay(relay: &str) -> Practice {
+    Practice::with_config(|c| with_relay(c, relay))
+}
+
+/// The app on `p`'s file with notices sent to `relay`, at the sign-in screen.
+fn app_with_relay(p: &Practice, relay: &str, w: u16, h: u16) -> Harness {
+    let mut c = config_in(p.dir.path());
+    with_relay(&mut c, relay);
+    Harness::new(Portal::open(&p.db(), c, p.clock.clone()).unwrap(), w, h)
+}
+
 /// With notices on, the temporary login says "notice queued", sends it in
 /// the background to the practice's relay (a real SMTP server here) and
 /// then says it was sent; the read-aloud lines no longer say "no email".
@@ -1628,16 +1653,8 @@ fn the_temporary_login_says_the_notice_was_queued_then_sent() {
     use common::smtp::{SmtpOptions, SmtpServer};
     let mail = tempfile::tempdir().unwrap();
     let mut server = SmtpServer::start(&mail.path().join("mail"), SmtpOptions::default());
-    let relay = server.url();
-    let notify = move |c: &mut portal_admin::config::Config| {
-        c.notify.smtp_url = Some(relay.clone());
-        c.notify.from = Some("Sunshine Pediatrics <portal@sunshine.example>".into());
-    };
-    let p = Practice::with_config(notify.clone());
-    let mut c = config_in(p.dir.path());
-    notify(&mut c);
-    let portal = Portal::open(&p.db(), c, p.clock.clone()).unwrap();
-    let mut hs = Harness::new(portal, 80, 24);
+    let p = practice_with_relay(&server.url());
+    let mut hs = app_with_relay(&p, &server.url(), 80, 24);
     hs.sign_in("sam", STAFF_PW);
     hs.type_text("smith");
     hs.key(KeyCode::F(2));
@@ -1680,12 +1697,10 @@ fn the_temporary_login_says_the_notice_was_queued_then_sent() {
     // An administrator's removal says it on the status line.
     server.up();
     drop(hs);
-    let mut c = config_in(p.dir.path());
-    notify(&mut c);
     p.portal
         .add_guardian(&p.staff, &add("100005", FATHER, Relationship::Father))
         .unwrap();
-    let mut hs = Harness::new(Portal::open(&p.db(), c, p.clock.clone()).unwrap(), 120, 40);
+    let mut hs = app_with_relay(&p, &server.url(), 120, 40);
     hs.sign_in("ana", ADMIN_PW);
     user_details(&mut hs, "dan.");
     for _ in 0..4 {
@@ -1698,4 +1713,35 @@ fn the_temporary_login_says_the_notice_was_queued_then_sent() {
     confirm(&mut hs);
     hs.settle();
     assert!(hs.screen().contains("Notice sent to"), "{}", hs.screen());
+}
+
+/// A notice the relay refuses for good (an address it will never take)
+/// is said as not sent, with the relay's reason; the reset stands.
+#[test]
+fn a_notice_the_relay_refuses_is_said_not_sent() {
+    use common::smtp::{SmtpOptions, SmtpServer};
+    let mail = tempfile::tempdir().unwrap();
+    let options = SmtpOptions {
+        reject: Some(MOTHER.into()),
+        ..SmtpOptions::default()
+    };
+    let server = SmtpServer::start(&mail.path().join("mail"), options);
+    let p = practice_with_relay(&server.url());
+    let mut hs = app_with_relay(&p, &server.url(), 80, 24);
+    hs.sign_in("sam", STAFF_PW);
+    hs.type_text("smith");
+    hs.key(KeyCode::F(2));
+    let temp = login_for(&mut hs, MOTHER);
+    let screen = hs.screen();
+    assert!(screen.contains("Notice not sent:"), "{screen}");
+    assert!(!screen.contains("Notice queued"), "{screen}");
+    assert_eq!(
+        hs.app
+            .portal()
+            .holder_sign_in(MOTHER, &secret(&temp))
+            .unwrap(),
+        SignIn::MustChangePassword,
+        "the reset stands"
+    );
+    assert!(server.messages().is_empty());
 }
