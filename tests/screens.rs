@@ -1745,3 +1745,49 @@ fn a_notice_the_relay_refuses_is_said_not_sent() {
     );
     assert!(server.messages().is_empty());
 }
+
+/// After the upgrade to schema 3, an adult patient whose own address was
+/// the login has an ended `guardian` link; adding it back as her own
+/// account says which link it replaces, and her password stays.
+#[test]
+fn an_adult_patients_ended_link_is_made_her_own_account_in_the_app() {
+    let p = Practice::new();
+    let csv = "account_number,last_name,first_name,date_of_birth,email\n200001,Okafor,Ada,2014-03-14,ada.okafor@example.com\n";
+    p.portal
+        .import_patients(&p.admin, "b.csv", csv.as_bytes(), 0, false, &mut ())
+        .unwrap();
+    let ada = "ada.okafor@example.com";
+    let login = p.create_validate("200001");
+    let own = "saffron-tractor-meadow-47";
+    first_sign_in(&p.portal, ada, login.password.expose(), own);
+    p.clock
+        .set(time::macros::datetime!(2032-03-14 05:00:00 UTC));
+    let mut hs = p.app_signed_in("sam", 80, 24);
+    hs.type_text("okafor");
+    hs.key(KeyCode::F(3));
+    hs.type_text(ada);
+    hs.key(KeyCode::Tab);
+    for _ in 0..4 {
+        hs.key(KeyCode::Right); // mother, father, guardian, self
+    }
+    hs.key(KeyCode::Enter);
+    let screen = hs.screen();
+    assert!(
+        screen.contains("account the patient's own (its guardian")
+            && screen.contains("link ended on Sun 14 Mar 2032): its password does not change."),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("Guardians now"),
+        "the ended link it replaces is no other guardian: {screen}"
+    );
+    linked_says(&mut hs, "Linked; password unchanged.");
+    assert!(
+        signs_in(hs.app.portal(), ada, own),
+        "her password still works"
+    );
+    let g = hs.app.portal().guardians("200001").unwrap();
+    assert_eq!(g.len(), 1);
+    assert_eq!(g[0].relationship, Relationship::Own);
+    assert!(!g[0].is_ended());
+}

@@ -100,25 +100,46 @@ impl AddGuardianPurpose {
             ("Relationship", plan.relationship.to_string()),
             ("Access", link_words(&plan.status, &shared.local)),
         ];
-        let (summary, verb) = match &plan.existing {
-            None => (
+        let (summary, verb) = match (&plan.existing, &plan.replaces) {
+            (Some(_), Some(ended)) => (
+                match ended.status {
+                    LinkStatus::Ended { on } => format!(
+                        "makes {email}'s account the patient's own (its guardian link ended on {}): its password does not change.",
+                        shared.local.day_of(on)
+                    ),
+                    LinkStatus::Active { .. } => format!(
+                        "makes {email}'s account the patient's own: its password does not change."
+                    ),
+                },
+                "Make own account",
+            ),
+            (None, _) => (
                 format!(
                     "creates an account for {email}. A temporary login is shown to read to them."
                 ),
                 "Create account",
             ),
-            Some(_) => (
+            (Some(_), None) => (
                 format!(
                     "adds {email}'s existing account: its password does not change. They sign in as before."
                 ),
                 "Add guardian",
             ),
         };
-        let notes = if plan.guardians.is_empty() {
+        // The link being replaced is no one else's: it is not listed.
+        let others: Vec<_> = plan
+            .guardians
+            .iter()
+            .filter(|g| {
+                plan.replaces
+                    .as_ref()
+                    .is_none_or(|r| r.email() != g.email())
+            })
+            .collect();
+        let notes = if others.is_empty() {
             Vec::new()
         } else {
-            let now: Vec<String> = plan
-                .guardians
+            let now: Vec<String> = others
                 .iter()
                 .map(|g| format!("{} ({})", g.email(), g.relationship))
                 .collect();
