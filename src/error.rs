@@ -148,6 +148,17 @@ pub enum Refusal {
         count: usize,
         guardians: String,
     },
+    /// Staff would put back a guardian link an administrator removed (a
+    /// custody change): only an administrator may.
+    #[error(
+        "{email} was removed as a guardian of patient {patient} by {by} on {on}; only an administrator can add them back"
+    )]
+    GuardianRemoved {
+        patient: String,
+        email: Email,
+        by: String,
+        on: String,
+    },
     #[error("{email} is already a guardian of patient {patient}")]
     AlreadyGuardian { patient: String, email: Email },
     #[error(
@@ -181,6 +192,7 @@ impl Refusal {
             Refusal::LinkNeedsRecords { .. }
             | Refusal::ChooseGuardian { .. }
             | Refusal::AlreadyGuardian { .. }
+            | Refusal::GuardianRemoved { .. }
             | Refusal::OwnAccountExists { .. } => Some(Input::Email),
             Refusal::TooYoungForOwnAccount { .. } => Some(Input::Relationship),
             Refusal::LoginTaken { .. } | Refusal::SameLogin { .. } => Some(Input::NewEmail),

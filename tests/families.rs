@@ -1052,3 +1052,223 @@ fn a_link_ended_by_the_practices_age_rules_exits_10_with_the_reason() {
     let list = bin.ok(&["guardian", "list", "--patient", "100003"], "");
     assert!(list.contains("\tguardian\t-\tended 2025-11-30\t"), "{list}");
 }
+
+// ---- Finding 1: a guardian an administrator removed stays removed -------
+
+/// Olivia Smith's mother, removed by the administrator (a custody order):
+/// the patient has no guardian left, and her e-correspondent email is
+/// still the mother's.
+fn smith_mother_removed() -> Practice {
+    let p = smith_with_mother();
+    p.portal
+        .remove_guardian(
+            &p.admin,
+            "100005",
+            "smith.family@example.net",
+            "custody order 12 Nov",
+        )
+        .unwrap();
+    p
+}
+
+#[test]
+fn a_guardian_removed_by_an_administrator_is_not_put_back_by_staff_create_validate() {
+    let p = smith_mother_removed();
+    let before = p.audit_count();
+    let plan = p
+        .portal
+        .plan_create_validate(&p.staff, &checked("100005"))
+        .unwrap_err();
+    let err = p
+        .portal
+        .create_validate_with(&p.staff, &checked("100005"))
+        .unwrap_err();
+    for e in [&plan, &err] {
+        assert!(
+            matches!(e, Error::Refused(Refusal::GuardianRemoved { .. })),
+            "{e}"
+        );
+        assert_eq!(e.exit_code(), 2);
+        assert_eq!(e.input(), Some(Input::Email));
+        let text = e.to_string();
+        assert!(
+            text.starts_with(
+                "smith.family@example.net was removed as a guardian of patient 100005 by ana on "
+            ),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("; only an administrator can add them back"),
+            "{text}"
+        );
+        // The reason (a custody matter) is the administrator's to read.
+        assert!(!text.contains("custody"), "{text}");
+    }
+    assert!(p.portal.guardians("100005").unwrap().is_empty());
+    assert_eq!(p.audit_count(), before);
+    assert!(signs_in(&p, "smith.family@example.net", MOTHER_PW));
+}
+
+#[test]
+fn a_guardian_removed_by_an_administrator_is_not_put_back_by_staff_adding_a_guardian() {
+    let p = smith_mother_removed();
+    let req = add("100005", "smith.family@example.net", Relationship::Mother);
+    let plan = p.portal.plan_add_guardian_for(&p.staff, &req).unwrap_err();
+    let err = p.portal.add_guardian(&p.staff, &req).unwrap_err();
+    for e in [&plan, &err] {
+        assert!(
+            matches!(e, Error::Refused(Refusal::GuardianRemoved { .. })),
+            "{e}"
+        );
+        assert_eq!(e.exit_code(), 2);
+        assert!(
+            e.to_string().contains("by ana on ")
+                && e.to_string()
+                    .contains("only an administrator can add them back"),
+            "{e}"
+        );
+    }
+    assert!(p.portal.guardians("100005").unwrap().is_empty());
+    // Other patients are not concerned: the mother may be added elsewhere.
+    p.portal
+        .add_guardian(
+            &p.staff,
+            &add("100003", "smith.family@example.net", Relationship::Other),
+        )
+        .unwrap();
+}
+
+#[test]
+fn an_administrator_adds_a_removed_guardian_back_told_when_and_why_it_was_removed() {
+    // Through Create/Validate.
+    let p = smith_mother_removed();
+    let plan = p
+        .portal
+        .plan_create_validate(&p.admin, &checked("100005"))
+        .unwrap();
+    let removed = plan
+        .removed
+        .as_ref()
+        .expect("the removal, for the confirmation");
+    assert_eq!(removed.by, "ana");
+    assert_eq!(removed.reason, "custody order 12 Nov");
+    let note = portal_admin::present::removed_note(removed, p.portal.local_time());
+    assert!(
+        note.starts_with("The link was removed on ")
+            && note.contains("by ana (reason: custody order 12 Nov)"),
+        "{note}"
+    );
+    let out = p
+        .portal
+        .create_validate_with(&p.admin, &checked("100005"))
+        .unwrap();
+    assert!(out.login().is_none(), "a link: the password is unchanged");
+    let ev = last_of(&p, Action::AccountLinked);
+    assert!(signs_in(&p, "smith.family@example.net", MOTHER_PW));
+    assert!(
+        ev.outcome.contains("adds back the link ana removed on ")
+            && ev.outcome.contains("(reason: custody order 12 Nov)"),
+        "{}",
+        ev.outcome
+    );
+    // Added back: staff reset it as any guardian's.
+    p.portal
+        .create_validate_with(&p.staff, &checked("100005"))
+        .unwrap();
+
+    // Through adding a guardian.
+    let p = smith_mother_removed();
+    let req = add("100005", "smith.family@example.net", Relationship::Mother);
+    let plan = p.portal.plan_add_guardian_for(&p.admin, &req).unwrap();
+    assert_eq!(
+        plan.removed.as_ref().map(|r| r.reason.as_str()),
+        Some("custody order 12 Nov")
+    );
+    let added = p.portal.add_guardian(&p.admin, &req).unwrap();
+    assert!(added.login.is_none());
+    assert!(added.removed.is_some());
+    assert_eq!(p.portal.guardians("100005").unwrap().len(), 1);
+    // Removed again, the new removal is the one told.
+    p.portal
+        .remove_guardian(
+            &p.admin,
+            "100005",
+            "smith.family@example.net",
+            "second order",
+        )
+        .unwrap();
+    let e = p.portal.add_guardian(&p.staff, &req).unwrap_err();
+    assert!(
+        matches!(e, Error::Refused(Refusal::GuardianRemoved { .. })),
+        "{e}"
+    );
+    let plan = p.portal.plan_add_guardian(&req).unwrap();
+    assert_eq!(
+        plan.removed.map(|r| r.reason),
+        Some("second order".to_owned())
+    );
+}
+
+#[test]
+fn a_guardian_removed_by_an_administrator_is_refused_to_staff_through_the_binary() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    bin.reset("100005");
+    let out = bin.admin_run(
+        &[
+            "guardian",
+            "remove",
+            "--patient",
+            "100005",
+            "--email",
+            "smith.family@example.net",
+            "--reason",
+            "custody order 12 Nov",
+        ],
+        "",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = bin.staff_reset("100005", &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr
+            .contains("smith.family@example.net was removed as a guardian of patient 100005 by ")
+            && out
+                .stderr
+                .contains("only an administrator can add them back"),
+        "{}",
+        out.stderr
+    );
+    let out = guardian_add(&bin, "100005", "smith.family@example.net", "mother", &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("only an administrator can add them back"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(bin.ok(&["guardian", "list", "--patient", "100005"], ""), "");
+    // An administrator adds her back and is told when and why she was removed.
+    let args = [
+        "guardian",
+        "add",
+        "--patient",
+        "100005",
+        "--email",
+        "smith.family@example.net",
+        "--relationship",
+        "mother",
+        "--identity-check",
+        IDENTITY_CHECK,
+    ];
+    let out = bin.admin_run(&args, "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("linked: smith.family@example.net added as mother of patient 100005 (password unchanged)\nThe link was removed on ")
+            && out.stdout.contains("(reason: custody order 12 Nov)"),
+        "{}",
+        out.stdout
+    );
+}

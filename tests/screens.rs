@@ -1791,3 +1791,37 @@ fn an_adult_patients_ended_link_is_made_her_own_account_in_the_app() {
     assert_eq!(g[0].relationship, Relationship::Own);
     assert!(!g[0].is_ended());
 }
+
+/// Finding 1 of issue 11: staff are told, in the F2 pane and plan and in
+/// the F3 form, that an administrator removed this guardian and must be the
+/// one to add them back; nothing is linked.
+#[test]
+fn a_guardian_removed_by_an_administrator_is_refused_in_f2_and_f3_with_who_and_when() {
+    let p = smith_with_mother();
+    p.portal
+        .remove_guardian(&p.admin, "100005", MOTHER, "custody order 12 Nov")
+        .unwrap();
+    let mut hs = p.app_signed_in("sam", 80, 24);
+    hs.type_text("smith");
+    let flat = |hs: &AppOnPractice| hs.screen().split_whitespace().collect::<Vec<_>>().join(" ");
+    hs.key(KeyCode::F(2));
+    let screen = flat(&hs);
+    assert!(
+        screen.contains("removed as a guardian of patient 100005 by ana on"),
+        "{screen}"
+    );
+    assert!(!screen.contains("custody"), "{screen}");
+    hs.key(KeyCode::Esc);
+    hs.key(KeyCode::F(3));
+    hs.type_text(MOTHER);
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Right);
+    hs.key(KeyCode::Enter);
+    assert!(top_is(&hs, Some(ModalKind::AddGuardian)));
+    let screen = flat(&hs);
+    assert!(
+        screen.contains("by ana on") && screen.contains("only an administrator can add"),
+        "{screen}"
+    );
+    assert!(hs.app.portal().guardians("100005").unwrap().is_empty());
+}

@@ -88,12 +88,18 @@ pub(super) fn run(ctx: &Ctx, cmd: GuardianCmd) -> Result<i32> {
                 Some(login) => output::line(
                     present::login_text_in(login, &local, TimeStyle::Rfc3339).trim_end(),
                 ),
-                None => output::line(format_args!(
-                    "linked: {} added as {} of patient {} (password unchanged)",
-                    added.guardian.account.email,
-                    added.guardian.relationship,
-                    printable(&added.patient.account_number)
-                )),
+                None => {
+                    output::line(format_args!(
+                        "linked: {} added as {} of patient {} (password unchanged)",
+                        added.guardian.account.email,
+                        added.guardian.relationship,
+                        printable(&added.patient.account_number)
+                    ))?;
+                    match &added.removed {
+                        Some(r) => output::line(present::removed_note(r, &local)),
+                        None => Ok(()),
+                    }
+                }
             });
             let added = match done {
                 Ok(a) => a,

@@ -114,6 +114,20 @@ pub struct GuardianLink {
     pub since: OffsetDateTime,
 }
 
+/// A guardian link an administrator removed (a custody change), kept so
+/// that staff never put it back by a routine Create/Validate or an added
+/// guardian: only an administrator may, and is told when and why it was
+/// removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemovedLink {
+    #[serde(with = "time::serde::rfc3339")]
+    pub on: OffsetDateTime,
+    /// The administrator who removed it.
+    pub by: String,
+    /// The reason they recorded.
+    pub reason: String,
+}
+
 /// The practice's age rules (`guardians.*` in the config).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AgeRules {

@@ -17,7 +17,7 @@ pub use account::{
 };
 pub use audit::{Action, AuditEvent, ChainReport, NewEvent};
 pub use email::Email;
-pub use guardian::{Access, AgeRules, GuardianLink, LinkStatus, Relationship};
+pub use guardian::{Access, AgeRules, GuardianLink, LinkStatus, Relationship, RemovedLink};
 pub use notice::{Notice, NoticeState, OutboxStats};
 pub use patient::Patient;
 pub use query::PatientQuery;

@@ -33,3 +33,15 @@ pub fn guardian_summary(g: &GuardianView, local: &LocalTime) -> String {
         guardian_status(g, local)
     ))
 }
+
+/// For an administrator's confirmation (or the CLI) when a link they add
+/// back was removed: `The link was removed on Tue 1 Dec 2026 by ana
+/// (reason: custody order 12 Nov); adding it back is your decision.`
+pub fn removed_note(r: &crate::domain::RemovedLink, local: &LocalTime) -> String {
+    format!(
+        "The link was removed on {} by {} (reason: {}); adding it back is your decision.",
+        local.day(r.on),
+        crate::domain::text::printable(&r.by),
+        crate::domain::text::printable(&r.reason)
+    )
+}

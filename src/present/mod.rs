@@ -14,7 +14,7 @@ mod spell;
 mod time;
 
 pub use account::{NO_ACCOUNT, account_status};
-pub use guardian::{guardian_status, guardian_summary};
+pub use guardian::{guardian_status, guardian_summary, removed_note};
 pub use handout::{HANDOUT_WIDTH, handout};
 pub use history::{HistoryLine, history_line};
 pub use login::{LOGIN_READ_ALOUD, login_lines_in, login_read_aloud, login_text_in};

@@ -23,7 +23,7 @@ use crate::domain::guardian::age_on;
 use crate::domain::text::clean_field;
 use crate::domain::{
     Access, Action, Email, GuardianLink, LinkStatus, NewEvent, PasswordKind, Patient,
-    PortalAccount, Relationship, Role,
+    PortalAccount, Relationship, RemovedLink, Role,
 };
 use crate::error::{Error, Input, Missing, Refusal, Result};
 use crate::notify::Happened;
@@ -129,6 +129,10 @@ pub struct GuardianPlan {
     pub replaces: Option<GuardianView>,
     /// The patient's guardians before the change.
     pub guardians: Vec<GuardianView>,
+    /// When the existing account's link to this patient was removed by an
+    /// administrator, who did and why: only an administrator may add it
+    /// back ([`Portal::plan_add_guardian_for`] refuses staff).
+    pub removed: Option<RemovedLink>,
 }
 
 /// What adding a guardian did.
@@ -143,6 +147,8 @@ pub struct GuardianAdded {
     pub login: Option<TemporaryLogin>,
     /// The notice queued for the guardian (`None` when notices are off).
     pub notice: Option<u64>,
+    /// The removed link an administrator added back (when, who, why).
+    pub removed: Option<RemovedLink>,
 }
 
 /// What removing a guardian did.
@@ -220,8 +226,34 @@ impl Portal {
         ))
     }
 
+    /// The refusal when staff would put back a link an administrator removed.
+    pub(super) fn removed_refusal(&self, patient: &str, email: &Email, r: &RemovedLink) -> Error {
+        Refusal::GuardianRemoved {
+            patient: patient.to_owned(),
+            email: email.clone(),
+            by: r.by.clone(),
+            on: self.local.day(r.on),
+        }
+        .into()
+    }
+
+    /// What [`Portal::add_guardian`] would do for `s`, or the error it
+    /// would refuse with: as [`Portal::plan_add_guardian`], and staff may
+    /// not put back a link an administrator removed.
+    pub fn plan_add_guardian_for(&self, s: &Session, req: &AddGuardian) -> Result<GuardianPlan> {
+        let plan = self.plan_add_guardian(req)?;
+        match &plan.removed {
+            Some(r) if !s.is_admin() => {
+                Err(self.removed_refusal(&plan.patient.account_number, &plan.email, r))
+            }
+            _ => Ok(plan),
+        }
+    }
+
     /// What [`Portal::add_guardian`] would do, or the error it would refuse
-    /// with (the identity check is asked after this).
+    /// with (the identity check is asked after this), whoever asks: a link
+    /// an administrator removed comes back in `removed` (see
+    /// [`Portal::plan_add_guardian_for`]).
     pub fn plan_add_guardian(&self, req: &AddGuardian) -> Result<GuardianPlan> {
         let no = super::parse_patient(&req.patient)?;
         let read = self.store.read()?;
@@ -280,6 +312,10 @@ impl Portal {
             Some(acc) => Some(AccountView::new(&acc, now, &self.hasher)),
             None => None,
         };
+        let removed = match &existing {
+            Some(acc) => read.removed_link(&no, acc.id)?,
+            None => None,
+        };
         Ok(GuardianPlan {
             patient,
             email,
@@ -288,6 +324,7 @@ impl Portal {
             status,
             replaces,
             guardians,
+            removed,
         })
     }
 
@@ -316,7 +353,7 @@ impl Portal {
             Action::GuardianAdded,
             &format!("patient {}, <{}>", req.patient.trim(), req.email.trim()),
         )?;
-        let plan = self.plan_add_guardian(req)?;
+        let plan = self.plan_add_guardian_for(s, req)?;
         let check = self.identity_check(req.identity_check.as_deref())?;
         let setup = self
             .store
@@ -334,6 +371,14 @@ impl Portal {
         let mut notes = vec![format!("{}, {} access", plan.relationship, req.access)];
         if let Some(ended) = &plan.replaces {
             notes.push(format!("replaces the ended {} link", ended.relationship));
+        }
+        if let Some(r) = &plan.removed {
+            notes.push(format!(
+                "adds back the link {} removed on {} (reason: {})",
+                r.by,
+                self.local.day(r.on),
+                r.reason
+            ));
         }
         notes.push(
             if fresh.is_some() {
@@ -359,6 +404,15 @@ impl Portal {
                 .map(|g| (g.relationship, g.granted, g.since));
             if link_now != link_then {
                 return Err(Error::Conflict(format!("patient {no}")));
+            }
+            // A removal since the plan is a different situation.
+            if let Some(existing) = &plan.existing {
+                if tx.removed_link(&no, existing.id)? != plan.removed {
+                    return Err(Error::Conflict(format!("patient {no}")));
+                }
+                if plan.removed.is_some() {
+                    tx.clear_removed_link(&no, existing.id)?;
+                }
             }
             let acc = match (&plan.existing, &fresh) {
                 (Some(existing), _) => {
@@ -427,6 +481,7 @@ impl Portal {
                 },
                 login,
                 notice,
+                removed: plan.removed.clone(),
             };
             deliver(&added)?;
             Ok(added)
@@ -484,6 +539,15 @@ impl Portal {
             acc.patients.retain(|p| *p != no);
             bump(&mut acc, now);
             tx.put_account(&acc)?;
+            tx.put_removed_link(
+                &no,
+                id,
+                &RemovedLink {
+                    on: now,
+                    by: s.name().to_owned(),
+                    reason: reason.clone(),
+                },
+            )?;
             let notice = self.queue_notice(tx, &acc, &acc.email, Happened::GuardianRemoved)?;
             tx.audit(NewEvent {
                 actor: s.actor(),

@@ -8,8 +8,8 @@ use redb::ReadableTable;
 
 use super::WriteTx;
 use super::read::{ReadTx, decode, encode};
-use super::tables::GUARDIANS;
-use crate::domain::{Access, GuardianLink, PortalAccount, Relationship};
+use super::tables::{GUARDIANS, REMOVED_GUARDIANS};
+use crate::domain::{Access, GuardianLink, PortalAccount, Relationship, RemovedLink};
 use crate::error::Result;
 
 fn links_in(
@@ -25,11 +25,28 @@ fn links_in(
     Ok(out)
 }
 
+fn removed_in(
+    t: &impl ReadableTable<(&'static str, u64), &'static [u8]>,
+    patient: &str,
+    account_id: u64,
+) -> Result<Option<RemovedLink>> {
+    match t.get((patient, account_id))? {
+        Some(v) => Ok(Some(decode("removed guardian link", v.value())?)),
+        None => Ok(None),
+    }
+}
+
 impl ReadTx {
     /// The guardian links of patient `patient`: (portal account id, link),
     /// by account id.
     pub fn guardians_of(&self, patient: &str) -> Result<Vec<(u64, GuardianLink)>> {
         links_in(&self.table(GUARDIANS)?, patient)
+    }
+
+    /// The link of `patient` to portal account `account_id` that an
+    /// administrator removed, if they did (and nobody added it back).
+    pub fn removed_link(&self, patient: &str, account_id: u64) -> Result<Option<RemovedLink>> {
+        removed_in(&self.table(REMOVED_GUARDIANS)?, patient, account_id)
     }
 }
 
@@ -67,6 +84,38 @@ impl WriteTx {
         self.raw()
             .open_table(GUARDIANS)?
             .insert((patient, account_id), encode(link)?.as_slice())?;
+        Ok(())
+    }
+
+    /// The removed link of `patient` to `account_id`, as this transaction
+    /// sees it.
+    pub fn removed_link(&self, patient: &str, account_id: u64) -> Result<Option<RemovedLink>> {
+        removed_in(
+            &self.raw().open_table(REMOVED_GUARDIANS)?,
+            patient,
+            account_id,
+        )
+    }
+
+    /// Remembers that an administrator removed the link of `patient` to
+    /// `account_id` (written with the removal and its audit event).
+    pub fn put_removed_link(
+        &mut self,
+        patient: &str,
+        account_id: u64,
+        removed: &RemovedLink,
+    ) -> Result<()> {
+        self.raw()
+            .open_table(REMOVED_GUARDIANS)?
+            .insert((patient, account_id), encode(removed)?.as_slice())?;
+        Ok(())
+    }
+
+    /// Forgets a removed link (an administrator added it back).
+    pub fn clear_removed_link(&mut self, patient: &str, account_id: u64) -> Result<()> {
+        self.raw()
+            .open_table(REMOVED_GUARDIANS)?
+            .remove((patient, account_id))?;
         Ok(())
     }
 

@@ -231,6 +231,7 @@ fn migrate_2_to_3(wtx: &mut WriteTx) -> Result<String> {
         }
     }
     wtx.raw().open_table(GUARDIANS)?;
+    wtx.raw().open_table(REMOVED_GUARDIANS)?;
     for (no, acc) in &links {
         wtx.put_guardian_link(no, acc.id, &super::guardians::legacy_link(acc))?;
     }
@@ -274,6 +275,7 @@ pub(super) fn copy_schema(
             rows += copy_table(src, dst, IDX_ACCOUNT_EMAIL_PART)?;
             // Schema 3 (a schema-2 file has none: nothing is copied).
             rows += copy_table(src, dst, GUARDIANS)?;
+            rows += copy_table(src, dst, REMOVED_GUARDIANS)?;
         }
     }
     Ok(rows)

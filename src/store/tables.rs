@@ -51,6 +51,12 @@ pub const AUDIT_BY_ACCOUNT: TableDefinition<(u64, u64), ()> =
 /// a patient's guardians are one range read (schema 3).
 pub const GUARDIANS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("guardians");
 
+/// (patient account number, portal account id) → removed link (JSON): the
+/// guardian links an administrator removed, with when, who and why, so
+/// staff never put one back (schema 3).
+pub const REMOVED_GUARDIANS: TableDefinition<(&str, u64), &[u8]> =
+    TableDefinition::new("removed_guardians");
+
 pub const META_SCHEMA: &str = "schema_version";
 pub const META_SETUP: &str = "portal_setup";
 pub const META_AUDIT_HEAD: &str = "audit_head";

@@ -253,6 +253,7 @@ impl WriteTx {
         self.table(AUDIT)?;
         self.table(AUDIT_BY_ACCOUNT)?;
         self.table(GUARDIANS)?;
+        self.table(REMOVED_GUARDIANS)?;
         self.put_meta(META_SCHEMA, &version)?;
         self.put_meta(META_NEXT_ACCOUNT, &1u64)
     }

@@ -126,6 +126,10 @@ pub struct CreateValidatePlan {
     /// with more than one, staff choose whose login to reset
     /// ([`CreateValidate::email`]).
     pub guardians: Vec<crate::services::GuardianView>,
+    /// For a link: when an administrator removed this account's link to the
+    /// patient, who did and why (only an administrator may plan it back;
+    /// staff are refused with [`crate::error::Refusal::GuardianRemoved`]).
+    pub removed: Option<crate::domain::RemovedLink>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

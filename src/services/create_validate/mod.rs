@@ -117,6 +117,7 @@ impl Portal {
         };
 
         let guardians = self.guardian_views(&read, &patient)?;
+        let mut removed = None;
         let mut records_email = patient.email.is_none();
         let change = if !guardians.is_empty() {
             // A patient with guardians: reset one of their logins, never a
@@ -194,10 +195,20 @@ impl Portal {
                     }
                     .into());
                 }
-                Some(account) => PlannedChange::Link {
-                    account: view(&account),
-                    reset_password: req.reset_password,
-                },
+                Some(account) => {
+                    // A link an administrator removed (a custody change)
+                    // is never put back by staff.
+                    removed = read.removed_link(&no, account.id)?;
+                    if let Some(r) = &removed
+                        && !admin
+                    {
+                        return Err(self.removed_refusal(&no, &account.email, r));
+                    }
+                    PlannedChange::Link {
+                        account: view(&account),
+                        reset_password: req.reset_password,
+                    }
+                }
                 None => PlannedChange::Create { email },
             }
         };
@@ -207,6 +218,7 @@ impl Portal {
                 change,
                 records_email,
                 guardians,
+                removed,
             },
             setup,
         ))
@@ -283,6 +295,14 @@ impl Portal {
         };
 
         let mut notes: Vec<String> = Vec::new();
+        if let Some(r) = &plan.removed {
+            notes.push(format!(
+                "adds back the link {} removed on {} (reason: {})",
+                r.by,
+                self.local.day(r.on),
+                r.reason
+            ));
+        }
         if matches!(plan.change, PlannedChange::Link { .. }) {
             notes.push(
                 if plan.replaces_password() {
@@ -329,8 +349,11 @@ impl Portal {
                     acc
                 }
                 PlannedChange::Link { account, .. } => {
-                    if !links_now.is_empty() {
+                    if !links_now.is_empty() || tx.removed_link(&no, account.id)? != plan.removed {
                         return Err(Error::Conflict(format!("patient {no}")));
+                    }
+                    if plan.removed.is_some() {
+                        tx.clear_removed_link(&no, account.id)?;
                     }
                     let mut acc = super::reread(tx, account.id, account.version)?;
                     acc.patients.push(no.clone());

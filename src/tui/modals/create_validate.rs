@@ -100,7 +100,7 @@ fn confirmation(
         .filter(|g| *g.email() != login)
         .map(|g| format!("{} ({})", g.email(), g.relationship))
         .collect();
-    let notes = if others.is_empty() {
+    let mut notes = if others.is_empty() {
         Vec::new()
     } else {
         vec![format!(
@@ -109,6 +109,10 @@ fn confirmation(
             if others.len() == 1 { "s" } else { "" }
         )]
     };
+    // An administrator adding back a link that was removed is told when and why.
+    if let Some(r) = &plan.removed {
+        notes.push(crate::present::removed_note(r, &shared.local));
+    }
     // A guardian's reset names the login to reset, so the services reset
     // exactly the one shown here.
     let guardian = (!plan.guardians.is_empty()).then(|| login.clone());

@@ -136,7 +136,7 @@ impl AddGuardianPurpose {
                     .is_none_or(|r| r.email() != g.email())
             })
             .collect();
-        let notes = if others.is_empty() {
+        let mut notes = if others.is_empty() {
             Vec::new()
         } else {
             let now: Vec<String> = others
@@ -148,6 +148,10 @@ impl AddGuardianPurpose {
                 now.join(", ")
             )]
         };
+        // An administrator adding back a link that was removed is told when and why.
+        if let Some(r) = &plan.removed {
+            notes.push(crate::present::removed_note(r, &shared.local));
+        }
         let patient = self.patient.clone();
         let relationship = plan.relationship;
         CheckedConfirm::new(
@@ -203,7 +207,11 @@ impl Purpose for AddGuardianPurpose {
         };
         let access = ACCESS[fields[2].chosen().unwrap_or(0)];
         let req = AddGuardian::new(&self.patient.number, email, relationship).access(access);
-        match shared.portal.plan_add_guardian(&req) {
+        let planned = match &shared.session {
+            Some(session) => shared.portal.plan_add_guardian_for(session, &req),
+            None => shared.portal.plan_add_guardian(&req),
+        };
+        match planned {
             Ok(plan) => Ok(Command::Open(Box::new(
                 self.confirmation(shared, plan, access),
             ))),
