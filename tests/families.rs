@@ -1272,3 +1272,62 @@ fn a_guardian_removed_by_an_administrator_is_refused_to_staff_through_the_binary
         out.stdout
     );
 }
+
+/// Finding 5: a removal's reason with a control character is refused with
+/// a sentence about the reason, not the names' "look the same" one.
+#[test]
+fn a_reason_with_a_control_character_is_refused_with_a_sentence_about_the_reason() {
+    let p = smith_with_mother();
+    let err = p
+        .portal
+        .remove_guardian(
+            &p.admin,
+            "100005",
+            "smith.family@example.net",
+            "ok\u{1b}[2J\u{7}bad",
+        )
+        .unwrap_err();
+    assert_eq!(err.input(), Some(Input::Reason));
+    assert_eq!(
+        err.to_string(),
+        "the reason contains a control character (U+001B, character 3 of the field): type the reason as plain text: it is kept in the audit trail and read on screen"
+    );
+    assert_eq!(p.portal.guardians("100005").unwrap().len(), 1);
+    // Names keep their own sentence.
+    let name = portal_admin::domain::text::clean_field_because(
+        "the last name",
+        "Sm\u{1b}ith",
+        80,
+        "two names that look the same must be the same",
+    )
+    .unwrap_err();
+    assert!(name.ends_with("two names that look the same must be the same"));
+
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    bin.reset("100005");
+    let out = bin.admin_run(
+        &[
+            "guardian",
+            "remove",
+            "--patient",
+            "100005",
+            "--email",
+            "smith.family@example.net",
+            "--reason",
+            "ok\u{1b}[2J\u{7}bad",
+        ],
+        "",
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("the reason contains a control character")
+            && out.stderr.contains("type the reason as plain text"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("names"), "{}", out.stderr);
+    assert!(!out.stderr.contains('\u{1b}'), "{}", out.stderr);
+}

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 
 use super::email::Email;
-use super::text::{clean_field, mixed_script_confusable, search_key};
+use super::text::{clean_field_because, mixed_script_confusable, search_key};
 
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_ACCOUNT_NUMBER_CHARS: usize = 20;
@@ -74,7 +74,12 @@ impl Patient {
 /// different patients would look the same. A name wholly in one script
 /// (Cyrillic, Greek...) stays fine.
 fn clean_name(what: &str, value: &str) -> Result<String, String> {
-    let v = clean_field(what, value, MAX_NAME_CHARS)?;
+    let v = clean_field_because(
+        what,
+        value,
+        MAX_NAME_CHARS,
+        "two names that look the same must be the same",
+    )?;
     if search_key(&v).is_empty() {
         return Err(format!("{what} \"{v}\" has no letter or digit"));
     }

@@ -204,9 +204,21 @@ fn default_ignorable_ranges() -> Option<Vec<(char, char)>> {
     }
 }
 
-/// Checks a free-text field (name, URL, practice id) and returns it trimmed
+/// Checks a free-text field (URL, practice id) and returns it trimmed
 /// and in Unicode NFC. `what` names the field in the error sentence.
 pub fn clean_field(what: &str, value: &str, max_chars: usize) -> Result<String, String> {
+    clean_field_because(what, value, max_chars, "only plain text is kept")
+}
+
+/// [`clean_field`] whose refusal of a hidden character ends with `why`,
+/// the field's own reason (a name's: two names that look the same must be
+/// the same; a removal's reason: it is kept as plain text).
+pub fn clean_field_because(
+    what: &str,
+    value: &str,
+    max_chars: usize,
+    why: &str,
+) -> Result<String, String> {
     if let Some((at, c)) = value
         .chars()
         .enumerate()
@@ -220,7 +232,7 @@ pub fn clean_field(what: &str, value: &str, max_chars: usize) -> Result<String, 
             "an invisible character"
         };
         return Err(format!(
-            "{what} contains {kind} (U+{:04X}, character {} of the field): two names that look the same must be the same",
+            "{what} contains {kind} (U+{:04X}, character {} of the field): {why}",
             c as u32,
             at + 1
         ));

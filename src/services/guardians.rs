@@ -20,7 +20,11 @@ use time::{Date, OffsetDateTime};
 use super::create_validate::{identity_note, with_notice};
 use super::{AccountView, Portal, Session, TemporaryLogin, account_target, bump};
 use crate::domain::guardian::age_on;
-use crate::domain::text::clean_field;
+use crate::domain::text::clean_field_because;
+
+/// Why a removal's reason may hold no hidden character.
+const REASON_IS_PLAIN_TEXT: &str =
+    "type the reason as plain text: it is kept in the audit trail and read on screen";
 use crate::domain::{
     Access, Action, Email, GuardianLink, LinkStatus, NewEvent, PasswordKind, Patient,
     PortalAccount, Relationship, RemovedLink, Role,
@@ -512,8 +516,8 @@ impl Portal {
             Action::GuardianRemoved,
             &format!("patient {}, <{}>", patient.trim(), email.trim()),
         )?;
-        let reason =
-            clean_field("the reason", reason, 200).map_err(Error::invalid(Input::Reason))?;
+        let reason = clean_field_because("the reason", reason, 200, REASON_IS_PLAIN_TEXT)
+            .map_err(Error::invalid(Input::Reason))?;
         let no = super::parse_patient(patient)?;
         let email = Email::parse(email).map_err(Error::invalid(Input::Email))?;
         let read = self.store.read()?;
