@@ -966,3 +966,50 @@ fn guardian_changes_and_a_new_login_tell_the_holders_and_the_old_address() {
         );
     }
 }
+
+/// Finding 4 of issue 11: a notice names the relationship ("as their
+/// father"); a patient's own account is told it is their own, never their
+/// guardian.
+#[test]
+fn notices_name_the_relationship_instead_of_always_as_their_guardian() {
+    use portal_admin::domain::Relationship;
+    use portal_admin::services::AddGuardian;
+    let (_dir, server, p) = practice_with_server(|c| c.guardians.self_account_from_age = 9);
+    let add = |patient: &str, email: &str, rel| {
+        AddGuardian::new(patient, email, rel).identity_check(Some(IDENTITY_CHECK))
+    };
+    p.portal
+        .add_guardian(
+            &p.staff,
+            &add("100005", "dan.smith@example.net", Relationship::Father),
+        )
+        .unwrap();
+    // Seán (born 30 Nov 2016) is old enough here for his own account.
+    p.portal
+        .add_guardian(
+            &p.staff,
+            &add("100003", "sean@example.org", Relationship::Own),
+        )
+        .unwrap();
+    p.portal.send_notices(&p.admin).unwrap();
+    let body = |to: &str| {
+        let m = server
+            .messages()
+            .into_iter()
+            .find(|m| m.header("X-Envelope-To") == Some(to))
+            .unwrap_or_else(|| panic!("no notice to {to}"));
+        m.text().split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let father = body("dan.smith@example.net");
+    assert!(
+        father.contains("a patient's record as their father"),
+        "{father}"
+    );
+    let own = body("sean@example.org");
+    assert!(own.contains("your own account"), "{own}");
+    assert!(!own.contains("guardian"), "{own}");
+    assert!(
+        !own.contains("O'Brien") && !father.contains("Smith"),
+        "no patient name"
+    );
+}

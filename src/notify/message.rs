@@ -2,7 +2,7 @@
 //! happened to the account, where, when and whom to call. No password, no
 //! patient name.
 
-use crate::domain::Email;
+use crate::domain::{Email, Relationship};
 
 /// What happened to an account holder's login.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,9 +17,13 @@ pub enum Happened {
     PatientAddedAndReset,
     /// An administrator set the password (Control Panel).
     PasswordSetByAdministrator,
-    /// The holder was made a guardian of a patient; `created` when their
-    /// account was opened for it (with a temporary login).
-    GuardianAdded { created: bool },
+    /// The holder was made a guardian of a patient (`relationship`: their
+    /// mother, father… or `self`, the patient's own account); `created`
+    /// when their account was opened for it (with a temporary login).
+    GuardianAdded {
+        created: bool,
+        relationship: Relationship,
+    },
     /// An administrator removed the holder as a guardian of a patient.
     GuardianRemoved,
     /// An administrator changed the account's login email.
@@ -35,8 +39,8 @@ impl Happened {
             Happened::PatientAdded => "patient added",
             Happened::PatientAddedAndReset => "patient added, password reset",
             Happened::PasswordSetByAdministrator => "password set by an administrator",
-            Happened::GuardianAdded { created: true } => "guardian added, account created",
-            Happened::GuardianAdded { created: false } => "guardian added",
+            Happened::GuardianAdded { created: true, .. } => "guardian added, account created",
+            Happened::GuardianAdded { created: false, .. } => "guardian added",
             Happened::GuardianRemoved => "guardian removed",
             Happened::LoginEmailChanged { .. } => "login email changed",
         }
@@ -95,16 +99,42 @@ pub fn compose(
                 "The portal password for your account at {practice} ({login}) was changed {ADMIN} on {when}. The old password no longer works."
             ),
         ),
-        Happened::GuardianAdded { created: true } => (
-            "you were given portal access to a patient".to_owned(),
+        Happened::GuardianAdded {
+            created: true,
+            relationship: Relationship::Own,
+        } => (
+            "a portal account of your own was opened for you".to_owned(),
             format!(
-                "A patient portal account with the login {login} was opened for you at {practice} {DESK} on {when}, with access to a patient's record as their guardian. A temporary password was given to you in person or by phone, never by email."
+                "A patient portal account of your own, with the login {login}, was opened for you at {practice} {DESK} on {when}: your own account, with access to your own record. A temporary password was given to you in person or by phone, never by email."
             ),
         ),
-        Happened::GuardianAdded { created: false } => (
+        Happened::GuardianAdded {
+            created: false,
+            relationship: Relationship::Own,
+        } => (
+            "your portal account is now your own".to_owned(),
+            format!(
+                "Your portal account at {practice} ({login}) was made your own account, with access to your own record, {DESK} on {when}. Your password did not change."
+            ),
+        ),
+        Happened::GuardianAdded {
+            created: true,
+            relationship,
+        } => (
             "you were given portal access to a patient".to_owned(),
             format!(
-                "Your portal account at {practice} ({login}) was given access to a patient's record as their guardian {DESK} on {when}. Your password did not change."
+                "A patient portal account with the login {login} was opened for you at {practice} {DESK} on {when}, with access to a patient's record {}. A temporary password was given to you in person or by phone, never by email.",
+                as_their(*relationship)
+            ),
+        ),
+        Happened::GuardianAdded {
+            created: false,
+            relationship,
+        } => (
+            "you were given portal access to a patient".to_owned(),
+            format!(
+                "Your portal account at {practice} ({login}) was given access to a patient's record {} {DESK} on {when}. Your password did not change.",
+                as_their(*relationship)
             ),
         ),
         Happened::GuardianRemoved => (
@@ -136,6 +166,18 @@ pub fn compose(
         what: happened.what(),
         subject: format!("{practice}: {subject}"),
         body,
+    }
+}
+
+/// How the holder is related to the patient, in a notice: `as their
+/// father`; `other` is said as such.
+fn as_their(relationship: Relationship) -> &'static str {
+    match relationship {
+        Relationship::Mother => "as their mother",
+        Relationship::Father => "as their father",
+        Relationship::Guardian => "as their guardian",
+        Relationship::Own => "as your own account",
+        Relationship::Other => "as someone close to them (not a parent or guardian)",
     }
 }
 
@@ -195,6 +237,35 @@ mod tests {
         assert_eq!(c.what, "password reset");
     }
 
+    /// Finding 4 of issue 11: a notice names the relationship, and a
+    /// teenager's own account is never told it is their guardian.
+    #[test]
+    fn notices_name_the_relationship_instead_of_always_as_their_guardian() {
+        let text = |created, relationship| {
+            let c = compose(
+                &Happened::GuardianAdded {
+                    created,
+                    relationship,
+                },
+                "Sunshine",
+                &email("a@example.com"),
+                "WHEN",
+                "CALL",
+            );
+            c.body.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        for created in [true, false] {
+            assert!(text(created, Relationship::Father).contains("record as their father"));
+            assert!(text(created, Relationship::Mother).contains("record as their mother"));
+            assert!(text(created, Relationship::Guardian).contains("record as their guardian"));
+            let own = text(created, Relationship::Own);
+            assert!(own.contains("your own account"), "{own}");
+            assert!(!own.contains("guardian"), "{own}");
+            let other = text(created, Relationship::Other);
+            assert!(!other.contains("as their guardian"), "{other}");
+        }
+    }
+
     #[test]
     fn every_notice_names_the_practice_the_time_and_whom_to_call() {
         let all = [
@@ -203,8 +274,14 @@ mod tests {
             Happened::PatientAdded,
             Happened::PatientAddedAndReset,
             Happened::PasswordSetByAdministrator,
-            Happened::GuardianAdded { created: true },
-            Happened::GuardianAdded { created: false },
+            Happened::GuardianAdded {
+                created: true,
+                relationship: Relationship::Father,
+            },
+            Happened::GuardianAdded {
+                created: false,
+                relationship: Relationship::Own,
+            },
             Happened::GuardianRemoved,
             Happened::LoginEmailChanged {
                 old: email("old@example.com"),

@@ -455,6 +455,7 @@ impl Portal {
                 &acc.email,
                 Happened::GuardianAdded {
                     created: fresh.is_some(),
+                    relationship: plan.relationship,
                 },
             )?;
             let outcome = with_notice(&format!("success ({})", notes.join("; ")), notice);
