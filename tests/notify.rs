@@ -905,7 +905,10 @@ fn guardian_changes_and_a_new_login_tell_the_holders_and_the_old_address() {
         .unwrap();
     assert_eq!(changed.notices.len(), 2);
     let report = p.portal.send_notices(&p.admin).unwrap();
-    assert_eq!(report.sent(), 7, "{report:?}");
+    // 7 to the holders, and 5 to the patients' other current guardians:
+    // the mother of the father's and of Kathleen's arrival, the father of
+    // Kathleen's, the father and Kathleen of the mother's removal.
+    assert_eq!(report.sent(), 12, "{report:?}");
     let mails = server.messages();
     let seen: Vec<(String, String)> = mails
         .iter()
@@ -1012,4 +1015,119 @@ fn notices_name_the_relationship_instead_of_always_as_their_guardian() {
         !own.contains("O'Brien") && !father.contains("Smith"),
         "no patient name"
     );
+}
+
+/// Finding 2 of issue 11: when a guardian is added or removed, the
+/// patient's other current guardians are told too, in the same
+/// transaction — without a password, the patient's name or the other
+/// person's login. Staff linking another family's login to a child is
+/// then seen by the child's own parents.
+#[test]
+fn adding_or_removing_a_guardian_tells_the_patients_other_current_guardians() {
+    use portal_admin::domain::Relationship;
+    use portal_admin::services::AddGuardian;
+    let (_dir, server, p) = practice_with_server(|_| {});
+    p.portal
+        .create_validate_with(&p.staff, &checked("100005"))
+        .unwrap();
+    // Another family's login (Seán O'Brien's mother) linked to Olivia.
+    p.create_validate("100003");
+    let add = |email: &str, rel| {
+        AddGuardian::new("100005", email, rel).identity_check(Some(IDENTITY_CHECK))
+    };
+    let other = p
+        .portal
+        .add_guardian(
+            &p.staff,
+            &add("kathleen.obrien@example.org", Relationship::Other),
+        )
+        .unwrap();
+    assert_eq!(other.others.len(), 1, "the mother is told");
+    let ev = events(&p)
+        .into_iter()
+        .rev()
+        .find(|e| e.action == Action::GuardianAdded)
+        .unwrap();
+    assert!(
+        ev.outcome.contains(&format!(
+            "other guardians told: notice {} queued",
+            other.others[0]
+        )),
+        "{}",
+        ev.outcome
+    );
+    let father = p
+        .portal
+        .add_guardian(
+            &p.staff,
+            &add("dan.smith@example.net", Relationship::Father),
+        )
+        .unwrap();
+    assert_eq!(father.others.len(), 2, "the mother and the other carer");
+    let removed = p
+        .portal
+        .remove_guardian(
+            &p.admin,
+            "100005",
+            "kathleen.obrien@example.org",
+            "not family",
+        )
+        .unwrap();
+    assert_eq!(removed.others.len(), 2, "the mother and the father");
+    p.portal.send_notices(&p.admin).unwrap();
+    let to_mother: Vec<String> = server
+        .messages()
+        .into_iter()
+        .filter(|m| m.header("X-Envelope-To") == Some("smith.family@example.net"))
+        .map(|m| {
+            format!("{} | {}", m.header("Subject").unwrap_or(""), m.text())
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let told = |subject: &str| {
+        to_mother
+            .iter()
+            .find(|m| m.starts_with(&format!("Sunshine Pediatrics: {subject} |")))
+            .unwrap_or_else(|| panic!("{subject} not in {to_mother:#?}"))
+            .clone()
+    };
+    let carer = to_mother
+        .iter()
+        .find(|m| m.contains("as someone close to the patient"))
+        .unwrap_or_else(|| panic!("{to_mother:#?}"));
+    assert!(
+        carer.contains("your access and your password did not change"),
+        "{carer}"
+    );
+    told("someone else was given portal access to a patient on your account");
+    assert!(
+        to_mother
+            .iter()
+            .any(|m| m.contains("as the patient's father")),
+        "{to_mother:#?}"
+    );
+    let gone = told("another guardian's portal access to a patient was removed");
+    assert!(
+        gone.contains("by the practice's portal administrator"),
+        "{gone}"
+    );
+    for m in &to_mother {
+        assert!(!m.contains("Olivia") && !m.contains("Smith,"), "{m}");
+        assert!(!m.contains("kathleen") && !m.contains("dan.smith"), "{m}");
+        assert!(
+            !m.contains("not family"),
+            "the reason stays in the audit trail: {m}"
+        );
+        assert!(
+            !m.contains(father.login.as_ref().unwrap().password.expose()),
+            "{m}"
+        );
+    }
+    // The father was told of the removal too.
+    assert!(server.messages().iter().any(|m| {
+        m.header("X-Envelope-To") == Some("dan.smith@example.net")
+            && m.text().contains("Another person's portal access")
+    }));
 }

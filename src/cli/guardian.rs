@@ -112,6 +112,9 @@ pub(super) fn run(ctx: &Ctx, cmd: GuardianCmd) -> Result<i32> {
                 Err(e) => return Err(e),
             };
             super::notify::send_own(&portal, &session, added.notice, &local);
+            for id in &added.others {
+                super::notify::send_own(&portal, &session, Some(*id), &local);
+            }
             if added.login.is_some() {
                 eprintln!(
                     "{}",
@@ -134,6 +137,9 @@ pub(super) fn run(ctx: &Ctx, cmd: GuardianCmd) -> Result<i32> {
                 printable(&removed.patient.account_number)
             ))?;
             super::notify::send_own(&portal, &session, removed.notice, &local);
+            for id in &removed.others {
+                super::notify::send_own(&portal, &session, Some(*id), &local);
+            }
             Ok(0)
         }
     }

@@ -26,6 +26,12 @@ pub enum Happened {
     },
     /// An administrator removed the holder as a guardian of a patient.
     GuardianRemoved,
+    /// Another person was made a guardian (`relationship`) of a patient on
+    /// the holder's account (told to the patient's other current guardians).
+    OtherGuardianAdded { relationship: Relationship },
+    /// An administrator removed another guardian of a patient on the
+    /// holder's account (told to the patient's other current guardians).
+    OtherGuardianRemoved,
     /// An administrator changed the account's login email.
     LoginEmailChanged { old: Email, new: Email },
 }
@@ -42,6 +48,8 @@ impl Happened {
             Happened::GuardianAdded { created: true, .. } => "guardian added, account created",
             Happened::GuardianAdded { created: false, .. } => "guardian added",
             Happened::GuardianRemoved => "guardian removed",
+            Happened::OtherGuardianAdded { .. } => "another guardian added",
+            Happened::OtherGuardianRemoved => "another guardian removed",
             Happened::LoginEmailChanged { .. } => "login email changed",
         }
     }
@@ -143,6 +151,19 @@ pub fn compose(
                 "Your portal account at {practice} ({login}) no longer has access to one patient's record: it was removed {ADMIN} on {when}. Your password did not change."
             ),
         ),
+        Happened::OtherGuardianAdded { relationship } => (
+            "someone else was given portal access to a patient on your account".to_owned(),
+            format!(
+                "Another person was given portal access, {}, to the record of a patient on your portal account at {practice} ({login}) {DESK} on {when}. They have a login of their own; your access and your password did not change.",
+                as_the_patients(*relationship)
+            ),
+        ),
+        Happened::OtherGuardianRemoved => (
+            "another guardian's portal access to a patient was removed".to_owned(),
+            format!(
+                "Another person's portal access to the record of a patient on your portal account at {practice} ({login}) was removed {ADMIN} on {when}. Your access and your password did not change."
+            ),
+        ),
         Happened::LoginEmailChanged { old, new } => (
             "the login of your portal account was changed".to_owned(),
             format!(
@@ -178,6 +199,18 @@ fn as_their(relationship: Relationship) -> &'static str {
         Relationship::Guardian => "as their guardian",
         Relationship::Own => "as your own account",
         Relationship::Other => "as someone close to them (not a parent or guardian)",
+    }
+}
+
+/// Another person's relation to the patient, in a notice to the patient's
+/// other guardians: `as the patient's father`.
+fn as_the_patients(relationship: Relationship) -> &'static str {
+    match relationship {
+        Relationship::Mother => "as the patient's mother",
+        Relationship::Father => "as the patient's father",
+        Relationship::Guardian => "as the patient's guardian",
+        Relationship::Own => "as the patient's own account",
+        Relationship::Other => "as someone close to the patient (not a parent or guardian)",
     }
 }
 
@@ -283,6 +316,10 @@ mod tests {
                 relationship: Relationship::Own,
             },
             Happened::GuardianRemoved,
+            Happened::OtherGuardianAdded {
+                relationship: Relationship::Mother,
+            },
+            Happened::OtherGuardianRemoved,
             Happened::LoginEmailChanged {
                 old: email("old@example.com"),
                 new: email("new@example.com"),

@@ -151,6 +151,8 @@ pub struct GuardianAdded {
     pub login: Option<TemporaryLogin>,
     /// The notice queued for the guardian (`None` when notices are off).
     pub notice: Option<u64>,
+    /// The notices queued for the patient's other current guardians.
+    pub others: Vec<u64>,
     /// The removed link an administrator added back (when, who, why).
     pub removed: Option<RemovedLink>,
 }
@@ -162,6 +164,8 @@ pub struct GuardianRemoved {
     /// The account after the change (without the patient).
     pub account: AccountView,
     pub notice: Option<u64>,
+    /// The notices queued for the patient's other current guardians.
+    pub others: Vec<u64>,
 }
 
 /// What changing a login email did.
@@ -239,6 +243,30 @@ impl Portal {
             on: self.local.day(r.on),
         }
         .into()
+    }
+
+    /// Queues `happened` for each of `patient`'s current guardians (link
+    /// not ended by age) other than account `except`, in `tx`: the other
+    /// parent learns that someone was given, or lost, access to their
+    /// child's record. Returns the notices' ids (none when notices are off).
+    pub(super) fn tell_other_guardians(
+        &self,
+        tx: &mut crate::store::WriteTx,
+        patient: &Patient,
+        except: u64,
+        happened: Happened,
+    ) -> Result<Vec<u64>> {
+        let today = self.local.today(tx.now());
+        let rules = self.config.guardians.rules();
+        let mut ids = Vec::new();
+        for (id, link) in tx.guardians_of(&patient.account_number)? {
+            if id == except || rules.status(&link, patient.date_of_birth, today).is_ended() {
+                continue;
+            }
+            let Some(acc) = tx.account(id)? else { continue };
+            ids.extend(self.queue_notice(tx, &acc, &acc.email, happened.clone())?);
+        }
+        Ok(ids)
     }
 
     /// What [`Portal::add_guardian`] would do for `s`, or the error it
@@ -458,7 +486,18 @@ impl Portal {
                     relationship: plan.relationship,
                 },
             )?;
-            let outcome = with_notice(&format!("success ({})", notes.join("; ")), notice);
+            let others = self.tell_other_guardians(
+                tx,
+                &plan.patient,
+                acc.id,
+                Happened::OtherGuardianAdded {
+                    relationship: plan.relationship,
+                },
+            )?;
+            let outcome = others_told(
+                with_notice(&format!("success ({})", notes.join("; ")), notice),
+                &others,
+            );
             tx.audit(NewEvent {
                 actor: s.actor(),
                 action: Action::GuardianAdded,
@@ -486,6 +525,7 @@ impl Portal {
                 },
                 login,
                 notice,
+                others,
                 removed: plan.removed.clone(),
             };
             deliver(&added)?;
@@ -554,16 +594,22 @@ impl Portal {
                 },
             )?;
             let notice = self.queue_notice(tx, &acc, &acc.email, Happened::GuardianRemoved)?;
+            let others =
+                self.tell_other_guardians(tx, &patient, id, Happened::OtherGuardianRemoved)?;
             tx.audit(NewEvent {
                 actor: s.actor(),
                 action: Action::GuardianRemoved,
                 target: format!("{}, patient {no}", account_target(&acc)),
-                outcome: with_notice(&format!("success (reason: {reason})"), notice),
+                outcome: others_told(
+                    with_notice(&format!("success (reason: {reason})"), notice),
+                    &others,
+                ),
             })?;
             Ok(GuardianRemoved {
                 patient: patient.clone(),
                 account: AccountView::new(&acc, now, &self.hasher),
                 notice,
+                others,
             })
         })?;
         tracing::info!(account_id = id, operator = s.name(), "guardian removed");
@@ -638,6 +684,24 @@ impl Portal {
             "login email changed"
         );
         Ok(changed)
+    }
+}
+
+/// An audit outcome `success (…)` with the notices to the other guardians
+/// added inside its parentheses.
+fn others_told(outcome: String, others: &[u64]) -> String {
+    if others.is_empty() {
+        return outcome;
+    }
+    let ids: Vec<String> = others.iter().map(u64::to_string).collect();
+    let told = format!(
+        "other guardians told: notice{} {} queued",
+        if ids.len() == 1 { "" } else { "s" },
+        ids.join(", ")
+    );
+    match outcome.strip_suffix(')') {
+        Some(open) => format!("{open}; {told})"),
+        None => format!("{outcome} ({told})"),
     }
 }
 
