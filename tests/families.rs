@@ -1331,3 +1331,57 @@ fn a_reason_with_a_control_character_is_refused_with_a_sentence_about_the_reason
     assert!(!out.stderr.contains("names"), "{}", out.stderr);
     assert!(!out.stderr.contains('\u{1b}'), "{}", out.stderr);
 }
+
+/// Finding 3: the confirmation said "adds E's existing account"; an
+/// administrator changed that account's login meanwhile. Adding with the
+/// plan's expectation is refused as changed by someone else — no brand-new
+/// account with a temporary login for the old address.
+#[test]
+fn add_guardian_commits_only_what_its_plan_promised() {
+    let p = smith_with_mother();
+    let gran = "kathleen.obrien@example.org";
+    p.create_validate("100003");
+    let req = add("100005", gran, Relationship::Other);
+    let plan = p.portal.plan_add_guardian_for(&p.staff, &req).unwrap();
+    assert!(plan.existing.is_some());
+    let promised = req.clone().expect(plan.expectation());
+    p.portal
+        .change_login_email(&p.admin, gran, "kate@example.org", None)
+        .unwrap();
+    let before = p.audit_count();
+    let err = p.portal.add_guardian(&p.staff, &promised).unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err}");
+    assert_eq!(err.exit_code(), 9);
+    assert!(
+        err.to_string().contains("was changed by someone else"),
+        "{err}"
+    );
+    assert_eq!(p.audit_count(), before);
+    assert_eq!(p.portal.guardians("100005").unwrap().len(), 1);
+    assert!(
+        p.portal.account_by_email(gran).is_err(),
+        "no new account made"
+    );
+
+    // The other way round: the plan found no account, one exists now.
+    let req = add("100005", "dan.smith@example.net", Relationship::Father);
+    let plan = p.portal.plan_add_guardian(&req).unwrap();
+    assert!(plan.existing.is_none());
+    let promised = req.clone().expect(plan.expectation());
+    p.portal
+        .add_guardian(
+            &p.staff,
+            &AddGuardian::new("100003", "dan.smith@example.net", Relationship::Father)
+                .identity_check(Some(IDENTITY_CHECK)),
+        )
+        .unwrap();
+    let err = p.portal.add_guardian(&p.staff, &promised).unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err}");
+    // Planned again, it links the account that exists, as now promised.
+    let plan = p.portal.plan_add_guardian(&req).unwrap();
+    let added = p
+        .portal
+        .add_guardian(&p.staff, &req.expect(plan.expectation()))
+        .unwrap();
+    assert!(added.login.is_none());
+}

@@ -1825,3 +1825,41 @@ fn a_guardian_removed_by_an_administrator_is_refused_in_f2_and_f3_with_who_and_w
     );
     assert!(hs.app.portal().guardians("100005").unwrap().is_empty());
 }
+
+/// Finding 3 of issue 11: the "Add a guardian?" confirmation promised to
+/// link an existing account; its login changed meanwhile, so Add guardian
+/// is refused as changed by someone else and no account is made.
+#[test]
+fn add_guardian_commits_only_what_its_confirmation_promised() {
+    let p = smith_with_mother();
+    let gran = "kathleen.obrien@example.org";
+    p.create_validate("100003");
+    let admin = p.admin.clone();
+    let mut hs = p.app_signed_in("sam", 80, 24);
+    hs.type_text("smith");
+    hs.key(KeyCode::Enter);
+    hs.key(KeyCode::F(3));
+    hs.type_text(gran);
+    hs.key(KeyCode::Tab);
+    for _ in 0..5 {
+        hs.key(KeyCode::Right);
+    }
+    hs.key(KeyCode::Enter);
+    assert!(
+        hs.screen().contains("existing account: its password does"),
+        "{}",
+        hs.screen()
+    );
+    // Meanwhile an administrator gives that account a new login.
+    hs.app
+        .portal()
+        .change_login_email(&admin, gran, "kate@example.org", None)
+        .unwrap();
+    confirm_create_validate(&mut hs);
+    hs.settle();
+    let screen = hs.screen().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(screen.contains("changed by someone else"), "{screen}");
+    assert!(hs.temporary_password().is_none(), "no account was made");
+    assert!(hs.app.portal().account_by_email(gran).is_err());
+    assert_eq!(hs.app.portal().guardians("100005").unwrap().len(), 1);
+}

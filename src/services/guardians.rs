@@ -88,6 +88,19 @@ pub struct AddGuardian {
     /// How the guardian's identity and authority were checked: one of
     /// `policy.identity_checks`.
     pub identity_check: Option<String>,
+    /// What the plan shown to staff found ([`GuardianPlan::expectation`]):
+    /// a different situation when the change is made is refused as
+    /// changed by someone else. `None` (the CLI, which plans and commits in
+    /// one call): whatever is found then.
+    pub expected: Option<ExpectedAccount>,
+}
+
+/// What a plan to add a guardian found for the email: no account (one is
+/// made), or this account at this version (it is linked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpectedAccount {
+    NoAccount,
+    Existing { id: u64, version: u64 },
 }
 
 impl AddGuardian {
@@ -102,7 +115,14 @@ impl AddGuardian {
             relationship,
             access: Access::Full,
             identity_check: None,
+            expected: None,
         }
+    }
+
+    /// Commit only what `plan` promised ([`GuardianPlan::expectation`]).
+    pub fn expect(mut self, expected: ExpectedAccount) -> Self {
+        self.expected = Some(expected);
+        self
     }
 
     pub fn access(mut self, access: Access) -> Self {
@@ -137,6 +157,19 @@ pub struct GuardianPlan {
     /// administrator, who did and why: only an administrator may add it
     /// back ([`Portal::plan_add_guardian_for`] refuses staff).
     pub removed: Option<RemovedLink>,
+}
+
+impl GuardianPlan {
+    /// What this plan found, for [`AddGuardian::expect`].
+    pub fn expectation(&self) -> ExpectedAccount {
+        match &self.existing {
+            Some(acc) => ExpectedAccount::Existing {
+                id: acc.id,
+                version: acc.version,
+            },
+            None => ExpectedAccount::NoAccount,
+        }
+    }
 }
 
 /// What adding a guardian did.
@@ -386,6 +419,16 @@ impl Portal {
             &format!("patient {}, <{}>", req.patient.trim(), req.email.trim()),
         )?;
         let plan = self.plan_add_guardian_for(s, req)?;
+        // The confirmation promised one thing (an existing account kept as
+        // it is, or a new one): anything else now is someone else's change.
+        if let Some(expected) = req.expected
+            && expected != plan.expectation()
+        {
+            return Err(Error::Conflict(format!(
+                "the portal account {}",
+                plan.email
+            )));
+        }
         let check = self.identity_check(req.identity_check.as_deref())?;
         let setup = self
             .store

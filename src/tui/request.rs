@@ -68,6 +68,8 @@ pub enum Request {
         relationship: Relationship,
         access: Access,
         identity_check: Option<String>,
+        /// What the confirmation promised (its plan's account, or none).
+        expected: crate::services::ExpectedAccount,
     },
     /// Administrators: a guardian stops being one of a patient's.
     RemoveGuardian {

@@ -78,10 +78,12 @@ pub fn run(portal: &Portal, session: Option<&Session>, request: Request) -> Repl
             relationship,
             access,
             identity_check,
+            expected,
         } => {
             let req = AddGuardian::new(&patient.number, email, relationship)
                 .access(access)
-                .identity_check(identity_check);
+                .identity_check(identity_check)
+                .expect(expected);
             Reply::GuardianAdded {
                 result: need().and_then(|s| portal.add_guardian(s, &req).map(Box::new)),
                 patient,

@@ -154,6 +154,7 @@ impl AddGuardianPurpose {
         }
         let patient = self.patient.clone();
         let relationship = plan.relationship;
+        let expected = plan.expectation();
         CheckedConfirm::new(
             shared,
             "Add a guardian?",
@@ -166,6 +167,7 @@ impl AddGuardianPurpose {
                 relationship,
                 access,
                 identity_check,
+                expected,
             }),
         )
         .with_notes(notes)
