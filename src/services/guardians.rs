@@ -302,6 +302,16 @@ impl Portal {
         Ok(ids)
     }
 
+    /// The audit note of a removed link an administrator adds back.
+    pub(super) fn added_back_note(&self, r: &RemovedLink) -> String {
+        format!(
+            "adds back the link {} removed on {} (reason: {})",
+            r.by,
+            self.local.day(r.on),
+            r.reason
+        )
+    }
+
     /// What [`Portal::add_guardian`] would do for `s`, or the error it
     /// would refuse with: as [`Portal::plan_add_guardian`], and staff may
     /// not put back a link an administrator removed.
@@ -447,14 +457,7 @@ impl Portal {
         if let Some(ended) = &plan.replaces {
             notes.push(format!("replaces the ended {} link", ended.relationship));
         }
-        if let Some(r) = &plan.removed {
-            notes.push(format!(
-                "adds back the link {} removed on {} (reason: {})",
-                r.by,
-                self.local.day(r.on),
-                r.reason
-            ));
-        }
+        notes.extend(plan.removed.as_ref().map(|r| self.added_back_note(r)));
         notes.push(
             if fresh.is_some() {
                 "account created"

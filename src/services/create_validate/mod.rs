@@ -295,14 +295,7 @@ impl Portal {
         };
 
         let mut notes: Vec<String> = Vec::new();
-        if let Some(r) = &plan.removed {
-            notes.push(format!(
-                "adds back the link {} removed on {} (reason: {})",
-                r.by,
-                self.local.day(r.on),
-                r.reason
-            ));
-        }
+        notes.extend(plan.removed.as_ref().map(|r| self.added_back_note(r)));
         if matches!(plan.change, PlannedChange::Link { .. }) {
             notes.push(
                 if plan.replaces_password() {
