@@ -1863,3 +1863,49 @@ fn add_guardian_commits_only_what_its_confirmation_promised() {
     assert!(hs.app.portal().account_by_email(gran).is_err());
     assert_eq!(hs.app.portal().guardians("100005").unwrap().len(), 1);
 }
+
+/// Tester's finding 2 (families) in the app: a new guardian's notice and the
+/// one telling the patient's other guardian both leave right away, in the
+/// background; the popup speaks of the new guardian's own. The mother's
+/// notice never names the father's login.
+#[test]
+fn adding_a_guardian_tells_the_other_guardians_right_away_in_the_app() {
+    use common::smtp::{SmtpOptions, SmtpServer};
+    let mail = tempfile::tempdir().unwrap();
+    let server = SmtpServer::start(&mail.path().join("mail"), SmtpOptions::default());
+    let p = practice_with_relay(&server.url());
+    let login = p.create_validate("100005");
+    first_sign_in(&p.portal, MOTHER, login.password.expose(), MOTHER_PW);
+    let mut hs = app_with_relay(&p, &server.url(), 80, 24);
+    hs.sign_in("sam", STAFF_PW);
+    hs.type_text("smith");
+    hs.key(KeyCode::F(3));
+    hs.type_text(FATHER);
+    hs.key(KeyCode::Enter);
+    hs.key(KeyCode::Right);
+    hs.key(KeyCode::Right);
+    hs.key(KeyCode::Enter);
+    login_for(&mut hs, FATHER);
+    assert!(
+        hs.screen().contains(&format!("Notice sent to {FATHER}.")),
+        "{}",
+        hs.screen()
+    );
+    let to = |m: &common::smtp::Mail| {
+        m.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("to"))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mails = server.messages();
+    let mother: Vec<_> = mails.iter().filter(|m| to(m).contains(MOTHER)).collect();
+    assert_eq!(mother.len(), 1, "the mother is told once: {mails:?}");
+    assert!(
+        !mother[0].raw.contains(FATHER),
+        "her notice does not name his login: {}",
+        mother[0].raw
+    );
+    assert!(mails.iter().any(|m| to(m).contains(FATHER)));
+    assert!(!hs.app.sending_notices());
+}

@@ -61,6 +61,9 @@ pub struct App {
     /// Notices sent in the background: never one at a time with changes,
     /// so a slow relay never holds up the desk.
     sending: Sending,
+    /// Background sends of the notices a change queued for the patient's
+    /// other guardians: the outbox and `notify status` keep their fate.
+    sending_quietly: Vec<u64>,
 }
 
 impl App {
@@ -94,6 +97,7 @@ impl App {
             last_activity: Instant::now(),
             clipboard: None,
             sending: Vec::new(),
+            sending_quietly: Vec::new(),
         };
         app.refresh_practice();
         // What was found wrong with the file's mode or owner, said at once.
@@ -178,7 +182,7 @@ impl App {
 
     /// True while notices are being sent in the background.
     pub fn sending_notices(&self) -> bool {
-        !self.sending.is_empty()
+        !self.sending.is_empty() || !self.sending_quietly.is_empty()
     }
 
     /// How long until the idle sign-out, if an operator is signed in.
@@ -230,6 +234,7 @@ impl App {
         self.shared.session = None;
         self.shared.pending = None;
         self.sending.clear();
+        self.sending_quietly.clear();
         self.notice = None;
         // Repaint every cell: nothing of the last operator stays on screen.
         self.full_redraw = true;
@@ -452,6 +457,25 @@ impl App {
         );
     }
 
+    /// Sends the notices a change queued for the patient's other guardians,
+    /// in the background, saying nothing on screen: the popup speaks of
+    /// the account holder's own notice.
+    fn send_quietly(&mut self, ids: Vec<u64>) {
+        if ids.is_empty() || !self.shared.portal.notices_enabled() {
+            return;
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        self.sending_quietly.push(id);
+        super::worker::spawn(
+            self.shared.portal.clone(),
+            self.shared.session.clone(),
+            id,
+            Request::SendNotices { ids },
+            self.tx.clone(),
+        );
+    }
+
     /// What became of notices sent in the background: the popup that
     /// shows them takes it, else the status line says it.
     fn on_notices(&mut self, then: Option<String>, reply: Reply) {
@@ -471,6 +495,10 @@ impl App {
     }
 
     fn on_reply(&mut self, id: u64, reply: Reply) {
+        if let Some(at) = self.sending_quietly.iter().position(|s| *s == id) {
+            self.sending_quietly.remove(at);
+            return;
+        }
         if let Some(at) = self.sending.iter().position(|(s, _)| *s == id) {
             let (_, then) = self.sending.remove(at);
             return self.on_notices(then, reply);
@@ -522,15 +550,18 @@ impl App {
             Reply::GuardianAdded { patient, result } => {
                 self.reload(false);
                 match result {
-                    Ok(mut added) => match added.login.take() {
-                        Some(login) => self.show_login(login, patient),
-                        None => {
-                            let popup = LinkedPopup::guardian(&added, patient, &self.shared);
-                            let ids = popup.notices();
-                            self.modals.push(Box::new(popup));
-                            self.send_notices(ids, None);
+                    Ok(mut added) => {
+                        self.send_quietly(std::mem::take(&mut added.others));
+                        match added.login.take() {
+                            Some(login) => self.show_login(login, patient),
+                            None => {
+                                let popup = LinkedPopup::guardian(&added, patient, &self.shared);
+                                let ids = popup.notices();
+                                self.modals.push(Box::new(popup));
+                                self.send_notices(ids, None);
+                            }
                         }
-                    },
+                    }
                     Err(e) => self.notice = Some((Level::Error, sentence(&e))),
                 }
             }
@@ -548,6 +579,7 @@ impl App {
                             patient.number
                         );
                         self.notice = Some((Level::Ok, said.clone()));
+                        self.send_quietly(removed.others);
                         self.send_notices(removed.notice.into_iter().collect(), Some(said));
                     }
                     Err(e) => self.notice = Some((Level::Error, sentence(&e))),
