@@ -9,7 +9,7 @@ use crate::error::Result;
 
 #[derive(Debug, Subcommand)]
 pub enum PatientsCmd {
-    /// Search by name prefix, "last, first", account number, date of birth or email prefix.
+    /// Search by any part of a name (words in any order), "last, first", a date of birth as written, an account number or any part of an email.
     Search {
         query: String,
         #[arg(long, default_value_t = 50)]
