@@ -439,34 +439,32 @@ impl App {
     /// notices are on). `then`: the message the outcome completes when no
     /// popup shows it.
     fn send_notices(&mut self, ids: Vec<u64>, then: Option<String>) {
-        if ids.is_empty() || !self.shared.portal.notices_enabled() {
+        let Some(id) = self.spawn_sender(ids) else {
             return;
-        }
-        let id = self.next_id;
-        self.next_id += 1;
+        };
         if let Some(text) = &then {
             self.notice = Some((Level::Ok, format!("{text} Notice queued: sending it now…")));
         }
         self.sending.push((id, then));
-        super::worker::spawn(
-            self.shared.portal.clone(),
-            self.shared.session.clone(),
-            id,
-            Request::SendNotices { ids },
-            self.tx.clone(),
-        );
     }
 
     /// Sends the notices a change queued for the patient's other guardians,
     /// in the background, saying nothing on screen: the popup speaks of
     /// the account holder's own notice.
     fn send_quietly(&mut self, ids: Vec<u64>) {
+        if let Some(id) = self.spawn_sender(ids) {
+            self.sending_quietly.push(id);
+        }
+    }
+
+    /// Starts sending `ids` on a worker outside the one-at-a-time rule;
+    /// the request's id, or `None` when there is nothing to send.
+    fn spawn_sender(&mut self, ids: Vec<u64>) -> Option<u64> {
         if ids.is_empty() || !self.shared.portal.notices_enabled() {
-            return;
+            return None;
         }
         let id = self.next_id;
         self.next_id += 1;
-        self.sending_quietly.push(id);
         super::worker::spawn(
             self.shared.portal.clone(),
             self.shared.session.clone(),
@@ -474,6 +472,7 @@ impl App {
             Request::SendNotices { ids },
             self.tx.clone(),
         );
+        Some(id)
     }
 
     /// What became of notices sent in the background: the popup that
