@@ -96,14 +96,18 @@ impl Tmux {
         self.tmux(&["capture-pane", "-p", "-t", "app"])
     }
 
-    /// Polls the screen until `pred` holds; fails with the screen shown.
+    /// Polls the screen until `pred` holds on a screen that has stopped
+    /// changing (tmux may be captured halfway through a frame); fails with
+    /// the screen shown.
     fn wait(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
+        let mut last = String::new();
         loop {
             let s = self.screen();
-            if pred(&s) {
+            if pred(&s) && s == last {
                 return s;
             }
+            last = s.clone();
             assert!(
                 Instant::now() < deadline,
                 "timed out waiting for {what}; the screen:\n{s}"
