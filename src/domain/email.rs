@@ -79,11 +79,13 @@ impl Email {
     /// which keeps a page of search results cheap to decode. A damaged or
     /// planted value that fails the check is `None`.
     pub fn from_index(s: &str) -> Option<Email> {
-        let ok = s
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
-            && s.bytes().filter(|b| *b == b'@').count() == 1
-            && s.len() <= 254;
+        let mut ats = 0;
+        let ok = s.len() <= 254
+            && s.bytes().all(|b| {
+                ats += usize::from(b == b'@');
+                b.is_ascii_graphic() && !b.is_ascii_uppercase()
+            })
+            && ats == 1;
         ok.then(|| Email(s.to_owned()))
     }
 

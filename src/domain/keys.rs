@@ -94,9 +94,7 @@ fn part_starts(email: &str) -> impl Iterator<Item = usize> + '_ {
 /// be put back together). The part at 0 is `email␠`.
 pub fn email_part_key(email: &str, start: usize) -> String {
     let mut k = String::with_capacity(email.len() + 1);
-    k.push_str(&email[start..]);
-    k.push(KEY_SEP);
-    k.push_str(&email[..start]);
+    push_email_part_key(&mut k, email, start);
     k
 }
 
@@ -123,6 +121,11 @@ pub fn email_part_matches(email: &str, start: usize, word: &str) -> bool {
 
 /// The smallest key of a part of `email` that `word` matches, if any.
 pub fn smallest_matching_part(email: &str, word: &str) -> Option<String> {
+    smallest_matching_start(email, word).map(|s| email_part_key(email, s))
+}
+
+/// Where the part of [`smallest_matching_part`] starts.
+pub fn smallest_matching_start(email: &str, word: &str) -> Option<usize> {
     let mut best: Option<usize> = None;
     for s in part_starts(email).filter(|&s| email_part_matches(email, s, word)) {
         // Compare part keys (`suffix prefix`) without building them.
@@ -131,7 +134,14 @@ pub fn smallest_matching_part(email: &str, word: &str) -> Option<String> {
             best = Some(s);
         }
     }
-    best.map(|s| email_part_key(email, s))
+    best
+}
+
+/// [`email_part_key`] appended to `out`.
+pub fn push_email_part_key(out: &mut String, email: &str, start: usize) {
+    out.push_str(&email[start..]);
+    out.push(KEY_SEP);
+    out.push_str(&email[..start]);
 }
 
 /// Whether some part of `email` begins with `word` (as

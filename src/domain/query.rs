@@ -31,7 +31,9 @@
 
 use time::Date;
 
-use super::keys::{any_part_matches, iso_date, name_parts, smallest_matching_part};
+use super::keys::{
+    any_part_matches, iso_date, name_parts, push_email_part_key, smallest_matching_start,
+};
 use super::patient::Patient;
 
 pub use super::keys::KEY_SEP;
@@ -300,7 +302,7 @@ impl PatientQuery {
         }
         // A rank is one string: a character for its kind, what orders
         // within it, then the name key.
-        let mut ranked = |head: char, parts: &[&str]| {
+        let ranked = |out: &mut String, head: char, parts: &[&str]| {
             out.push(head);
             for p in parts {
                 out.push_str(p);
@@ -308,9 +310,24 @@ impl PatientQuery {
             push_name_key(out, c);
             true
         };
+        // `head`, the smallest part of the email `word` matches, then the
+        // name key (false when no part matches).
+        let by_email_part = |out: &mut String, head: char, word: &str| {
+            let Some((email, start)) = c
+                .email
+                .and_then(|e| smallest_matching_start(e, word).map(|s| (e, s)))
+            else {
+                return false;
+            };
+            out.push(head);
+            push_email_part_key(out, email, start);
+            out.push_str(RANK_SEP_STR);
+            push_name_key(out, c);
+            true
+        };
         match self.shape() {
             Shape::Never => false,
-            Shape::All => ranked('n', &[]),
+            Shape::All => ranked(out, 'n', &[]),
             Shape::AccountNumber => {
                 out.push('a');
                 out.push_str(c.account_number);
@@ -319,24 +336,15 @@ impl PatientQuery {
             Shape::DateOfBirth => {
                 let iso = iso_date(c.date_of_birth);
                 let iso = std::str::from_utf8(&iso).unwrap_or("");
-                ranked('d', &[iso, SEP_STR])
+                ranked(out, 'd', &[iso, SEP_STR])
             }
-            Shape::Email => {
-                let part = c
-                    .email
-                    .zip(self.email_driver())
-                    .and_then(|(e, w)| smallest_matching_part(e, w));
-                part.is_some_and(|part| ranked('e', &[&part, RANK_SEP_STR]))
-            }
+            Shape::Email => self
+                .email_driver()
+                .is_some_and(|w| by_email_part(out, 'e', w)),
             Shape::Names => match self.name_tier(c) {
-                Some(NameTier::Last { exact }) => ranked(if exact { '0' } else { '1' }, &[]),
-                Some(NameTier::Other { token }) => ranked('2', &[&token, SEP_STR]),
-                None if self.single_word() => {
-                    let part = c
-                        .email
-                        .and_then(|e| smallest_matching_part(e, &self.names[0]));
-                    part.is_some_and(|part| ranked('3', &[&part, RANK_SEP_STR]))
-                }
+                Some(NameTier::Last { exact }) => ranked(out, if exact { '0' } else { '1' }, &[]),
+                Some(NameTier::Other { token }) => ranked(out, '2', &[&token, SEP_STR]),
+                None if self.single_word() => by_email_part(out, '3', &self.names[0]),
                 None => false,
             },
         }
@@ -369,21 +377,22 @@ impl PatientQuery {
         if self.comma && !self.first_names.iter().all(|w| parts.first_token(w)) {
             return None;
         }
-        // Whether each word matches a part by itself, worked out on demand.
-        let alone_cache: Vec<std::cell::Cell<Option<bool>>> = self
-            .names
-            .iter()
-            .map(|_| std::cell::Cell::new(None))
-            .collect();
+        // Whether each word matches a part by itself, worked out on demand
+        // (on the stack: this runs for every candidate of a page).
+        let alone_cache: [std::cell::Cell<Option<bool>>; MAX_WORDS] =
+            std::array::from_fn(|_| std::cell::Cell::new(None));
         let alone = |i: usize| -> bool {
-            if let Some(a) = alone_cache[i].get() {
+            let cached = alone_cache.get(i);
+            if let Some(a) = cached.and_then(std::cell::Cell::get) {
                 return a;
             }
             let w = self.names[i].as_str();
             let a = c.last_key.starts_with(w)
                 || (!self.comma && parts.first_token(w))
                 || parts.last_inner(w);
-            alone_cache[i].set(Some(a));
+            if let Some(cell) = cached {
+                cell.set(Some(a));
+            }
             a
         };
         let mut best: Option<bool> = None;

@@ -144,6 +144,9 @@ struct Sub {
     range: Range<'static, &'static str, &'static [u8]>,
     /// The next entry within the prefix, read ahead.
     head: Option<Entry>,
+    /// The key of `head`, decoded once (redb checks a `&str` key's UTF-8
+    /// each time it is read; a merge reads it several times).
+    key: String,
     prefix: String,
     base_len: usize,
 }
@@ -159,6 +162,7 @@ impl Sub {
         let mut sub = Sub {
             range,
             head: None,
+            key: String::new(),
             prefix,
             base_len: base.len(),
         };
@@ -168,9 +172,18 @@ impl Sub {
 
     fn advance(&mut self) -> Result<()> {
         count_entry();
+        self.key.clear();
         self.head = match self.range.next().transpose()? {
-            Some((k, v)) if k.value().starts_with(self.prefix.as_str()) => Some((k, v)),
-            _ => None,
+            Some((k, v)) => {
+                let key = k.value();
+                if key.starts_with(self.prefix.as_str()) {
+                    self.key.push_str(key);
+                    Some((k, v))
+                } else {
+                    None
+                }
+            }
+            None => None,
         };
         Ok(())
     }
@@ -179,16 +192,17 @@ impl Sub {
     fn head(&self) -> Option<&str> {
         self.head
             .as_ref()
-            .map(|(k, _)| k.value().get(self.base_len..).unwrap_or(""))
+            .map(|_| self.key.get(self.base_len..).unwrap_or(""))
     }
 
-    /// The next entry, and reads ahead.
-    fn take(&mut self) -> Result<Option<Entry>> {
-        let entry = self.head.take();
-        if entry.is_some() {
-            self.advance()?;
-        }
-        Ok(entry)
+    /// The next entry's value, its key put in `key`, and reads ahead.
+    fn take(&mut self, key: &mut String) -> Result<Option<AccessGuard<'static, &'static [u8]>>> {
+        let Some((_, value)) = self.head.take() else {
+            return Ok(None);
+        };
+        std::mem::swap(key, &mut self.key);
+        self.advance()?;
+        Ok(Some(value))
     }
 }
 
@@ -226,8 +240,9 @@ impl ReadTx {
     fn all_by_name(&self, c: &mut Collector<'_>) -> Result<()> {
         let t = self.table(IDX_PATIENT_NAME)?;
         let mut sub = Sub::open(&t, "", String::new(), c.within('n'))?;
-        while let Some((k, v)) = sub.take()? {
-            let key = k.value();
+        let mut key = String::new();
+        while let Some(v) = sub.take(&mut key)? {
+            let key = key.as_str();
             let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account_of_key(key)))?;
             c.rank.clear();
             c.rank.push('n');
@@ -246,9 +261,10 @@ impl ReadTx {
         let t = self.table(PATIENTS)?;
         let prefix = q.account_prefix().unwrap_or("").to_owned();
         let mut sub = Sub::open(&t, "", prefix, c.within('a'))?;
+        let mut key = String::new();
         while sub.head().is_some() {
-            let Some((k, v)) = sub.take()? else { break };
-            let account = k.value();
+            let Some(v) = sub.take(&mut key)? else { break };
+            let account = key.as_str();
             let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account))?;
             // An account-number rank needs no name keys.
             let cand = Candidate {
@@ -271,9 +287,10 @@ impl ReadTx {
         let t = self.table(IDX_PATIENT_DOB)?;
         let prefix = q.dob_prefix().unwrap_or("").to_owned();
         let mut sub = Sub::open(&t, "", prefix, c.within('d'))?;
+        let mut key = String::new();
         while sub.head().is_some() {
-            let Some((k, v)) = sub.take()? else { break };
-            if !self.offer_entry(q, k.value(), v.value(), None, c)? {
+            let Some(v) = sub.take(&mut key)? else { break };
+            if !self.offer_entry(q, &key, v.value(), None, c)? {
                 break;
             }
         }
@@ -305,9 +322,10 @@ impl ReadTx {
             return self.by_name_on_day(q, day, c);
         }
         let names = self.table(IDX_PATIENT_NAME)?;
-        let tokens = self.table(IDX_PATIENT_TOKEN)?;
-        let terms = self.table(SEARCH_TERMS)?;
-        let mut vocab = Vocabulary::new(&terms);
+        // Opened when a query needs them (opening a table costs about as
+        // much as reading a dozen entries; `smith` needs neither).
+        let tokens = Lazy::new(|| self.table(IDX_PATIENT_TOKEN));
+        let mut vocab = Vocabulary::new(self);
         let runs = q.runs();
         for (phase, exact) in [('0', true), ('1', false)] {
             if c.past(phase) {
@@ -349,7 +367,7 @@ impl ReadTx {
         run: &Run,
         exact: bool,
         names: &Rows,
-        tokens: &Rows,
+        tokens: &Lazy<Rows, impl Fn() -> Result<Rows>>,
         vocab: &mut Vocabulary<'_>,
         cursor: Option<&str>,
         subs: &mut Vec<Sub>,
@@ -376,7 +394,7 @@ impl ReadTx {
             for t in list.clone() {
                 let base = format!("{t}{KEY_SEP}");
                 let prefix = format!("{base}{}{tail}", run.key);
-                subs.push(Sub::open(tokens, &base, prefix, cursor)?);
+                subs.push(Sub::open(tokens.get()?, &base, prefix, cursor)?);
             }
         }
         // A last-name word may instead begin the last name itself.
@@ -395,6 +413,7 @@ impl ReadTx {
         subs: &mut [Sub],
         c: &mut Collector<'_>,
     ) -> Result<bool> {
+        let (mut key, mut skipped) = (String::new(), String::new());
         loop {
             let mut best: Option<usize> = None;
             for (i, s) in subs.iter().enumerate() {
@@ -407,17 +426,17 @@ impl ReadTx {
             let Some(i) = best else {
                 return Ok(true);
             };
-            let Some((k, v)) = subs[i].take()? else {
+            let Some(v) = subs[i].take(&mut key)? else {
                 continue;
             };
             // The same patient may be in several ranges: take it once.
-            let name = name_key_of(k.value());
+            let name = name_key_of(&key);
             for (j, s) in subs.iter_mut().enumerate() {
                 while j != i && s.head() == Some(name) {
-                    s.take()?;
+                    s.take(&mut skipped)?;
                 }
             }
-            if !self.offer_entry(q, k.value(), v.value(), Some(phase), c)? {
+            if !self.offer_entry(q, &key, v.value(), Some(phase), c)? {
                 return Ok(false);
             }
         }
@@ -429,7 +448,7 @@ impl ReadTx {
     fn other_parts(
         &self,
         q: &PatientQuery,
-        tokens: &Rows,
+        tokens: &Lazy<Rows, impl Fn() -> Result<Rows>>,
         vocab: &mut Vocabulary<'_>,
         c: &mut Collector<'_>,
     ) -> Result<bool> {
@@ -439,10 +458,11 @@ impl ReadTx {
                 return Ok(true);
             }
         }
-        let mut sub = Sub::open(tokens, "", d.to_owned(), c.within('2'))?;
+        let mut sub = Sub::open(tokens.get()?, "", d.to_owned(), c.within('2'))?;
+        let mut key = String::new();
         while sub.head().is_some() {
-            let Some((k, v)) = sub.take()? else { break };
-            let key = k.value();
+            let Some(v) = sub.take(&mut key)? else { break };
+            let key = key.as_str();
             let name = name_key_of(key);
             let account = account_of_key(key);
             let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account))?;
@@ -460,23 +480,23 @@ impl ReadTx {
     fn by_name_on_day(&self, q: &PatientQuery, day: &str, c: &mut Collector<'_>) -> Result<()> {
         let t = self.table(IDX_PATIENT_DOB)?;
         let prefix = format!("{day}{KEY_SEP}");
-        let mut found: Vec<(String, Entry)> = Vec::new();
+        let mut found: Vec<(String, String, AccessGuard<'static, &'static [u8]>)> = Vec::new();
         let mut sub = Sub::open(&t, "", prefix, None)?;
+        let mut key = String::new();
         while sub.head().is_some() {
-            let Some((k, v)) = sub.take()? else { break };
-            let key = k.value();
-            let account = account_of_key(key);
+            let Some(v) = sub.take(&mut key)? else { break };
+            let account = account_of_key(&key);
             let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account))?;
             let cand = row
-                .candidate(name_key_of(key))
+                .candidate(name_key_of(&key))
                 .ok_or_else(|| damaged_entry(account))?;
             if let Some(rank) = q.rank(&cand) {
-                found.push((rank, (k, v)));
+                found.push((rank, key.clone(), v));
             }
         }
         found.sort_by(|a, b| a.0.cmp(&b.0));
-        for (rank, (k, v)) in found {
-            let account = account_of_key(k.value());
+        for (rank, key, v) in found {
+            let account = account_of_key(&key);
             let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account))?;
             if !c.offer(&rank, account, &row)? {
                 break;
@@ -501,7 +521,7 @@ impl ReadTx {
         }
         let emails = self.table(IDX_PATIENT_EMAIL)?;
         let parts = self.table(IDX_PATIENT_EMAIL_PART)?;
-        let patients = self.table(PATIENTS)?;
+        let patients = Lazy::new(|| self.table(PATIENTS));
         let cursor_part = c
             .within(phase)
             .map(|k| k.split(RANK_SEP).next().unwrap_or("").to_owned());
@@ -516,43 +536,43 @@ impl ReadTx {
             Some(emails.range::<&str>(start(word).as_str()..)?.peekable())
         };
         let mut inside = parts.range::<&str>(start(&inner).as_str()..)?.peekable();
+        // The next part key of the email index (an email and the
+        // separator), kept in one buffer for the whole walk.
+        let mut part = String::new();
         loop {
             // The next part key of each stream.
-            let a: Option<String> = match whole.as_mut().and_then(|w| w.peek()) {
+            let a = match whole.as_mut().and_then(|w| w.peek()) {
                 Some(Ok((k, _))) if k.value().starts_with(word) => {
-                    let email = k.value().split(KEY_SEP).next().unwrap_or("");
-                    Some(format!("{email}{KEY_SEP}"))
+                    part.clear();
+                    part.push_str(k.value().split(KEY_SEP).next().unwrap_or(""));
+                    part.push(KEY_SEP);
+                    true
                 }
                 Some(Err(_)) => {
                     whole.as_mut().and_then(|w| w.next()).transpose()?;
-                    None
+                    false
                 }
-                _ => None,
+                _ => false,
             };
-            let b: Option<String> = match inside.peek() {
+            let take_a = match inside.peek() {
                 Some(Ok((k, _))) if k.value().starts_with(inner.as_str()) => {
-                    Some(k.value().to_owned())
+                    a && part.as_str() < k.value()
                 }
                 Some(Err(_)) => {
                     inside.next().transpose()?;
-                    None
+                    a
                 }
-                _ => None,
-            };
-            let take_a = match (&a, &b) {
-                (None, None) => return Ok(()),
-                (Some(a), Some(b)) => a < b,
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
+                _ if a => true,
+                _ => return Ok(()),
             };
             if take_a {
-                let part = a.unwrap_or_default();
+                let part = part.as_str();
                 let email = &part[..part.len() - 1];
                 let Some(w) = whole.as_mut() else {
                     return Ok(());
                 };
                 while let Some(Ok((k, _))) = w.peek() {
-                    if !k.value().starts_with(part.as_str()) {
+                    if !k.value().starts_with(part) {
                         break;
                     }
                     let Some((k, v)) = w.next().transpose()? else {
@@ -567,7 +587,7 @@ impl ReadTx {
                     row.email = Some(email);
                     let cand = row.candidate(name).ok_or_else(|| damaged_entry(account))?;
                     if !c.consider(q, &cand, account, &row, |rank| {
-                        rank_is(rank, phase, &part, name)
+                        rank_is(rank, phase, part, name)
                     })? {
                         return Ok(());
                     }
@@ -593,7 +613,7 @@ impl ReadTx {
                     Vec::new();
                 for account in v.value().split(' ') {
                     count_entry();
-                    if let Some(g) = patients.get(account)? {
+                    if let Some(g) = patients.get()?.get(account)? {
                         let row = RowRef::parse(g.value()).ok_or_else(|| damaged_entry(account))?;
                         kids.push((row.name_key(account), account, g));
                     }
@@ -740,14 +760,16 @@ type Terms = Option<(Vec<String>, u64)>;
 /// The tokens of the token index beginning with a word, looked up once per
 /// search.
 struct Vocabulary<'t> {
-    terms: &'t ReadOnlyTable<&'static str, u64>,
+    rx: &'t ReadTx,
+    terms: Option<ReadOnlyTable<&'static str, u64>>,
     cache: Vec<(String, Terms)>,
 }
 
 impl<'t> Vocabulary<'t> {
-    fn new(terms: &'t ReadOnlyTable<&'static str, u64>) -> Self {
+    fn new(rx: &'t ReadTx) -> Self {
         Vocabulary {
-            terms,
+            rx,
+            terms: None,
             cache: Vec::new(),
         }
     }
@@ -761,7 +783,11 @@ impl<'t> Vocabulary<'t> {
         let mut list = Vec::new();
         let mut total = 0u64;
         let mut found = Some(());
-        for item in self.terms.range::<&str>(w..)? {
+        let terms = match &mut self.terms {
+            Some(t) => t,
+            none => none.insert(self.rx.table(SEARCH_TERMS)?),
+        };
+        for item in terms.range::<&str>(w..)? {
             count_entry();
             let (k, v) = item?;
             if !k.value().starts_with(w) {
@@ -785,5 +811,28 @@ impl<'t> Vocabulary<'t> {
             Some((list, _)) => !list.is_empty(),
             None => true,
         })
+    }
+}
+
+/// A table opened the first time a search needs it.
+struct Lazy<T, F> {
+    cell: std::cell::OnceCell<T>,
+    open: F,
+}
+
+impl<T, F: Fn() -> Result<T>> Lazy<T, F> {
+    fn new(open: F) -> Self {
+        Lazy {
+            cell: std::cell::OnceCell::new(),
+            open,
+        }
+    }
+
+    fn get(&self) -> Result<&T> {
+        if let Some(t) = self.cell.get() {
+            return Ok(t);
+        }
+        let t = (self.open)()?;
+        Ok(self.cell.get_or_init(|| t))
     }
 }

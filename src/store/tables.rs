@@ -190,10 +190,20 @@ impl<'a> RowRef<'a> {
         let date_of_birth = Date::from_julian_day(jd).ok()?;
         let mut pos = 5;
         let id = get_varint(b, &mut pos)?;
+        // The three texts are checked as UTF-8 in one pass over the rest of
+        // the row (their length bytes are ASCII below 128 bytes); a text
+        // that does not fall on character boundaries of that pass, or a row
+        // that fails it, is checked on its own.
+        let base = pos;
+        let rest = std::str::from_utf8(b.get(base..)?).ok();
         let mut text = || -> Option<&'a str> {
             let n = usize::try_from(get_varint(b, &mut pos)?).ok()?;
-            let s = std::str::from_utf8(b.get(pos..pos.checked_add(n)?)?).ok()?;
-            pos += n;
+            let end = pos.checked_add(n)?;
+            let s = match rest.and_then(|r| r.get(pos - base..end - base)) {
+                Some(s) => s,
+                None => std::str::from_utf8(b.get(pos..end)?).ok()?,
+            };
+            pos = end;
             Some(s)
         };
         let last_name = text()?;
@@ -315,5 +325,38 @@ mod tests {
             (c.last_key, c.first_key, c.account_number),
             ("garcialopez", "jose", "100001")
         );
+    }
+
+    #[test]
+    fn long_names_and_broken_text_in_a_row() {
+        // Texts of 128 bytes or more take two length bytes, which are not
+        // UTF-8 themselves: each text is then checked on its own.
+        let p = Patient {
+            account_number: "100001".into(),
+            last_name: "Éé".repeat(50),
+            first_name: "Zoë".into(),
+            date_of_birth: date!(2019 - 03 - 07),
+            email: None,
+        };
+        let mut row = Vec::new();
+        encode_row(&p, None, &mut row);
+        assert_eq!(RowRef::parse(&row).unwrap().patient("100001").unwrap(), p);
+        // A row whose text is not UTF-8 is refused, whichever way it is read.
+        // The row ends with "Zoë" (`ë` is 0xc3 0xab) and an empty email.
+        for (from_end, bad) in [(3, 0xff_u8), (2, b'A')] {
+            let mut broken = row.clone();
+            let at = broken.len() - from_end;
+            broken[at] = bad;
+            assert!(RowRef::parse(&broken).is_none(), "{bad:#x}");
+        }
+        let short = Patient {
+            last_name: "Smith".into(),
+            ..p
+        };
+        encode_row(&short, None, &mut row);
+        assert!(RowRef::parse(&row).is_some());
+        let at = row.len() - 3;
+        row[at] = 0xff;
+        assert!(RowRef::parse(&row).is_none());
     }
 }
