@@ -206,3 +206,35 @@ fn the_readme_examples_work_through_the_binary() {
         assert!(out.starts_with(first), "{q}: {out}");
     }
 }
+
+#[test]
+fn a_large_first_import_gives_back_the_space_the_file_grew_by() {
+    // redb grows a file by doubling it; after a first import of many rows
+    // much of the last doubling would stay empty on disk.
+    let p = Practice::new();
+    let mut csv = Vec::new();
+    portal_admin::demo::write_csv(&mut csv, 20_000, 7, time::macros::date!(2026 - 01 - 05))
+        .unwrap();
+    let report = p
+        .portal
+        .import_patients(
+            &p.admin,
+            "big.csv",
+            csv.as_slice(),
+            csv.len() as u64,
+            false,
+            &mut (),
+        )
+        .unwrap();
+    assert_eq!(report.created + report.updated, 20_000);
+    let len = std::fs::metadata(p.db()).unwrap().len();
+    let mut builder = redb::Database::builder();
+    builder.set_concurrency_mode(redb::ConcurrencyMode::MultiWriter);
+    let db = builder.open(p.db()).unwrap();
+    let stats = db.begin_write().unwrap().stats().unwrap();
+    let used = stats.allocated_pages() * stats.page_size() as u64;
+    assert!(
+        len <= used + used / 10,
+        "file of {len} bytes for {used} bytes of pages in use"
+    );
+}
