@@ -308,7 +308,7 @@ proptest! {
             })
             .collect();
         let (_dir, portal, _admin, patients) = practice(&rows);
-        let mut queries: Vec<String> = ["q smith", "smith q", "qa q", "q qa", "quin q", "q, q", "qa, q", "garcia q", "q quintero", "qz smith"].map(String::from).to_vec();
+        let mut queries: Vec<String> = ["q smith", "smith q", "qa q", "q qa", "quin q", "q, q", "qa, q", "garcia q", "q quintero", "qz smith", "s m smith", "sm ith q", "q qa qa", "garcia quin q"].map(String::from).to_vec();
         queries.extend(queries_for(&patients[cut % patients.len()], cut));
         for q in &queries {
             let want = scan(&portal, &patients, q);

@@ -238,3 +238,54 @@ fn a_large_first_import_gives_back_the_space_the_file_grew_by() {
         "file of {len} bytes for {used} bytes of pages in use"
     );
 }
+
+/// Index entries read by one search (a count, the same on every machine).
+fn entries_for(p: &Practice, q: &str) -> (usize, u64) {
+    let before = portal_admin::store::entries_read();
+    let page = p.portal.search_patients(q, None, 50).unwrap();
+    (
+        page.items.len(),
+        portal_admin::store::entries_read() - before,
+    )
+}
+
+#[test]
+fn a_common_first_word_reads_one_last_names_entries_never_the_table() {
+    // 3,000 Joneses and 200 Smiths. Every Jones has a first name of its
+    // own beginning with "q" (more than PROBE_TERMS of them), no Smith has.
+    let p = Practice::new();
+    let mut csv = String::from("account_number,last_name,first_name,date_of_birth,email\n");
+    for i in 0..3_000 {
+        let (a, b) = (
+            (b'a' + (i % 26) as u8) as char,
+            (b'a' + (i / 26 % 26) as u8) as char,
+        );
+        csv.push_str(&format!("J{i:05},Jones,Q{a}{b}n,2016-01-02,\n"));
+    }
+    for i in 0..200 {
+        csv.push_str(&format!("S{i:05},Smith,Bob,2017-03-04,\n"));
+    }
+    p.portal
+        .import_patients(&p.admin, "many.csv", csv.as_bytes(), 0, false, &mut ())
+        .unwrap();
+    let probe = portal_admin::store::PROBE_TERMS as u64;
+    // Too many name parts begin with "q" to probe each: the Smiths are
+    // walked and checked, not the 3,200 patients.
+    let (rows, read) = entries_for(&p, "q smith");
+    assert_eq!(rows, 0);
+    assert!(read <= 200 + probe + 10, "q smith read {read}");
+    // "qa" begins few parts: one short range each, whatever their size.
+    let (rows, read) = entries_for(&p, "qa jones");
+    assert_eq!(rows, 50);
+    assert!(read <= 50 + 2 * 26 + 10, "qa jones read {read}");
+    // A common word alone: the page and a little more.
+    for q in ["q", "j", "s", "jones"] {
+        let (rows, read) = entries_for(&p, q);
+        assert_eq!(rows, 50, "{q}");
+        assert!(read <= 50 + probe + 10, "{q} read {read}");
+    }
+    // A word no name part begins: nothing walked.
+    let (rows, read) = entries_for(&p, "smith xq");
+    assert_eq!(rows, 0);
+    assert!(read <= 10, "smith xq read {read}");
+}

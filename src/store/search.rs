@@ -153,11 +153,24 @@ struct Sub {
 
 impl Sub {
     fn open(t: &Rows, base: &str, prefix: String, cursor: Option<&str>) -> Result<Sub> {
+        Sub::open_from(t, base, prefix, None, cursor)
+    }
+
+    /// [`Sub::open`], starting at `start` (at or after `prefix`) instead
+    /// of at the prefix.
+    fn open_from(
+        t: &Rows,
+        base: &str,
+        prefix: String,
+        start: Option<String>,
+        cursor: Option<&str>,
+    ) -> Result<Sub> {
+        let start = start.unwrap_or_else(|| prefix.clone());
         let range = match cursor.map(|c| format!("{base}{c}")) {
-            Some(from) if from >= prefix => {
+            Some(from) if from >= start => {
                 t.range::<&str>((Bound::Excluded(from.as_str()), Bound::Unbounded))?
             }
-            _ => t.range::<&str>(prefix.as_str()..)?,
+            _ => t.range::<&str>(start.as_str()..)?,
         };
         let mut sub = Sub {
             range,
@@ -386,15 +399,25 @@ impl ReadTx {
                 probe = Some((w, first, *n));
             }
         }
+        // Rank 1 (the last name begins with the run) starts past the
+        // entries whose last name is the run itself: rank 0 read those, and
+        // a patient among them who ranks 1 does so through a shorter run,
+        // whose range holds it too. (A key's fields are letters and digits
+        // after `KEY_SEP`, so `smith!` sorts after every `smith …`.)
+        let past_exact =
+            |prefix: &str| (!exact).then(|| format!("{prefix}{}", char::from(KEY_SEP as u8 + 1)));
         let Some((w, first, _)) = probe else {
-            subs.push(Sub::open(names, "", format!("{}{tail}", run.key), cursor)?);
+            let prefix = format!("{}{tail}", run.key);
+            let start = past_exact(&prefix);
+            subs.push(Sub::open_from(names, "", prefix, start, cursor)?);
             return Ok(());
         };
         if let Some((list, _)) = vocab.terms(w)? {
             for t in list.clone() {
                 let base = format!("{t}{KEY_SEP}");
                 let prefix = format!("{base}{}{tail}", run.key);
-                subs.push(Sub::open(tokens.get()?, &base, prefix, cursor)?);
+                let start = past_exact(&prefix);
+                subs.push(Sub::open_from(tokens.get()?, &base, prefix, start, cursor)?);
             }
         }
         // A last-name word may instead begin the last name itself.
