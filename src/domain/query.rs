@@ -439,6 +439,7 @@ enum NameTier {
 /// The name parts of a candidate, split only if and when a word needs them
 /// (most searches decide on the keys alone).
 struct Parts<'c> {
+    last_key: &'c str,
     first_key: &'c str,
     last_name: &'c str,
     first_name: &'c str,
@@ -449,6 +450,7 @@ struct Parts<'c> {
 impl<'c> Parts<'c> {
     fn new(c: &Candidate<'c>) -> Self {
         Parts {
+            last_key: c.last_key,
             first_key: c.first_key,
             last_name: c.last_name,
             first_name: c.first_name,
@@ -465,14 +467,17 @@ impl<'c> Parts<'c> {
         self.first.get_or_init(|| inner_parts(self.first_name))
     }
 
-    /// The word begins the first name or one of its parts.
+    /// The word begins the first name or one of its parts. (A name's key is
+    /// its parts written together: a word in no part is not in the key,
+    /// and the name need not be split.)
     fn first_token(&self, w: &str) -> bool {
-        self.first_key.starts_with(w) || self.first().iter().skip(1).any(|p| p.starts_with(w))
+        self.first_key.starts_with(w)
+            || (self.first_key.contains(w) && self.first().iter().skip(1).any(|p| p.starts_with(w)))
     }
 
     /// The word begins a part of the last name other than its first.
     fn last_inner(&self, w: &str) -> bool {
-        self.last().iter().skip(1).any(|p| p.starts_with(w))
+        self.last_key.contains(w) && self.last().iter().skip(1).any(|p| p.starts_with(w))
     }
 
     fn last_inner_tokens(&self) -> impl Iterator<Item = &str> {

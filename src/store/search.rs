@@ -562,6 +562,7 @@ impl ReadTx {
         // The next part key of the email index (an email and the
         // separator), kept in one buffer for the whole walk.
         let mut part = String::new();
+        let mut entry_key = String::new();
         loop {
             // The next part key of each stream.
             let a = match whole.as_mut().and_then(|w| w.peek()) {
@@ -595,14 +596,18 @@ impl ReadTx {
                     return Ok(());
                 };
                 while let Some(Ok((k, _))) = w.peek() {
-                    if !k.value().starts_with(part) {
+                    // The key decoded once (see `Sub::key`).
+                    let k = k.value();
+                    if !k.starts_with(part) {
                         break;
                     }
-                    let Some((k, v)) = w.next().transpose()? else {
+                    entry_key.clear();
+                    entry_key.push_str(k);
+                    let Some((_, v)) = w.next().transpose()? else {
                         break;
                     };
                     count_entry();
-                    let key = k.value();
+                    let key = entry_key.as_str();
                     let name = name_key_of(key);
                     let account = account_of_key(key);
                     let mut row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account))?;
