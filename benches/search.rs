@@ -6,7 +6,15 @@
 //! Also: index entries each of our queries reads, and key press to redrawn
 //! frame in the app.
 //!
-//! `cargo bench --bench search` (all sizes) · `-- --smoke` (10k, CI)
+//! Ours and SQLite's rounds alternate in blocks of ten (the same machine
+//! load for both, warm caches for both); SQLite runs on a thread of its
+//! own (its own malloc arena), one block at a time.
+//!
+//! `cargo bench --bench search` (all sizes) · `-- --smoke` (10k, CI) ·
+//! `-- --size 1000000` (one size) · `-- --only smith --only "jo garcia"`
+//! (those classes) · `-- --rounds N` · `-- --keys [--only smith]` (key →
+//! frame only, on the largest size). `benches/before_after.py` sets these figures beside
+//! an older build's.
 
 mod common;
 
@@ -17,6 +25,8 @@ use crossterm::event::{KeyCode, KeyEvent};
 use portal_admin::tui::msg::Msg;
 
 const PAGE: usize = 50;
+/// Rounds of one side in a row (see the measuring loop).
+const BLOCK: usize = 10;
 
 /// What SQLite runs for a query class: an FTS5 `MATCH` (with an extra
 /// condition on the patients table, perhaps), or a range over an index.
@@ -196,6 +206,45 @@ fn sqlite_dataset(n: usize) -> rusqlite::Connection {
     conn
 }
 
+/// The SQLite peer on a thread of its own: each side allocates from its own
+/// malloc arena, so neither's allocations shape the other's heap (an FTS5
+/// prefix query frees megabytes of doclists). The threads never run at the
+/// same time: the bench waits for each block.
+struct PeerThread {
+    ask: std::sync::mpsc::Sender<(Peer, usize)>,
+    answer: std::sync::mpsc::Receiver<(usize, Vec<Duration>)>,
+}
+
+impl PeerThread {
+    fn start(n: usize) -> PeerThread {
+        let (ask, asked) = std::sync::mpsc::channel::<(Peer, usize)>();
+        let (reply, answer) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let conn = sqlite_dataset(n);
+            for (peer, rounds) in asked {
+                let rows = sqlite_page(&conn, peer);
+                let times = (0..rounds)
+                    .map(|_| {
+                        let t = Instant::now();
+                        std::hint::black_box(sqlite_page(&conn, peer));
+                        t.elapsed()
+                    })
+                    .collect();
+                if reply.send((rows, times)).is_err() {
+                    break;
+                }
+            }
+        });
+        PeerThread { ask, answer }
+    }
+
+    /// The peer's rows for `peer`, and `rounds` timings of its page.
+    fn run(&self, peer: Peer, rounds: usize) -> (usize, Vec<Duration>) {
+        self.ask.send((peer, rounds)).unwrap();
+        self.answer.recv().unwrap()
+    }
+}
+
 /// The same page from SQLite: 50 rows, every column read.
 fn sqlite_page(conn: &rusqlite::Connection, peer: Peer) -> usize {
     const COLS: &str = "p.account, p.last_name, p.first_name, p.dob, p.email, p.account_id";
@@ -244,26 +293,46 @@ fn sqlite_page(conn: &rusqlite::Connection, peer: Peer) -> usize {
 }
 
 fn main() {
-    let sizes: &[usize] = if smoke() {
+    let args: Vec<String> = std::env::args().collect();
+    // `-- --size N`: only that data set; `-- --only TEXT`: only the query
+    // classes typed as TEXT (repeatable); `-- --rounds N`.
+    let flag = |name: &str| -> Vec<&str> {
+        args.windows(2)
+            .filter(|w| w[0] == name)
+            .map(|w| w[1].as_str())
+            .collect()
+    };
+    let sized: Vec<usize> = flag("--size")
+        .iter()
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let only = flag("--only");
+    let sizes: &[usize] = if !sized.is_empty() {
+        &sized
+    } else if smoke() {
         &[10_000]
     } else {
         &[10_000, 100_000, 1_000_000]
     };
-    let rounds = if smoke() { 20 } else { 300 };
+    let rounds = flag("--rounds")
+        .first()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(if smoke() { 20 } else { 300 });
     // `-- --keys`: only key press → frame, on the largest data set (for
     // before/after comparisons of the app).
     if std::env::args().any(|a| a == "--keys") {
-        keystroke_to_frame(open(*sizes.last().unwrap()), rounds);
+        keystroke_to_frame(open(*sizes.last().unwrap()), rounds, &only);
         return;
     }
     println!(
-        "Search, first page of {PAGE} rows; {rounds} rounds per query, warm cache; median / p99"
+        "Search, first page of {PAGE} rows; {} rounds per query and side, in alternating blocks of {BLOCK}, warm cache; median / p99",
+        rounds.div_ceil(BLOCK) * BLOCK
     );
     // Per size: each query's median and entries read.
     let mut growth: Vec<(usize, Vec<(Duration, u64)>)> = Vec::new();
     for &n in sizes {
         let portal = open(n);
-        let conn = sqlite_dataset(n);
+        let peer_thread = PeerThread::start(n);
         println!("\n### {n} patients\n");
         println!(
             "| query | rows (SQLite) | entries read | portal-admin (redb) | SQLite FTS5 | ratio of medians |"
@@ -271,20 +340,27 @@ fn main() {
         println!("|---|---|---|---|---|---|");
         let mut at_size = Vec::new();
         for (label, q, peer) in QUERIES {
+            if !only.is_empty() && !only.contains(q) {
+                continue;
+            }
             let before = portal_admin::store::entries_read();
             let rows = portal.search_patients(q, None, PAGE).unwrap().items.len();
             let read = portal_admin::store::entries_read() - before;
-            let peer_rows = sqlite_page(&conn, *peer);
+            let peer_rows = peer_thread.run(*peer, 0).0;
             let mut ours = Vec::with_capacity(rounds);
             let mut theirs = Vec::with_capacity(rounds);
-            for _ in 0..rounds {
-                let t = Instant::now();
-                let page = portal.search_patients(q, None, PAGE).unwrap();
-                std::hint::black_box(&page);
-                ours.push(t.elapsed());
-                let t = Instant::now();
-                std::hint::black_box(sqlite_page(&conn, *peer));
-                theirs.push(t.elapsed());
+            // Alternating blocks of BLOCK rounds: both sides see the same
+            // load on a shared machine, and neither runs right after the
+            // other every time (an FTS5 query that reads 20 ms of doclists
+            // leaves the CPU caches cold for whatever follows it).
+            for _ in 0..rounds.div_ceil(BLOCK) {
+                for _ in 0..BLOCK {
+                    let t = Instant::now();
+                    let page = portal.search_patients(q, None, PAGE).unwrap();
+                    std::hint::black_box(&page);
+                    ours.push(t.elapsed());
+                }
+                theirs.extend(peer_thread.run(*peer, BLOCK).1);
             }
             let (o50, o99) = stats(&mut ours);
             let (s50, s99) = stats(&mut theirs);
@@ -316,14 +392,19 @@ fn main() {
             fmt(b50),
             fmt(b99)
         );
-        keystroke_to_frame(portal, rounds);
+        if only.is_empty() {
+            keystroke_to_frame(portal, rounds, &[]);
+        }
     }
     if growth.len() > 1 {
         println!("\n### How cost grows: median (index entries read)\n");
         let head: Vec<String> = growth.iter().map(|(n, _)| format!("{n}")).collect();
         println!("| query | {} |", head.join(" | "));
         println!("|---|{}", "---|".repeat(head.len()));
-        for (i, (_, q, _)) in QUERIES.iter().enumerate() {
+        let shown = QUERIES
+            .iter()
+            .filter(|(_, q, _)| only.is_empty() || only.contains(q));
+        for (i, (_, q, _)) in shown.enumerate() {
             let cells: Vec<String> = growth
                 .iter()
                 .map(|(_, v)| format!("{} ({})", fmt(v[i].0), v[i].1))
@@ -334,9 +415,13 @@ fn main() {
 }
 
 /// Typing in the search box: key press → search → status pane → frame drawn.
-fn keystroke_to_frame(portal: portal_admin::Portal, rounds: usize) {
+/// `only`: what to type, when not both `smith` and `jo garcia`.
+fn keystroke_to_frame(portal: portal_admin::Portal, rounds: usize, only: &[&str]) {
     let portal = std::sync::Arc::new(portal);
     for typed in ["smith", "jo garcia"] {
+        if !only.is_empty() && !only.contains(&typed) {
+            continue;
+        }
         for (w, h) in [(80u16, 24u16), (200, 60)] {
             let mut hs = signed_in_app(&portal, (w, h), false);
             let mut samples: Vec<Duration> = Vec::new();
