@@ -17,10 +17,12 @@
 use std::time::Instant;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    // `cargo bench` adds `--bench`; without a file there is nothing to do
+    // (a plain `cargo bench` runs every bench target).
+    let args: Vec<String> = std::env::args().filter(|a| a != "--bench").collect();
     let (Some(db), Some(q)) = (args.get(1), args.get(2)) else {
-        eprintln!("usage: search_probe FILE.redb QUERY [N]");
-        std::process::exit(2);
+        println!("usage: search_probe FILE.redb QUERY [N]");
+        return;
     };
     let n: usize = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(1000);
     let mut config = portal_admin::config::Config::default();
