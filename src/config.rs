@@ -74,6 +74,9 @@ pub struct DatabaseConfig {
     pub cache_mib: usize,
     /// How long a change waits for another operator's change to finish.
     pub busy_timeout_ms: u64,
+    /// Most index entries one search reads before it stops and shows what
+    /// it found (`Page::stopped_early`): the cost of one key press, bounded.
+    pub search_budget: u64,
 }
 
 impl Default for DatabaseConfig {
@@ -82,6 +85,7 @@ impl Default for DatabaseConfig {
             path: None,
             cache_mib: 16,
             busy_timeout_ms: 5000,
+            search_budget: 20_000,
         }
     }
 }
@@ -623,6 +627,9 @@ impl Config {
         }
         if !(100..=600_000).contains(&self.database.busy_timeout_ms) {
             return bad("database.busy_timeout_ms", "must be between 100 and 600000");
+        }
+        if !(1..=100_000_000).contains(&self.database.search_budget) {
+            return bad("database.search_budget", "must be between 1 and 100000000");
         }
         Ok(())
     }

@@ -16,7 +16,12 @@ account_number,last_name,first_name,date_of_birth,email
 ";
 
 fn practice() -> Practice {
-    let p = Practice::new();
+    practice_reading(portal_admin::config::DatabaseConfig::default().search_budget)
+}
+
+/// [`practice`], where one search reads at most about `budget` entries.
+fn practice_reading(budget: u64) -> Practice {
+    let p = Practice::with_config(|c| c.database.search_budget = budget);
     p.portal
         .import_patients(&p.admin, "more.csv", MORE_CSV.as_bytes(), 0, false, &mut ())
         .unwrap();
@@ -205,6 +210,17 @@ fn the_readme_examples_work_through_the_binary() {
         let out = bin.ok(&["patients", "search", q], "");
         assert!(out.starts_with(first), "{q}: {out}");
     }
+    // With a budget of one entry a search stops at every entry; the command
+    // line goes on until it has every row asked for.
+    let every = bin.ok(&["patients", "search", "o"], "");
+    let cfg = home.path().join("config.toml");
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str("\n[database]\nsearch_budget = 1\n");
+    std::fs::write(&cfg, text).unwrap();
+    assert_eq!(bin.ok(&["patients", "search", "o"], ""), every);
+    let two = bin.ok(&["patients", "search", "o", "--limit", "2"], "");
+    assert_eq!(two.lines().count(), 2, "{two}");
+    assert!(every.starts_with(&two), "{two}\n{every}");
 }
 
 #[test]
@@ -265,6 +281,9 @@ fn a_common_first_word_reads_one_last_names_entries_never_the_table() {
     for i in 0..200 {
         csv.push_str(&format!("S{i:05},Smith,Bob,2017-03-04,\n"));
     }
+    for i in 0..300 {
+        csv.push_str(&format!("B{i:05},Brown,Ann,2015-05-05,\n"));
+    }
     p.portal
         .import_patients(&p.admin, "many.csv", csv.as_bytes(), 0, false, &mut ())
         .unwrap();
@@ -288,4 +307,144 @@ fn a_common_first_word_reads_one_last_names_entries_never_the_table() {
     let (rows, read) = entries_for(&p, "smith xq");
     assert_eq!(rows, 0);
     assert!(read <= 10, "smith xq read {read}");
+    // A tester's finding: a common word with a rare year, account-number
+    // beginning or second word read every entry of the common word. The
+    // short range is read instead: nobody born in 2000, no account number
+    // beginning with 201, the 26 `qa…` first names.
+    // (At most: the page, and per word its vocabulary and probe ranges.)
+    let words = |n: u64| 51 + n * 2 * (probe + 1);
+    for (q, most) in [
+        ("j 2000", 10),
+        ("jones 201", 10),
+        ("q qa", words(2)),
+        ("jones q qab", words(3)),
+    ] {
+        let (_, read) = entries_for(&p, q);
+        assert!(read <= most, "{q} read {read}");
+    }
+    let (rows, _) = entries_for(&p, "jones 2016");
+    assert_eq!(rows, 50, "3,000 Joneses were born in 2016");
+    // No Jones was born in May 2015: the Joneses are walked for a while
+    // (2,000 entries), then that month's 300 births are read instead of the
+    // other 1,000 Joneses.
+    let (rows, read) = entries_for(&p, "jones 2015-05");
+    assert_eq!(rows, 0);
+    assert!((2_000..2_700).contains(&read), "jones 2015-05 read {read}");
+    let (rows, _) = entries_for(&p, "q qa");
+    assert_eq!(rows, 50);
+    // Whatever is left is cut at the search budget (20,000 entries by
+    // default): the page says so and goes on from where it stopped.
+    let p = Practice::with_config(|c| c.database.search_budget = 100);
+    p.portal
+        .import_patients(&p.admin, "many.csv", csv.as_bytes(), 0, false, &mut ())
+        .unwrap();
+    let before = portal_admin::store::entries_read();
+    let page = p.portal.search_patients("q smith", None, 50).unwrap();
+    let read = portal_admin::store::entries_read() - before;
+    assert!(page.items.is_empty() && page.stopped_early && page.next.is_some());
+    assert!(read <= 100 + 10, "q smith read {read}");
+}
+
+#[test]
+fn a_search_that_reads_its_budget_stops_early_and_the_next_page_goes_on() {
+    // One entry per search: every page stops early, and all of them
+    // together are what an unbounded search finds, each row once.
+    let small = practice_reading(1);
+    let big = practice();
+    for p in [&small, &big] {
+        for no in ["100001", "100003", "100005", "100007"] {
+            p.create_validate(no);
+        }
+    }
+    for q in [
+        "garcia",
+        "jo garcia",
+        "s",
+        "smith 2018",
+        "example",
+        "2016",
+        "",
+    ] {
+        let mut pages = 0;
+        let mut rows = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = small
+                .portal
+                .search_patients(q, after.as_deref(), 3)
+                .unwrap();
+            pages += 1;
+            rows.extend(page.items.into_iter().map(|r| r.patient.account_number));
+            match page.next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+        assert_eq!(rows, found(&big, q), "{q}");
+        assert!(pages > rows.len() / 3, "{q}: {pages} pages");
+    }
+    let first = small.portal.search_patients("garcia", None, 50).unwrap();
+    assert!(first.stopped_early && first.next.is_some() && first.items.len() < 3);
+    let all = big.portal.search_patients("garcia", None, 50).unwrap();
+    assert!(!all.stopped_early && all.next.is_none());
+    // The Control Panel: `example net` reads every login at an example
+    // domain to find the .net ones; it too stops and goes on.
+    for q in ["example net", "example", "moore", ""] {
+        let mut logins = Vec::new();
+        let mut after: Option<String> = None;
+        let mut stopped = false;
+        loop {
+            let page = small.portal.list_accounts(q, after.as_deref(), 10).unwrap();
+            stopped |= page.stopped_early;
+            logins.extend(page.items.into_iter().map(|a| a.email.to_string()));
+            match page.next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+        let want: Vec<String> = big
+            .portal
+            .list_accounts(q, None, 10)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|a| a.email.to_string())
+            .collect();
+        assert_eq!(logins, want, "{q}");
+        assert!(stopped || want.len() <= 1, "{q}");
+    }
+}
+
+#[test]
+fn the_app_says_keep_typing_when_a_search_stops_early() {
+    let p = practice();
+    let mut config = config_in(p.dir.path());
+    config.database.search_budget = 1;
+    let portal = portal_admin::Portal::open(&p.db(), config, p.clock.clone()).unwrap();
+    let mut hs = portal_admin::tui::harness::Harness::signed_in(portal, "sam", STAFF_PW, 160, 40);
+    // Born in November 2016 with an account number beginning `A-1`: the
+    // first patient of that month read is not one, and the entry is spent.
+    hs.type_text("2016-11 A-1");
+    let screen = hs.screen();
+    assert!(
+        screen.contains("none found yet for \"2016-11 A-1\": keep typing"),
+        "{screen}"
+    );
+    hs.ctrl('u');
+    hs.type_text("garcia");
+    let screen = hs.screen();
+    assert!(screen.contains("keep typing"), "{screen}");
+    // Down past the last row goes on searching, page after page, until
+    // García-López, José (the third García by rank) is on screen.
+    for _ in 0..40 {
+        if hs.screen().contains("García-López, José") {
+            break;
+        }
+        hs.key(crossterm::event::KeyCode::Down);
+    }
+    assert!(
+        hs.screen().contains("García-López, José"),
+        "{}",
+        hs.screen()
+    );
 }

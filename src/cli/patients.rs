@@ -22,7 +22,16 @@ pub enum PatientsCmd {
 pub(super) fn run(ctx: &Ctx, cmd: PatientsCmd) -> Result<i32> {
     let PatientsCmd::Search { query, limit, json } = cmd;
     let portal = ctx.open()?;
-    let page = portal.search_patients(&query, None, limit)?;
+    let mut page = portal.search_patients(&query, None, limit)?;
+    // A search that stopped early (its budget of index entries read) goes
+    // on: the command line has no key press to keep quick.
+    while page.stopped_early && page.items.len() < limit {
+        let Some(after) = page.next.take() else { break };
+        let more = portal.search_patients(&query, Some(&after), limit - page.items.len())?;
+        page.items.extend(more.items);
+        page.next = more.next;
+        page.stopped_early = more.stopped_early;
+    }
     if json {
         let rows: Vec<_> = page
             .items

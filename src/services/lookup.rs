@@ -88,9 +88,12 @@ impl Portal {
         limit: usize,
     ) -> Result<Page<PatientRow>> {
         let query = PatientQuery::parse(text, self.now().date());
-        self.store
-            .read()?
-            .search_patients(&query, after, limit.clamp(1, 1000))
+        self.store.read()?.search_patients(
+            &query,
+            after,
+            limit.clamp(1, 1000),
+            self.config.database.search_budget,
+        )
     }
 
     pub fn patient_view(&self, account_number: &str) -> Result<PatientView> {
@@ -129,10 +132,12 @@ impl Portal {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Page<AccountView>> {
-        let page = self
-            .store
-            .read()?
-            .search_accounts(query, after, limit.clamp(1, 1000))?;
+        let page = self.store.read()?.search_accounts(
+            query,
+            after,
+            limit.clamp(1, 1000),
+            self.config.database.search_budget,
+        )?;
         let now = self.now();
         Ok(Page {
             items: page
@@ -141,6 +146,7 @@ impl Portal {
                 .map(|a| AccountView::new(a, now, &self.hasher))
                 .collect(),
             next: page.next,
+            stopped_early: page.stopped_early,
         })
     }
 

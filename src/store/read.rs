@@ -15,13 +15,24 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// Opaque cursor for the next page; `None` on the last page.
     pub next: Option<String>,
+    /// The search read as many index entries as one search may
+    /// (`database.search_budget`) before the page was full: `items` are the
+    /// matches found so far (perhaps none), `next` continues the search.
+    /// Say "keep typing": more words, letters or a date narrow it.
+    pub stopped_early: bool,
 }
 
 impl<T> Page<T> {
     pub fn empty() -> Self {
+        Page::new(Vec::new(), None)
+    }
+
+    /// A page that the search finished (see [`Page::stopped_early`]).
+    pub fn new(items: Vec<T>, next: Option<String>) -> Self {
         Page {
-            items: Vec::new(),
-            next: None,
+            items,
+            next,
+            stopped_early: false,
         }
     }
 }

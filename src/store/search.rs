@@ -34,6 +34,18 @@ use crate::error::{Error, Result};
 /// A word is probed only when at most this many tokens begin with it.
 pub const PROBE_TERMS: usize = 64;
 
+/// A range this short (a year or month of births, an account-number
+/// beginning, the patients of a rare name part) is read whole and its
+/// patients ranked, instead of walking the names and checking each.
+pub const READ_WHOLE: u64 = 8192;
+
+/// A filter's range this short is read before anything else.
+const TINY: u64 = 64;
+
+/// Entries a name walk with a year, month or account number may read
+/// before a filter's range is tried instead (see `ReadTx::by_name`).
+const WALK_FIRST: u64 = 2000;
+
 thread_local!(static ENTRIES_READ: std::cell::Cell<u64> = const { std::cell::Cell::new(0) });
 
 fn count_entry() {
@@ -47,6 +59,8 @@ pub fn entries_read() -> u64 {
 }
 
 type Rows = ReadOnlyTable<&'static str, &'static [u8]>;
+/// Patients with their ranks: (rank, account number, row).
+type Ranked = Vec<(String, String, AccessGuard<'static, &'static [u8]>)>;
 type Entry = (
     AccessGuard<'static, &'static str>,
     AccessGuard<'static, &'static [u8]>,
@@ -55,24 +69,68 @@ type Entry = (
 /// Collects a page: rows come in rank order; those at or before the cursor
 /// are skipped; one more than the page is looked for, to know whether a
 /// next page exists.
-struct Collector<'c> {
-    after: Option<&'c str>,
+struct Collector {
+    /// The cursor: ranks at or before it were on earlier pages (or, when a
+    /// walk goes on after stopping, read already).
+    after: Option<String>,
     limit: usize,
     rows: Vec<PatientRow>,
     /// The rank of the page's last row, once the page is full.
     cursor: Option<String>,
     /// Ranks are written here, one candidate after another.
     rank: String,
+    /// [`entries_read`] when the search began, and how many more it may
+    /// read ([`ReadTx::search_patients`]).
+    start: u64,
+    budget: u64,
+    /// Where the search stopped when it ran out of entries: the position of
+    /// the last entry it read, in the order of ranks (the next page goes on
+    /// after it).
+    stopped_at: Option<String>,
 }
 
-impl Collector<'_> {
+impl Collector {
+    fn new(limit: usize, budget: u64) -> Collector {
+        Collector {
+            after: None,
+            limit,
+            rows: Vec::with_capacity(limit.min(256) + 1),
+            cursor: None,
+            rank: String::with_capacity(96),
+            start: entries_read(),
+            budget,
+            stopped_at: None,
+        }
+    }
+
     fn full(&self) -> bool {
         self.rows.len() > self.limit
     }
 
+    /// Asked by a walk after each entry: when the search has read all the
+    /// entries it may, it ends at `position` (the entry's place in the
+    /// order of ranks, see `stopped_at`) and the walk must stop. A position
+    /// at or before the cursor (an entry read again on the way to it) does
+    /// not end it: each page gets past the one before.
+    fn stop_if_spent(&mut self, position: impl FnOnce() -> String) -> bool {
+        if entries_read().saturating_sub(self.start) < self.budget {
+            return false;
+        }
+        let position = position();
+        if self
+            .after
+            .as_deref()
+            .is_some_and(|a| position.as_str() <= a)
+        {
+            return false;
+        }
+        self.stopped_at = Some(position);
+        true
+    }
+
     /// Offers a matching row with its rank; false once the page is full.
     fn offer(&mut self, rank: &str, account: &str, row: &RowRef<'_>) -> Result<bool> {
-        if self.after.is_some_and(|a| rank <= a) {
+        if self.after.as_deref().is_some_and(|a| rank <= a) {
             return Ok(true);
         }
         let patient = row.patient(account).ok_or_else(|| damaged_entry(account))?;
@@ -107,26 +165,27 @@ impl Collector<'_> {
     }
 
     fn page(mut self) -> Page<PatientRow> {
-        let next = if self.full() {
+        if self.full() {
             self.rows.truncate(self.limit);
-            self.cursor.take()
-        } else {
-            None
-        };
+            return Page::new(self.rows, self.cursor.take());
+        }
+        let stopped_early = self.stopped_at.is_some();
         Page {
             items: self.rows,
-            next,
+            next: self.stopped_at,
+            stopped_early,
         }
     }
 
     /// The cursor's key within a phase, when the cursor is in that phase.
     fn within(&self, phase: char) -> Option<&str> {
-        self.after.and_then(|a| a.strip_prefix(phase))
+        self.after.as_deref().and_then(|a| a.strip_prefix(phase))
     }
 
     /// Whether the cursor is past every rank of `phase`.
     fn past(&self, phase: char) -> bool {
         self.after
+            .as_deref()
             .and_then(|a| a.chars().next())
             .is_some_and(|c| c > phase)
     }
@@ -221,19 +280,20 @@ impl Sub {
 
 impl ReadTx {
     /// One page of patients matching `q`, in rank order, after the cursor
-    /// `after` (the `next` of the previous page).
+    /// `after` (the `next` of the previous page). Reads at most about
+    /// `budget` index entries: when they run out before the page is full,
+    /// the page holds what was found and `next` goes on from there
+    /// ([`Page::stopped_early`]).
     pub fn search_patients(
         &self,
         q: &PatientQuery,
         after: Option<&str>,
         limit: usize,
+        budget: u64,
     ) -> Result<Page<PatientRow>> {
         let mut c = Collector {
-            after,
-            limit,
-            rows: Vec::with_capacity(limit.min(256) + 1),
-            cursor: None,
-            rank: String::with_capacity(96),
+            after: after.map(str::to_owned),
+            ..Collector::new(limit, budget)
         };
         match q.shape() {
             Shape::Never => {}
@@ -250,7 +310,7 @@ impl ReadTx {
         Ok(c.page())
     }
 
-    fn all_by_name(&self, c: &mut Collector<'_>) -> Result<()> {
+    fn all_by_name(&self, c: &mut Collector) -> Result<()> {
         let t = self.table(IDX_PATIENT_NAME)?;
         let mut sub = Sub::open(&t, "", String::new(), c.within('n'))?;
         let mut key = String::new();
@@ -270,7 +330,7 @@ impl ReadTx {
         Ok(())
     }
 
-    fn by_account_number(&self, q: &PatientQuery, c: &mut Collector<'_>) -> Result<()> {
+    fn by_account_number(&self, q: &PatientQuery, c: &mut Collector) -> Result<()> {
         let t = self.table(PATIENTS)?;
         let prefix = q.account_prefix().unwrap_or("").to_owned();
         let mut sub = Sub::open(&t, "", prefix, c.within('a'))?;
@@ -292,11 +352,14 @@ impl ReadTx {
             if !c.consider(q, &cand, account, &row, |_| true)? {
                 break;
             }
+            if c.stop_if_spent(|| format!("a{account}")) {
+                break;
+            }
         }
         Ok(())
     }
 
-    fn by_date_of_birth(&self, q: &PatientQuery, c: &mut Collector<'_>) -> Result<()> {
+    fn by_date_of_birth(&self, q: &PatientQuery, c: &mut Collector) -> Result<()> {
         let t = self.table(IDX_PATIENT_DOB)?;
         let prefix = q.dob_prefix().unwrap_or("").to_owned();
         let mut sub = Sub::open(&t, "", prefix, c.within('d'))?;
@@ -304,6 +367,9 @@ impl ReadTx {
         while sub.head().is_some() {
             let Some(v) = sub.take(&mut key)? else { break };
             if !self.offer_entry(q, &key, v.value(), None, c)? {
+                break;
+            }
+            if c.stop_if_spent(|| format!("d{key}")) {
                 break;
             }
         }
@@ -319,7 +385,7 @@ impl ReadTx {
         key: &str,
         value: &[u8],
         phase: Option<char>,
-        c: &mut Collector<'_>,
+        c: &mut Collector,
     ) -> Result<bool> {
         let name = name_key_of(key);
         let account = account_of_key(key);
@@ -330,10 +396,82 @@ impl ReadTx {
         })
     }
 
-    fn by_name(&self, q: &PatientQuery, c: &mut Collector<'_>) -> Result<()> {
+    /// Names, perhaps with a year, month or account-number beginning:
+    ///
+    /// 1. a filter's range that is tiny (`a 2000`: nobody born in 2000) is
+    ///    read whole and ranked;
+    /// 2. the names are walked, at first for [`WALK_FIRST`] entries only;
+    ///    a page filled or a walk finished by then is the answer
+    ///    (`smith 2016`, `m 2010`: matches are many);
+    /// 3. else a filter's range of at most [`READ_WHOLE`] entries is read
+    ///    whole (`jo 2019-03`: a month's births; `smith 201`: the account
+    ///    numbers beginning 201) and ranked instead;
+    /// 4. else the walk goes on from where it stopped, within the budget.
+    fn by_name(&self, q: &PatientQuery, c: &mut Collector) -> Result<()> {
         if let Some(day) = q.day() {
             return self.by_name_on_day(q, day, c);
         }
+        let filtered = q.dob_prefix().is_some() || q.account_prefix().is_some();
+        if !filtered {
+            return self.walk_names(q, c);
+        }
+        if self.filter_read_whole(q, TINY.min(c.budget), c)? {
+            return Ok(());
+        }
+        let (budget, after) = (c.budget, c.after.clone());
+        c.budget = WALK_FIRST.min(budget);
+        self.walk_names(q, c)?;
+        c.budget = budget;
+        let Some(stopped_at) = c.stopped_at.take() else {
+            return Ok(());
+        };
+        let used = entries_read().saturating_sub(c.start);
+        let mut ranked = Collector {
+            after: after.clone(),
+            ..Collector::new(c.limit, c.budget)
+        };
+        if self.filter_read_whole(q, READ_WHOLE.min(budget.saturating_sub(used)), &mut ranked)? {
+            ranked.start = c.start;
+            *c = ranked;
+            return Ok(());
+        }
+        // On from where the first walk stopped, with the rest of the budget.
+        c.after = Some(stopped_at);
+        self.walk_names(q, c)?;
+        c.after = after;
+        Ok(())
+    }
+
+    /// Reads a filter's range whole when it has at most `most` entries and
+    /// offers its patients ranked; false (nothing offered) when every range
+    /// is longer.
+    fn filter_read_whole(&self, q: &PatientQuery, most: u64, c: &mut Collector) -> Result<bool> {
+        if let Some(dob) = q.dob_prefix() {
+            let t = self.table(IDX_PATIENT_DOB)?;
+            let sub = Sub::open(&t, "", dob.to_owned(), None)?;
+            if let Some(found) =
+                self.read_whole(q, sub, most, |key, _| Ok(name_key_of(key).to_owned()))?
+            {
+                self.offer_ranked(found, c)?;
+                return Ok(true);
+            }
+        }
+        if let Some(number) = q.account_prefix() {
+            let t = self.table(PATIENTS)?;
+            let sub = Sub::open(&t, "", number.to_owned(), None)?;
+            if let Some(found) =
+                self.read_whole(q, sub, most, |account, row| Ok(row.name_key(account)))?
+            {
+                self.offer_ranked(found, c)?;
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The four phases of a name search (see the module's doc), from the
+    /// cursor.
+    fn walk_names(&self, q: &PatientQuery, c: &mut Collector) -> Result<()> {
         let names = self.table(IDX_PATIENT_NAME)?;
         // Opened when a query needs them (opening a table costs about as
         // much as reading a dozen entries; `smith` needs neither).
@@ -434,7 +572,7 @@ impl ReadTx {
         q: &PatientQuery,
         phase: char,
         subs: &mut [Sub],
-        c: &mut Collector<'_>,
+        c: &mut Collector,
     ) -> Result<bool> {
         let (mut key, mut skipped) = (String::new(), String::new());
         loop {
@@ -462,6 +600,9 @@ impl ReadTx {
             if !self.offer_entry(q, &key, v.value(), Some(phase), c)? {
                 return Ok(false);
             }
+            if c.stop_if_spent(|| format!("{phase}{name}")) {
+                return Ok(false);
+            }
         }
     }
 
@@ -473,13 +614,45 @@ impl ReadTx {
         q: &PatientQuery,
         tokens: &Lazy<Rows, impl Fn() -> Result<Rows>>,
         vocab: &mut Vocabulary<'_>,
-        c: &mut Collector<'_>,
+        c: &mut Collector,
     ) -> Result<bool> {
         let Some(d) = q.driver() else { return Ok(true) };
+        // Each word must begin some token; the one with the fewest entries
+        // (among words that begin few tokens) bounds who can match.
+        let mut rarest: Option<(Vec<String>, u64)> = None;
         for w in q.names.iter().chain(&q.first_names) {
             if !vocab.any(w)? {
                 return Ok(true);
             }
+            if let Some((list, n)) = vocab.terms(w)?
+                && rarest.as_ref().is_none_or(|(_, best)| n < best)
+            {
+                rarest = Some((list.clone(), *n));
+            }
+        }
+        // `a e i`: the driver `a` begins a large share of all first names;
+        // when another word's patients are few, read them and rank them.
+        let driver_entries = vocab.terms(d)?.as_ref().map(|(_, n)| *n);
+        if let Some((list, n)) = rarest
+            && n <= READ_WHOLE.min(c.budget)
+            && driver_entries.is_none_or(|dn| n < dn)
+        {
+            let mut found = Vec::new();
+            for t in &list {
+                let base = format!("{t}{KEY_SEP}");
+                let sub = Sub::open(tokens.get()?, &base, base.clone(), None)?;
+                let Some(more) =
+                    self.read_whole(q, sub, u64::MAX, |key, _| Ok(name_key_of(key).to_owned()))?
+                else {
+                    continue;
+                };
+                found.extend(
+                    more.into_iter()
+                        .filter(|(rank, _, _)| rank.starts_with('2')),
+                );
+            }
+            self.offer_ranked(found, c)?;
+            return Ok(!c.full());
         }
         let mut sub = Sub::open(tokens.get()?, "", d.to_owned(), c.within('2'))?;
         let mut key = String::new();
@@ -495,12 +668,15 @@ impl ReadTx {
             })? {
                 return Ok(false);
             }
+            if c.stop_if_spent(|| format!("2{key}")) {
+                return Ok(false);
+            }
         }
         Ok(true)
     }
 
     /// Names with a full date of birth: that day's patients, ranked.
-    fn by_name_on_day(&self, q: &PatientQuery, day: &str, c: &mut Collector<'_>) -> Result<()> {
+    fn by_name_on_day(&self, q: &PatientQuery, day: &str, c: &mut Collector) -> Result<()> {
         let t = self.table(IDX_PATIENT_DOB)?;
         let prefix = format!("{day}{KEY_SEP}");
         let mut found: Vec<(String, String, AccessGuard<'static, &'static [u8]>)> = Vec::new();
@@ -528,6 +704,50 @@ impl ReadTx {
         Ok(())
     }
 
+    /// Every patient of `sub`'s range that `q` ranks, with their ranks,
+    /// when the range has at most `most` entries; `None` (having read
+    /// `most` + 1) when it has more. `name_key` gives an entry's
+    /// `last first ACCOUNT` from its key and row.
+    fn read_whole(
+        &self,
+        q: &PatientQuery,
+        mut sub: Sub,
+        most: u64,
+        name_key: impl Fn(&str, &RowRef<'_>) -> Result<String>,
+    ) -> Result<Option<Ranked>> {
+        let mut found = Vec::new();
+        let mut key = String::new();
+        let mut read = 0u64;
+        while sub.head().is_some() {
+            read += 1;
+            if read > most {
+                return Ok(None);
+            }
+            let Some(v) = sub.take(&mut key)? else { break };
+            let account = account_of_key(&key);
+            let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account))?;
+            let name = name_key(&key, &row)?;
+            let cand = row.candidate(&name).ok_or_else(|| damaged_entry(account))?;
+            if let Some(rank) = q.rank(&cand) {
+                found.push((rank, account.to_owned(), v));
+            }
+        }
+        Ok(Some(found))
+    }
+
+    /// Offers ranked patients in rank order, each once.
+    fn offer_ranked(&self, mut found: Ranked, c: &mut Collector) -> Result<()> {
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found.dedup_by(|a, b| a.0 == b.0);
+        for (rank, account, v) in found {
+            let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(&account))?;
+            if !c.offer(&rank, &account, &row)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// Patients by a part of their email (`phase` `3` after names, `e` for
     /// an email search): the email index for emails beginning with the
     /// word, the email-part index for the parts inside, merged in order of
@@ -537,7 +757,7 @@ impl ReadTx {
         q: &PatientQuery,
         word: &str,
         phase: char,
-        c: &mut Collector<'_>,
+        c: &mut Collector,
     ) -> Result<()> {
         if c.past(phase) {
             return Ok(());
@@ -619,6 +839,9 @@ impl ReadTx {
                     })? {
                         return Ok(());
                     }
+                    if c.stop_if_spent(|| format!("{phase}{part}{RANK_SEP}{name}")) {
+                        return Ok(());
+                    }
                 }
             } else {
                 let Some((k, v)) = inside.next().transpose()? else {
@@ -659,6 +882,10 @@ impl ReadTx {
                         return Ok(());
                     }
                 }
+                // Past every patient of this part (names sort below DEL).
+                if c.stop_if_spent(|| format!("{phase}{part}{RANK_SEP}\u{7f}")) {
+                    return Ok(());
+                }
             }
         }
     }
@@ -667,11 +894,16 @@ impl ReadTx {
     /// `text` (Control Panel → Users), ordered by the matching part of the
     /// longest word; every account by login when `text` is empty. The
     /// cursor is the last account's part key.
+    ///
+    /// Reads at most about `budget` index entries, as
+    /// [`ReadTx::search_patients`] does (`example net` reads every login
+    /// at an `example` domain to find the `.net` ones).
     pub fn search_accounts(
         &self,
         text: &str,
         after: Option<&str>,
         limit: usize,
+        budget: u64,
     ) -> Result<Page<PortalAccount>> {
         let words: Vec<String> = text
             .split_whitespace()
@@ -706,7 +938,15 @@ impl ReadTx {
                 .iter()
                 .all(|w| smallest_matching_part(email, w).is_some())
         };
+        // Parts read, the last of them, and whether the budget ran out.
+        let mut read = 0u64;
+        let mut last: Option<String> = None;
+        let mut stopped = false;
         while out.len() <= limit {
+            if read >= budget {
+                stopped = true;
+                break;
+            }
             let a = match whole.as_mut().map(|w| w.peek()) {
                 Some(Some(Ok((k, _)))) if k.value().starts_with(word.as_str()) => {
                     Some(format!("{}{KEY_SEP}", k.value()))
@@ -745,6 +985,8 @@ impl ReadTx {
             if after.is_some_and(|a| part.as_str() <= a) {
                 continue;
             }
+            read += 1;
+            last = Some(part.clone());
             let Some((email, at)) = email_of_part_key(&part) else {
                 continue;
             };
@@ -760,15 +1002,19 @@ impl ReadTx {
             })?;
             out.push((part, acc));
         }
-        let next = if out.len() > limit {
+        let (next, stopped_early) = if out.len() > limit {
             out.truncate(limit);
-            out.last().map(|(p, _)| p.clone())
+            (out.last().map(|(p, _)| p.clone()), false)
+        } else if stopped {
+            // On from the last part read (at or after the cursor).
+            (last.or_else(|| after.map(str::to_owned)), true)
         } else {
-            None
+            (None, false)
         };
         Ok(Page {
             items: out.into_iter().map(|(_, a)| a).collect(),
             next,
+            stopped_early,
         })
     }
 }

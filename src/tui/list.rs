@@ -22,6 +22,9 @@ pub struct ListPane<T> {
     /// The cursor each loaded page started after (`None` for the first).
     starts: Vec<Option<String>>,
     pub next: Option<String>,
+    /// The page shown is a search that stopped early ([`Page::stopped_early`]):
+    /// say "keep typing"; moving past its end goes on searching.
+    pub stopped_early: bool,
     pub error: Option<String>,
 }
 
@@ -34,6 +37,7 @@ impl<T> Default for ListPane<T> {
             page: 0,
             starts: vec![None],
             next: None,
+            stopped_early: false,
             error: None,
         }
     }
@@ -54,6 +58,7 @@ impl<T> ListPane<T> {
             Ok(p) => {
                 self.rows = p.items;
                 self.next = p.next;
+                self.stopped_early = p.stopped_early;
                 self.page = page;
                 self.starts.truncate(page + 1);
                 if let Some(n) = &self.next {
@@ -181,7 +186,7 @@ mod tests {
             let start: u32 = after.map_or(0, |a| a.parse::<u32>().unwrap() + 1);
             let items: Vec<u32> = (start..n).take(size).collect();
             let next = (start + (size as u32) < n).then(|| items.last().unwrap().to_string());
-            Ok(Page { items, next })
+            Ok(Page::new(items, next))
         }
     }
 

@@ -92,6 +92,13 @@ impl PaneComponent for ControlPanel {
         if cp.rows.is_empty() {
             let text = match &cp.error {
                 Some(e) => Span::styled(printable(e), theme.error),
+                None if cp.stopped_early => Span::styled(
+                    format!(
+                        "none found yet for \"{}\": keep typing to narrow it (↓ searches on)",
+                        printable(cp.query())
+                    ),
+                    theme.warn,
+                ),
                 None if cp.query().is_empty() => Span::styled("no portal users yet", theme.warn),
                 None => Span::styled(
                     format!(

@@ -66,7 +66,12 @@ impl Lookup {
             return vec![Line::from(Span::styled(printable(e), theme.error))];
         }
         if l.rows.is_empty() {
-            let text = if l.query().is_empty() {
+            let text = if l.stopped_early {
+                format!(
+                    "none found yet for \"{}\": keep typing to narrow it (↓ searches on)",
+                    printable(l.query())
+                )
+            } else if l.query().is_empty() {
                 "no patients".to_owned()
             } else {
                 format!(
@@ -77,6 +82,12 @@ impl Lookup {
             return vec![Line::from(Span::styled(text, theme.warn))];
         }
         let mut lines = Vec::new();
+        if l.stopped_early {
+            lines.push(Line::from(Span::styled(
+                "the search stopped early: keep typing to narrow it (↓ past the last row searches on)",
+                theme.warn,
+            )));
+        }
         // The selected patient in full, never only a shortened row: when
         // the account pane is not beside the list, here.
         let beside = layout_kind(shared.size) != LayoutKind::Compact;

@@ -36,7 +36,7 @@ fn fetch(shared: &Shared) -> impl Fn(&str, Option<&str>) -> Result<Page<Operator
             .into_iter()
             .filter(|o| o.username.to_lowercase().contains(&q))
             .collect();
-        Ok(Page { items, next: None })
+        Ok(Page::new(items, None))
     }
 }
 
