@@ -140,6 +140,33 @@ const QUERIES: &[(&str, &str, Peer)] = &[
         "smith xavier",
         Fts("smith* AND xavier*", ""),
     ),
+    // Combinations a tester found reading every entry of the common word.
+    (
+        "common word, a year nobody was born in",
+        "a 2000",
+        Fts("a*", "AND p.dob >= '2000-01-01' AND p.dob < '2001-01-01'"),
+    ),
+    (
+        "common name, rare account-number beginning",
+        "smith 201",
+        Fts("smith*", "AND p.account >= '201' AND p.account < '202'"),
+    ),
+    (
+        "common name, account-number beginning",
+        "smith 1000",
+        Fts("smith*", "AND p.account >= '1000' AND p.account < '1001'"),
+    ),
+    (
+        "common word and a month",
+        "jo 2019-03",
+        Fts("jo*", "AND p.dob >= '2019-03-01' AND p.dob < '2019-04-01'"),
+    ),
+    ("three common letters", "a e i", Fts("a* AND e* AND i*", "")),
+    (
+        "four common letters",
+        "a b c d",
+        Fts("a* AND b* AND c* AND d*", ""),
+    ),
 ];
 
 /// The SQLite peer, built once from the very rows of the redb data set, in
