@@ -413,6 +413,10 @@ fn a_search_that_reads_its_budget_stops_early_and_the_next_page_goes_on() {
         assert_eq!(logins, want, "{q}");
         assert!(stopped || want.len() <= 1, "{q}");
     }
+    // `net` begins no part of a login (the last label of a domain is no
+    // part): nothing is walked, and nothing is said to be left.
+    let page = small.portal.list_accounts("example net", None, 10).unwrap();
+    assert!(page.items.is_empty() && !page.stopped_early && page.next.is_none());
 }
 
 #[test]

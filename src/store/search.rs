@@ -932,6 +932,23 @@ impl ReadTx {
         } else {
             None
         };
+        // A word that begins no part of any login (`net`: the last label of
+        // a domain is no part) matches nothing: no need to walk the others.
+        let begins_some = |w: &str| -> Result<bool> {
+            let inner = w.strip_prefix('@').unwrap_or(w);
+            let first = |t: &ReadOnlyTable<&'static str, u64>, from: &str| -> Result<bool> {
+                Ok(match t.range::<&str>(from..)?.next().transpose()? {
+                    Some((k, _)) => k.value().starts_with(from),
+                    None => false,
+                })
+            };
+            Ok(first(&parts, inner)? || (!w.starts_with('@') && first(&logins, w)?))
+        };
+        for w in &words {
+            if !begins_some(w)? {
+                return Ok(Page::empty());
+            }
+        }
         let mut out: Vec<(String, PortalAccount)> = Vec::new();
         let all_match = |email: &str| {
             words
