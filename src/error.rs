@@ -45,6 +45,8 @@ pub enum Input {
     Reason,
     /// The new login email of an account.
     NewEmail,
+    /// What was typed to search (patients or portal users).
+    Query,
 }
 
 /// What was looked for and not found.

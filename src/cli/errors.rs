@@ -22,6 +22,7 @@ fn flag(input: Input) -> &'static str {
         Input::Access => "--access",
         Input::Reason => "--reason",
         Input::NewEmail => "--new-email",
+        Input::Query => "QUERY",
     }
 }
 

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 
 use super::Portal;
 use crate::domain::{AccountStatus, Email, Patient, PatientQuery, PortalAccount};
-use crate::error::{Missing, Result};
+use crate::error::{Error, Input, Missing, Result};
 use crate::password::Hasher;
 use crate::store::{Page, PatientRow};
 
@@ -87,6 +87,7 @@ impl Portal {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Page<PatientRow>> {
+        check_query(text)?;
         let query = PatientQuery::parse(text, self.now().date());
         self.store.read()?.search_patients(
             &query,
@@ -132,6 +133,7 @@ impl Portal {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Page<AccountView>> {
+        check_query(query)?;
         let page = self.store.read()?.search_accounts(
             query,
             after,
@@ -164,4 +166,23 @@ impl Portal {
             .into()
         })
     }
+}
+
+/// The most characters a search reads: more is no name, date, number or
+/// email, and every word costs a pass over the candidates.
+pub const QUERY_MAX_CHARS: usize = 200;
+
+/// A search longer than [`QUERY_MAX_CHARS`] is refused in one sentence
+/// that does not repeat it.
+fn check_query(text: &str) -> Result<()> {
+    let n = text.chars().count();
+    if n > QUERY_MAX_CHARS {
+        return Err(Error::Invalid {
+            input: Input::Query,
+            problem: format!(
+                "a search is at most {QUERY_MAX_CHARS} characters long; this one has {n}"
+            ),
+        });
+    }
+    Ok(())
 }

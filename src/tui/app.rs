@@ -16,6 +16,7 @@ use zeroize::Zeroizing;
 
 use super::chrome;
 use super::component::{Command, Component, Level, ModalKind, Pending, Response, Shared, sentence};
+use super::fields::{PASTE_MAX_CHARS, clean_paste};
 use super::keys::{self, Action, Context, Key};
 use super::layout::{MIN_SIZE, too_small};
 use super::modals::{Confirm, Help, LinkedPopup, ModalStack, TemporaryLoginPopup};
@@ -243,7 +244,7 @@ impl App {
     pub fn update(&mut self, msg: Msg) {
         match msg {
             Msg::Key(ev, at) => self.on_key(ev, at),
-            Msg::Paste(text) => self.on_paste(&text),
+            Msg::Paste(text) => self.on_paste(&Zeroizing::new(text)),
             Msg::Resize(w, h) => self.shared.size = (w, h),
             Msg::Reply { id, reply } => self.on_reply(id, *reply),
             Msg::Terminate => self.quit = true,
@@ -316,11 +317,22 @@ impl App {
 
     fn on_paste(&mut self, text: &str) {
         self.last_activity = Instant::now();
-        // A pasted newline never submits: control characters are dropped.
-        let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+        // A pasted newline never submits: it separates words as a tab does,
+        // other control characters are dropped, and the text is cut to
+        // what a field holds (saying so).
+        let (clean, left_out) = clean_paste(text);
+        let clean = Zeroizing::new(clean);
         if self.context().typing() {
             let response = self.with_top(|c, shared| c.on_paste(&clean, shared));
             self.apply(response);
+            if left_out > 0 {
+                self.notice = Some((
+                    Level::Error,
+                    format!(
+                        "Only the first {PASTE_MAX_CHARS} characters of the pasted text were kept ({left_out} left out)."
+                    ),
+                ));
+            }
         }
     }
 

@@ -148,9 +148,51 @@ pub fn handle_text(input: &mut Input, event: &Event) -> bool {
 }
 
 pub fn paste_text(input: &mut Input, text: &str) {
-    for c in text.chars().filter(|c| !c.is_control()) {
+    let room = PASTE_MAX_CHARS.saturating_sub(input.value().chars().count());
+    for c in text.chars().filter(|c| !c.is_control()).take(room) {
         input.handle(InputRequest::InsertChar(c));
     }
+}
+
+/// The most characters one paste brings into a field, and the most a field
+/// grows to by pasting: more is no name, email, reason or search, and
+/// inserting it would keep the app busy (each insertion is linear).
+pub const PASTE_MAX_CHARS: usize = 1000;
+
+/// What a paste brings into a one-line field: a tab or a line break
+/// separates words as a space does (`Smith<Tab>Olivia` is two words), a
+/// line break at the end (a copied line) adds nothing, other control
+/// characters (escape sequences) are dropped. Cut to [`PASTE_MAX_CHARS`];
+/// the second value says how many characters were left out.
+pub fn clean_paste(text: &str) -> (String, usize) {
+    let text = text.trim_end_matches(['\r', '\n']);
+    // Sized once: a pasted password is never left behind in a smaller
+    // buffer that grew.
+    let mut out = String::with_capacity(text.len());
+    let mut kept = 0;
+    let mut left_out = 0;
+    let mut last_was_break = false;
+    for c in text.chars() {
+        let c = match c {
+            '\t' | '\r' | '\n' if last_was_break => continue,
+            '\t' | '\r' | '\n' => {
+                last_was_break = true;
+                ' '
+            }
+            c if c.is_control() => continue,
+            c => {
+                last_was_break = false;
+                c
+            }
+        };
+        if kept < PASTE_MAX_CHARS {
+            out.push(c);
+            kept += 1;
+        } else {
+            left_out += 1;
+        }
+    }
+    (out, left_out)
 }
 
 #[cfg(test)]
@@ -201,5 +243,19 @@ mod tests {
         handle_text(&mut i, &key(KeyCode::Char('u'), KeyModifiers::CONTROL));
         handle_text(&mut i, &key(KeyCode::Char('y'), KeyModifiers::CONTROL));
         assert_eq!(i.value(), "");
+    }
+
+    #[test]
+    fn a_paste_separates_words_at_tabs_and_line_breaks_and_is_cut_to_a_field() {
+        assert_eq!(clean_paste("Smith\tOlivia"), ("Smith Olivia".into(), 0));
+        assert_eq!(clean_paste("smith\r\n2018\r\n"), ("smith 2018".into(), 0));
+        assert_eq!(clean_paste("a\u{1b}[2J\u{7}b"), ("a[2Jb".into(), 0));
+        let (kept, left_out) = clean_paste(&"x".repeat(PASTE_MAX_CHARS + 5));
+        assert_eq!((kept.chars().count(), left_out), (PASTE_MAX_CHARS, 5));
+        // A field full from earlier pastes takes no more.
+        let mut i = Input::default();
+        paste_text(&mut i, &kept);
+        paste_text(&mut i, "more");
+        assert_eq!(i.value().chars().count(), PASTE_MAX_CHARS);
     }
 }
