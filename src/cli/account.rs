@@ -29,9 +29,9 @@ pub enum AccountCmd {
         patient: Option<String>,
         #[arg(long)]
         email: Option<String>,
-        /// How many events (at most 200).
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
+        /// How many events (1 to 200).
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=200))]
+        limit: u64,
         #[arg(long)]
         json: bool,
     },
@@ -167,7 +167,7 @@ pub(super) fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<i32> {
                 (None, Some(email)) => portal.account_by_email(&email)?,
                 (None, None) => return Ok(2),
             };
-            for ev in portal.account_history(account.id, limit)? {
+            for ev in portal.account_history(account.id, limit as usize)? {
                 if json {
                     // JSON stays in UTC.
                     output::json(&ev, false)?;

@@ -18,8 +18,9 @@ pub enum AuditCmd {
         /// Only events after this sequence number.
         #[arg(long, default_value_t = 0)]
         after: u64,
-        #[arg(long, default_value_t = 1000)]
-        limit: usize,
+        /// How many events (at least 1).
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+        limit: u64,
     },
     /// Check the hash chain: detects edited, inserted or removed events.
     Verify,
@@ -30,7 +31,7 @@ pub(super) fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<i32> {
     match cmd {
         AuditCmd::List { json, after, limit } => {
             let local = LocalTime::new(&ctx.config.ui)?;
-            for ev in portal.audit_list(after, limit)? {
+            for ev in portal.audit_list(after, usize::try_from(limit).unwrap_or(usize::MAX))? {
                 if json {
                     // JSON stays in UTC.
                     output::json(&ev, false)?;

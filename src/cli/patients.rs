@@ -12,8 +12,9 @@ pub enum PatientsCmd {
     /// Search by any part of a name (words in any order), "last, first", a date of birth as written, an account number or any part of an email.
     Search {
         query: String,
-        #[arg(long, default_value_t = 50)]
-        limit: usize,
+        /// How many patients to print (1 to 1000).
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=1000))]
+        limit: u64,
         #[arg(long)]
         json: bool,
     },
@@ -21,6 +22,7 @@ pub enum PatientsCmd {
 
 pub(super) fn run(ctx: &Ctx, cmd: PatientsCmd) -> Result<i32> {
     let PatientsCmd::Search { query, limit, json } = cmd;
+    let limit = limit as usize;
     let portal = ctx.open()?;
     let mut page = portal.search_patients(&query, None, limit)?;
     // A search that stopped early (its budget of index entries read) goes
@@ -67,6 +69,10 @@ pub(super) fn run(ctx: &Ctx, cmd: PatientsCmd) -> Result<i32> {
     }
     if page.items.is_empty() {
         eprintln!("no patient matches \"{}\"", printable(&query));
+    } else if page.next.is_some() {
+        eprintln!(
+            "more patients match: narrow the search, or raise --limit (at most 1000; {limit} now)"
+        );
     }
     Ok(0)
 }
