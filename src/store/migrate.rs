@@ -130,15 +130,23 @@ impl Store {
             self.path.display(),
             dest.display()
         ));
-        super::create_private_file(&dest).map_err(|e| {
+        // Nothing is upgraded without its copy: say so, and what to do.
+        let refused = |why: String| {
             Error::Io(format!(
-                "cannot create {}: {}",
+                "{} needs an upgrade from schema {version}, which first keeps a copy at {}, but {why}; nothing was changed: make its folder writable for this user (or move the file to one that is) and open it again",
+                self.path.display(),
                 dest.display(),
+            ))
+        };
+        super::create_private_file(&dest).map_err(|e| {
+            refused(format!(
+                "that copy cannot be created ({})",
                 crate::config::io_reason(&e)
             ))
         })?;
-        self.copy_tables_into(&dest, version).inspect_err(|_| {
+        self.copy_tables_into(&dest, version).map_err(|e| {
             let _ = std::fs::remove_file(&dest);
+            refused(format!("that copy could not be written ({e})"))
         })?;
         Ok(dest)
     }
