@@ -17,7 +17,7 @@ use crate::tui::keys::{Action, Context};
 use crate::tui::layout::list_rows;
 use crate::tui::list::ListPane;
 use crate::tui::modals::UserDetails;
-use crate::tui::widgets::ellipsize;
+use crate::tui::widgets::ellipsize_email;
 
 pub struct ControlPanel {
     list: ListPane<AccountView>,
@@ -120,7 +120,7 @@ impl PaneComponent for ControlPanel {
             .max(8);
         let rows = cp.rows.iter().map(|a| {
             Row::new(vec![
-                ellipsize(a.email.as_str(), email_w),
+                ellipsize_email(a.email.as_str(), email_w),
                 a.status.label().to_owned(),
                 if a.reset_required { "RESET" } else { "-" }.to_owned(),
             ])
