@@ -1,0 +1,174 @@
+//! What a tester with fresh eyes found in the app's and the command line's
+//! side of search (issue 12): pasting, long queries, `--limit`, a refused
+//! upgrade. Each finding is a test named after it. (The query language's
+//! own findings are in tests/search.rs.)
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn rows(screen: &str) -> Vec<&str> {
+    screen
+        .lines()
+        .filter(|l| l.contains("│  1000") || l.contains("│> 1000"))
+        .collect()
+}
+
+#[test]
+fn a_pasted_tab_or_newline_separates_words_in_the_search_box() {
+    let mut app = Practice::new().app_signed_in("sam", 120, 30);
+    // Copied from a spreadsheet: a tab between the cells.
+    app.paste("Smith\tOlivia");
+    let screen = app.screen();
+    assert!(screen.contains("Search: Smith Olivia "), "{screen}");
+    assert_eq!(rows(&screen).len(), 1, "{screen}");
+    assert!(rows(&screen)[0].contains("Smith, Olivia"), "{screen}");
+    // Copied as two lines, the last line break included.
+    app.ctrl('u');
+    app.paste("smith\r\n2018\r\n");
+    let screen = app.screen();
+    assert!(screen.contains("Search: smith 2018 "), "{screen}");
+    assert!(rows(&screen)[0].contains("Smith, Olivia"), "{screen}");
+    // The command line reads the same words the same way.
+    let out = app
+        .practice
+        .portal
+        .search_patients("Smith\tOlivia", None, 10)
+        .unwrap();
+    assert_eq!(out.items[0].patient.account_number, "100005");
+}
+
+#[test]
+fn a_very_long_paste_is_cut_and_said_and_the_app_stays_quick() {
+    let mut app = Practice::new().app_signed_in("sam", 120, 30);
+    // 120,000 characters: before, the app spent minutes inserting them one
+    // by one, then searched for all of them.
+    app.paste(&"smith ".repeat(20_000));
+    let screen = app.screen();
+    assert!(
+        screen.contains(
+            "Only the first 1000 characters of the pasted text were kept (119000 left out)."
+        ),
+        "{screen}"
+    );
+    // A search box holds what a search reads: the 1000 kept are refused
+    // in one sentence under it, without being repeated.
+    assert!(
+        screen.contains("a search is at most 200 characters long; this one has 1000"),
+        "{screen}"
+    );
+    // Emptying it brings the list back.
+    app.ctrl('u');
+    assert_eq!(rows(&app.screen()).len(), 5, "{}", app.screen());
+}
+
+#[test]
+fn a_failed_search_on_the_command_line_does_not_repeat_a_huge_query() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let huge = "smith ".repeat(20_000);
+    let out = bin.run(&["patients", "search", &huge], "");
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr.trim_end(),
+        "portal-admin: QUERY: a search is at most 200 characters long; this one has 120000"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn limit_zero_or_above_a_thousand_is_refused_and_a_cut_list_says_so() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    for bad in ["0", "5000", "1.5"] {
+        let out = bin.run(&["patients", "search", "a", "--limit", bad], "");
+        assert_eq!(out.code, 2, "--limit {bad}: {}", out.stdout);
+        assert!(out.stderr.contains("--limit"), "{}", out.stderr);
+        assert!(out.stdout.is_empty(), "--limit {bad}: {}", out.stdout);
+    }
+    // One row asked, more match: the one row, and a line on stderr.
+    let out = bin.run(&["patients", "search", "garcia", "--limit", "1"], "");
+    assert_eq!(out.code, 0);
+    assert_eq!(out.stdout.lines().count(), 1, "{}", out.stdout);
+    assert_eq!(
+        out.stderr.trim_end(),
+        "more patients match: narrow the search, or raise --limit (at most 1000; 1 now)"
+    );
+    // All of them: nothing more said.
+    let out = bin.run(&["patients", "search", "garcia", "--limit", "1000"], "");
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+    assert_eq!(out.stderr, "");
+    for bad in ["0", "201"] {
+        let out = bin.run(
+            &["account", "history", "--patient", "100001", "--limit", bad],
+            "",
+        );
+        assert_eq!(out.code, 2, "history --limit {bad}: {}", out.stdout);
+    }
+}
+
+#[test]
+fn an_upgrade_that_cannot_keep_its_copy_says_nothing_changed_and_what_to_do() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    // A name the copy's longer name cannot have (255 bytes at most on
+    // Linux): the copy cannot be created, as in a read-only folder (which
+    // root, running the tests in CI, could write anyway).
+    let db = home.path().join(format!("{}.redb", "p".repeat(245)));
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-1.redb");
+    std::fs::copy(&fixture, &db).unwrap();
+    let out = bin.run(
+        &["--db", db.to_str().unwrap(), "patients", "search", "garcia"],
+        "",
+    );
+    assert_ne!(out.code, 0);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    let err = out.stderr.trim_end();
+    assert!(
+        err.contains("needs an upgrade from schema 1, which first keeps a copy at"),
+        "{err}"
+    );
+    assert!(
+        err.ends_with(
+            "that copy cannot be created (File name too long); nothing was changed: make its folder writable for this user (or move the file to one that is) and open it again"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // Still the old schema with all of it: moved to a usable name, it is
+    // upgraded then (its copy made) and everything is there.
+    std::fs::rename(&db, bin.db()).unwrap();
+    assert!(!home.path().join("portal.redb.schema-1.bak").exists());
+    let out = bin.ok(&["patients", "search", "jose garcia"], "");
+    assert!(out.starts_with("100001\tGarcía-López, José"), "{out}");
+    assert!(home.path().join("portal.redb.schema-1.bak").exists());
+    let audit = bin.ok(&["audit", "verify"], "");
+    assert!(
+        audit.starts_with("audit trail intact: 16 events"),
+        "{audit}"
+    );
+}
+
+#[test]
+fn the_users_list_at_80x24_keeps_each_logins_domain_whole() {
+    let p = Practice::new();
+    p.create_validate("100003");
+    p.create_validate("100005");
+    let mut app = p.app_signed_in("ana", 80, 24);
+    app.key(crossterm::event::KeyCode::Tab);
+    app.key(crossterm::event::KeyCode::Tab);
+    let screen = app.screen();
+    // Before: `kathleen.obrien@exam…`, the domain never shown.
+    assert!(
+        screen.contains("> kathleen…@example.org ACTIVE"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("  smith.fa…@example.net ACTIVE"),
+        "{screen}"
+    );
+}
