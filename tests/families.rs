@@ -1273,6 +1273,53 @@ fn a_guardian_removed_by_an_administrator_is_refused_to_staff_through_the_binary
     );
 }
 
+/// An administrator who puts a removed guardian back through Create/Validate
+/// (`account reset`) is told when and why the link was removed, as
+/// `guardian add` tells them.
+#[test]
+fn an_administrator_relinking_a_removed_guardian_with_account_reset_is_told_when_and_why() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    bin.reset("100005");
+    bin.admin(
+        &[
+            "guardian",
+            "remove",
+            "--patient",
+            "100005",
+            "--email",
+            "smith.family@example.net",
+            "--reason",
+            "custody order 12 Nov",
+        ],
+        "",
+    );
+    let args = [
+        "account",
+        "reset",
+        "--patient",
+        "100005",
+        "--identity-check",
+        IDENTITY_CHECK,
+    ];
+    let out = bin.admin(&args, "");
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("linked: patient 100005 added to smith.family@example.net (password unchanged)"),
+        "{out}"
+    );
+    let note = lines.next().unwrap_or_default();
+    assert!(
+        note.starts_with("The link was removed on ")
+            && note.ends_with(
+                " by ana (reason: custody order 12 Nov); adding it back is your decision."
+            ),
+        "{out}"
+    );
+}
+
 /// Finding 5: a removal's reason with a control character is refused with
 /// a sentence about the reason, not the names' "look the same" one.
 #[test]

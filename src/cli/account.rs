@@ -318,6 +318,9 @@ fn reset(
     };
     if let CreateValidateOutcome::Linked(linked) = &outcome {
         line(present::linked_line(linked))?;
+        if let Some(r) = &linked.removed {
+            line(present::removed_note(r, local))?;
+        }
     }
     super::notify::send_own(portal, &session, outcome.notice(), local);
     let Some(login) = outcome.login() else {

@@ -217,6 +217,9 @@ pub struct Linked {
     pub account: AccountView,
     /// The notice queued for the account holder (`None` when notices are off).
     pub notice: Option<u64>,
+    /// When an administrator had removed this link before and has now put
+    /// it back: who removed it, when and why (for the administrator's eyes).
+    pub removed: Option<crate::domain::RemovedLink>,
 }
 
 impl CreateValidateOutcome {

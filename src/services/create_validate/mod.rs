@@ -421,6 +421,7 @@ impl Portal {
                     patient: plan.patient.clone(),
                     account: AccountView::new(&acc, now, &self.hasher),
                     notice,
+                    removed: plan.removed.clone(),
                 }),
             };
             tx.audit(NewEvent {
