@@ -1209,26 +1209,22 @@ fn an_administrator_adds_a_removed_guardian_back_told_when_and_why_it_was_remove
     );
 }
 
+/// An administrator removes smith.family@example.net as a guardian of
+/// patient 100005, giving a custody order as the reason.
+fn remove_smith_family(bin: &Bin) {
+    let mut args = vec!["guardian", "remove", "--patient", "100005"];
+    args.extend(["--email", "smith.family@example.net"]);
+    args.extend(["--reason", "custody order 12 Nov"]);
+    bin.admin(&args, "");
+}
+
 #[test]
 fn a_guardian_removed_by_an_administrator_is_refused_to_staff_through_the_binary() {
     let home = tempfile::tempdir().unwrap();
     let bin = Bin::new(home.path());
     bin.practice();
     bin.reset("100005");
-    let out = bin.admin_run(
-        &[
-            "guardian",
-            "remove",
-            "--patient",
-            "100005",
-            "--email",
-            "smith.family@example.net",
-            "--reason",
-            "custody order 12 Nov",
-        ],
-        "",
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    remove_smith_family(&bin);
     let out = bin.staff_reset("100005", &[]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert_eq!(out.stdout, "");
@@ -1282,28 +1278,8 @@ fn an_administrator_relinking_a_removed_guardian_with_account_reset_is_told_when
     let bin = Bin::new(home.path());
     bin.practice();
     bin.reset("100005");
-    bin.admin(
-        &[
-            "guardian",
-            "remove",
-            "--patient",
-            "100005",
-            "--email",
-            "smith.family@example.net",
-            "--reason",
-            "custody order 12 Nov",
-        ],
-        "",
-    );
-    let args = [
-        "account",
-        "reset",
-        "--patient",
-        "100005",
-        "--identity-check",
-        IDENTITY_CHECK,
-    ];
-    let out = bin.admin(&args, "");
+    remove_smith_family(&bin);
+    let out = bin.admin_reset("100005", &[]);
     let mut lines = out.lines();
     assert_eq!(
         lines.next(),

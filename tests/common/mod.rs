@@ -301,6 +301,29 @@ impl Bin {
         self.run(&staff_reset_args(patient, extra), &format!("{STAFF_PW}\n"))
     }
 
+    /// `account reset` as the administrator `ana`, who checked the photo
+    /// ID, with `extra` flags; it must succeed: its standard output.
+    pub fn admin_reset(&self, patient: &str, extra: &[&str]) -> String {
+        let mut args = vec!["account", "reset", "--patient", patient];
+        args.extend(["--identity-check", IDENTITY_CHECK]);
+        args.extend_from_slice(extra);
+        self.admin(&args, "")
+    }
+
+    /// Opened on tests/fixtures/schema-1.redb (copied to [`Bin::db`]): the
+    /// binary upgrades it on the first command, keeping its copy beside
+    /// it, and finds everything in it (a search, the trail's 16 events).
+    pub fn upgrades_the_schema_1_fixture_whole(&self) {
+        let out = self.ok(&["patients", "search", "jose garcia"], "");
+        assert!(out.starts_with("100001\tGarcía-López, José"), "{out}");
+        assert!(self.home.join("portal.redb.schema-1.bak").exists());
+        let audit = self.ok(&["audit", "verify"], "");
+        assert!(
+            audit.starts_with("audit trail intact: 16 events"),
+            "{audit}"
+        );
+    }
+
     /// [`Bin::admin_run`] that must succeed; its standard output.
     pub fn admin(&self, args: &[&str], more: &str) -> String {
         let o = self.admin_run(args, more);
