@@ -11,6 +11,7 @@ pub mod notice;
 pub mod patient;
 pub mod query;
 pub mod text;
+pub mod written_date;
 
 pub use account::{
     AccountStatus, Operator, PasswordHash, PasswordKind, PortalAccount, PortalSetup, Role,

@@ -35,6 +35,7 @@ use super::keys::{
     any_part_matches, iso_date, name_parts, push_email_part_key, smallest_matching_start,
 };
 use super::patient::Patient;
+use super::written_date::{self, DateWord};
 
 pub use super::keys::KEY_SEP;
 
@@ -62,10 +63,46 @@ pub struct PatientQuery {
     pub accounts: Vec<String>,
     /// Email words (lower case), each the beginning of a part of the email.
     pub emails: Vec<String>,
-    /// Something typed can match no patient (an impossible or unfinished date).
+    /// A month and day of birth in any year (`3/7`, `7 Mar`).
+    pub month_day: Option<MonthDay>,
+    /// A four-digit year typed alone (`2016`): the beginning of an account
+    /// number, or else the year of birth.
+    pub year_or_account: Option<String>,
+    /// A word of letters and digits typed alone (`moore1033`, `doe-2`), in
+    /// lower case: its name parts are in `names`; it also begins an email
+    /// part, or else an account number.
+    pub mixed: Option<String>,
+    /// Something typed can match no patient (an unfinished date).
     pub never: bool,
+    /// Something typed is not a date whatever comes next (`13/1/2019`):
+    /// why, as one sentence. Nothing matches.
+    pub problem: Option<String>,
     /// [`PatientQuery::runs`], worked out once.
     runs: Vec<Run>,
+}
+
+/// A month and day of birth in any year whose digits begin with `years`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthDay {
+    pub month: u8,
+    pub day: u8,
+    pub years: String,
+}
+
+impl MonthDay {
+    /// Whether an ISO date (`YYYY-MM-DD`) is this month and day.
+    pub fn holds(&self, iso: &[u8]) -> bool {
+        let two = |n: u8| [b'0' + n / 10, b'0' + n % 10];
+        iso.len() == 10
+            && iso[5..7] == two(self.month)
+            && iso[8..10] == two(self.day)
+            && iso.starts_with(self.years.as_bytes())
+    }
+
+    /// The ISO day in `year` (`2019-03-07`).
+    pub fn in_year(&self, year: i32) -> String {
+        format!("{year:04}-{:02}-{:02}", self.month, self.day)
+    }
 }
 
 /// Which kind of search a query is, from the most specific part typed.
@@ -83,6 +120,9 @@ pub enum Shape {
     DateOfBirth,
     /// Only an account number.
     AccountNumber,
+    /// A four-digit year alone: account numbers beginning with it, then
+    /// the patients born that year.
+    YearOrAccount,
 }
 
 /// A patient as the ranking sees it: the keys of the index entry and the
@@ -113,9 +153,8 @@ enum Word {
     /// The parts of a name word (`o'brien`: `o`, `brien`).
     Name(Vec<String>),
     Email(String),
-    Dob(String),
+    Dob(DateWord),
     Number(String),
-    Never,
     /// Punctuation only: nothing to match.
     Skip,
 }
@@ -123,63 +162,107 @@ enum Word {
 impl PatientQuery {
     /// Reads a search box. `today` places two-digit years.
     pub fn parse(text: &str, today: Date) -> PatientQuery {
-        let t = text.trim();
+        let mut q = PatientQuery::default();
+        // Dates written with a month's name first (`March 7, 2019`: its
+        // comma is no "last, first").
+        let all: Vec<&str> = text.split_whitespace().collect();
+        let mut rest = String::new();
+        let mut at = 0;
+        for p in written_date::phrases(&all, today) {
+            for w in &all[at..p.start] {
+                rest.push_str(w);
+                rest.push(' ');
+            }
+            at = p.end;
+            q.add_date(p.date);
+        }
+        for w in &all[at..] {
+            rest.push_str(w);
+            rest.push(' ');
+        }
+        let t = rest.trim();
         let (left, right, comma) = match t.split_once(',') {
             Some((l, r)) => (l, r, true),
             None => (t, "", false),
         };
-        let mut q = PatientQuery {
-            comma,
-            ..PatientQuery::default()
-        };
         let mut numbers = Vec::new();
-        for (side, words) in [(0, left), (1, right)] {
-            for w in words.split_whitespace() {
+        let mut words = 0;
+        for (side, words_of_side) in [(0, left), (1, right)] {
+            for w in words_of_side.split_whitespace() {
+                words += 1;
                 match classify(w, today) {
                     Word::Name(k) if side == 0 => q.names.extend(k),
                     Word::Name(k) => q.first_names.extend(k),
                     Word::Email(e) => q.emails.push(e),
-                    Word::Dob(d) => q.dob.push(d),
+                    Word::Dob(d) => q.add_date(d),
                     Word::Number(n) => numbers.push(n),
-                    Word::Never => q.never = true,
                     Word::Skip => {}
                 }
             }
         }
-        if q.comma && q.names.is_empty() {
-            // ", jo": no last name given; the words are plain name words.
-            q.names = std::mem::take(&mut q.first_names);
-            q.comma = false;
-        }
+        // ", jo": the first name begins with jo, whatever the last name.
+        q.comma = comma && !(q.names.is_empty() && q.first_names.is_empty());
         q.names.truncate(MAX_WORDS);
         q.first_names.truncate(MAX_WORDS);
-        q.runs = q.make_runs();
+        let alone = words == 1 && all.len() == 1 && numbers.len() == 1;
         // With a name, a plausible four-digit year is a year of birth.
-        let with_name = !q.names.is_empty() || !q.emails.is_empty();
+        let with_name = !q.names.is_empty() || !q.first_names.is_empty() || !q.emails.is_empty();
         for n in numbers {
             let year = (n.len() == 4)
                 .then(|| n.parse::<i32>().ok())
                 .flatten()
                 .filter(|y| (1900..=today.year()).contains(y));
+            let letters = n.bytes().any(|b| b.is_ascii_alphabetic());
             match year {
                 Some(y) if with_name => q.dob.push(format!("{y:04}-")),
+                Some(_) if alone => q.year_or_account = Some(n),
+                None if alone && letters => {
+                    // `moore1033`, `jsmith82`, `doe-2`: a name, an email
+                    // part or an account number.
+                    q.names = super::keys::name_parts(&n);
+                    q.names.truncate(MAX_WORDS);
+                    q.mixed = Some(n.to_ascii_lowercase());
+                }
                 _ => q.accounts.push(n),
             }
         }
+        q.runs = q.make_runs();
+        if q.problem.is_some() {
+            q.never = true;
+        }
         q
+    }
+
+    fn add_date(&mut self, d: DateWord) {
+        match d {
+            DateWord::Iso(iso) => self.dob.push(iso),
+            DateWord::MonthDay { month, day, years } => {
+                let md = MonthDay { month, day, years };
+                match &self.month_day {
+                    Some(other) if *other != md => self.never = true,
+                    _ => self.month_day = Some(md),
+                }
+            }
+            DateWord::Unfinished => self.never = true,
+            DateWord::Invalid(why) => {
+                self.problem.get_or_insert(why);
+            }
+        }
     }
 
     pub fn shape(&self) -> Shape {
         if self.never {
             Shape::Never
-        } else if !self.names.is_empty() {
+        } else if !self.names.is_empty() || !self.first_names.is_empty() {
             Shape::Names
         } else if !self.emails.is_empty() {
             Shape::Email
-        } else if !self.dob.is_empty() {
+        } else if !self.dob.is_empty() || self.month_day.is_some() {
             Shape::DateOfBirth
         } else if !self.accounts.is_empty() {
             Shape::AccountNumber
+        } else if self.year_or_account.is_some() {
+            Shape::YearOrAccount
         } else {
             Shape::All
         }
@@ -190,10 +273,12 @@ impl PatientQuery {
         match self.shape() {
             Shape::All => "all patients",
             Shape::Never => "nothing",
+            Shape::Names if self.mixed.is_some() => "name, email or account number",
             Shape::Names => "name",
             Shape::Email => "email",
             Shape::DateOfBirth => "date of birth",
             Shape::AccountNumber => "account number",
+            Shape::YearOrAccount => "account number or year of birth",
         }
     }
 
@@ -204,6 +289,18 @@ impl PatientQuery {
             && self.dob.is_empty()
             && self.accounts.is_empty()
             && self.emails.is_empty()
+            && self.month_day.is_none()
+            && self.mixed.is_none()
+    }
+
+    /// The word also looked for in email parts, after every name match: a
+    /// single name word, or a word of letters and digits alone (whole:
+    /// `doe-2`).
+    pub fn email_alone(&self) -> Option<&str> {
+        match &self.mixed {
+            Some(m) => Some(m),
+            None => self.single_word().then(|| self.names[0].as_str()),
+        }
     }
 
     /// The full date of birth asked for, if one was (`YYYY-MM-DD`).
@@ -261,8 +358,10 @@ impl PatientQuery {
 
     /// The word that orders matches on other name parts: the longest
     /// last-name word (any name word without a comma), the first on a tie.
+    /// With a comma and no last-name word (`, jo`): the longest first-name
+    /// word.
     pub fn driver(&self) -> Option<&str> {
-        longest(&self.names)
+        longest(&self.names).or_else(|| longest(&self.first_names))
     }
 
     /// The email word that orders an email search: the longest.
@@ -333,6 +432,20 @@ impl PatientQuery {
                 out.push_str(c.account_number);
                 true
             }
+            Shape::YearOrAccount => {
+                let y = self.year_or_account.as_deref().unwrap_or("");
+                if c.account_number.starts_with(y) {
+                    out.push('a');
+                    out.push_str(c.account_number);
+                    return true;
+                }
+                let iso = iso_date(c.date_of_birth);
+                if !(iso.starts_with(y.as_bytes()) && iso.get(y.len()) == Some(&b'-')) {
+                    return false;
+                }
+                let iso = std::str::from_utf8(&iso).unwrap_or("");
+                ranked(out, 'd', &[iso, SEP_STR])
+            }
             Shape::DateOfBirth => {
                 let iso = iso_date(c.date_of_birth);
                 let iso = std::str::from_utf8(&iso).unwrap_or("");
@@ -344,8 +457,24 @@ impl PatientQuery {
             Shape::Names => match self.name_tier(c) {
                 Some(NameTier::Last { exact }) => ranked(out, if exact { '0' } else { '1' }, &[]),
                 Some(NameTier::Other { token }) => ranked(out, '2', &[&token, SEP_STR]),
-                None if self.single_word() => by_email_part(out, '3', &self.names[0]),
-                None => false,
+                None => {
+                    if let Some(w) = self.email_alone()
+                        && by_email_part(out, '3', w)
+                    {
+                        return true;
+                    }
+                    // `a-100`, `jsmith82`: else the beginning of an
+                    // account number.
+                    match &self.mixed {
+                        Some(m) if starts_with_ignoring_case(c.account_number, m) => {
+                            out.clear();
+                            out.push('a');
+                            out.push_str(c.account_number);
+                            true
+                        }
+                        _ => false,
+                    }
+                }
             },
         }
     }
@@ -359,9 +488,12 @@ impl PatientQuery {
         {
             return false;
         }
-        if !self.dob.is_empty() {
+        if !self.dob.is_empty() || self.month_day.is_some() {
             let iso = iso_date(c.date_of_birth);
             if !self.dob.iter().all(|d| iso.starts_with(d.as_bytes())) {
+                return false;
+            }
+            if self.month_day.as_ref().is_some_and(|md| !md.holds(&iso)) {
                 return false;
             }
         }
@@ -420,7 +552,9 @@ impl PatientQuery {
         // No word begins the last name: each matched another part. Order
         // by the smallest such part the driving word begins.
         let d = self.driver()?;
-        let token = if self.comma {
+        let token = if self.names.is_empty() {
+            parts.first_tokens().filter(|t| t.starts_with(d)).min()
+        } else if self.comma {
             parts.last_inner_tokens().filter(|t| t.starts_with(d)).min()
         } else {
             parts.index_tokens().filter(|t| t.starts_with(d)).min()
@@ -484,6 +618,13 @@ impl<'c> Parts<'c> {
         self.last().iter().skip(1).map(String::as_str)
     }
 
+    /// The first name and its parts, as the token index holds them.
+    fn first_tokens(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.first_key)
+            .filter(|k| !k.is_empty())
+            .chain(self.first().iter().skip(1).map(String::as_str))
+    }
+
     /// The tokens the token index holds for this patient.
     fn index_tokens(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.first_key)
@@ -519,6 +660,11 @@ fn push_name_key(k: &mut String, c: &Candidate<'_>) {
 }
 
 const SEP_STR: &str = " ";
+
+fn starts_with_ignoring_case(text: &str, prefix: &str) -> bool {
+    text.len() >= prefix.len()
+        && text.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
 const RANK_SEP_STR: &str = "\u{1f}";
 
 fn longest(words: &[String]) -> Option<&str> {
@@ -535,8 +681,8 @@ fn classify(w: &str, today: Date) -> Word {
     if w.contains('@') {
         return Word::Email(w.to_ascii_lowercase());
     }
-    if let Some(d) = date_word(w, today) {
-        return d;
+    if let Some(d) = written_date::numeric(w, today) {
+        return Word::Dob(d);
     }
     if w.bytes().any(|b| b.is_ascii_digit())
         && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
@@ -554,84 +700,6 @@ fn classify(w: &str, today: Date) -> Word {
         k if k.is_empty() => Word::Skip,
         k => Word::Name(k),
     }
-}
-
-/// A date-shaped word: `Some(Dob)` with the ISO beginning it stands for,
-/// `Some(Never)` for an impossible or unfinished one, `None` if it is not
-/// date-shaped.
-fn date_word(w: &str, today: Date) -> Option<Word> {
-    let groups: Vec<&str> = w.split(['-', '/']).collect();
-    let numeric = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
-    if !w.contains(['-', '/']) || !groups.iter().all(|g| numeric(g)) {
-        return None;
-    }
-    let slash = w.contains('/');
-    if slash && w.contains('-') {
-        return Some(Word::Never);
-    }
-    // ISO, or its beginning: YYYY-, YYYY-M, YYYY-MM-, YYYY-MM-D...
-    if !slash && groups[0].len() == 4 && groups.len() <= 3 {
-        let mut iso = groups[0].to_owned();
-        if groups.len() >= 2 {
-            iso.push('-');
-            let m = groups[1];
-            if m.len() > 2 || (groups.len() == 3 && m.is_empty()) {
-                return Some(Word::Never);
-            }
-            // A one-digit month followed by a day is padded: 2019-3-07.
-            if m.len() == 1 && groups.len() == 3 {
-                iso.push('0');
-            }
-            iso.push_str(m);
-        }
-        if groups.len() == 3 {
-            iso.push('-');
-            let d = groups[2];
-            if d.len() > 2 {
-                return Some(Word::Never);
-            }
-            iso.push_str(d);
-            if d.len() == 2 {
-                return Some(full_date(&iso).map_or(Word::Never, Word::Dob));
-            }
-        }
-        return Some(Word::Dob(iso));
-    }
-    // M/D/YYYY, M/D/YY, M-D-YYYY, M-D-YY.
-    if groups.len() == 3
-        && (1..=2).contains(&groups[0].len())
-        && (1..=2).contains(&groups[1].len())
-        && (groups[2].len() == 4 || groups[2].len() == 2)
-    {
-        let m: u8 = groups[0].parse().ok()?;
-        let d: u8 = groups[1].parse().ok()?;
-        let mut y: i32 = groups[2].parse().ok()?;
-        let two_digit = groups[2].len() == 2;
-        if two_digit {
-            y += today.year() - today.year().rem_euclid(100);
-        }
-        let Some(mut date) = full_date(&format!("{y:04}-{m:02}-{d:02}")) else {
-            return Some(Word::Never);
-        };
-        if two_digit && date > today.to_string() {
-            // Within the last 100 years: 19 → 2019, 30 → 1930 (in 2026).
-            match full_date(&format!("{:04}-{m:02}-{d:02}", y - 100)) {
-                Some(earlier) => date = earlier,
-                None => return Some(Word::Never),
-            }
-        }
-        return Some(Word::Dob(date));
-    }
-    if slash {
-        // An unfinished US date (3/7/2) or another shape with slashes.
-        return Some(Word::Never);
-    }
-    // Digits and dashes otherwise (10-12, 1-2-3): an account number.
-    None
-}
-
-fn full_date(iso: &str) -> Option<String> {
-    super::patient::parse_date(iso).ok().map(|d| d.to_string())
 }
 
 #[cfg(test)]
@@ -687,11 +755,41 @@ mod tests {
             assert_eq!(q(text).dob, [iso], "{text}");
             assert_eq!(q(text).shape(), Shape::DateOfBirth, "{text}");
         }
-        for never in ["2019-02-30", "13/1/2019", "3/7/2", "3/7", "2019-123"] {
-            assert_eq!(q(never).shape(), Shape::Never, "{never}");
+        for wrong in ["2019-02-30", "13/1/2019", "2019-123", "smith 2/30"] {
+            assert_eq!(q(wrong).shape(), Shape::Never, "{wrong}");
+            assert!(q(wrong).problem.is_some(), "{wrong}");
         }
-        assert_eq!(q("2019").accounts, ["2019"]);
-        assert_eq!(q("a-100").accounts, ["A-100"]);
+        for unfinished in ["3/", "2019-02-30x", "3/7-2"] {
+            assert!(q(unfinished).problem.is_none(), "{unfinished}");
+        }
+        assert_eq!(q("3/").shape(), Shape::Never);
+        let md = q("3/7");
+        assert_eq!(md.shape(), Shape::DateOfBirth);
+        assert_eq!(
+            md.month_day,
+            Some(MonthDay {
+                month: 3,
+                day: 7,
+                years: String::new()
+            })
+        );
+        assert_eq!(q("2019").shape(), Shape::YearOrAccount);
+        assert_eq!(q("1899").accounts, ["1899"]);
+        assert_eq!(q("2019 100").accounts, ["2019", "100"]);
+        let mixed = q("Doe-2");
+        assert_eq!(mixed.names, ["doe", "2"]);
+        assert_eq!(mixed.mixed.as_deref(), Some("doe-2"));
+        assert_eq!(mixed.email_alone(), Some("doe-2"));
+        assert_eq!(q("smith jsmith82").accounts, ["JSMITH82"]);
+        let written = q("smith March 7, 2019");
+        assert!(!written.comma);
+        assert_eq!((written.names.as_slice(), written.dob.as_slice()), (&["smith".to_owned()][..], &["2019-03-07".to_owned()][..]));
+        let year_first = q("2016, smith");
+        assert!(year_first.comma);
+        assert_eq!(year_first.first_names, ["smith"]);
+        assert_eq!(year_first.dob, ["2016-"]);
+        assert_eq!(q("a-100").mixed.as_deref(), Some("a-100"));
+        assert_eq!(q("smith a-100").accounts, ["A-100"]);
         let s = q("smith 2016");
         assert_eq!(
             (s.names.as_slice(), s.dob.as_slice()),
@@ -706,7 +804,10 @@ mod tests {
         assert_eq!(q("st. john").names, ["st", "john"]);
         assert_eq!(q("maria.").names, ["maria"]);
         assert!(q("moore").single_word());
-        assert_eq!(q(", jo").names, ["jo"]);
+        let first = q(", jo");
+        assert!(first.comma && first.names.is_empty());
+        assert_eq!(first.first_names, ["jo"]);
+        assert_eq!(first.shape(), Shape::Names);
     }
 
     #[test]

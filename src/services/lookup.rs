@@ -89,6 +89,12 @@ impl Portal {
     ) -> Result<Page<PatientRow>> {
         check_query(text)?;
         let query = PatientQuery::parse(text, self.now().date());
+        if let Some(problem) = query.problem {
+            return Err(Error::Invalid {
+                input: Input::Query,
+                problem,
+            });
+        }
         self.store.read()?.search_patients(
             &query,
             after,

@@ -22,13 +22,13 @@
 
 use std::ops::Bound;
 
-use redb::{AccessGuard, Range, ReadOnlyTable};
+use redb::{AccessGuard, Range, ReadOnlyTable, ReadableTable};
 
 use super::read::{Page, PatientRow, ReadTx, account_in};
 use super::tables::*;
 use crate::domain::PortalAccount;
 use crate::domain::keys::{KEY_SEP, email_of_part_key, email_part_matches, smallest_matching_part};
-use crate::domain::query::{Candidate, PatientQuery, RANK_SEP, Run, Shape};
+use crate::domain::query::{Candidate, MonthDay, PatientQuery, RANK_SEP, Run, Shape};
 use crate::error::{Error, Result};
 
 /// A word is probed only when at most this many tokens begin with it.
@@ -298,8 +298,22 @@ impl ReadTx {
         match q.shape() {
             Shape::Never => {}
             Shape::All => self.all_by_name(&mut c)?,
-            Shape::AccountNumber => self.by_account_number(q, &mut c)?,
-            Shape::DateOfBirth => self.by_date_of_birth(q, &mut c)?,
+            Shape::AccountNumber => {
+                self.by_account_number(q, q.account_prefix().unwrap_or(""), &mut c)?
+            }
+            Shape::DateOfBirth => match (q.dob_prefix(), &q.month_day) {
+                (None, Some(md)) => self.by_month_day(q, md, &mut c)?,
+                (dob, _) => self.by_date_of_birth(q, dob.unwrap_or(""), &mut c)?,
+            },
+            Shape::YearOrAccount => {
+                // `2016`: account numbers beginning with it, then the
+                // patients born that year.
+                let year = q.year_or_account.as_deref().unwrap_or("");
+                self.by_account_number(q, year, &mut c)?;
+                if !c.full() && c.stopped_at.is_none() {
+                    self.by_date_of_birth(q, &format!("{year}-"), &mut c)?;
+                }
+            }
             Shape::Email => {
                 if let Some(w) = q.email_driver() {
                     self.by_email_part(q, w, 'e', &mut c)?;
@@ -330,26 +344,39 @@ impl ReadTx {
         Ok(())
     }
 
-    fn by_account_number(&self, q: &PatientQuery, c: &mut Collector) -> Result<()> {
+    /// Rank `a`: the patients whose account number begins with `prefix`.
+    fn by_account_number(&self, q: &PatientQuery, prefix: &str, c: &mut Collector) -> Result<()> {
+        if c.past('a') {
+            return Ok(());
+        }
         let t = self.table(PATIENTS)?;
-        let prefix = q.account_prefix().unwrap_or("").to_owned();
-        let mut sub = Sub::open(&t, "", prefix, c.within('a'))?;
+        let mut sub = Sub::open(&t, "", prefix.to_owned(), c.within('a'))?;
         let mut key = String::new();
+        let mut name = String::new();
         while sub.head().is_some() {
             let Some(v) = sub.take(&mut key)? else { break };
             let account = key.as_str();
             let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account))?;
-            // An account-number rank needs no name keys.
+            // An account-number rank needs no name keys, unless a name
+            // match would rank the patient first (`jsmith82`).
+            name.clear();
+            if q.mixed.is_some() {
+                name.push_str(&row.name_key(account));
+            }
+            let (last_key, first_key) = match row.candidate(&name) {
+                Some(c) => (c.last_key, c.first_key),
+                None => ("", ""),
+            };
             let cand = Candidate {
-                last_key: "",
-                first_key: "",
+                last_key,
+                first_key,
                 last_name: row.last_name,
                 first_name: row.first_name,
                 account_number: account,
                 date_of_birth: row.date_of_birth,
                 email: row.email,
             };
-            if !c.consider(q, &cand, account, &row, |_| true)? {
+            if !c.consider(q, &cand, account, &row, |rank| rank.starts_with('a'))? {
                 break;
             }
             if c.stop_if_spent(|| format!("a{account}")) {
@@ -359,18 +386,68 @@ impl ReadTx {
         Ok(())
     }
 
-    fn by_date_of_birth(&self, q: &PatientQuery, c: &mut Collector) -> Result<()> {
+    /// Rank `d`: the patients born on a date beginning with `prefix`.
+    fn by_date_of_birth(&self, q: &PatientQuery, prefix: &str, c: &mut Collector) -> Result<()> {
+        if c.past('d') {
+            return Ok(());
+        }
         let t = self.table(IDX_PATIENT_DOB)?;
-        let prefix = q.dob_prefix().unwrap_or("").to_owned();
-        let mut sub = Sub::open(&t, "", prefix, c.within('d'))?;
+        let sub = Sub::open(&t, "", prefix.to_owned(), c.within('d'))?;
+        self.walk_dates(q, sub, c).map(|_| ())
+    }
+
+    /// Offers the rank-`d` patients of a range of the date index in order;
+    /// false once the page is full or the budget spent.
+    fn walk_dates(&self, q: &PatientQuery, mut sub: Sub, c: &mut Collector) -> Result<bool> {
         let mut key = String::new();
         while sub.head().is_some() {
             let Some(v) = sub.take(&mut key)? else { break };
-            if !self.offer_entry(q, &key, v.value(), None, c)? {
-                break;
+            if !self.offer_entry(q, &key, v.value(), Some('d'), c)? {
+                return Ok(false);
             }
             if c.stop_if_spent(|| format!("d{key}")) {
-                break;
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The years the date index holds births in (none when it is empty).
+    fn birth_years(&self, md: &MonthDay) -> Result<Vec<i32>> {
+        let t = self.table(IDX_PATIENT_DOB)?;
+        let year = |g: Option<(AccessGuard<'_, &str>, AccessGuard<'_, &[u8]>)>| {
+            count_entry();
+            g.and_then(|(k, _)| k.value().get(..4).and_then(|y| y.parse::<i32>().ok()))
+        };
+        let (Some(first), Some(last)) = (year(t.first()?), year(t.last()?)) else {
+            return Ok(Vec::new());
+        };
+        Ok((first..=last)
+            .filter(|y| format!("{y:04}").starts_with(md.years.as_str()))
+            .collect())
+    }
+
+    /// A month and day in any year (`3/7`, `7 Mar`): that day of each
+    /// year the index holds births in, year after year — one short range
+    /// a year (a hundred years of births: a hundred ranges).
+    fn by_month_day(&self, q: &PatientQuery, md: &MonthDay, c: &mut Collector) -> Result<()> {
+        if c.past('d') {
+            return Ok(());
+        }
+        let t = self.table(IDX_PATIENT_DOB)?;
+        let cursor = c.within('d').map(str::to_owned);
+        for y in self.birth_years(md)? {
+            let day = md.in_year(y);
+            if cursor.as_deref().is_some_and(|k| k > day.as_str() && !k.starts_with(&day)) {
+                continue;
+            }
+            let sub = Sub::open(&t, "", format!("{day}{KEY_SEP}"), cursor.as_deref())?;
+            if !self.walk_dates(q, sub, c)? {
+                return Ok(());
+            }
+            // Past every patient of that day (names sort below DEL).
+            if c.stop_if_spent(|| format!("d{day}{KEY_SEP}\u{7f}")) {
+                return Ok(());
             }
         }
         Ok(())
@@ -411,7 +488,8 @@ impl ReadTx {
         if let Some(day) = q.day() {
             return self.by_name_on_day(q, day, c);
         }
-        let filtered = q.dob_prefix().is_some() || q.account_prefix().is_some();
+        let filtered =
+            q.dob_prefix().is_some() || q.account_prefix().is_some() || q.month_day.is_some();
         if !filtered {
             return self.walk_names(q, c);
         }
@@ -452,6 +530,28 @@ impl ReadTx {
             if let Some(found) =
                 self.read_whole(q, sub, most, |key, _| Ok(name_key_of(key).to_owned()))?
             {
+                self.offer_ranked(found, c)?;
+                return Ok(true);
+            }
+        }
+        if let (None, Some(md)) = (q.dob_prefix(), &q.month_day) {
+            // That day of every year, while they hold at most `most`.
+            let t = self.table(IDX_PATIENT_DOB)?;
+            let mut found = Vec::new();
+            let mut left = most;
+            let mut whole = true;
+            for y in self.birth_years(md)? {
+                let sub = Sub::open(&t, "", format!("{}{KEY_SEP}", md.in_year(y)), None)?;
+                let Some(more) =
+                    self.read_whole(q, sub, left, |key, _| Ok(name_key_of(key).to_owned()))?
+                else {
+                    whole = false;
+                    break;
+                };
+                left = left.saturating_sub(more.len() as u64 + 1);
+                found.extend(more);
+            }
+            if whole {
                 self.offer_ranked(found, c)?;
                 return Ok(true);
             }
@@ -503,8 +603,15 @@ impl ReadTx {
         if !c.past('2') && !self.other_parts(q, &tokens, &mut vocab, c)? {
             return Ok(());
         }
-        if q.single_word() {
-            self.by_email_part(q, &q.names[0], '3', c)?;
+        if let Some(w) = q.email_alone() {
+            self.by_email_part(q, w, '3', c)?;
+        }
+        // `jsmith82`, `a-100`: then the account numbers beginning with it.
+        if let Some(m) = &q.mixed
+            && !c.full()
+            && c.stopped_at.is_none()
+        {
+            self.by_account_number(q, &m.to_ascii_uppercase(), c)?;
         }
         Ok(())
     }
