@@ -105,8 +105,9 @@ fn dates_as_people_write_them_find_the_patient() {
     }
     assert_eq!(found(&p, "2019-03"), ["100001"]);
     assert_eq!(found(&p, "2018-07"), ["100005", "100010"]);
-    assert!(found(&p, "2/30/2019").is_empty(), "no such day");
-    assert!(found(&p, "3/7/2").is_empty(), "not finished");
+    assert!(refused(&p, "2/30/2019").contains("not a date"), "no such day");
+    // On its way to a year: March 7th of any year so far.
+    assert_eq!(found(&p, "3/7/2"), ["100001"]);
 }
 
 #[test]
@@ -450,5 +451,234 @@ fn the_app_says_keep_typing_when_a_search_stops_early() {
         hs.screen().contains("García-López, José"),
         "{}",
         hs.screen()
+    );
+}
+
+// The fresh-eyes tester's findings on the query language (findings 2, 4,
+// 6, 7, 8 and 11a), each a test named after it.
+
+const FINDINGS_CSV: &str = "\
+account_number,last_name,first_name,date_of_birth,email
+201601,Moore,Ana,2016-05-09,ana.moore1033@example.org
+100020,Flores,Lucia,2019-11-02,flores1@example.com
+100021,Smith,John,2016-03-07,jsmith82@example.net
+100022,Doe,Jane,2017-03-07,jane.doe-2@example.org
+100023,Jones,Joanna,2016-08-08,
+100024,Jones,Mark,2016-01-01,
+";
+
+fn findings_practice() -> Practice {
+    let p = practice();
+    p.portal
+        .import_patients(&p.admin, "findings.csv", FINDINGS_CSV.as_bytes(), 0, false, &mut ())
+        .unwrap();
+    p
+}
+
+/// The sentence a search gives instead of results.
+fn refused(p: &Practice, q: &str) -> String {
+    match p.portal.search_patients(q, None, 10) {
+        Err(portal_admin::Error::Query(why)) => why,
+        Err(e) => panic!("{q}: another error: {e}"),
+        Ok(page) => panic!("{q}: no error, {} rows", page.items.len()),
+    }
+}
+
+#[test]
+fn finding_2_an_email_word_with_letters_and_digits_finds_the_patient() {
+    let p = findings_practice();
+    assert_eq!(found(&p, "moore1033"), ["201601"]);
+    assert_eq!(found(&p, "flores1"), ["100020"]);
+    assert_eq!(found(&p, "JSmith82"), ["100021"]);
+    assert_eq!(found(&p, "doe-2"), ["100022"], "a dash inside, as the email has it");
+    assert_eq!(found(&p, "jsmith8"), ["100021"], "the beginning of it");
+    assert!(found(&p, "moore1034").is_empty());
+    // Still the beginning of an account number when it is one.
+    let a = Practice::new();
+    a.portal
+        .import_patients(
+            &a.admin,
+            "a.csv",
+            &b"account_number,last_name,first_name,date_of_birth,email\nA-100,Lee,Ann,2018-01-01,\n"[..],
+            0,
+            false,
+            &mut (),
+        )
+        .unwrap();
+    assert_eq!(found(&a, "a-1"), ["A-100"]);
+}
+
+#[test]
+fn finding_4_a_year_alone_finds_account_numbers_then_the_patients_born_that_year() {
+    let p = findings_practice();
+    // The account number that begins with it first, then by date of birth.
+    assert_eq!(
+        found(&p, "2016"),
+        ["201601", "100024", "100021", "100023", "100009", "100003"]
+    );
+    assert_eq!(found(&p, "2016-"), ["100024", "100021", "201601", "100023", "100009", "100003"]);
+    assert_eq!(found(&p, "1899"), Vec::<String>::new(), "no such account, no such year");
+}
+
+#[test]
+fn finding_4_a_month_and_day_without_a_year_finds_that_birthday_in_every_year() {
+    let p = findings_practice();
+    // "Born March 7th": every year, oldest first.
+    assert_eq!(found(&p, "3/7"), ["100021", "100022", "100001"]);
+    assert_eq!(found(&p, "3/7/"), ["100021", "100022", "100001"]);
+    assert_eq!(found(&p, "3/7/201"), ["100021", "100022", "100001"]);
+    assert_eq!(found(&p, "3/7/2019"), ["100001"]);
+    assert_eq!(found(&p, "11/2"), ["100020"]);
+    assert_eq!(found(&p, "smith 3/7"), ["100021"]);
+    assert_eq!(found(&p, "jane 3/7"), ["100022"]);
+    assert_eq!(found(&p, "7 mar"), ["100021", "100022", "100001"]);
+    // With a budget of one entry the search stops at every range; page
+    // after page the answer is the same.
+    let tight = practice_reading(1);
+    tight
+        .portal
+        .import_patients(&tight.admin, "findings.csv", FINDINGS_CSV.as_bytes(), 0, false, &mut ())
+        .unwrap();
+    assert_eq!(found(&tight, "3/7"), ["100021", "100022", "100001"]);
+}
+
+#[test]
+fn finding_7_an_impossible_date_says_why_instead_of_no_match() {
+    let p = findings_practice();
+    assert_eq!(
+        refused(&p, "13/1/2019"),
+        "13/1/2019 is not a date: months come first (month/day/year), so perhaps 1/13/2019"
+    );
+    assert_eq!(
+        refused(&p, "2/30/2019"),
+        "2/30/2019 is not a date: February has at most 29 days"
+    );
+    assert_eq!(
+        refused(&p, "2/29/2019"),
+        "2/29/2019 is not a date: 2019 was not a leap year, so February had 28 days"
+    );
+    assert_eq!(
+        refused(&p, "2019-13"),
+        "2019-13 is not a date: a month is 1 to 12 (year-month-day)"
+    );
+    assert_eq!(
+        refused(&p, "2019-02-30"),
+        "2019-02-30 is not a date: February 2019 had 28 days"
+    );
+    assert_eq!(
+        refused(&p, "smith 30 Feb 2019"),
+        "30 Feb 2019 is not a date: February has at most 29 days"
+    );
+    // While typing, a form on its way to a date is never wrong.
+    for whole in ["2/28/2019", "12/31/2019", "2019-02-28", "2019/12/31", "10/1/19"] {
+        for end in 1..=whole.len() {
+            let part = &whole[..end];
+            assert!(
+                p.portal.search_patients(part, None, 10).is_ok(),
+                "{part} (on the way to {whole})"
+            );
+        }
+    }
+    assert!(p.portal.search_patients("2/3", None, 10).is_ok());
+}
+
+#[test]
+fn finding_8_a_comma_with_no_last_name_before_it_means_a_first_name() {
+    let p = findings_practice();
+    // First names beginning with jo, by first name; not the Joneses.
+    assert_eq!(
+        found(&p, ", jo"),
+        ["100023", "100021", "100008", "100007", "100001"]
+    );
+    // Born in 2016, first name beginning with jo.
+    assert_eq!(found(&p, "2016, jo"), ["100023", "100021"]);
+    // Smith is a last name here, not a first name.
+    assert!(found(&p, "2016, smith").is_empty());
+    assert_eq!(found(&p, "smith 2016"), ["100021"]);
+}
+
+#[test]
+fn finding_11a_dates_as_the_app_shows_them_find_the_patient() {
+    let p = findings_practice();
+    for q in [
+        "7 Mar 2019",
+        "Thu 7 Mar 2019",
+        "Mar 7 2019",
+        "March 7, 2019",
+        "march 7th, 2019",
+        "Thursday, March 7, 2019",
+        "2019/03/07",
+        "2019/3/7",
+        "7 MAR 2019",
+    ] {
+        assert_eq!(found(&p, q), ["100001"], "{q}");
+    }
+    assert_eq!(found(&p, "garcia 7 Mar 2019"), ["100001"]);
+    assert_eq!(found(&p, "2 Nov 2019"), ["100020"]);
+    // A month's name alone is still a name word.
+    assert!(found(&p, "march").is_empty());
+}
+
+#[test]
+fn finding_6_the_last_label_of_a_domain_is_no_part_in_the_lookup_or_the_users_list() {
+    let p = findings_practice();
+    // `org` or `com` would match nearly every email: the docs say so, and
+    // the domain is found whole (`example.org`, `@example.org`).
+    assert!(found(&p, "org").is_empty());
+    assert!(found(&p, "example org").is_empty());
+    assert_eq!(found(&p, "example.org").len(), 4);
+    p.create_validate("100003");
+    assert!(p.portal.list_accounts("org", None, 10).unwrap().items.is_empty());
+    assert!(p.portal.list_accounts("example org", None, 10).unwrap().items.is_empty());
+    assert_eq!(p.portal.list_accounts("example.org", None, 10).unwrap().items.len(), 1);
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/cli.md")).unwrap();
+    assert!(docs.contains("the last label of the domain"), "docs/cli.md says it");
+}
+
+#[test]
+fn the_findings_work_through_the_binary() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    for (q, first) in [
+        ("7 Mar 2019", "100001\tGarcía-López, José"),
+        ("Thu 7 Mar 2019", "100001\tGarcía-López, José"),
+        ("March 7, 2019", "100001\tGarcía-López, José"),
+        ("2019/03/07", "100001\tGarcía-López, José"),
+        ("3/7", "100001\tGarcía-López, José"),
+        ("2016", "100003\tO'Brien, Seán"),
+        ("kathleen", "100003\tO'Brien, Seán"),
+        (", sea", "100003\tO'Brien, Seán"),
+    ] {
+        let out = bin.ok(&["patients", "search", q], "");
+        assert!(out.starts_with(first), "{q}: {out}");
+    }
+    // An impossible date: one sentence on standard error, exit 2.
+    let o = bin.run(&["patients", "search", "13/1/2019"], "");
+    assert_eq!(o.code, 2, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.is_empty(), "{}", o.stdout);
+    assert_eq!(
+        o.stderr.trim_end(),
+        "portal-admin: 13/1/2019 is not a date: months come first (month/day/year), so perhaps 1/13/2019"
+    );
+    // On the way to a date: no error.
+    let o = bin.run(&["patients", "search", "2/3"], "");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+}
+
+#[test]
+fn the_app_shows_why_a_date_is_impossible_under_the_search_box() {
+    let p = findings_practice();
+    let portal =
+        portal_admin::Portal::open(&p.db(), config_in(p.dir.path()), p.clock.clone()).unwrap();
+    let mut hs = portal_admin::tui::harness::Harness::signed_in(portal, "sam", STAFF_PW, 120, 30);
+    // Typed key by key: nothing is said on the way (2, 2/, 2/3).
+    hs.type_text("2/3");
+    assert!(!hs.screen().contains("is not a date"), "{}", hs.screen());
+    hs.type_text("0/2019");
+    let screen = hs.screen();
+    assert!(
+        screen.contains("2/30/2019 is not a date: February has at most 29 days"),
+        "{screen}"
     );
 }
