@@ -99,6 +99,20 @@ impl Help {
                 Span::raw(b.description),
             ]));
         }
+        if matches!(self.about, Context::Main | Context::Lookup) {
+            lines.push(Line::default());
+            lines.push(Line::from(Span::styled("What the search finds", theme.title)));
+            for text in [
+                "  any part of a name, in any order: garcia, jo garcia, lopez jose, o brien",
+                "  last, first: garcia, jo (and , jo: a first name alone)",
+                "  a date of birth: 2019-03-07, 3/7/2019, 3/7/19, 7 Mar 2019, March 7, 2019",
+                "  a birthday in any year: 3/7 or 7 Mar; a year: 2019",
+                "  an account number: 100234",
+                "  a part of the email: moore, moore1033, @example.org",
+            ] {
+                lines.push(Line::from(Span::raw(text)));
+            }
+        }
         lines
     }
 }

@@ -166,7 +166,7 @@ impl PaneComponent for Lookup {
             shared,
             l,
             "Search:",
-            "type a name or a birth date",
+            "name, birthday, account, email",
             focused,
         );
         if shared.practice.patients == 0 {
