@@ -9,12 +9,19 @@
 //!   and neighbouring words may together begin the last name as written
 //!   without spaces (`o brien`, `garcia lopez` for García-López or Obrien);
 //! - `last, first`: the words before the comma are last-name words, those
-//!   after it first-name words;
-//! - a date of birth as `YYYY-MM-DD` (or any beginning of it while typing,
-//!   `YYYY-MM`), `M/D/YYYY`, `M/D/YY` (a year within the last 100 years),
-//!   `M-D-YYYY` or `M-D-YY`; with a name, a four-digit year too (`smith 2016`);
-//! - letters, digits and dashes with a digit: the beginning of an account
-//!   number;
+//!   after it first-name words; with no last-name word before the comma
+//!   (`, jo`, `2016, jo`) the first name alone;
+//! - a date of birth in any form of [`super::written_date`] (`2019-03-07`,
+//!   `3/7/2019`, `7 Mar 2019`, `March 7, 2019`, …, or a beginning of one
+//!   while typing), a birthday in any year (`3/7`, `7 Mar`); with a name,
+//!   a four-digit year too (`smith 2016`); a date that can be none is a
+//!   [`PatientQuery::problem`], said to the user;
+//! - a four-digit year alone (`2016`): account numbers beginning with it,
+//!   then the patients born that year;
+//! - digits (and dashes): the beginning of an account number; a word of
+//!   letters and digits alone (`jsmith82`, `doe-2`) is a name, then an email
+//!   part, then an account-number beginning (with other words, an account
+//!   number);
 //! - a word with `@`, or with a dot inside it: the beginning of a part of
 //!   the e-correspondent email (`moore`, `@example.org`, `maria.g`);
 //! - a single name word alone also finds, after every name match, the
@@ -783,7 +790,10 @@ mod tests {
         assert_eq!(q("smith jsmith82").accounts, ["JSMITH82"]);
         let written = q("smith March 7, 2019");
         assert!(!written.comma);
-        assert_eq!((written.names.as_slice(), written.dob.as_slice()), (&["smith".to_owned()][..], &["2019-03-07".to_owned()][..]));
+        assert_eq!(
+            (written.names.as_slice(), written.dob.as_slice()),
+            (&["smith".to_owned()][..], &["2019-03-07".to_owned()][..])
+        );
         let year_first = q("2016, smith");
         assert!(year_first.comma);
         assert_eq!(year_first.first_names, ["smith"]);

@@ -207,10 +207,7 @@ fn too_many_days(w: &str, month: u8, day: u8, year: Option<i32>) -> String {
 }
 
 fn no_month(w: &str, order: &str) -> String {
-    format!(
-        "{} is not a date: a month is 1 to 12 ({order})",
-        shown(w)
-    )
+    format!("{} is not a date: a month is 1 to 12 ({order})", shown(w))
 }
 
 /// `13/1/2019`: the month is too big; if swapping makes a date, say so.
@@ -254,7 +251,11 @@ pub fn month_of(word: &str) -> Option<u8> {
     }
     NAMES
         .iter()
-        .position(|n| *n == w || (w.len() == 3 && n.starts_with(w.as_str())) || (w == "sept" && *n == "september"))
+        .position(|n| {
+            *n == w
+                || (w.len() == 3 && n.starts_with(w.as_str()))
+                || (w == "sept" && *n == "september")
+        })
         .map(|i| i as u8 + 1)
 }
 
@@ -282,7 +283,10 @@ fn weekday(word: &str) -> bool {
         "saturday",
         "sunday",
     ];
-    w.len() >= 3 && DAYS.iter().any(|d| *d == w || (w.len() == 3 && d.starts_with(w.as_str())))
+    w.len() >= 3
+        && DAYS
+            .iter()
+            .any(|d| *d == w || (w.len() == 3 && d.starts_with(w.as_str())))
 }
 
 /// One to four digits (a trailing `,` allowed): a year, or its beginning.
@@ -395,7 +399,19 @@ mod tests {
 
     #[test]
     fn partial_forms_on_the_way_to_a_date_are_never_wrong() {
-        for w in ["2/", "0/", "2/3", "2/3/", "2/3/2", "2/3/201", "2019-0", "2019-02-", "2019-02-2", "1/", "3/0"] {
+        for w in [
+            "2/",
+            "0/",
+            "2/3",
+            "2/3/",
+            "2/3/2",
+            "2/3/201",
+            "2019-0",
+            "2019-02-",
+            "2019-02-2",
+            "1/",
+            "3/0",
+        ] {
             assert!(
                 !matches!(n(w), Some(DateWord::Invalid(_))),
                 "{w}: {:?}",
@@ -430,7 +446,10 @@ mod tests {
             invalid("2019-02-30"),
             "2019-02-30 is not a date: February 2019 had 28 days"
         );
-        assert_eq!(invalid("4/31/2019"), "4/31/2019 is not a date: April has 30 days");
+        assert_eq!(
+            invalid("4/31/2019"),
+            "4/31/2019 is not a date: April has 30 days"
+        );
         assert!(invalid("13/").contains("a month is 1 to 12"));
         assert!(invalid("1/32").contains("no month has 32 days"));
         assert_eq!(n("2/29/2020"), iso("2020-02-29"));
@@ -462,11 +481,21 @@ mod tests {
         }
         assert_eq!(
             p("smith 7 mar"),
-            [(1, 3, DateWord::MonthDay { month: 3, day: 7, years: String::new() })]
+            [(
+                1,
+                3,
+                DateWord::MonthDay {
+                    month: 3,
+                    day: 7,
+                    years: String::new()
+                }
+            )]
         );
         assert_eq!(p("may smith"), [], "a month without a day is a name");
         assert_eq!(p("june"), []);
-        assert!(matches!(&p("30 Feb 2019")[0].2, DateWord::Invalid(w) if w == "30 Feb 2019 is not a date: February has at most 29 days"));
+        assert!(
+            matches!(&p("30 Feb 2019")[0].2, DateWord::Invalid(w) if w == "30 Feb 2019 is not a date: February has at most 29 days")
+        );
         assert!(matches!(&p("Feb 29 2019")[0].2, DateWord::Invalid(_)));
     }
 }

@@ -438,7 +438,10 @@ impl ReadTx {
         let cursor = c.within('d').map(str::to_owned);
         for y in self.birth_years(md)? {
             let day = md.in_year(y);
-            if cursor.as_deref().is_some_and(|k| k > day.as_str() && !k.starts_with(&day)) {
+            if cursor
+                .as_deref()
+                .is_some_and(|k| k > day.as_str() && !k.starts_with(&day))
+            {
                 continue;
             }
             let sub = Sub::open(&t, "", format!("{day}{KEY_SEP}"), cursor.as_deref())?;

@@ -101,7 +101,10 @@ impl Help {
         }
         if matches!(self.about, Context::Main | Context::Lookup) {
             lines.push(Line::default());
-            lines.push(Line::from(Span::styled("What the search finds", theme.title)));
+            lines.push(Line::from(Span::styled(
+                "What the search finds",
+                theme.title,
+            )));
             for text in [
                 "  any part of a name, in any order: garcia, jo garcia, lopez jose, o brien",
                 "  last, first: garcia, jo (and , jo: a first name alone)",
