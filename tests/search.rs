@@ -740,3 +740,38 @@ fn the_app_shows_why_a_date_is_impossible_under_the_search_box() {
         "{screen}"
     );
 }
+
+#[test]
+fn finding_4_a_birthday_in_any_year_reads_one_short_range_a_year_never_the_table() {
+    // 2,000 patients over 20 years (2006–2025), each born on the 1st to
+    // the 25th of a month; 20 of them on March 7th (one a year).
+    let p = Practice::new();
+    let mut csv = String::from("account_number,last_name,first_name,date_of_birth,email\n");
+    for i in 0..2_000 {
+        let (y, m, d) = (2006 + i % 20, 1 + i / 20 % 12, 1 + i / 240 % 25);
+        csv.push_str(&format!("P{i:05},Lee,Ann,{y}-{m:02}-{d:02},\n"));
+    }
+    for y in 2006..2026 {
+        csv.push_str(&format!("M{y},March,Seventh,{y}-03-07,\n"));
+    }
+    p.portal
+        .import_patients(&p.admin, "years.csv", csv.as_bytes(), 0, false, &mut ())
+        .unwrap();
+    let march_7 = |(rows, _): (usize, u64)| rows;
+    // Two entries for the oldest and newest births, one range a year (its
+    // first entry and the one past it), and the patients of that day.
+    let (rows, read) = entries_for(&p, "3/7");
+    assert!(rows >= 20, "{rows}");
+    assert!(
+        read <= 2 + 2 * 20 + rows as u64,
+        "3/7 read {read} for {rows} rows"
+    );
+    // With a name, that day of each year is read whole and ranked.
+    let (rows, read) = entries_for(&p, "seventh 3/7");
+    assert_eq!(rows, 20);
+    assert!(read <= 2 + 2 * 20 + 60, "seventh 3/7 read {read}");
+    assert_eq!(
+        march_7(entries_for(&p, "7 mar")),
+        march_7(entries_for(&p, "3/7"))
+    );
+}

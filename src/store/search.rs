@@ -544,14 +544,16 @@ impl ReadTx {
             let mut left = most;
             let mut whole = true;
             for y in self.birth_years(md)? {
+                // `most` bounds the entries of every year together.
+                let before = entries_read();
                 let sub = Sub::open(&t, "", format!("{}{KEY_SEP}", md.in_year(y)), None)?;
-                let Some(more) =
-                    self.read_whole(q, sub, left, |key, _| Ok(name_key_of(key).to_owned()))?
-                else {
+                let more =
+                    self.read_whole(q, sub, left, |key, _| Ok(name_key_of(key).to_owned()))?;
+                left = left.saturating_sub(entries_read().saturating_sub(before));
+                let (Some(more), true) = (more, left > 0) else {
                     whole = false;
                     break;
                 };
-                left = left.saturating_sub(more.len() as u64 + 1);
                 found.extend(more);
             }
             if whole {
