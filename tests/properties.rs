@@ -173,7 +173,10 @@ fn search_all(portal: &Portal, q: &str, page: usize) -> Vec<String> {
         let p = match portal.search_patients(q, after.as_deref(), page) {
             Ok(p) => p,
             // Not a date whatever comes next: said, and nothing found.
-            Err(portal_admin::Error::Query(why)) => {
+            Err(portal_admin::Error::Invalid {
+                input: portal_admin::error::Input::Query,
+                problem: why,
+            }) => {
                 assert!(after.is_none() && !why.is_empty(), "{q:?}: {why}");
                 return out;
             }

@@ -488,7 +488,10 @@ fn findings_practice() -> Practice {
 /// The sentence a search gives instead of results.
 fn refused(p: &Practice, q: &str) -> String {
     match p.portal.search_patients(q, None, 10) {
-        Err(portal_admin::Error::Query(why)) => why,
+        Err(portal_admin::Error::Invalid {
+            input: portal_admin::error::Input::Query,
+            problem,
+        }) => problem,
         Err(e) => panic!("{q}: another error: {e}"),
         Ok(page) => panic!("{q}: no error, {} rows", page.items.len()),
     }
@@ -721,7 +724,7 @@ fn the_findings_work_through_the_binary() {
     assert!(o.stdout.is_empty(), "{}", o.stdout);
     assert_eq!(
         o.stderr.trim_end(),
-        "portal-admin: 13/1/2019 is not a date: months come first (month/day/year), so perhaps 1/13/2019"
+        "portal-admin: QUERY: 13/1/2019 is not a date: months come first (month/day/year), so perhaps 1/13/2019"
     );
     // On the way to a date: no error.
     let o = bin.run(&["patients", "search", "2/3"], "");
