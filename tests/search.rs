@@ -196,6 +196,12 @@ fn the_control_panel_finds_any_part_of_an_email() {
     assert_eq!(seen.len(), 4, "{seen:?}");
 }
 
+/// `patients search QUERY` prints `first` on its first line.
+fn assert_first_row(bin: &Bin, q: &str, first: &str) {
+    let out = bin.ok(&["patients", "search", q], "");
+    assert!(out.starts_with(first), "{q}: {out}");
+}
+
 #[test]
 fn the_readme_examples_work_through_the_binary() {
     let home = tempfile::tempdir().unwrap();
@@ -211,8 +217,7 @@ fn the_readme_examples_work_through_the_binary() {
         ("3-7-2019", "100001\tGarcía-López, José"),
         ("@example.org", "100003\tO'Brien, Seán"),
     ] {
-        let out = bin.ok(&["patients", "search", q], "");
-        assert!(out.starts_with(first), "{q}: {out}");
+        assert_first_row(&bin, q, first);
     }
     // With a budget of one entry a search stops at every entry; the command
     // line goes on until it has every row asked for.
@@ -715,8 +720,7 @@ fn the_findings_work_through_the_binary() {
         ("kathleen", "100003\tO'Brien, Seán"),
         (", sea", "100003\tO'Brien, Seán"),
     ] {
-        let out = bin.ok(&["patients", "search", q], "");
-        assert!(out.starts_with(first), "{q}: {out}");
+        assert_first_row(&bin, q, first);
     }
     // An impossible date: one sentence on standard error, exit 2.
     let o = bin.run(&["patients", "search", "13/1/2019"], "");

@@ -467,14 +467,10 @@ mod tests {
     fn dates_written_with_the_month_name() {
         let d = DateWord::Iso("2019-03-07".into());
         for text in [
-            "7 Mar 2019",
-            "Thu 7 Mar 2019",
-            "Mar 7 2019",
-            "March 7, 2019",
+            "Mar. 7 2019",
+            "7 MAR 2019",
             "march 7th, 2019",
             "Thursday, March 7, 2019",
-            "7 MAR 2019",
-            "Mar. 7 2019",
         ] {
             let words = text.split_whitespace().count();
             assert_eq!(p(text), [(0, words, d.clone())], "{text}");
