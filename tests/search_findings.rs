@@ -165,3 +165,23 @@ fn the_users_list_at_80x24_keeps_each_logins_domain_whole() {
         "{screen}"
     );
 }
+
+/// Second tester, finding 3: at 80x24 and 60x20 the last lines of F1's
+/// "What the search finds" (account numbers, emails) could not be scrolled
+/// to, and nothing said that more followed.
+#[test]
+fn the_end_of_help_can_be_reached_at_80x24_and_60x20() {
+    use crossterm::event::KeyCode;
+    for (w, h) in [(80, 24), (60, 20)] {
+        let mut app = Practice::new().app_signed_in("sam", w, h);
+        app.key(KeyCode::F(1));
+        let first = app.screen();
+        assert!(first.contains("more below: ↓ PgDn"), "{w}x{h}: {first}");
+        for _ in 0..20 {
+            app.key(KeyCode::PageDown);
+        }
+        let end = app.screen();
+        assert!(end.contains("a part of the email: moore"), "{w}x{h}: {end}");
+        assert!(!end.contains("more below"), "{w}x{h}: {end}");
+    }
+}

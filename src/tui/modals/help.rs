@@ -1,6 +1,8 @@
 //! The `?` overlay: every key of the context it was opened in, made from
 //! the key map, for the keys this operator may use.
 
+use std::cell::Cell;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -15,11 +17,18 @@ pub struct Help {
     /// Where the keyboard was when help was asked for.
     about: Context,
     scroll: u16,
+    /// The inside of the box as last drawn (width, height): scrolling is
+    /// bounded by what is really on screen, not by a guess at the layout.
+    drawn: Cell<(u16, u16)>,
 }
 
 impl Help {
     pub fn new(about: Context) -> Help {
-        Help { about, scroll: 0 }
+        Help {
+            about,
+            scroll: 0,
+            drawn: Cell::new((0, 0)),
+        }
     }
 }
 
@@ -48,11 +57,16 @@ impl Component for Help {
         let theme = &shared.theme;
         let rect = centered(area, 76, area.height.saturating_sub(2));
         f.render_widget(Clear, rect);
-        let b = block(
-            theme,
-            Line::from(Span::styled(" Help — Esc closes ", theme.title)),
-            true,
-        );
+        let inside = (rect.width.saturating_sub(2), rect.height.saturating_sub(2));
+        self.drawn.set(inside);
+        // Where more follows, the title says so and how to get there.
+        let more = self.scroll < self.max_scroll(shared);
+        let title = if more {
+            " Help — Esc closes · more below: ↓ PgDn "
+        } else {
+            " Help — Esc closes "
+        };
+        let b = block(theme, Line::from(Span::styled(title, theme.title)), true);
         let inner = b.inner(rect);
         f.render_widget(b, rect);
         f.render_widget(
@@ -65,10 +79,16 @@ impl Component for Help {
 }
 
 impl Help {
-    /// The inside of the help box at the terminal's size: width, height.
+    /// The inside of the help box, width and height: as last drawn, or
+    /// (before the first frame) as the terminal's size allows at most.
     fn viewport(&self, shared: &Shared) -> (u16, u16) {
-        let (w, h) = shared.size;
-        (w.min(76).saturating_sub(2), h.saturating_sub(4))
+        match self.drawn.get() {
+            (0, _) | (_, 0) => {
+                let (w, h) = shared.size;
+                (w.min(76).saturating_sub(2), h.saturating_sub(4))
+            }
+            drawn => drawn,
+        }
     }
 
     fn max_scroll(&self, shared: &Shared) -> u16 {
