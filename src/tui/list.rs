@@ -114,6 +114,27 @@ impl<T> ListPane<T> {
         self.page > 0
     }
 
+    /// Where the selection is, for the line under a list: `page 2 · 3 of
+    /// 50 · more: PgDn · earlier: PgUp`.
+    pub fn position(&self) -> String {
+        let more = if self.next.is_some() {
+            " · more: PgDn"
+        } else {
+            ""
+        };
+        let earlier = if self.has_prev_page() {
+            " · earlier: PgUp"
+        } else {
+            ""
+        };
+        format!(
+            "page {} · {} of {}{more}{earlier}",
+            self.page + 1,
+            self.selected + 1,
+            self.rows.len()
+        )
+    }
+
     /// Moves the selection by `delta` rows, crossing into the next or the
     /// previous page at the ends. Returns true when the selection changed.
     pub fn step(&mut self, delta: isize, fetch: Fetch<'_, T>) -> bool {

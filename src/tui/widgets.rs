@@ -82,6 +82,9 @@ pub fn modal_box_with_footer(
     };
     let rect = centered(area, width, body_h + footer_h + 2);
     f.render_widget(Clear, rect);
+    // A title longer than the top border ends in `…`, never cut by the
+    // corner (`User …@very-lo┐`).
+    let title = ellipsize(title, usize::from(rect.width.saturating_sub(4)));
     let b = block(
         theme,
         Line::from(Span::styled(format!(" {title} "), theme.title)),
@@ -225,24 +228,6 @@ pub fn ellipsize(text: &str, width: usize) -> String {
     out
 }
 
-/// An email cut to `width` columns in its name, so that the domain (which
-/// tells two families' logins apart) stays whole: `kathl…@example.org`.
-/// When even the domain does not fit with a few letters before it, cut at
-/// the end as [`ellipsize`] does.
-pub fn ellipsize_email(email: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthStr;
-    if email.width() <= width {
-        return email.to_owned();
-    }
-    match email.rsplit_once('@') {
-        Some((name, domain)) if domain.width() + 1 + 4 <= width => {
-            let room = width - domain.width() - 1;
-            format!("{}@{domain}", ellipsize(name, room))
-        }
-        _ => ellipsize(email, width),
-    }
-}
-
 /// The next of `n` items after `i`, `delta` steps on, wrapping around.
 pub fn cycle(i: usize, n: usize, delta: isize) -> usize {
     if n == 0 {
@@ -253,7 +238,7 @@ pub fn cycle(i: usize, n: usize, delta: isize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{ellipsize, ellipsize_email};
+    use super::ellipsize;
 
     #[test]
     fn names_are_shortened_with_an_ellipsis_never_cut_silently() {
@@ -262,21 +247,5 @@ mod tests {
         assert_eq!(ellipsize("García-López, José", 10), "García-Ló…");
         assert_eq!(ellipsize("李小龍", 4), "李…", "wide characters count twice");
         assert_eq!(ellipsize("abc", 0), "");
-        assert_eq!(
-            ellipsize_email("kathleen.obrien@example.org", 27),
-            "kathleen.obrien@example.org"
-        );
-        assert_eq!(
-            ellipsize_email("kathleen.obrien@example.org", 22),
-            "kathleen.…@example.org"
-        );
-        assert_eq!(
-            ellipsize_email("kathleen.obrien@example.org", 16),
-            "kat…@example.org"
-        );
-        assert_eq!(
-            ellipsize_email("kathleen.obrien@example.org", 15),
-            "kathleen.obrie…"
-        );
     }
 }

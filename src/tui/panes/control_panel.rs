@@ -3,7 +3,7 @@
 
 use crossterm::event::Event;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Wrap};
 
@@ -17,7 +17,8 @@ use crate::tui::keys::{Action, Context};
 use crate::tui::layout::list_rows;
 use crate::tui::list::ListPane;
 use crate::tui::modals::UserDetails;
-use crate::tui::widgets::ellipsize_email;
+use crate::tui::widgets::ellipsize;
+use unicode_width::UnicodeWidthStr;
 
 pub struct ControlPanel {
     list: ListPane<AccountView>,
@@ -118,9 +119,28 @@ impl PaneComponent for ControlPanel {
         let email_w = usize::from(list.width)
             .saturating_sub(2 + 1 + status_w + 1 + 5)
             .max(8);
+        // A login too long for its column keeps its beginning (the name
+        // and digits that tell families apart); the selected one is shown
+        // whole on a line of its own under the rows.
+        let selected = cp.selected_row().map(|a| a.email.as_str());
+        let list = match selected {
+            Some(email) if email.width() > email_w && list.height > 2 => {
+                let [rows, whole] =
+                    Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(list);
+                f.render_widget(
+                    Paragraph::new(Line::from(vec![
+                        Span::styled("Selected: ", theme.hint),
+                        Span::styled(printable(email), theme.title),
+                    ])),
+                    whole,
+                );
+                rows
+            }
+            _ => list,
+        };
         let rows = cp.rows.iter().map(|a| {
             Row::new(vec![
-                ellipsize_email(a.email.as_str(), email_w),
+                ellipsize(a.email.as_str(), email_w),
                 a.status.label().to_owned(),
                 if a.reset_required { "RESET" } else { "-" }.to_owned(),
             ])
@@ -133,10 +153,7 @@ impl PaneComponent for ControlPanel {
         draw_rows(f, list, shared, cp, rows, widths, focused);
         let text = match &cp.error {
             Some(e) => Span::styled(printable(e), theme.error),
-            None => Span::styled(
-                format!("{} of {} · Enter: details", cp.selected + 1, cp.rows.len()),
-                theme.hint,
-            ),
+            None => Span::styled(format!("{} · Enter: details", cp.position()), theme.hint),
         };
         f.render_widget(Paragraph::new(Line::from(text)), footer);
     }

@@ -106,25 +106,7 @@ impl Lookup {
                 ),
             ]));
         }
-        let more = if l.next.is_some() {
-            " · more: PgDn"
-        } else {
-            ""
-        };
-        let earlier = if l.has_prev_page() {
-            " · earlier: PgUp"
-        } else {
-            ""
-        };
-        lines.push(Line::from(Span::styled(
-            format!(
-                "page {} · {} of {}{more}{earlier}",
-                l.page + 1,
-                l.selected + 1,
-                l.rows.len()
-            ),
-            theme.hint,
-        )));
+        lines.push(Line::from(Span::styled(l.position(), theme.hint)));
         lines
     }
 }
