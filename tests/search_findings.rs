@@ -161,14 +161,32 @@ fn the_users_list_at_80x24_shows_the_selected_login_whole() {
     app.key(KeyCode::Tab);
     app.key(KeyCode::Tab);
     let screen = app.screen();
-    assert!(screen.contains("> kathleen.obrien@exam… ACTIVE"), "{screen}");
-    assert!(screen.contains("  smith.family@example… ACTIVE"), "{screen}");
-    assert!(screen.contains("Selected: kathleen.obrien@example.org"), "{screen}");
-    assert!(screen.contains("page 1 · 1 of 2 · Enter: details"), "{screen}");
+    assert!(
+        screen.contains("> kathleen.obrien@exam… ACTIVE"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("  smith.family@example… ACTIVE"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Selected: kathleen.obrien@example.org"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("page 1 · 1 of 2 · Enter: details"),
+        "{screen}"
+    );
     app.key(KeyCode::Down);
     let screen = app.screen();
-    assert!(screen.contains("Selected: smith.family@example.net"), "{screen}");
-    assert!(screen.contains("page 1 · 2 of 2 · Enter: details"), "{screen}");
+    assert!(
+        screen.contains("Selected: smith.family@example.net"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("page 1 · 2 of 2 · Enter: details"),
+        "{screen}"
+    );
 }
 
 /// Second tester, finding 3: at 80x24 and 60x20 the last lines of F1's
@@ -189,4 +207,36 @@ fn the_end_of_help_can_be_reached_at_80x24_and_60x20() {
         assert!(end.contains("a part of the email: moore"), "{w}x{h}: {end}");
         assert!(!end.contains("more below"), "{w}x{h}: {end}");
     }
+}
+
+/// Second tester, finding 7: a search refused as too long left the rows of
+/// the search before it on screen, and F2 opened a reset for one of them.
+#[test]
+fn a_refused_search_leaves_no_rows_of_the_search_before_it_to_act_on() {
+    use crossterm::event::KeyCode;
+    let mut app = Practice::new().app_signed_in("sam", 80, 24);
+    app.type_text("smith");
+    assert!(
+        app.screen().contains("> 100005 Smith, Olivia"),
+        "{}",
+        app.screen()
+    );
+    app.paste(&format!(" {}", "y".repeat(200)));
+    let screen = app.screen();
+    assert!(
+        screen.contains("│a search is at most 200 characters"),
+        "{screen}"
+    );
+    assert!(screen.contains("│long; this one has 206"), "{screen}");
+    assert!(!screen.contains("Smith, Olivia"), "{screen}");
+    app.key(KeyCode::F(2));
+    assert!(app.top_modal().is_none(), "{}", app.screen());
+    // Back under 200, the list returns.
+    app.ctrl('u');
+    app.type_text("smith");
+    assert!(
+        app.screen().contains("> 100005 Smith, Olivia"),
+        "{}",
+        app.screen()
+    );
 }

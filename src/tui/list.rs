@@ -78,7 +78,14 @@ impl<T> ListPane<T> {
     pub fn search(&mut self, fetch: Fetch<'_, T>) {
         self.starts = vec![None];
         self.selected = 0;
-        self.load(fetch, 0);
+        if !self.load(fetch, 0) {
+            // A refused search shows no rows: nothing of the search before
+            // it stays on screen to be acted on (F2) under the refusal.
+            self.rows.clear();
+            self.next = None;
+            self.stopped_early = false;
+            self.page = 0;
+        }
     }
 
     /// Reloads the page shown, keeping the selection where it can.
