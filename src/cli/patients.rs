@@ -50,6 +50,7 @@ pub(super) fn run(ctx: &Ctx, cmd: PatientsCmd) -> Result<i32> {
             })
             .collect();
         output::json(&rows, false)?;
+        say_if_more(&page, limit);
         return Ok(0);
     }
     for r in &page.items {
@@ -69,10 +70,17 @@ pub(super) fn run(ctx: &Ctx, cmd: PatientsCmd) -> Result<i32> {
     }
     if page.items.is_empty() {
         eprintln!("no patient matches \"{}\"", printable(&query));
-    } else if page.next.is_some() {
+    }
+    say_if_more(&page, limit);
+    Ok(0)
+}
+
+/// One line on standard error when more patients match than were printed
+/// (with `--json` too: a script can tell the list was cut).
+fn say_if_more<T>(page: &crate::store::Page<T>, limit: usize) {
+    if !page.items.is_empty() && page.next.is_some() {
         eprintln!(
             "more patients match: narrow the search, or raise --limit (at most 1000; {limit} now)"
         );
     }
-    Ok(0)
 }
