@@ -99,10 +99,17 @@ fn limit_zero_or_above_a_thousand_is_refused_and_a_cut_list_says_so() {
         "more patients match: narrow the search, or raise --limit (at most 1000; 1 now)"
     );
     // The same with --json: the JSON stays clean, the line is on stderr.
-    let out = bin.run(&["patients", "search", "garcia", "--limit", "1", "--json"], "");
+    let out = bin.run(
+        &["patients", "search", "garcia", "--limit", "1", "--json"],
+        "",
+    );
     assert_eq!(out.code, 0);
     assert!(out.stdout.starts_with('['), "{}", out.stdout);
-    assert!(out.stderr.starts_with("more patients match"), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("more patients match"),
+        "{}",
+        out.stderr
+    );
     // All of them: nothing more said.
     let out = bin.run(&["patients", "search", "garcia", "--limit", "1000"], "");
     assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
