@@ -17,6 +17,12 @@
 //! - `3` — a single word, also in emails: the email index and the email-part
 //!   index from the word.
 //!
+//! Words that no one name part can begin together (`a e i`: no part begins
+//! with both `a` and `e`) can only match a patient with several tokens: the
+//! probes and phase `2` then read `idx_patient_multi`, those patients'
+//! token entries only (about 2 % of the demo's patients), instead of the
+//! token index (`Tokens::for_words`).
+//!
 //! A full date of birth with a name reads that day's patients (a few hundred
 //! in a million) and ranks them.
 
