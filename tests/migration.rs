@@ -1,6 +1,6 @@
 //! A database written by an older portal-admin (tests/fixtures, see its
 //! README) opens: a copy of it is kept beside it, then it is upgraded step by
-//! step (1 → 2 → 3) with every patient, link, account, operator and audit
+//! step (1 → 2 → 3 → 4) with every patient, link, account, operator and audit
 //! event kept, the audit chain intact, searches working the new way, and
 //! every patient's portal account its guardian.
 
@@ -183,6 +183,7 @@ fn a_schema_1_file_is_kept_as_a_backup_and_upgraded_with_everything_in_it() {
         &[
             "database from schema 1 to 2 (copy of the old file: ",
             "database from schema 2 to 3: 5 patients on a portal account linked to it as guardian, full access",
+            "database from schema 3 to 4: 3 patients with a name of several parts indexed by each part",
         ],
     );
     assert!(
@@ -191,7 +192,9 @@ fn a_schema_1_file_is_kept_as_a_backup_and_upgraded_with_everything_in_it() {
         steps[0].target
     );
     assert!(!steps[1].target.contains(".bak"), "{}", steps[1].target);
+    assert!(!steps[2].target.contains(".bak"), "{}", steps[2].target);
     assert!(!dir.path().join("portal.redb.schema-2.bak").exists());
+    assert!(!dir.path().join("portal.redb.schema-3.bak").exists());
 
     // The new search works on the old data; the links show in the rows.
     for (q, want) in [
@@ -237,7 +240,7 @@ fn a_schema_1_file_is_kept_as_a_backup_and_upgraded_with_everything_in_it() {
     let portal = open(dir.path(), &db);
     assert_eq!(
         portal.audit_list(0, 1000).unwrap().len(),
-        was.audit.len() + 2
+        was.audit.len() + 3
     );
     assert!(!dir.path().join("portal.redb.schema-1.2.bak").exists());
 }
@@ -280,6 +283,7 @@ fn a_schema_2_file_is_kept_as_a_backup_and_its_portal_accounts_become_guardians(
         &was,
         &[
             "database from schema 2 to 3: 6 patients on a portal account linked to it as guardian, full access (copy of the old file: ",
+            "database from schema 3 to 4: 3 patients with a name of several parts",
         ],
     );
     assert!(
@@ -356,6 +360,64 @@ fn a_schema_2_file_is_kept_as_a_backup_and_its_portal_accounts_become_guardians(
     let tx = backup_as_it_was(dir.path(), 2, &was);
     assert!(
         tx.open_table(TableDefinition::<(&str, u64), &[u8]>::new("guardians"))
+            .is_err()
+    );
+}
+
+#[test]
+fn a_schema_3_file_gets_an_index_of_the_names_of_several_parts() {
+    // The schema-2 fixture as the release of schema 3 upgraded it: what it
+    // held is the schema-2 manifest, and the 2 → 3 step's event is in its
+    // trail already.
+    let dir = tempfile::tempdir().unwrap();
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let (db, was) = fixture(dir.path(), 2);
+    std::fs::copy(here.join("schema-3.redb"), &db).unwrap();
+    let portal = open(dir.path(), &db);
+    let steps = kept_everything(
+        &portal,
+        &was,
+        &[
+            "database from schema 2 to 3: 6 patients on a portal account",
+            "database from schema 3 to 4: 3 patients with a name of several parts indexed by each part (copy of the old file: ",
+        ],
+    );
+    assert!(
+        steps[1].target.ends_with("portal.redb.schema-3.bak)"),
+        "{}",
+        steps[1].target
+    );
+    // Words that no one name part begins together read the new index: the
+    // García-López siblings and Seán O'Brien are in it.
+    for (q, want) in [
+        ("jose lopez", vec!["100001"]),
+        ("lopez sofia", vec!["100002"]),
+        ("brien sean", vec!["100003"]),
+        ("j l", vec!["100001"]),
+        ("s b", vec!["100003"]),
+        ("minh smith", vec![]),
+    ] {
+        let rows: Vec<String> = portal
+            .search_patients(q, None, 10)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|r| r.patient.account_number)
+            .collect();
+        assert_eq!(rows, want, "{q}");
+    }
+    drop(portal);
+    same_account_records(&db, &was);
+
+    // The copy is the schema-3 file as it was: no such index.
+    let old = redb::ReadOnlyDatabase::open(dir.path().join("portal.redb.schema-3.bak")).unwrap();
+    let tx = old.begin_read().unwrap();
+    let meta = tx
+        .open_table(TableDefinition::<&str, &[u8]>::new("meta"))
+        .unwrap();
+    assert_eq!(meta.get("schema_version").unwrap().unwrap().value(), b"3");
+    assert!(
+        tx.open_table(TableDefinition::<&str, &[u8]>::new("idx_patient_multi"))
             .is_err()
     );
 }

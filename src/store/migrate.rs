@@ -1,5 +1,5 @@
 //! Upgrading a file written by an older portal-admin, one schema version at
-//! a time (1 → 2, 2 → 3), each step in one write
+//! a time (1 → 2, 2 → 3, 3 → 4), each step in one write
 //! transaction with its audit event. Before the first step a copy of the
 //! file as it was is written beside it (`<file>.schema-N.bak`), readable by
 //! the portal-admin that wrote it.
@@ -71,6 +71,7 @@ impl Store {
                     (2, None)
                 }
                 2 => (3, Some(migrate_2_to_3(&mut wtx)?)),
+                3 => (4, Some(migrate_3_to_4(&mut wtx)?)),
                 v => {
                     return Err(Error::NotOurDatabase {
                         path: self.path.clone(),
@@ -250,6 +251,37 @@ fn migrate_2_to_3(wtx: &mut WriteTx) -> Result<String> {
     ))
 }
 
+/// Schema 4: the token index entries of the patients whose names have
+/// several parts, again in `idx_patient_multi` (see
+/// [`super::tables::IDX_PATIENT_MULTI`]), so that words no one name part
+/// can begin together read those patients only. Built from the patients
+/// table; nothing else changes. Returns what it did, for the step's audit
+/// event.
+fn migrate_3_to_4(wtx: &mut WriteTx) -> Result<String> {
+    let tx = wtx.raw();
+    let patients = tx.open_table(PATIENTS)?;
+    let mut multi = tx.open_table(IDX_PATIENT_MULTI)?;
+    let mut several = 0u64;
+    for item in patients.iter()? {
+        let (k, v) = item?;
+        let no = k.value();
+        let row = RowRef::parse(v.value())
+            .ok_or_else(|| Error::Storage(format!("the stored patient {no} is damaged")))?;
+        let keys = PatientKeys::from_names(row.last_name, row.first_name, no);
+        if !has_several_tokens(keys.tokens.len()) {
+            continue;
+        }
+        several += 1;
+        for tok in &keys.tokens {
+            multi.insert(token_key(tok, &keys.name).as_str(), v.value())?;
+        }
+    }
+    Ok(format!(
+        "{several} patient{} with a name of several parts indexed by each part",
+        if several == 1 { "" } else { "s" }
+    ))
+}
+
 /// Copies every table of a file at schema `version`; returns the rows copied.
 pub(super) fn copy_schema(
     src: &redb::ReadTransaction,
@@ -284,6 +316,8 @@ pub(super) fn copy_schema(
             // Schema 3 (a schema-2 file has none: nothing is copied).
             rows += copy_table(src, dst, GUARDIANS)?;
             rows += copy_table(src, dst, REMOVED_GUARDIANS)?;
+            // Schema 4.
+            rows += copy_table(src, dst, IDX_PATIENT_MULTI)?;
         }
     }
     Ok(rows)

@@ -17,6 +17,12 @@
 //! - `3` — a single word, also in emails: the email index and the email-part
 //!   index from the word.
 //!
+//! Words that no one name part can begin together (`a e i`: no part begins
+//! with both `a` and `e`) can only match a patient with several tokens: the
+//! probes and phase `2` then read `idx_patient_multi`, those patients'
+//! token entries only (about 2 % of the demo's patients), instead of the
+//! token index (`Tokens::for_words`).
+//!
 //! A full date of birth with a name reads that day's patients (a few hundred
 //! in a million) and ranks them.
 
@@ -580,7 +586,13 @@ impl ReadTx {
         let names = self.table(IDX_PATIENT_NAME)?;
         // Opened when a query needs them (opening a table costs about as
         // much as reading a dozen entries; `smith` needs neither).
-        let tokens = Lazy::new(|| self.table(IDX_PATIENT_TOKEN));
+        let open = |def| move || self.table(def);
+        let tokens = Lazy::new(open(IDX_PATIENT_TOKEN));
+        let multi = Lazy::new(open(IDX_PATIENT_MULTI));
+        let tables = Tokens {
+            all: &tokens,
+            multi: &multi,
+        };
         let mut vocab = Vocabulary::new(self);
         let runs = q.runs();
         for (phase, exact) in [('0', true), ('1', false)] {
@@ -595,7 +607,7 @@ impl ReadTx {
                     run,
                     exact,
                     &names,
-                    &tokens,
+                    &tables,
                     &mut vocab,
                     cursor.as_deref(),
                     &mut subs,
@@ -605,7 +617,7 @@ impl ReadTx {
                 return Ok(());
             }
         }
-        if !c.past('2') && !self.other_parts(q, &tokens, &mut vocab, c)? {
+        if !c.past('2') && !self.other_parts(q, &tables, &mut vocab, c)? {
             return Ok(());
         }
         if let Some(w) = q.email_alone() {
@@ -630,7 +642,7 @@ impl ReadTx {
         run: &Run,
         exact: bool,
         names: &Rows,
-        tokens: &Lazy<Rows, impl Fn() -> Result<Rows>>,
+        tokens: &Tokens<'_, impl Fn() -> Result<Rows>>,
         vocab: &mut Vocabulary<'_>,
         cursor: Option<&str>,
         subs: &mut Vec<Sub>,
@@ -662,12 +674,20 @@ impl ReadTx {
             subs.push(Sub::open_from(names, "", prefix, start, cursor)?);
             return Ok(());
         };
+        // The words the last name cannot begin are each matched by a token:
+        // when no one token can begin them all, only patients with several
+        // tokens can match (`a e i`: the `isabella`s whose last name begins
+        // with `a` and who have another part beginning with `e`).
+        let table = tokens.for_words(
+            q.others(run)
+                .filter_map(|(w, first)| (first || !comparable(w, &run.key)).then_some(w)),
+        )?;
         if let Some((list, _)) = vocab.terms(w)? {
             for t in list.clone() {
                 let base = format!("{t}{KEY_SEP}");
                 let prefix = format!("{base}{}{tail}", run.key);
                 let start = past_exact(&prefix);
-                subs.push(Sub::open_from(tokens.get()?, &base, prefix, start, cursor)?);
+                subs.push(Sub::open_from(table, &base, prefix, start, cursor)?);
             }
         }
         // A last-name word may instead begin the last name itself.
@@ -724,7 +744,7 @@ impl ReadTx {
     fn other_parts(
         &self,
         q: &PatientQuery,
-        tokens: &Lazy<Rows, impl Fn() -> Result<Rows>>,
+        tokens: &Tokens<'_, impl Fn() -> Result<Rows>>,
         vocab: &mut Vocabulary<'_>,
         c: &mut Collector,
     ) -> Result<bool> {
@@ -742,31 +762,27 @@ impl ReadTx {
                 rarest = Some((list.clone(), *n));
             }
         }
+        // Every word is matched by a token here (none begins the last
+        // name): words no one token can begin together (`a e i`) need a
+        // patient with several, whose entries are the few of the multi index.
+        let words = || q.names.iter().chain(&q.first_names).map(String::as_str);
+        let several = need_several_tokens(words());
+        let table = tokens.for_words(words())?;
         // `a e i`: the driver `a` begins a large share of all first names;
-        // when another word's patients are few, read them and rank them.
+        // when another word's patients are few, read them and rank them
+        // (with several tokens needed, its entries there are tried: the
+        // counts are of the whole token index).
         let driver_entries = vocab.terms(d)?.as_ref().map(|(_, n)| *n);
+        let most = READ_WHOLE.min(c.budget);
         if let Some((list, n)) = rarest
-            && n <= READ_WHOLE.min(c.budget)
+            && (several || n <= most)
             && driver_entries.is_none_or(|dn| n < dn)
+            && let Some(found) = self.read_tokens_whole(q, table, &list, most)?
         {
-            let mut found = Vec::new();
-            for t in &list {
-                let base = format!("{t}{KEY_SEP}");
-                let sub = Sub::open(tokens.get()?, &base, base.clone(), None)?;
-                let Some(more) =
-                    self.read_whole(q, sub, u64::MAX, |key, _| Ok(name_key_of(key).to_owned()))?
-                else {
-                    continue;
-                };
-                found.extend(
-                    more.into_iter()
-                        .filter(|(rank, _, _)| rank.starts_with('2')),
-                );
-            }
             self.offer_ranked(found, c)?;
             return Ok(!c.full());
         }
-        let mut sub = Sub::open(tokens.get()?, "", d.to_owned(), c.within('2'))?;
+        let mut sub = Sub::open(table, "", d.to_owned(), c.within('2'))?;
         let mut key = String::new();
         while sub.head().is_some() {
             let Some(v) = sub.take(&mut key)? else { break };
@@ -785,6 +801,37 @@ impl ReadTx {
             }
         }
         Ok(true)
+    }
+
+    /// The patients of the tokens `list` in `table` that rank `2`, when the
+    /// tokens have at most `most` entries in all; `None` (having read
+    /// `most` + 1) when they have more.
+    fn read_tokens_whole(
+        &self,
+        q: &PatientQuery,
+        table: &Rows,
+        list: &[String],
+        most: u64,
+    ) -> Result<Option<Ranked>> {
+        let mut found = Vec::new();
+        let mut left = most;
+        for t in list {
+            let base = format!("{t}{KEY_SEP}");
+            let sub = Sub::open(table, &base, base.clone(), None)?;
+            let before = entries_read();
+            let Some(more) =
+                self.read_whole(q, sub, left, |key, _| Ok(name_key_of(key).to_owned()))?
+            else {
+                return Ok(None);
+            };
+            // The entries it read.
+            left = left.saturating_sub(entries_read() - before);
+            found.extend(
+                more.into_iter()
+                    .filter(|(rank, _, _)| rank.starts_with('2')),
+            );
+        }
+        Ok(Some(found))
     }
 
     /// Names with a full date of birth: that day's patients, ranked.
@@ -1238,4 +1285,38 @@ impl<T, F: Fn() -> Result<T>> Lazy<T, F> {
         let t = (self.open)()?;
         Ok(self.cell.get_or_init(|| t))
     }
+}
+
+/// The token index and its entries of patients with several tokens
+/// (`idx_patient_multi`), each opened the first time a search needs it.
+struct Tokens<'l, F> {
+    all: &'l Lazy<Rows, F>,
+    multi: &'l Lazy<Rows, F>,
+}
+
+impl<F: Fn() -> Result<Rows>> Tokens<'_, F> {
+    /// The table to read for patients with a token beginning with each of
+    /// `words`: the multi index when no one token can begin them all.
+    fn for_words<'w>(&self, words: impl Iterator<Item = &'w str>) -> Result<&Rows> {
+        if need_several_tokens(words) {
+            self.multi.get()
+        } else {
+            self.all.get()
+        }
+    }
+}
+
+/// Whether two of `words` are not the beginning of one another: no one
+/// token begins both, so a patient matching each with a token has several.
+fn need_several_tokens<'w>(words: impl Iterator<Item = &'w str>) -> bool {
+    let words: Vec<&str> = words.collect();
+    words
+        .iter()
+        .enumerate()
+        .any(|(i, a)| words[i + 1..].iter().any(|b| !comparable(a, b)))
+}
+
+/// Whether one of two words begins the other.
+fn comparable(a: &str, b: &str) -> bool {
+    a.starts_with(b) || b.starts_with(a)
 }

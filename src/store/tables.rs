@@ -19,6 +19,12 @@ pub const IDX_PATIENT_NAME: TableDefinition<&str, &[u8]> = TableDefinition::new(
 /// `token last first ACCOUNT` → row, for every token of [`index_tokens`].
 pub const IDX_PATIENT_TOKEN: TableDefinition<&str, &[u8]> =
     TableDefinition::new("idx_patient_token");
+/// `token last first ACCOUNT` → row, the entries of [`IDX_PATIENT_TOKEN`]
+/// of the patients with at least two tokens (a name of several parts):
+/// words that no one token can begin together (`a e i`) need one of them,
+/// and few patients have one (schema 4).
+pub const IDX_PATIENT_MULTI: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("idx_patient_multi");
 /// `YYYY-MM-DD last first ACCOUNT` → row.
 pub const IDX_PATIENT_DOB: TableDefinition<&str, &[u8]> = TableDefinition::new("idx_patient_dob");
 /// `email last first ACCOUNT` → row without the email (the key holds it).
@@ -70,6 +76,12 @@ pub struct PatientKeys {
     pub name: String,
     /// Tokens of the token index.
     pub tokens: Vec<String>,
+}
+
+/// Whether a patient with these tokens has entries in
+/// [`IDX_PATIENT_MULTI`] too.
+pub fn has_several_tokens(tokens: usize) -> bool {
+    tokens >= 2
 }
 
 impl PatientKeys {

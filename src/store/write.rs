@@ -262,6 +262,7 @@ impl WriteTx {
         self.table(PATIENTS)?;
         self.table(IDX_PATIENT_NAME)?;
         self.table(IDX_PATIENT_TOKEN)?;
+        self.table(IDX_PATIENT_MULTI)?;
         self.table(IDX_PATIENT_DOB)?;
         self.table(IDX_PATIENT_EMAIL)?;
         self.table(IDX_PATIENT_EMAIL_PART)?;
@@ -352,6 +353,11 @@ impl WriteTx {
                 k(&[t, SEP, r.name_key_bytes()]);
             }
         };
+        let multi_keys = |r: &Rec<'_>, k: &mut dyn FnMut(&[&[u8]])| {
+            if has_several_tokens(r.tokens().count()) {
+                token_keys(r, k);
+            }
+        };
         let dob_keys = |r: &Rec<'_>, k: &mut dyn FnMut(&[&[u8]])| {
             k(&[&iso(r.date_of_birth), SEP, r.name_key_bytes()]);
         };
@@ -393,6 +399,16 @@ impl WriteTx {
             on_progress,
         )?;
         drop(tokens);
+        let multi = SortedKeys::build(written, batch, multi_keys)?;
+        self.insert_rows(
+            IDX_PATIENT_MULTI,
+            &multi,
+            batch,
+            id_of,
+            progress,
+            on_progress,
+        )?;
+        drop(multi);
         phase("token index");
         let dob = SortedKeys::build(written, batch, dob_keys)?;
         self.insert_rows(IDX_PATIENT_DOB, &dob, batch, id_of, progress, on_progress)?;
@@ -544,6 +560,12 @@ impl WriteTx {
                 *terms.entry(tok.clone()).or_default() -= 1;
             }
         }
+        if has_several_tokens(keys.tokens.len()) {
+            let mut t = self.tx.open_table(IDX_PATIENT_MULTI)?;
+            for tok in &keys.tokens {
+                t.remove(token_key(tok, &keys.name).as_str())?;
+            }
+        }
         self.tx
             .open_table(IDX_PATIENT_DOB)?
             .remove(dob_key(old.date_of_birth, &keys.name).as_str())?;
@@ -640,6 +662,12 @@ impl WriteTx {
             .insert(keys.name.as_str(), row)?;
         {
             let mut t = self.table(IDX_PATIENT_TOKEN)?;
+            for tok in &keys.tokens {
+                t.insert(token_key(tok, &keys.name).as_str(), row)?;
+            }
+        }
+        if has_several_tokens(keys.tokens.len()) {
+            let mut t = self.table(IDX_PATIENT_MULTI)?;
             for tok in &keys.tokens {
                 t.insert(token_key(tok, &keys.name).as_str(), row)?;
             }
