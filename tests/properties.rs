@@ -269,6 +269,29 @@ fn queries_for(p: &Patient, cut: usize) -> Vec<String> {
         format!("{}", y),
         format!(", {}", begin(&f)),
         format!("{y}, {}", begin(&f)),
+        // A date and a year narrow each other, with no name too.
+        format!("{m}/{day} {y}"),
+        format!("{y} {m}/{day}"),
+        format!("{d} {y}"),
+        format!("{m} / {day} / {y}"),
+        // A one-digit day or month: itself, then what it begins.
+        format!("{y}-{m}-{day}"),
+        format!("{y}/{m}/{day}"),
+        format!("{y}-{m}"),
+        format!("{y}-{m:02}-{}", &day.to_string()[..1]),
+        // Dotted (day first unless the year is), dashed month names, month
+        // and year, eight digits.
+        format!("{day}.{m}.{y}"),
+        format!("{day:02}.{m:02}.{:02}", y % 100),
+        format!("{y}.{m:02}.{day:02}"),
+        format!("{day}-{}-{y}", MONTHS[m as usize - 1]),
+        format!("{}-{day:02}-{y}", MONTHS[m as usize - 1].to_lowercase()),
+        format!("{day} {} {:02}", MONTHS[m as usize - 1], y % 100),
+        format!("{} {y}", MONTH_NAMES[m as usize - 1]),
+        format!("{m}/{y}"),
+        format!("{y}{m:02}{day:02}"),
+        // A name's parts joined by a dot, as `St.John`.
+        last.join("."),
     ];
     if let Some(e) = &p.email {
         let e = e.as_str();
@@ -315,6 +338,7 @@ proptest! {
         let (_dir, portal, admin, mut patients) = practice_reading(&rows, budget);
         let mut queries: Vec<String> = junk;
         queries.extend(["", "a", "jo", "o brien", "garcia lopez", "smith, ", ", jo", "2016", "3/7/2", "@", "a 2016", "o 50", "a e", "a e i", "j l", "jo 2016-0", "2/3", "1/2/201", "a 3/4", "jo, a", "2016, jo", "3 mar", "feb 2 2019", "a-1", "moore1", "o2", "13/1/2019", "2/30", "2016 5"].map(String::from));
+        queries.extend(["3/7 2016", "2016 2/3", "2016-1", "2016-02-1", "2016-1-", "st.john", "o.brien", "Feb 2016", "2.3.2016", "20160203", "2016 2017-02", "2/29 2019", "1 / 2 / 2016", "2016.1", "3.2", "may 2016", "jo.a"].map(String::from));
         for p in patients.iter().take(6) {
             queries.extend(queries_for(p, cut));
         }

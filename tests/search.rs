@@ -619,12 +619,12 @@ fn finding_2_an_email_word_with_letters_and_digits_finds_the_patient() {
 }
 
 #[test]
-fn finding_4_a_year_alone_finds_account_numbers_then_the_patients_born_that_year() {
+fn finding_4_a_year_alone_finds_the_patients_born_that_year_and_account_numbers() {
     let p = findings_practice();
-    // The account number that begins with it first, then by date of birth.
+    // By date of birth (201601 was born in 2016 too: it is listed once).
     assert_eq!(
         found(&p, "2016"),
-        ["201601", "100024", "100021", "100023", "100009", "100003"]
+        ["100024", "100021", "201601", "100023", "100009", "100003"]
     );
     assert_eq!(
         found(&p, "2016-"),
@@ -872,5 +872,201 @@ fn finding_4_a_birthday_in_any_year_reads_one_short_range_a_year_never_the_table
     assert_eq!(
         march_7(entries_for(&p, "7 mar")),
         march_7(entries_for(&p, "3/7"))
+    );
+}
+
+// The second fresh-eyes round (docs: issue 12, findings of 04:40), each
+// finding a test named after its number there.
+
+const FRESH_CSV: &str = "\
+account_number,last_name,first_name,date_of_birth,email
+100101,Sánchez,Nadia,2011-03-07,
+100102,Smith,Nadia,2011-03-07,
+100103,Brown,Amy,2012-03-07,
+100104,Lee,Ben,2011-03-08,
+100111,MacDonald,Maya,2017-11-02,
+100112,Nguyen,Chloé,2017-11-02,
+100113,García,Harper,2017-11-23,
+100114,Johnson,Minh,2017-11-12,
+100115,Ito,Ken,2017-01-15,
+100116,Ito,Yui,2017-12-15,
+100117,Ito,Rin,2017-02-15,
+100121,St. John,Ava,2016-09-08,
+100122,O'Brien,Liam,2016-09-08,
+100124,Kelly,Amy,2015-05-05,st.johnny@example.com
+100131,Noel,Eve,2020-12-25,
+100132,Smith,June,2019-06-10,
+100133,Park,Leo,2019-06-20,
+201100,Wu,Tom,2014-04-04,
+";
+
+/// The default practice with [`FRESH_CSV`], reading at most `budget`
+/// entries a search.
+fn fresh_practice(budget: u64) -> Practice {
+    let p = Practice::with_config(|c| c.database.search_budget = budget);
+    p.portal
+        .import_patients(
+            &p.admin,
+            "fresh.csv",
+            FRESH_CSV.as_bytes(),
+            0,
+            false,
+            &mut (),
+        )
+        .unwrap();
+    p
+}
+
+fn fresh() -> Practice {
+    fresh_practice(portal_admin::config::DatabaseConfig::default().search_budget)
+}
+
+#[test]
+fn fresh_1_a_date_and_a_year_with_no_name_narrow_each_other() {
+    // With a budget of one entry every page stops early: page after page,
+    // the answer is the same.
+    for p in [fresh(), fresh_practice(1)] {
+        for q in [
+            "3/7 2011",
+            "2011 3/7",
+            "2011-03-07 2011",
+            "7 mar 2011",
+            "2011 7 Mar",
+        ] {
+            assert_eq!(found(&p, q), ["100101", "100102"], "{q}");
+        }
+        assert_eq!(found(&p, "2016 2016-09"), ["100122", "100121"]);
+        assert_eq!(found(&p, "3/7 2012"), ["100103"]);
+        assert!(found(&p, "2016 2017-11").is_empty(), "two years: nobody");
+        assert!(found(&p, "3/7 2013").is_empty());
+    }
+    // A day that year does not have is said.
+    assert_eq!(
+        refused(&fresh(), "2/29 2019"),
+        "29 February 2019 is not a date: 2019 was not a leap year"
+    );
+}
+
+#[test]
+fn fresh_2_a_one_digit_day_finds_that_day_first_then_the_days_it_begins() {
+    for p in [fresh(), fresh_practice(1)] {
+        // 2 November, then the 20th to 29th (never the 12th).
+        for q in ["2017-11-2", "2017/11/2", "2017.11.2"] {
+            assert_eq!(found(&p, q), ["100111", "100112", "100113"], "{q}");
+        }
+        assert_eq!(found(&p, "2017-11-02"), ["100111", "100112"]);
+        assert_eq!(found(&p, "nguyen 2017-11-2"), ["100112"]);
+        assert_eq!(found(&p, "garcia 2017-11-2"), ["100113"]);
+        // A one-digit month 1: January, then October to December.
+        assert_eq!(
+            found(&p, "2017-1"),
+            ["100115", "100111", "100112", "100114", "100113", "100116"]
+        );
+        assert_eq!(found(&p, "ito 2017-1"), ["100115", "100116"]);
+        // 3 February is a date (and February has no 30th to begin).
+        assert!(found(&p, "2017-02-3").is_empty());
+        assert_eq!(found(&p, "2017-02-1"), ["100117"]);
+    }
+}
+
+#[test]
+fn fresh_5_a_name_with_a_dot_and_no_space_finds_the_name_then_emails() {
+    let p = fresh();
+    // The St. John by name first, then the email that begins st.john.
+    assert_eq!(found(&p, "St.John"), ["100121", "100124"]);
+    assert_eq!(found(&p, "st.jo"), ["100121", "100124"]);
+    assert_eq!(found(&p, "o.brien"), ["100122", "100003"]);
+    // An email word still finds the email.
+    assert_eq!(found(&p, "maria.garcia"), ["100001", "100002"]);
+    assert_eq!(found(&p, "example.com"), ["100001", "100002", "100124"]);
+}
+
+#[test]
+fn fresh_9_date_refusals_say_only_what_is_wrong() {
+    let p = fresh();
+    assert_eq!(
+        refused(&p, "0/5/2019"),
+        "0/5/2019 is not a date: a month is 1 to 12 (month/day/year)"
+    );
+    // Spaces around the slashes: the same date.
+    assert_eq!(found(&p, "3 / 7 / 2011"), ["100101", "100102"]);
+    assert_eq!(found(&p, "3/ 7/ 2011"), ["100101", "100102"]);
+    // Month/year, as on an insurance card.
+    assert_eq!(
+        found(&p, "11/2017"),
+        ["100111", "100112", "100114", "100113"]
+    );
+    assert_eq!(found(&p, "11/2017"), found(&p, "2017-11"));
+    // On the way to it, nothing is said.
+    assert!(found(&p, "11/201").is_empty());
+}
+
+#[test]
+fn fresh_10_common_written_date_forms_find_the_patient() {
+    let p = fresh();
+    let nov = ["100111", "100112", "100114", "100113"];
+    for q in ["Nov 2017", "November 2017", "nov 2017,"] {
+        assert_eq!(found(&p, q), nov, "{q}");
+    }
+    assert_eq!(found(&p, "june 2019"), ["100132", "100133"]);
+    // A month's name alone is still a name.
+    assert_eq!(found(&p, "june smith"), ["100132"]);
+    assert_eq!(found(&p, "smith june"), ["100132"]);
+    for q in ["2 Nov 17", "2.11.2017", "2.11.17", "20171102", "Nov 2 17"] {
+        assert_eq!(found(&p, q), ["100111", "100112"], "{q}");
+    }
+    for q in [
+        "8-Sep-2016",
+        "8-sep-16",
+        "Sep-08-2016",
+        "2016.09.08",
+        "8.9.2016",
+    ] {
+        assert_eq!(found(&p, q), ["100122", "100121"], "{q}");
+    }
+    assert_eq!(found(&p, "25.12.2020"), ["100131"]);
+    assert_eq!(found(&p, "noel 25.12"), ["100131"]);
+    assert_eq!(
+        refused(&p, "12.25.2020"),
+        "12.25.2020 is not a date: a month is 1 to 12 (day.month.year)"
+    );
+    // Eight digits that are no date: an account number's beginning.
+    assert!(found(&p, "20171302").is_empty());
+}
+
+#[test]
+fn fresh_15_a_year_alone_lists_the_births_first_then_account_numbers() {
+    for p in [fresh(), fresh_practice(1)] {
+        // Born in 2011 (by date), then account 201100 (born 2014).
+        assert_eq!(found(&p, "2011"), ["100101", "100102", "100104", "201100"]);
+        assert_eq!(found(&p, "20110307"), ["100101", "100102"]);
+    }
+}
+
+#[test]
+fn the_fresh_findings_work_through_the_binary() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let csv = home.path().join("fresh.csv");
+    std::fs::write(&csv, FRESH_CSV).unwrap();
+    bin.admin(&["import", csv.to_str().unwrap()], "");
+    for (q, first) in [
+        ("3/7 2011", "100101\tSánchez, Nadia"),
+        ("2017/11/2", "100111\tMacDonald, Maya"),
+        ("St.John", "100121\tSt. John, Ava"),
+        ("3 / 7 / 2011", "100101\tSánchez, Nadia"),
+        ("11/2017", "100111\tMacDonald, Maya"),
+        ("8-Sep-2016", "100122\tO'Brien, Liam"),
+        ("25.12.2020", "100131\tNoel, Eve"),
+        ("2011", "100101\tSánchez, Nadia"),
+    ] {
+        assert_first_row(&bin, q, first);
+    }
+    let o = bin.run(&["patients", "search", "0/5/2019"], "");
+    assert_eq!(o.code, 2, "{}{}", o.stdout, o.stderr);
+    assert_eq!(
+        o.stderr.trim_end(),
+        "portal-admin: QUERY: 0/5/2019 is not a date: a month is 1 to 12 (month/day/year)"
     );
 }

@@ -45,6 +45,11 @@ use super::patient::Patient;
 use super::written_date::{self, DateWord};
 
 pub use super::keys::KEY_SEP;
+pub use super::written_date::{iso_holds, iso_ranges};
+
+/// The rank's first character of an account number found by a year (or
+/// date) typed alone: after every birth (`d`).
+pub const ACCOUNT_AFTER_BIRTHS: char = 'x';
 
 /// Longest run of neighbouring words read together as the last name.
 pub const MAX_RUN: usize = 4;
@@ -72,13 +77,16 @@ pub struct PatientQuery {
     pub emails: Vec<String>,
     /// A month and day of birth in any year (`3/7`, `7 Mar`).
     pub month_day: Option<MonthDay>,
-    /// A four-digit year typed alone (`2016`): the beginning of an account
-    /// number, or else the year of birth.
+    /// A four-digit year (or an eight-digit date) typed alone (`2016`):
+    /// the year of birth, or else the beginning of an account number.
     pub year_or_account: Option<String>,
     /// A word of letters and digits typed alone (`moore1033`, `doe-2`), in
     /// lower case: its name parts are in `names`; it also begins an email
     /// part, or else an account number.
     pub mixed: Option<String>,
+    /// With `year_or_account`: the births it stands for, as a beginning of
+    /// the ISO date (`2016-`, or `2017-11-02` for `20171102`).
+    pub births: Option<String>,
     /// Something typed can match no patient (an unfinished date).
     pub never: bool,
     /// Something typed is not a date whatever comes next (`13/1/2019`):
@@ -160,6 +168,9 @@ enum Word {
     /// The parts of a name word (`o'brien`: `o`, `brien`).
     Name(Vec<String>),
     Email(String),
+    /// A word with a dot inside (`st.john`, `maria.g`), in lower case:
+    /// alone a name then an email part, else an email word.
+    Dotted(String),
     Dob(DateWord),
     Number(String),
     /// Punctuation only: nothing to match.
@@ -170,9 +181,10 @@ impl PatientQuery {
     /// Reads a search box. `today` places two-digit years.
     pub fn parse(text: &str, today: Date) -> PatientQuery {
         let mut q = PatientQuery::default();
+        let words = date_words(text);
         // Dates written with a month's name first (`March 7, 2019`: its
         // comma is no "last, first").
-        let all: Vec<&str> = text.split_whitespace().collect();
+        let all: Vec<&str> = words.iter().map(String::as_str).collect();
         let mut rest = String::new();
         let mut at = 0;
         for p in written_date::phrases(&all, today) {
@@ -193,6 +205,7 @@ impl PatientQuery {
             None => (t, "", false),
         };
         let mut numbers = Vec::new();
+        let mut dotted = Vec::new();
         let mut words = 0;
         for (side, words_of_side) in [(0, left), (1, right)] {
             for w in words_of_side.split_whitespace() {
@@ -201,6 +214,7 @@ impl PatientQuery {
                     Word::Name(k) if side == 0 => q.names.extend(k),
                     Word::Name(k) => q.first_names.extend(k),
                     Word::Email(e) => q.emails.push(e),
+                    Word::Dotted(e) => dotted.push(e),
                     Word::Dob(d) => q.add_date(d),
                     Word::Number(n) => numbers.push(n),
                     Word::Skip => {}
@@ -211,18 +225,40 @@ impl PatientQuery {
         q.comma = comma && !(q.names.is_empty() && q.first_names.is_empty());
         q.names.truncate(MAX_WORDS);
         q.first_names.truncate(MAX_WORDS);
-        let alone = words == 1 && all.len() == 1 && numbers.len() == 1;
-        // With a name, a plausible four-digit year is a year of birth.
-        let with_name = !q.names.is_empty() || !q.first_names.is_empty() || !q.emails.is_empty();
+        let alone = words == 1 && all.len() == 1;
+        if let [w] = dotted.as_slice()
+            && alone
+        {
+            // `St.John`, `maria.g` alone: a name (as its parts), then an
+            // email part.
+            q.names = name_parts(w);
+            q.names.truncate(MAX_WORDS);
+            q.mixed = Some(w.clone());
+        } else {
+            q.emails.extend(dotted);
+        }
+        let alone = alone && numbers.len() == 1;
+        // With a name or a date, a plausible four-digit year is a year of
+        // birth, and eight digits that are a date (`20171102`) that date.
+        let with_name = !q.names.is_empty()
+            || !q.first_names.is_empty()
+            || !q.emails.is_empty()
+            || !q.dob.is_empty()
+            || q.month_day.is_some();
         for n in numbers {
             let year = (n.len() == 4)
                 .then(|| n.parse::<i32>().ok())
                 .flatten()
-                .filter(|y| (1900..=today.year()).contains(y));
+                .filter(|y| (1900..=today.year()).contains(y))
+                .map(|y| format!("{y:04}-"))
+                .or_else(|| written_date::compact(&n, today));
             let letters = n.bytes().any(|b| b.is_ascii_alphabetic());
             match year {
-                Some(y) if with_name => q.dob.push(format!("{y:04}-")),
-                Some(_) if alone => q.year_or_account = Some(n),
+                Some(y) if with_name => q.dob.push(y),
+                Some(y) if alone => {
+                    q.year_or_account = Some(n);
+                    q.births = Some(y);
+                }
                 None if alone && letters => {
                     // `moore1033`, `jsmith82`, `doe-2`: a name, an email
                     // part or an account number.
@@ -233,11 +269,44 @@ impl PatientQuery {
                 _ => q.accounts.push(n),
             }
         }
+        q.narrow_dates();
         q.runs = q.make_runs();
         if q.problem.is_some() {
             q.never = true;
         }
         q
+    }
+
+    /// Dates and years narrow each other (`3/7 2011`: 7 March 2011): a
+    /// month and day with a year is that day; beginnings of two different
+    /// years can match nobody.
+    fn narrow_dates(&mut self) {
+        let Some(year) = self.dob.first().and_then(|d| d.get(..4)) else {
+            return;
+        };
+        let Ok(year) = year.parse::<i32>() else {
+            return;
+        };
+        if let Some(md) = self.month_day.take() {
+            let day = md.in_year(year);
+            if md.month == 2 && md.day == 29 && !time::util::is_leap_year(year) {
+                self.problem.get_or_insert(format!(
+                    "29 February {year} is not a date: {year} was not a leap year"
+                ));
+            } else if md.holds(day.as_bytes())
+                && self.dob.iter().all(|d| iso_holds(day.as_bytes(), d))
+            {
+                self.dob = vec![day];
+            } else {
+                self.never = true;
+            }
+        } else if self
+            .dob
+            .iter()
+            .any(|d| d.get(..4) != Some(&format!("{year:04}")[..]))
+        {
+            self.never = true;
+        }
     }
 
     fn add_date(&mut self, d: DateWord) {
@@ -280,12 +349,15 @@ impl PatientQuery {
         match self.shape() {
             Shape::All => "all patients",
             Shape::Never => "nothing",
+            Shape::Names if self.mixed.as_deref().is_some_and(|m| m.contains('.')) => {
+                "name or email"
+            }
             Shape::Names if self.mixed.is_some() => "name, email or account number",
             Shape::Names => "name",
             Shape::Email => "email",
             Shape::DateOfBirth => "date of birth",
             Shape::AccountNumber => "account number",
-            Shape::YearOrAccount => "account number or year of birth",
+            Shape::YearOrAccount => "date of birth or account number",
         }
     }
 
@@ -440,18 +512,19 @@ impl PatientQuery {
                 true
             }
             Shape::YearOrAccount => {
-                let y = self.year_or_account.as_deref().unwrap_or("");
-                if c.account_number.starts_with(y) {
-                    out.push('a');
-                    out.push_str(c.account_number);
-                    return true;
-                }
+                // Births first, then the account numbers beginning with it.
                 let iso = iso_date(c.date_of_birth);
-                if !(iso.starts_with(y.as_bytes()) && iso.get(y.len()) == Some(&b'-')) {
+                if self.births.as_deref().is_some_and(|b| iso_holds(&iso, b)) {
+                    let iso = std::str::from_utf8(&iso).unwrap_or("");
+                    return ranked(out, 'd', &[iso, SEP_STR]);
+                }
+                let y = self.year_or_account.as_deref().unwrap_or("");
+                if !c.account_number.starts_with(y) {
                     return false;
                 }
-                let iso = std::str::from_utf8(&iso).unwrap_or("");
-                ranked(out, 'd', &[iso, SEP_STR])
+                out.push(ACCOUNT_AFTER_BIRTHS);
+                out.push_str(c.account_number);
+                true
             }
             Shape::DateOfBirth => {
                 let iso = iso_date(c.date_of_birth);
@@ -497,7 +570,7 @@ impl PatientQuery {
         }
         if !self.dob.is_empty() || self.month_day.is_some() {
             let iso = iso_date(c.date_of_birth);
-            if !self.dob.iter().all(|d| iso.starts_with(d.as_bytes())) {
+            if !self.dob.iter().all(|d| iso_holds(&iso, d)) {
                 return false;
             }
             if self.month_day.as_ref().is_some_and(|md| !md.holds(&iso)) {
@@ -684,11 +757,47 @@ fn longest(words: &[String]) -> Option<&str> {
     best.map(String::as_str)
 }
 
+/// The words of a search box, with dates written apart put together:
+/// `3 / 7 / 2011` is `3/7/2011`, and `8-Sep-2016`, `Sep-08-2016` are
+/// `8 Sep 2016`, `Sep 08 2016`.
+fn date_words(text: &str) -> Vec<String> {
+    let slashed = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit() || b == b'/');
+    let mut out: Vec<String> = Vec::new();
+    for w in text.split_whitespace() {
+        if let Some(last) = out.last_mut()
+            && (last.ends_with('/') || w.starts_with('/'))
+            && slashed(last)
+            && slashed(w)
+        {
+            last.push_str(w);
+            continue;
+        }
+        let parts: Vec<&str> = w.split(['-', '/']).collect();
+        let months = parts
+            .iter()
+            .filter(|p| {
+                written_date::month_of(p)
+                    .is_some_and(|_| p.bytes().all(|b| b.is_ascii_alphabetic() || b == b'.'))
+            })
+            .count();
+        let numbers = parts
+            .iter()
+            .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            .count();
+        if (2..=3).contains(&parts.len()) && months == 1 && months + numbers == parts.len() {
+            out.extend(parts.iter().map(|p| (*p).to_owned()));
+        } else {
+            out.push(w.to_owned());
+        }
+    }
+    out
+}
+
 fn classify(w: &str, today: Date) -> Word {
     if w.contains('@') {
         return Word::Email(w.to_ascii_lowercase());
     }
-    if let Some(d) = written_date::numeric(w, today) {
+    if let Some(d) = written_date::numeric(w, today).or_else(|| written_date::dotted(w, today)) {
         return Word::Dob(d);
     }
     if w.bytes().any(|b| b.is_ascii_digit())
@@ -701,7 +810,7 @@ fn classify(w: &str, today: Date) -> Word {
         b[i] == b'.' && b[i - 1].is_ascii_alphanumeric() && b[i + 1].is_ascii_alphanumeric()
     });
     if inner_dot && w.is_ascii() {
-        return Word::Email(w.to_ascii_lowercase());
+        return Word::Dotted(w.to_ascii_lowercase());
     }
     match name_parts(w) {
         k if k.is_empty() => Word::Skip,
@@ -781,6 +890,10 @@ mod tests {
             })
         );
         assert_eq!(q("2019").shape(), Shape::YearOrAccount);
+        assert_eq!(q("2019").births.as_deref(), Some("2019-"));
+        assert_eq!(q("20171102").births.as_deref(), Some("2017-11-02"));
+        assert_eq!(q("20171302").shape(), Shape::AccountNumber);
+        assert_eq!(q("smith 20171102").dob, ["2017-11-02"]);
         assert_eq!(q("1899").accounts, ["1899"]);
         assert_eq!(q("2019 100").accounts, ["2019", "100"]);
         let mixed = q("Doe-2");
@@ -808,8 +921,16 @@ mod tests {
         assert_eq!(q("smith 100012").accounts, ["100012"]);
         assert_eq!(q("Maria.G@").emails, ["maria.g@"]);
         assert_eq!(q("@example.org").shape(), Shape::Email);
-        assert_eq!(q("example.org").emails, ["example.org"]);
-        assert_eq!(q("jose.garcia1").shape(), Shape::Email);
+        // A dotted word alone: a name (its parts), then an email part.
+        let dotted = q("St.John");
+        assert_eq!(dotted.names, ["st", "john"]);
+        assert_eq!(dotted.email_alone(), Some("st.john"));
+        assert_eq!(dotted.kind(), "name or email");
+        assert_eq!(q("example.org").email_alone(), Some("example.org"));
+        assert_eq!(q("jose.garcia1").mixed.as_deref(), Some("jose.garcia1"));
+        // With other words, an email word.
+        assert_eq!(q("smith example.org").emails, ["example.org"]);
+        assert_eq!(q("jose.garcia1 smith").shape(), Shape::Names);
         // A dot at the end or between words is punctuation in a name.
         assert_eq!(q("st. john").names, ["st", "john"]);
         assert_eq!(q("maria.").names, ["maria"]);
@@ -818,6 +939,54 @@ mod tests {
         assert!(first.comma && first.names.is_empty());
         assert_eq!(first.first_names, ["jo"]);
         assert_eq!(first.shape(), Shape::Names);
+    }
+
+    #[test]
+    fn dates_and_years_narrow_each_other() {
+        for text in [
+            "3/7 2011",
+            "2011 3/7",
+            "2011-03-07 2011",
+            "7 mar 2011",
+            "2011 2011-03 3/7",
+        ] {
+            let d = q(text);
+            assert_eq!(d.day(), Some("2011-03-07"), "{text}");
+            assert_eq!(
+                (d.shape(), d.month_day),
+                (Shape::DateOfBirth, None),
+                "{text}"
+            );
+        }
+        assert_eq!(q("2016 2016-03").dob_prefix(), Some("2016-03"));
+        assert_eq!(q("2016 2017-03").shape(), Shape::Never);
+        assert_eq!(q("3/7/201 2011").dob, ["2011-03-07"]);
+        assert_eq!(q("3/7/200 2011").shape(), Shape::Never);
+        assert_eq!(
+            q("2/29 2019").shape(),
+            Shape::Never,
+            "no 29 February in 2019"
+        );
+        assert_eq!(q("3/7 100234").accounts, ["100234"]);
+    }
+
+    #[test]
+    fn written_dates_apart_are_put_together() {
+        assert_eq!(q("3 / 7 / 2011").dob, ["2011-03-07"]);
+        assert_eq!(q("3/ 7/ 2011").dob, ["2011-03-07"]);
+        for text in [
+            "8-Sep-2016",
+            "8-sep-16",
+            "Sep-08-2016",
+            "Sep/8/2016",
+            "2016.09.08",
+            "8.9.2016",
+        ] {
+            assert_eq!(q(text).dob, ["2016-09-08"], "{text}");
+        }
+        assert_eq!(q("garcia-lopez").names, ["garcia", "lopez"]);
+        assert_eq!(q("may-smith").names, ["may", "smith"]);
+        assert_eq!(q("3/ smith").names, ["smith"]);
     }
 
     #[test]

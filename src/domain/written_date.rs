@@ -49,6 +49,92 @@ pub fn numeric(w: &str, today: Date) -> Option<DateWord> {
     Some(month_first(w, &groups, today))
 }
 
+/// A word of digits with dots between them: `2016.09.08` (year first) or
+/// `25.12.2020`, `2.11.17`, `25.12` (day first, as in Europe: with dots the
+/// day always comes first), and their beginnings while typing; `None`
+/// when it is not date-shaped.
+pub fn dotted(w: &str, today: Date) -> Option<DateWord> {
+    let groups: Vec<&str> = w.split('.').collect();
+    let digits = |g: &&str| g.bytes().all(|b| b.is_ascii_digit());
+    if !(2..=3).contains(&groups.len())
+        || groups[0].is_empty()
+        || groups[1].is_empty()
+        || !groups.iter().all(digits)
+    {
+        return None;
+    }
+    if groups[0].len() == 4 {
+        return Some(year_first(w, &groups));
+    }
+    let (d, m) = (groups[0], groups[1]);
+    if d.len() > 2 || m.len() > 2 {
+        return Some(DateWord::Invalid(format!(
+            "{} is not a date: with dots the day comes first (day.month.year), as 25.12.2020",
+            shown(w)
+        )));
+    }
+    let (day, month): (u8, u8) = (d.parse().unwrap_or(0), m.parse().unwrap_or(0));
+    if month == 0 && m.len() == 1 && groups.len() == 2 {
+        // `25.0` on the way to `25.09`.
+        return Some(DateWord::Unfinished);
+    }
+    if !(1..=12).contains(&month) {
+        return Some(DateWord::Invalid(no_month(w, "day.month.year")));
+    }
+    if day == 0 {
+        return Some(DateWord::Invalid(format!(
+            "{} is not a date: there is no day 0",
+            shown(w)
+        )));
+    }
+    if day > days_in(month, None) {
+        return Some(DateWord::Invalid(too_many_days(w, month, day, None)));
+    }
+    let y = groups.get(2).copied().unwrap_or("");
+    Some(month_day_year(w, month, day, y, today))
+}
+
+/// Eight digits that are a date of birth written without separators
+/// (`20171102`): the ISO date, when it is one in 1900 to this year.
+pub fn compact(w: &str, today: Date) -> Option<String> {
+    if w.len() != 8 || !w.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year: i32 = w[..4].parse().ok()?;
+    let month = Month::try_from(w[4..6].parse::<u8>().ok()?).ok()?;
+    let day: u8 = w[6..].parse().ok()?;
+    let date = Date::from_calendar_date(year, month, day).ok()?;
+    (year >= 1900 && date <= today).then(|| format!("{date}"))
+}
+
+/// Whether an ISO date (`YYYY-MM-DD`) holds a date-of-birth beginning.
+/// A beginning whose last month or day has one digit other than 0 holds
+/// that month or day itself as well as the longer ones it begins:
+/// `2017-11-2` is the 2nd and the 20th to 29th, `2017-1` January and
+/// October to December.
+pub fn iso_holds(iso: &[u8], prefix: &str) -> bool {
+    iso.starts_with(prefix.as_bytes())
+        || padded(prefix).is_some_and(|p| iso.starts_with(p.as_bytes()))
+}
+
+/// The ranges of the date index that hold the dates `prefix` holds, in
+/// order: `2017-11-02` then `2017-11-2` for `2017-11-2`.
+pub fn iso_ranges(prefix: &str) -> Vec<String> {
+    match padded(prefix) {
+        Some(p) => vec![p, prefix.to_owned()],
+        None => vec![prefix.to_owned()],
+    }
+}
+
+/// `2017-11-2` → `2017-11-02`, `2017-1` → `2017-01`; `None` for every
+/// other beginning.
+fn padded(prefix: &str) -> Option<String> {
+    let b = prefix.as_bytes();
+    let n = b.len();
+    let one_digit = (n == 6 || n == 9) && b[n - 2] == b'-' && (b'1'..=b'9').contains(&b[n - 1]);
+    one_digit.then(|| format!("{}0{}", &prefix[..n - 1], &prefix[n - 1..]))
+}
+
 /// `YYYY-MM-DD` or `YYYY/MM/DD`, or a beginning of it.
 fn year_first(w: &str, g: &[&str]) -> DateWord {
     let year: i32 = g[0].parse().unwrap_or(0);
@@ -78,11 +164,8 @@ fn year_first(w: &str, g: &[&str]) -> DateWord {
     match d.len() {
         0 => DateWord::Iso(iso),
         1 if d <= "3" => {
-            // `2019-03-0`, `2019-03-3`: on the way to two digits (a day 1
-            // to 3 of its own is `2019-03-03`, typed in full).
-            if d == "3" && days_in(month, None) < 30 {
-                return DateWord::Invalid(too_many_days(w, month, 30, None));
-            }
+            // `2019-03-0`: on the way to two digits; `2019-03-2`: the 2nd,
+            // or on the way to the 20th to 29th (see [`iso_holds`]).
             iso.push_str(d);
             DateWord::Iso(iso)
         }
@@ -113,6 +196,14 @@ fn month_first(w: &str, g: &[&str], today: Date) -> DateWord {
         return DateWord::Invalid(month_comes_first(w, g));
     }
     if day_typed.is_empty() {
+        return DateWord::Unfinished;
+    }
+    if g.len() == 2 && day_typed.len() == 4 && month > 0 {
+        // `11/2017`: a month and year, as on an insurance card.
+        return DateWord::Iso(format!("{day_typed}-{month:02}"));
+    }
+    if g.len() == 2 && day_typed.len() == 3 && month > 0 {
+        // `11/201`: on the way to `11/2017`.
         return DateWord::Unfinished;
     }
     if day_typed.len() > 2 {
@@ -214,7 +305,7 @@ fn no_month(w: &str, order: &str) -> String {
 fn month_comes_first(w: &str, g: &[&str]) -> String {
     let (m, d) = (g[0], g[1]);
     let swapped = d.parse::<u8>().is_ok_and(|d| (1..=12).contains(&d));
-    if swapped && g.len() == 3 && m.parse::<u8>().is_ok_and(|m| m <= 31) {
+    if swapped && g.len() == 3 && m.parse::<u8>().is_ok_and(|m| (1..=31).contains(&m)) {
         format!(
             "{} is not a date: months come first (month/day/year), so perhaps {d}/{m}/{}",
             shown(w),
@@ -305,9 +396,9 @@ pub struct Phrase {
 }
 
 /// The dates written with a month's name among `words`: `7 Mar 2019`,
-/// `Thu 7 Mar 2019`, `Mar 7 2019`, `March 7th, 2019`, `7 March` (any
-/// year). A month's name without a day next to it is a name (April, May,
-/// June).
+/// `Thu 7 Mar 2019`, `Mar 7 2019`, `March 7th, 2019`, `2 Nov 17`, `7 March`
+/// (any year), `Nov 2017` (that month). A month's name without a day or a
+/// four-digit year next to it is a name (April, May, June).
 pub fn phrases(words: &[&str], today: Date) -> Vec<Phrase> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -317,14 +408,30 @@ pub fn phrases(words: &[&str], today: Date) -> Vec<Phrase> {
             i += 1;
             continue;
         };
-        let (mut start, day, mut end) = if let Some(d) = words.get(i + 1).and_then(|w| day_of(w)) {
-            (i, d, i + 2)
-        } else if let Some(d) = (i > free).then(|| day_of(words[i - 1])).flatten() {
-            (i - 1, d, i + 1)
-        } else {
-            i += 1;
-            continue;
-        };
+        // A day in front comes first (`2 Nov 17`: the 2nd, in 2017).
+        let (mut start, day, mut end) =
+            if let Some(d) = (i > free).then(|| day_of(words[i - 1])).flatten() {
+                (i - 1, d, i + 1)
+            } else if let Some(d) = words.get(i + 1).and_then(|w| day_of(w)) {
+                (i, d, i + 2)
+            } else if let Some(y) = words
+                .get(i + 1)
+                .and_then(|w| year_of(w))
+                .filter(|y| y.len() == 4)
+            {
+                // `Nov 2017`, `june 2019`: that month.
+                out.push(Phrase {
+                    start: i,
+                    end: i + 2,
+                    date: DateWord::Iso(format!("{y}-{month:02}")),
+                });
+                free = i + 2;
+                i += 2;
+                continue;
+            } else {
+                i += 1;
+                continue;
+            };
         let year = words.get(end).and_then(|w| year_of(w));
         if year.is_some() {
             end += 1;
@@ -392,6 +499,8 @@ mod tests {
         assert_eq!(n("11/2/"), md(11, 2, ""));
         assert_eq!(n("11/2/2"), md(11, 2, ""));
         assert_eq!(n("11/2/201"), md(11, 2, "201"));
+        assert_eq!(n("11/2017"), iso("2017-11"), "month/year");
+        assert_eq!(n("11/201"), Some(DateWord::Unfinished));
         assert_eq!(n("10-12"), None, "an account number");
         assert_eq!(n("1-2-3"), None);
         assert_eq!(n("2019"), None);
@@ -451,8 +560,58 @@ mod tests {
             "4/31/2019 is not a date: April has 30 days"
         );
         assert!(invalid("13/").contains("a month is 1 to 12"));
+        assert_eq!(
+            invalid("0/5/2019"),
+            "0/5/2019 is not a date: a month is 1 to 12 (month/day/year)"
+        );
         assert!(invalid("1/32").contains("no month has 32 days"));
         assert_eq!(n("2/29/2020"), iso("2020-02-29"));
+    }
+
+    #[test]
+    fn dotted_dates_are_day_first_unless_the_year_is() {
+        let d = |w: &str| dotted(w, TODAY);
+        assert_eq!(d("25.12.2020"), iso("2020-12-25"));
+        assert_eq!(d("2.11.2017"), iso("2017-11-02"));
+        assert_eq!(d("2.11.17"), iso("2017-11-02"));
+        assert_eq!(d("2016.09.08"), iso("2016-09-08"));
+        assert_eq!(d("2016.9"), iso("2016-09"));
+        assert_eq!(d("25.12"), md(12, 25, ""));
+        assert_eq!(d("25.12.20"), iso("2020-12-25"));
+        assert_eq!(d("25.0"), Some(DateWord::Unfinished));
+        assert_eq!(d("maria.g"), None);
+        assert_eq!(d("25."), None);
+        assert!(
+            matches!(d("12.25.2020"), Some(DateWord::Invalid(w)) if w == "12.25.2020 is not a date: a month is 1 to 12 (day.month.year)")
+        );
+        assert!(matches!(d("31.4.2020"), Some(DateWord::Invalid(_))));
+    }
+
+    #[test]
+    fn eight_digits_are_a_date_when_they_are_one() {
+        assert_eq!(compact("20171102", TODAY).as_deref(), Some("2017-11-02"));
+        assert_eq!(compact("20171302", TODAY), None);
+        assert_eq!(compact("20270101", TODAY), None, "not born yet");
+        assert_eq!(compact("18991231", TODAY), None);
+        assert_eq!(compact("2017110", TODAY), None);
+    }
+
+    #[test]
+    fn a_one_digit_day_or_month_holds_itself_and_the_longer_ones() {
+        let holds = |iso: &str, p: &str| iso_holds(iso.as_bytes(), p);
+        assert!(holds("2017-11-02", "2017-11-2"));
+        assert!(holds("2017-11-25", "2017-11-2"));
+        assert!(!holds("2017-11-12", "2017-11-2"));
+        assert!(holds("2017-01-15", "2017-1"));
+        assert!(holds("2017-12-15", "2017-1"));
+        assert!(!holds("2017-02-15", "2017-1"));
+        assert!(holds("2017-11-01", "2017-11-0"));
+        assert!(!holds("2017-11-10", "2017-11-0"));
+        assert!(holds("2017-11-01", "2017-11-01"));
+        assert_eq!(iso_ranges("2017-11-2"), ["2017-11-02", "2017-11-2"]);
+        assert_eq!(iso_ranges("2017-11-0"), ["2017-11-0"]);
+        assert_eq!(iso_ranges("2017-"), ["2017-"]);
+        assert_eq!(n("2019-02-3"), iso("2019-02-3"), "3 February");
     }
 
     fn p(text: &str) -> Vec<(usize, usize, DateWord)> {
@@ -489,6 +648,12 @@ mod tests {
         );
         assert_eq!(p("may smith"), [], "a month without a day is a name");
         assert_eq!(p("june"), []);
+        assert_eq!(p("june smith 2019"), []);
+        let month = |y: &str| DateWord::Iso(y.to_owned());
+        assert_eq!(p("Nov 2017"), [(0, 2, month("2017-11"))]);
+        assert_eq!(p("smith november 2017,"), [(1, 3, month("2017-11"))]);
+        assert_eq!(p("2 Nov 17"), [(0, 3, month("2017-11-02"))]);
+        assert_eq!(p("Nov 2 17"), [(0, 3, month("2017-11-02"))]);
         assert!(
             matches!(&p("30 Feb 2019")[0].2, DateWord::Invalid(w) if w == "30 Feb 2019 is not a date: February has at most 29 days")
         );

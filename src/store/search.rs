@@ -34,7 +34,9 @@ use super::read::{Page, PatientRow, ReadTx, account_in};
 use super::tables::*;
 use crate::domain::PortalAccount;
 use crate::domain::keys::{KEY_SEP, email_of_part_key, email_part_matches, smallest_matching_part};
-use crate::domain::query::{Candidate, MonthDay, PatientQuery, RANK_SEP, Run, Shape};
+use crate::domain::query::{
+    ACCOUNT_AFTER_BIRTHS, Candidate, MonthDay, PatientQuery, RANK_SEP, Run, Shape, iso_ranges,
+};
 use crate::error::{Error, Result};
 
 /// A word is probed only when at most this many tokens begin with it.
@@ -305,19 +307,19 @@ impl ReadTx {
             Shape::Never => {}
             Shape::All => self.all_by_name(&mut c)?,
             Shape::AccountNumber => {
-                self.by_account_number(q, q.account_prefix().unwrap_or(""), &mut c)?
+                self.by_account_number(q, q.account_prefix().unwrap_or(""), 'a', &mut c)?
             }
             Shape::DateOfBirth => match (q.dob_prefix(), &q.month_day) {
                 (None, Some(md)) => self.by_month_day(q, md, &mut c)?,
                 (dob, _) => self.by_date_of_birth(q, dob.unwrap_or(""), &mut c)?,
             },
             Shape::YearOrAccount => {
-                // `2016`: account numbers beginning with it, then the
-                // patients born that year.
-                let year = q.year_or_account.as_deref().unwrap_or("");
-                self.by_account_number(q, year, &mut c)?;
+                // `2016`: the patients born that year, then the account
+                // numbers beginning with it.
+                self.by_date_of_birth(q, q.births.as_deref().unwrap_or(""), &mut c)?;
                 if !c.full() && c.stopped_at.is_none() {
-                    self.by_date_of_birth(q, &format!("{year}-"), &mut c)?;
+                    let number = q.year_or_account.as_deref().unwrap_or("");
+                    self.by_account_number(q, number, ACCOUNT_AFTER_BIRTHS, &mut c)?;
                 }
             }
             Shape::Email => {
@@ -350,13 +352,20 @@ impl ReadTx {
         Ok(())
     }
 
-    /// Rank `a`: the patients whose account number begins with `prefix`.
-    fn by_account_number(&self, q: &PatientQuery, prefix: &str, c: &mut Collector) -> Result<()> {
-        if c.past('a') {
+    /// Rank `head` (`a`, or [`ACCOUNT_AFTER_BIRTHS`]): the patients whose
+    /// account number begins with `prefix`.
+    fn by_account_number(
+        &self,
+        q: &PatientQuery,
+        prefix: &str,
+        head: char,
+        c: &mut Collector,
+    ) -> Result<()> {
+        if c.past(head) {
             return Ok(());
         }
         let t = self.table(PATIENTS)?;
-        let mut sub = Sub::open(&t, "", prefix.to_owned(), c.within('a'))?;
+        let mut sub = Sub::open(&t, "", prefix.to_owned(), c.within(head))?;
         let mut key = String::new();
         let mut name = String::new();
         while sub.head().is_some() {
@@ -382,24 +391,30 @@ impl ReadTx {
                 date_of_birth: row.date_of_birth,
                 email: row.email,
             };
-            if !c.consider(q, &cand, account, &row, |rank| rank.starts_with('a'))? {
+            if !c.consider(q, &cand, account, &row, |rank| rank.starts_with(head))? {
                 break;
             }
-            if c.stop_if_spent(|| format!("a{account}")) {
+            if c.stop_if_spent(|| format!("{head}{account}")) {
                 break;
             }
         }
         Ok(())
     }
 
-    /// Rank `d`: the patients born on a date beginning with `prefix`.
+    /// Rank `d`: the patients born on a date `prefix` holds (`2017-11-2`:
+    /// the 2nd, then the 20th to 29th; see [`iso_ranges`]).
     fn by_date_of_birth(&self, q: &PatientQuery, prefix: &str, c: &mut Collector) -> Result<()> {
         if c.past('d') {
             return Ok(());
         }
         let t = self.table(IDX_PATIENT_DOB)?;
-        let sub = Sub::open(&t, "", prefix.to_owned(), c.within('d'))?;
-        self.walk_dates(q, sub, c).map(|_| ())
+        for range in iso_ranges(prefix) {
+            let sub = Sub::open(&t, "", range, c.within('d'))?;
+            if !self.walk_dates(q, sub, c)? {
+                break;
+            }
+        }
+        Ok(())
     }
 
     /// Offers the rank-`d` patients of a range of the date index in order;
@@ -534,11 +549,21 @@ impl ReadTx {
     /// is longer.
     fn filter_read_whole(&self, q: &PatientQuery, most: u64, c: &mut Collector) -> Result<bool> {
         if let Some(dob) = q.dob_prefix() {
+            // Its ranges (`2017-11-2`: two) hold at most `most` together.
             let t = self.table(IDX_PATIENT_DOB)?;
-            let sub = Sub::open(&t, "", dob.to_owned(), None)?;
-            if let Some(found) =
-                self.read_whole(q, sub, most, |key, _| Ok(name_key_of(key).to_owned()))?
-            {
+            let mut found = Vec::new();
+            let mut left = Some(most);
+            for range in iso_ranges(dob) {
+                let Some(most) = left else { break };
+                let before = entries_read();
+                let sub = Sub::open(&t, "", range, None)?;
+                match self.read_whole(q, sub, most, |key, _| Ok(name_key_of(key).to_owned()))? {
+                    Some(more) => found.extend(more),
+                    None => left = None,
+                }
+                left = left.map(|l| l.saturating_sub(entries_read().saturating_sub(before)));
+            }
+            if left.is_some() {
                 self.offer_ranked(found, c)?;
                 return Ok(true);
             }
@@ -628,7 +653,7 @@ impl ReadTx {
             && !c.full()
             && c.stopped_at.is_none()
         {
-            self.by_account_number(q, &m.to_ascii_uppercase(), c)?;
+            self.by_account_number(q, &m.to_ascii_uppercase(), 'a', c)?;
         }
         Ok(())
     }
