@@ -12,18 +12,21 @@
 //!   after it first-name words; with no last-name word before the comma
 //!   (`, jo`, `2016, jo`) the first name alone;
 //! - a date of birth in any form of [`super::written_date`] (`2019-03-07`,
-//!   `3/7/2019`, `7 Mar 2019`, `March 7, 2019`, …, or a beginning of one
-//!   while typing), a birthday in any year (`3/7`, `7 Mar`); with a name,
-//!   a four-digit year too (`smith 2016`); a date that can be none is a
-//!   [`PatientQuery::problem`], said to the user;
-//! - a four-digit year alone (`2016`): account numbers beginning with it,
-//!   then the patients born that year;
+//!   `3/7/2019`, `7 Mar 2019`, `March 7, 2019`, `25.12.2020`, `Nov 2017`,
+//!   …, or a beginning of one while typing: `2017-11-2` is the 2nd, then
+//!   the 20th to 29th), a birthday in any year (`3/7`, `7 Mar`); with a
+//!   name or a date, a four-digit year (or eight digits that are a date)
+//!   too (`smith 2016`, `3/7 2011`), and dates narrow each other; a date
+//!   that can be none is a [`PatientQuery::problem`], said to the user;
+//! - a four-digit year (or eight digits that are a date) alone: the
+//!   patients born then, then account numbers beginning with it;
 //! - digits (and dashes): the beginning of an account number; a word of
 //!   letters and digits alone (`jsmith82`, `doe-2`) is a name, then an email
 //!   part, then an account-number beginning (with other words, an account
 //!   number);
 //! - a word with `@`, or with a dot inside it: the beginning of a part of
-//!   the e-correspondent email (`moore`, `@example.org`, `maria.g`);
+//!   the e-correspondent email (`moore`, `@example.org`, `maria.g`); a word
+//!   with a dot typed alone (`St.John`) is first a name, as its parts;
 //! - a single name word alone also finds, after every name match, the
 //!   patients whose email has a part beginning with it.
 //!
@@ -135,8 +138,8 @@ pub enum Shape {
     DateOfBirth,
     /// Only an account number.
     AccountNumber,
-    /// A four-digit year alone: account numbers beginning with it, then
-    /// the patients born that year.
+    /// A four-digit year (or eight digits that are a date) alone: the
+    /// patients born then, then account numbers beginning with it.
     YearOrAccount,
 }
 

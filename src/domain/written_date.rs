@@ -1,7 +1,8 @@
 //! Dates of birth as people write them in a search box: `2019-03-07`,
-//! `2019/03/07`, `3/7/2019`, `3/7/19`, `3-7-2019`, `3/7` (any year),
-//! `7 Mar 2019`, `Thu 7 Mar 2019`, `Mar 7 2019`, `March 7th, 2019` — and
-//! their beginnings while typing. A form that cannot become a date whatever
+//! `2019/03/07`, `2019.03.07`, `3/7/2019`, `3/7/19`, `3-7-2019`, `3/7`
+//! (any year), `3/2019` (a month), `7.3.2019` (dots: day first),
+//! `20190307`, `7 Mar 2019`, `Thu 7 Mar 2019`, `Mar 7 2019`,
+//! `March 7th, 2019`, `Mar 2019` — and their beginnings while typing. A form that cannot become a date whatever
 //! is typed next (`13/1/2019`, `2/30`, `2019-13`) is said to be wrong, in
 //! one sentence; a form on its way to one (`2/3`, `2019-0`) never is.
 
