@@ -217,30 +217,29 @@ impl PatientQuery {
                     Word::Name(k) if side == 0 => q.names.extend(k),
                     Word::Name(k) => q.first_names.extend(k),
                     Word::Email(e) => q.emails.push(e),
-                    Word::Dotted(e) => dotted.push(e),
+                    Word::Dotted(e) => dotted.push((side, e)),
                     Word::Dob(d) => q.add_date(d),
                     Word::Number(n) => numbers.push(n),
                     Word::Skip => {}
                 }
             }
         }
+        match dotted.as_slice() {
+            // `St.John`, `maria.g` alone: a name (as its parts), then an
+            // email part.
+            [(0, w)] if words == 1 => {
+                q.names = name_parts(w);
+                q.mixed = Some(w.clone());
+            }
+            // `, st.john`: a first name.
+            [(_, w)] if words == 1 => q.first_names = name_parts(w),
+            _ => q.emails.extend(dotted.into_iter().map(|(_, w)| w)),
+        }
         // ", jo": the first name begins with jo, whatever the last name.
         q.comma = comma && !(q.names.is_empty() && q.first_names.is_empty());
         q.names.truncate(MAX_WORDS);
         q.first_names.truncate(MAX_WORDS);
-        let alone = words == 1 && all.len() == 1;
-        if let [w] = dotted.as_slice()
-            && alone
-        {
-            // `St.John`, `maria.g` alone: a name (as its parts), then an
-            // email part.
-            q.names = name_parts(w);
-            q.names.truncate(MAX_WORDS);
-            q.mixed = Some(w.clone());
-        } else {
-            q.emails.extend(dotted);
-        }
-        let alone = alone && numbers.len() == 1;
+        let alone = words == 1 && all.len() == 1 && numbers.len() == 1;
         // With a name or a date, a plausible four-digit year is a year of
         // birth, and eight digits that are a date (`20171102`) that date.
         let with_name = !q.names.is_empty()
@@ -929,6 +928,9 @@ mod tests {
         assert_eq!(dotted.names, ["st", "john"]);
         assert_eq!(dotted.email_alone(), Some("st.john"));
         assert_eq!(dotted.kind(), "name or email");
+        let first = q(", Mary.Ann");
+        assert!(first.comma && first.names.is_empty() && first.mixed.is_none());
+        assert_eq!(first.first_names, ["mary", "ann"]);
         assert_eq!(q("example.org").email_alone(), Some("example.org"));
         assert_eq!(q("jose.garcia1").mixed.as_deref(), Some("jose.garcia1"));
         // With other words, an email word.
