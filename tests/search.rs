@@ -1070,3 +1070,29 @@ fn the_fresh_findings_work_through_the_binary() {
         "portal-admin: QUERY: 0/5/2019 is not a date: a month is 1 to 12 (month/day/year)"
     );
 }
+
+#[test]
+fn the_app_finds_the_fresh_dates_typed_key_by_key() {
+    let p = fresh();
+    let portal =
+        portal_admin::Portal::open(&p.db(), config_in(p.dir.path()), p.clock.clone()).unwrap();
+    let mut hs = portal_admin::tui::harness::Harness::signed_in(portal, "sam", STAFF_PW, 120, 30);
+    // Every step on the way (2, 20, … 2017/11/) is quiet; the one-digit day
+    // lists 2 November first, then the 23rd.
+    hs.type_text("2017/11/2");
+    let screen = hs.screen();
+    assert!(!screen.contains("is not a date"), "{screen}");
+    let macdonald = screen.find("MacDonald, Maya").expect("2 November listed");
+    let garcia = screen.find("García, Harper").expect("23 November listed");
+    assert!(macdonald < garcia, "{screen}");
+    assert!(!screen.contains("Johnson, Minh"), "{screen}");
+    // A date and a year apart, with no name.
+    hs.ctrl('u');
+    hs.type_text("3/7 2011");
+    let screen = hs.screen();
+    assert!(
+        screen.contains("Sánchez, Nadia") && screen.contains("Smith, Nadia"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Brown, Amy"), "{screen}");
+}
