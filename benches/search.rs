@@ -37,6 +37,8 @@ enum Peer {
     Dob(&'static str, &'static str),
     /// Account numbers from, to (exclusive).
     Account(&'static str, &'static str),
+    /// `dob` in either of two ranges (from, to, from, to), in date order.
+    DobOr(&'static str, &'static str, &'static str, &'static str),
 }
 
 use Peer::*;
@@ -173,6 +175,33 @@ const QUERIES: &[(&str, &str, Peer)] = &[
         "a b c d",
         Fts("{last_name first_name} : (a* AND b* AND c* AND d*)", ""),
     ),
+    // The query language's second round (fresh-eyes findings).
+    (
+        "date and year, no name",
+        "3/7 2011",
+        Dob("2011-03-07", "2011-03-08"),
+    ),
+    (
+        "one-digit day: that day, then 20-29",
+        "2019-03-2",
+        DobOr("2019-03-02", "2019-03-03", "2019-03-20", "2019-03-30"),
+    ),
+    (
+        "year alone: births, then accounts",
+        "2016",
+        Dob("2016-01-01", "2017-01-01"),
+    ),
+    (
+        "month name and year",
+        "Nov 2017",
+        Dob("2017-11-01", "2017-12-01"),
+    ),
+    (
+        "dotted date, day first",
+        "25.12.2016",
+        Dob("2016-12-25", "2016-12-26"),
+    ),
+    ("dotted name alone", "st.john", Fts("st* AND john*", "")),
 ];
 
 /// The SQLite peer, built once from the very rows of the redb data set, in
@@ -302,6 +331,14 @@ fn sqlite_page(conn: &rusqlite::Connection, peer: Peer) -> usize {
                  ORDER BY p.account LIMIT {PAGE}"
             ),
             vec![from, to],
+        ),
+        DobOr(a, b, c, d) => (
+            format!(
+                "SELECT {COLS} FROM patients p
+                 WHERE (p.dob >= ?1 AND p.dob < ?2) OR (p.dob >= ?3 AND p.dob < ?4)
+                 ORDER BY p.dob, p.rowid LIMIT {PAGE}"
+            ),
+            vec![a, b, c, d],
         ),
     };
     let mut stmt = conn.prepare_cached(&sql).unwrap();

@@ -774,25 +774,29 @@ fn date_words(text: &str) -> Vec<String> {
             last.push_str(w);
             continue;
         }
-        let parts: Vec<&str> = w.split(['-', '/']).collect();
-        let months = parts
-            .iter()
-            .filter(|p| {
-                written_date::month_of(p)
-                    .is_some_and(|_| p.bytes().all(|b| b.is_ascii_alphabetic() || b == b'.'))
-            })
-            .count();
-        let numbers = parts
-            .iter()
-            .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-            .count();
-        if (2..=3).contains(&parts.len()) && months == 1 && months + numbers == parts.len() {
+        if let Some(parts) = dashed_date(w) {
             out.extend(parts.iter().map(|p| (*p).to_owned()));
         } else {
             out.push(w.to_owned());
         }
     }
     out
+}
+
+/// `8-Sep-2016`, `8-sep-16`, `Sep-08-2016` (as records print dates): a
+/// day, a month's name and a two- or four-digit year joined by `-` or `/`,
+/// as three words. (Only all three: `MAY-100` may be an account number.)
+fn dashed_date(w: &str) -> Option<Vec<&str>> {
+    let parts: Vec<&str> = w.split(['-', '/']).collect();
+    let [a, b, year] = parts.as_slice() else {
+        return None;
+    };
+    let digits =
+        |p: &str, lens: &[usize]| lens.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+    let month =
+        |p: &str| written_date::month_of(p).is_some() && p.bytes().all(|b| b.is_ascii_alphabetic());
+    let day_month = (digits(a, &[1, 2]) && month(b)) || (month(a) && digits(b, &[1, 2]));
+    (day_month && digits(year, &[2, 4])).then_some(parts)
 }
 
 fn classify(w: &str, today: Date) -> Word {
@@ -990,6 +994,12 @@ mod tests {
             assert_eq!(q(text).dob, ["2016-09-08"], "{text}");
         }
         assert_eq!(q("garcia-lopez").names, ["garcia", "lopez"]);
+        assert_eq!(
+            q("MAY-100").mixed.as_deref(),
+            Some("may-100"),
+            "an account number"
+        );
+        assert_eq!(q("smith DEC-2019-7").accounts, ["DEC-2019-7"]);
         assert_eq!(q("may-smith").names, ["may", "smith"]);
         assert_eq!(q("3/ smith").names, ["smith"]);
     }
