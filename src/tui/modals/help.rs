@@ -129,7 +129,8 @@ impl Help {
                 "  any part of a name, in any order: garcia, jo garcia, lopez jose, o brien",
                 "  last, first: garcia, jo (and , jo: a first name alone)",
                 "  a date of birth: 2019-03-07, 3/7/2019, 3/7/19, 7 Mar 2019, March 7, 2019",
-                "  a birthday in any year: 3/7 or 7 Mar; a year: 2019",
+                "  with dots, day first: 25.12.2020",
+                "  a birthday in any year: 3/7 or 7 Mar; a month: Nov 2017; a year: 2019",
                 "  an account number: 100234",
                 "  a part of the email: moore, moore1033, @example.org",
             ] {
