@@ -252,3 +252,37 @@ fn a_refused_search_leaves_no_rows_of_the_search_before_it_to_act_on() {
         app.screen()
     );
 }
+
+/// Second tester, N7: full-width letters were read (`ｓｍｉｔｈ`) but
+/// full-width digits (`２０１８`, `１０００05`) found nothing.
+#[test]
+fn full_width_digits_are_read_as_digits() {
+    let p = Practice::new();
+    let first = |q: &str| {
+        let page = p.portal.search_patients(q, None, 10).unwrap();
+        page.items.first().map(|r| r.patient.account_number.clone())
+    };
+    assert_eq!(first("ｓｍｉｔｈ ２０１８").as_deref(), Some("100005"));
+    assert_eq!(first("１０００05").as_deref(), Some("100005"));
+    assert_eq!(first("７/４/２０１８").as_deref(), Some("100005"));
+}
+
+/// Second tester, N9: Home and End did nothing in F1 help.
+#[test]
+fn home_and_end_go_to_the_first_and_last_line_of_help() {
+    use crossterm::event::KeyCode;
+    let mut app = Practice::new().app_signed_in("sam", 80, 24);
+    app.key(KeyCode::F(1));
+    app.key(KeyCode::End);
+    assert!(
+        app.screen().contains("a part of the email: moore"),
+        "{}",
+        app.screen()
+    );
+    app.key(KeyCode::Home);
+    assert!(
+        app.screen().contains("more below: ↓ PgDn"),
+        "{}",
+        app.screen()
+    );
+}

@@ -88,7 +88,8 @@ impl Portal {
         limit: usize,
     ) -> Result<Page<PatientRow>> {
         check_query(text)?;
-        let query = PatientQuery::parse(text, self.now().date());
+        let text = compatible(text);
+        let query = PatientQuery::parse(&text, self.now().date());
         if let Some(problem) = query.problem {
             return Err(Error::Invalid {
                 input: Input::Query,
@@ -140,8 +141,9 @@ impl Portal {
         limit: usize,
     ) -> Result<Page<AccountView>> {
         check_query(query)?;
+        let query = compatible(query);
         let page = self.store.read()?.search_accounts(
-            query,
+            &query,
             after,
             limit.clamp(1, 1000),
             self.config.database.search_budget,
@@ -191,4 +193,12 @@ fn check_query(text: &str) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// What was typed, in its compatibility form (NFKC): full-width digits and
+/// letters (`２０１６`, `ｓｍｉｔｈ`, typed with an East Asian input method)
+/// become the plain ones the index holds; ligatures and the like too.
+fn compatible(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfkc().collect()
 }

@@ -406,4 +406,6 @@ pub static KEYMAP: &[Binding] = &[
         "page down",
         false,
     ),
+    b(C::Help, &[Key::code(K::Home)], A::Top, "first line", false),
+    b(C::Help, &[Key::code(K::End)], A::Bottom, "last line", false),
 ];

@@ -229,6 +229,10 @@ pub enum Action {
     Down,
     PageUp,
     PageDown,
+    /// Home in help: the first line.
+    Top,
+    /// End in help: the last line.
+    Bottom,
     /// Ctrl-U: empty the search box, for a new search.
     ClearSearch,
     /// Enter on a row: the patient's account pane, or a user's details.

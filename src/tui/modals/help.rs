@@ -45,6 +45,8 @@ impl Component for Help {
             Action::Up => -1,
             Action::PageDown => i32::from(page),
             Action::PageUp => -i32::from(page),
+            Action::Top => i32::MIN / 2,
+            Action::Bottom => i32::MAX / 2,
             _ => return Response::Ignored,
         };
         // Never past the last line: the end of help stays on screen.

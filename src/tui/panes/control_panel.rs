@@ -130,7 +130,13 @@ impl PaneComponent for ControlPanel {
                 f.render_widget(
                     Paragraph::new(Line::from(vec![
                         Span::styled("Selected: ", theme.hint),
-                        Span::styled(printable(email), theme.title),
+                        Span::styled(
+                            ellipsize(
+                                &printable(email),
+                                usize::from(whole.width).saturating_sub(10),
+                            ),
+                            theme.title,
+                        ),
                     ])),
                     whole,
                 );
@@ -153,7 +159,13 @@ impl PaneComponent for ControlPanel {
         draw_rows(f, list, shared, cp, rows, widths, focused);
         let text = match &cp.error {
             Some(e) => Span::styled(printable(e), theme.error),
-            None => Span::styled(format!("{} · Enter: details", cp.position()), theme.hint),
+            None => Span::styled(
+                ellipsize(
+                    &format!("{} · Enter: details", cp.position()),
+                    usize::from(footer.width),
+                ),
+                theme.hint,
+            ),
         };
         f.render_widget(Paragraph::new(Line::from(text)), footer);
     }
