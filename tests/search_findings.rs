@@ -123,8 +123,10 @@ fn limit_zero_or_above_a_thousand_is_refused_and_a_cut_list_says_so() {
     }
 }
 
+/// Fresh tester 2, N4: a name too long for its copy was told to make a
+/// writable folder writable; the advice now follows the cause.
 #[test]
-fn an_upgrade_that_cannot_keep_its_copy_says_nothing_changed_and_what_to_do() {
+fn an_upgrade_whose_copy_name_is_too_long_says_nothing_changed_and_to_shorten_the_name() {
     let home = tempfile::tempdir().unwrap();
     let bin = Bin::new(home.path());
     // A name the copy's longer name cannot have (255 bytes at most on
@@ -146,7 +148,7 @@ fn an_upgrade_that_cannot_keep_its_copy_says_nothing_changed_and_what_to_do() {
     );
     assert!(
         err.ends_with(
-            "that copy cannot be created (File name too long); nothing was changed: make its folder writable for this user (or move the file to one that is) and open it again"
+            "that copy cannot be created (file name too long); nothing was changed: give the file a shorter name and open it again"
         ),
         "{err}"
     );
@@ -155,6 +157,101 @@ fn an_upgrade_that_cannot_keep_its_copy_says_nothing_changed_and_what_to_do() {
     // upgraded then (its copy made) and everything is there.
     std::fs::rename(&db, bin.db()).unwrap();
     assert!(!home.path().join("portal.redb.schema-1.bak").exists());
+    bin.upgrades_the_schema_1_fixture_whole();
+}
+
+/// N4, a folder this user cannot write (the file is theirs): the advice is
+/// to make it writable or move the file. Needs root (to run the binary as
+/// another user); skipped, saying so, otherwise.
+#[test]
+fn an_upgrade_whose_copy_the_folder_refuses_says_to_make_it_writable() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    if !rustix::process::geteuid().is_root() {
+        eprintln!("skipped: running the binary as another user needs root");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(home.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin = Bin::new(home.path());
+    let folder = home.path().join("shared");
+    std::fs::create_dir(&folder).unwrap();
+    let db = folder.join("portal.redb");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-1.redb");
+    std::fs::copy(&fixture, &db).unwrap();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::os::unix::fs::chown(&db, Some(65534), Some(65534)).unwrap();
+    let mut cmd = bin.command(&["--db", db.to_str().unwrap(), "patients", "search", "garcia"]);
+    cmd.uid(65534).gid(65534);
+    let out = run_command(cmd, "");
+    assert_ne!(out.code, 0);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    let err = out.stderr.trim_end();
+    assert!(
+        err.ends_with(&format!(
+            "needs an upgrade from schema 1, which first keeps a copy at {}.schema-1.bak, but that copy cannot be created (permission denied); nothing was changed: make its folder writable for this user (or move the file to one that is) and open it again",
+            db.display()
+        )),
+        "{err}"
+    );
+    assert!(!folder.join("portal.redb.schema-1.bak").exists());
+}
+
+/// N4, a full disk: the copy cannot be written; the advice is to free
+/// space, and nothing is left behind. Needs root (a small tmpfs); skipped,
+/// saying so, otherwise.
+#[test]
+fn an_upgrade_whose_copy_does_not_fit_on_the_disk_says_to_free_space() {
+    if !rustix::process::geteuid().is_root() {
+        eprintln!("skipped: mounting a small file system needs root");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    let disk = home.path().join("disk");
+    std::fs::create_dir(&disk).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-1.redb");
+    let size = std::fs::metadata(&fixture).unwrap().len();
+    // Room for the file and 16 KiB more.
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o"])
+        .arg(format!("size={}", size + 16 * 1024))
+        .arg("tmpfs")
+        .arg(&disk)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: this machine refuses to mount a tmpfs");
+        return;
+    }
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _unmount = Unmount(&disk);
+    let db = disk.join("portal.redb");
+    std::fs::copy(&fixture, &db).unwrap();
+    let out = bin.run(
+        &["--db", db.to_str().unwrap(), "patients", "search", "garcia"],
+        "",
+    );
+    assert_ne!(out.code, 0);
+    let err = out.stderr.trim_end();
+    assert!(
+        err.contains("but that copy could not be written ("),
+        "{err}"
+    );
+    assert!(
+        err.ends_with(
+            "nothing was changed: free space on its disk (the copy is about the size of the file) and open it again"
+        ),
+        "{err}"
+    );
+    assert!(!disk.join("portal.redb.schema-1.bak").exists());
+    // Still schema 1 with everything: moved to a disk with room, it upgrades.
+    std::fs::copy(&db, bin.db()).unwrap();
     bin.upgrades_the_schema_1_fixture_whole();
 }
 

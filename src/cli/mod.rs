@@ -171,8 +171,14 @@ impl Ctx {
     }
 
     fn open(&self) -> Result<Portal> {
-        Portal::open(&self.db_path(), self.config.clone(), Arc::new(SystemClock))
-            .inspect(|p| warn(p.file_warnings()))
+        Portal::open(&self.db_path(), self.config.clone(), Arc::new(SystemClock)).inspect(|p| {
+            warn(p.file_warnings());
+            // Always, on a terminal or not: a script or cron job that
+            // upgraded the file says so where its output is kept.
+            for n in p.open_notices() {
+                eprintln!("portal-admin: {}", printable(&n));
+            }
+        })
     }
 }
 

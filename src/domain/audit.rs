@@ -46,6 +46,9 @@ pub enum Action {
     BackupMade,
     /// The file was upgraded to a newer schema (a backup of it was kept).
     DatabaseUpgraded,
+    /// A derived index was rebuilt on open: an older portal-admin, still
+    /// running when the file was upgraded, had written to it since.
+    IndexRebuilt,
     /// A guardian was added to a patient (their account made or linked).
     GuardianAdded,
     /// An administrator removed a guardian from a patient.
@@ -85,6 +88,7 @@ impl Action {
             Action::HolderPasswordChanged => "holder_password_changed",
             Action::BackupMade => "backup_made",
             Action::DatabaseUpgraded => "database_upgraded",
+            Action::IndexRebuilt => "index_rebuilt",
             Action::GuardianAdded => "guardian_added",
             Action::GuardianRemoved => "guardian_removed",
             Action::LoginEmailChanged => "login_email_changed",

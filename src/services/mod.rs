@@ -334,6 +334,27 @@ impl Portal {
         self.store.warnings()
     }
 
+    /// The upgrade this process made when it opened the file (a copy of
+    /// the file as it was kept beside it), for the clients to say.
+    pub fn upgraded(&self) -> Option<&crate::store::Upgrade> {
+        self.store.upgraded()
+    }
+
+    /// The index this process rebuilt when it opened the file, because an
+    /// older portal-admin still running had written to it since its upgrade.
+    pub fn rebuilt(&self) -> Option<&crate::store::Rebuild> {
+        self.store.rebuilt()
+    }
+
+    /// What opening the file did that people must hear of, one sentence
+    /// each (the CLI prints them on standard error, the app on its first
+    /// screen): an upgrade, a rebuild after an older portal-admin's writes.
+    pub fn open_notices(&self) -> Vec<String> {
+        let upgraded = self.upgraded().map(ToString::to_string);
+        let rebuilt = self.rebuilt().map(ToString::to_string);
+        upgraded.into_iter().chain(rebuilt).collect()
+    }
+
     fn temp_ttl(&self) -> Duration {
         Duration::hours(i64::from(self.config.temporary_password.ttl_hours))
     }

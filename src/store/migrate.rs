@@ -10,7 +10,7 @@ use redb::{ReadableTable, TableDefinition};
 use time::OffsetDateTime;
 
 use super::batch::PatientBatch;
-use super::read::{decode, meta_in};
+use super::read::{AuditHead, decode, meta_in};
 use super::tables::*;
 use super::{Store, WriteTx};
 use crate::domain::{Action, NewEvent, Patient, PortalAccount};
@@ -34,12 +34,78 @@ pub(super) mod v1 {
     pub const PATIENT_ACCOUNT: TableDefinition<&str, u64> = TableDefinition::new("patient_account");
 }
 
+/// An upgrade this process made when it opened the file, for the clients
+/// to tell the people concerned (the CLI on standard error, the app on its
+/// first screen).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upgrade {
+    /// The file upgraded.
+    pub path: PathBuf,
+    /// Its schema before, and after.
+    pub from: u32,
+    pub to: u32,
+    /// The copy of the file as it was.
+    pub copy: PathBuf,
+}
+
+impl std::fmt::Display for Upgrade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "upgraded {} from schema {} to {}; the file as it was is kept at {}; older portal-admin versions cannot open it any more",
+            self.path.display(),
+            self.from,
+            self.to,
+            self.copy.display()
+        )
+    }
+}
+
+/// What this process rebuilt when it opened a file that an older
+/// portal-admin (one still running when the file was upgraded) had written
+/// to since.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebuild {
+    pub path: PathBuf,
+    /// The last audit event up to which the file was written by this
+    /// version or a later one; the events after it may be an older one's.
+    /// `None` when the file does not say (it was last written by a build
+    /// before the mark existed).
+    pub after: Option<u64>,
+    /// Patients with a name of several parts, indexed again.
+    pub several: u64,
+}
+
+impl Rebuild {
+    fn cause(&self) -> String {
+        match self.after {
+            Some(m) => format!("an older portal-admin wrote to the file after audit event {m}"),
+            None => "the file does not say which portal-admin wrote it last".into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Rebuild {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "rebuilt the index of names of several parts of {} ({} patient{}) because {}; every workstation must run this version",
+            self.path.display(),
+            self.several,
+            if self.several == 1 { "" } else { "s" },
+            self.cause()
+        )
+    }
+}
+
 impl Store {
     /// Brings the file up to [`super::SCHEMA_VERSION`], if it is older.
     /// Runs under the write lock, so that two processes opening an old file
-    /// at once upgrade it once.
-    pub(super) fn upgrade(&self, now: OffsetDateTime, actor: &str) -> Result<()> {
+    /// at once upgrade it once. Returns what this process did (nothing when
+    /// another one did it meanwhile).
+    pub(super) fn upgrade(&self, now: OffsetDateTime, actor: &str) -> Result<Option<Upgrade>> {
         let mut backed_up = false;
+        let mut done_here: Option<Upgrade> = None;
         loop {
             let tx = self.begin_write()?;
             let mut wtx = WriteTx::new(tx, now);
@@ -57,7 +123,10 @@ impl Store {
                     let compacted = self.compact()?;
                     tracing::info!(compacted, "database file compacted after its upgrade");
                 }
-                return Ok(());
+                if let Some(u) = &done_here {
+                    tracing::info!("portal-admin: {u}");
+                }
+                return Ok(done_here);
             }
             let backup = if backed_up {
                 None
@@ -92,13 +161,23 @@ impl Store {
                         .unwrap_or_default()
                 ),
             ))?;
-            eprint_progress(&format!(
-                "portal-admin: upgraded {} to schema {next}{}",
-                self.path.display(),
-                backup
-                    .map(|b| format!("; the old file is kept as {}", b.display()))
-                    .unwrap_or_default()
-            ));
+            if next == super::SCHEMA_VERSION {
+                // Every derived table is whole as of this event.
+                wtx.mark_written()?;
+            }
+            tracing::info!("upgraded {} to schema {next}", self.path.display());
+            match (&mut done_here, backup) {
+                (Some(u), _) => u.to = next,
+                (None, Some(copy)) => {
+                    done_here = Some(Upgrade {
+                        path: self.path.clone(),
+                        from: version,
+                        to: next,
+                        copy,
+                    })
+                }
+                (None, None) => {}
+            }
             wtx.commit()?;
             self.refresh();
         }
@@ -132,25 +211,82 @@ impl Store {
             dest.display()
         ));
         // Nothing is upgraded without its copy: say so, and what to do.
-        let refused = |why: String| {
+        let refused = |why: String, cause: CopyCause| {
             Error::Io(format!(
-                "{} needs an upgrade from schema {version}, which first keeps a copy at {}, but {why}; nothing was changed: make its folder writable for this user (or move the file to one that is) and open it again",
+                "{} needs an upgrade from schema {version}, which first keeps a copy at {}, but {why}; nothing was changed: {} and open it again",
                 self.path.display(),
                 dest.display(),
+                cause.advice(),
             ))
         };
         super::create_private_file(&dest).map_err(|e| {
-            refused(format!(
-                "that copy cannot be created ({})",
-                crate::config::io_reason(&e)
-            ))
+            refused(
+                format!(
+                    "that copy cannot be created ({})",
+                    crate::config::io_reason(&e)
+                ),
+                CopyCause::of(&e),
+            )
         })?;
         self.copy_tables_into(&dest, version).map_err(|e| {
             let _ = std::fs::remove_file(&dest);
-            refused(format!("that copy could not be written ({e})"))
+            // redb reports a full disk as text; the free space says it.
+            let size = std::fs::metadata(&self.path).map_or(0, |m| m.len());
+            let cause = if free_space(dir).is_some_and(|free| free < size) {
+                CopyCause::NoSpace
+            } else {
+                CopyCause::Other
+            };
+            refused(format!("that copy could not be written ({e})"), cause)
         })?;
         Ok(dest)
     }
+}
+
+/// Why the copy before an upgrade could not be made, as far as what to do
+/// about it differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CopyCause {
+    NameTooLong,
+    NotWritable,
+    NoSpace,
+    Other,
+}
+
+impl CopyCause {
+    pub(super) fn of(e: &std::io::Error) -> CopyCause {
+        use std::io::ErrorKind as K;
+        match e.kind() {
+            K::InvalidFilename => CopyCause::NameTooLong,
+            K::PermissionDenied | K::ReadOnlyFilesystem => CopyCause::NotWritable,
+            K::StorageFull | K::QuotaExceeded => CopyCause::NoSpace,
+            _ => CopyCause::Other,
+        }
+    }
+
+    pub(super) fn advice(self) -> &'static str {
+        match self {
+            CopyCause::NameTooLong => "give the file a shorter name",
+            CopyCause::NotWritable => {
+                "make its folder writable for this user (or move the file to one that is)"
+            }
+            CopyCause::NoSpace => "free space on its disk (the copy is about the size of the file)",
+            CopyCause::Other => {
+                "make sure a file can be written beside it (or move the file to a folder where one can)"
+            }
+        }
+    }
+}
+
+/// Bytes free for this user on the file system holding `dir`.
+fn free_space(dir: &Path) -> Option<u64> {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let st = rustix::fs::statvfs(dir).ok()?;
+    Some(st.f_bavail.saturating_mul(st.f_frsize))
 }
 
 fn eprint_progress(line: &str) {
@@ -258,6 +394,16 @@ fn migrate_2_to_3(wtx: &mut WriteTx) -> Result<String> {
 /// table; nothing else changes. Returns what it did, for the step's audit
 /// event.
 fn migrate_3_to_4(wtx: &mut WriteTx) -> Result<String> {
+    let several = index_several_parts(wtx)?;
+    Ok(format!(
+        "{several} patient{} with a name of several parts indexed by each part",
+        if several == 1 { "" } else { "s" }
+    ))
+}
+
+/// Fills `idx_patient_multi` (empty, or just made) from the patients table;
+/// returns the patients with a name of several parts.
+fn index_several_parts(wtx: &mut WriteTx) -> Result<u64> {
     let tx = wtx.raw();
     let patients = tx.open_table(PATIENTS)?;
     let mut multi = tx.open_table(IDX_PATIENT_MULTI)?;
@@ -276,10 +422,72 @@ fn migrate_3_to_4(wtx: &mut WriteTx) -> Result<String> {
             multi.insert(token_key(tok, &keys.name).as_str(), v.value())?;
         }
     }
-    Ok(format!(
-        "{several} patient{} with a name of several parts indexed by each part",
-        if several == 1 { "" } else { "s" }
-    ))
+    Ok(several)
+}
+
+impl Store {
+    /// Whether an older portal-admin wrote to the file since this version
+    /// last did (see [`META_AUDIT_MARK`]): one read. If so, rebuilds what
+    /// schema 4 derives from the patients table, in one write transaction
+    /// with its audit event, and says what it did.
+    pub(super) fn rebuild_after_older_writes(
+        &self,
+        now: OffsetDateTime,
+        actor: &str,
+    ) -> Result<Option<Rebuild>> {
+        use redb::ReadableDatabase;
+        {
+            let tx = self.db.with(|db| db.begin_read())??;
+            let meta = tx.open_table(META)?;
+            if behind(&meta)?.is_none() {
+                return Ok(None);
+            }
+        }
+        let tx = self.begin_write()?;
+        let mut wtx = WriteTx::new(tx, now);
+        let after = {
+            let meta = wtx.raw().open_table(META)?;
+            behind(&meta)?
+        };
+        // Another process rebuilt it meanwhile: nothing is written.
+        let Some(after) = after else {
+            return Ok(None);
+        };
+        wtx.raw().delete_table(IDX_PATIENT_MULTI)?;
+        let several = index_several_parts(&mut wtx)?;
+        let rebuild = Rebuild {
+            path: self.path.clone(),
+            after,
+            several,
+        };
+        wtx.audit(NewEvent::success(
+            actor,
+            Action::IndexRebuilt,
+            format!(
+                "index of names of several parts: {several} patient{}; {}",
+                if several == 1 { "" } else { "s" },
+                rebuild.cause()
+            ),
+        ))?;
+        wtx.mark_written()?;
+        wtx.commit()?;
+        self.refresh();
+        tracing::warn!("portal-admin: {rebuild}");
+        Ok(Some(rebuild))
+    }
+}
+
+/// Whether the file has audit events past the mark: `None` when not,
+/// `Some(mark)` when it has (`Some(None)`: no mark at all, the file was last
+/// written by a build before it).
+fn behind(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Option<Option<u64>>> {
+    let head = meta_in::<AuditHead>(meta, META_AUDIT_HEAD)?.map(|h| h.seq);
+    let mark: Option<u64> = meta_in(meta, META_AUDIT_MARK)?;
+    Ok(match (head, mark) {
+        (None, _) => None,
+        (Some(h), Some(m)) if m >= h => None,
+        (Some(_), m) => Some(m),
+    })
 }
 
 /// Copies every table of a file at schema `version`; returns the rows copied.
@@ -347,4 +555,57 @@ where
         n += 1;
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CopyCause;
+    use std::io::Error;
+
+    /// Fresh tester 2, N4: the refusal when the copy before an upgrade
+    /// cannot be made says what to do by cause.
+    #[test]
+    fn the_advice_when_the_copy_cannot_be_made_follows_the_cause() {
+        for (errno, cause, advice) in [
+            (36, CopyCause::NameTooLong, "give the file a shorter name"),
+            (
+                13,
+                CopyCause::NotWritable,
+                "make its folder writable for this user (or move the file to one that is)",
+            ),
+            (
+                30,
+                CopyCause::NotWritable,
+                "make its folder writable for this user (or move the file to one that is)",
+            ),
+            (
+                28,
+                CopyCause::NoSpace,
+                "free space on its disk (the copy is about the size of the file)",
+            ),
+            (
+                122,
+                CopyCause::NoSpace,
+                "free space on its disk (the copy is about the size of the file)",
+            ),
+            (
+                5,
+                CopyCause::Other,
+                "make sure a file can be written beside it (or move the file to a folder where one can)",
+            ),
+        ] {
+            let e = Error::from_raw_os_error(errno);
+            assert_eq!(CopyCause::of(&e), cause, "errno {errno}: {e}");
+            assert_eq!(cause.advice(), advice);
+        }
+        // The OS reason goes into the sentence lower-cased.
+        assert_eq!(
+            crate::config::io_reason(&Error::from_raw_os_error(36)),
+            "file name too long"
+        );
+        assert_eq!(
+            crate::config::io_reason(&Error::from_raw_os_error(28)),
+            "no space left on device"
+        );
+    }
 }

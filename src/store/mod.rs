@@ -49,6 +49,7 @@ pub fn decode_row(
     let row = tables::RowRef::parse(bytes)?;
     Some((row.patient(account_number)?, row.account_id))
 }
+pub use migrate::{Rebuild, Upgrade};
 pub use search::{PROBE_TERMS, entries_read};
 pub use write::{PutReport, WriteTx};
 
@@ -97,6 +98,10 @@ pub struct Store {
     /// What [`crate::files::check`] found wrong with the file's mode or
     /// owner when it was opened (a world-writable file is refused instead).
     warnings: Vec<String>,
+    /// The upgrade this process made on open, if any.
+    upgraded: Option<Upgrade>,
+    /// The rebuild this process made on open, if any.
+    rebuilt: Option<Rebuild>,
 }
 
 /// The open redb file. Closing it writes to the file, and a damaged file
@@ -189,6 +194,8 @@ impl Store {
             busy_timeout: opts.busy_timeout,
             snapshot: Default::default(),
             warnings: Vec::new(),
+            upgraded: None,
+            rebuilt: None,
         };
         store.write(now, |tx| {
             tx.init_schema(SCHEMA_VERSION)?;
@@ -254,12 +261,14 @@ impl Store {
                 }
             }
         };
-        let store = Store {
+        let mut store = Store {
             db: Handle::new(db),
             path: path.to_owned(),
             busy_timeout: opts.busy_timeout,
             snapshot: Default::default(),
             warnings,
+            upgraded: None,
+            rebuilt: None,
         };
         for w in &store.warnings {
             tracing::warn!("{w}");
@@ -289,9 +298,10 @@ impl Store {
                 if v < SCHEMA_VERSION {
                     // The upgrade's own audit event names no account, so
                     // the history index is still either whole or missing.
-                    store.upgrade(now, actor)?;
+                    store.upgraded = store.upgrade(now, actor)?;
                 }
                 store.ensure_account_history_index()?;
+                store.rebuilt = store.rebuild_after_older_writes(now, actor)?;
                 Ok(store)
             }
         }
@@ -348,6 +358,18 @@ impl Store {
     /// file is private to the user running portal-admin.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
+    }
+
+    /// The upgrade this process made when it opened the file (`None` when
+    /// the file was already of this schema, or another process upgraded it).
+    pub fn upgraded(&self) -> Option<&Upgrade> {
+        self.upgraded.as_ref()
+    }
+
+    /// The rebuild this process made when it opened a file an older
+    /// portal-admin had written to after its upgrade.
+    pub fn rebuilt(&self) -> Option<&Rebuild> {
+        self.rebuilt.as_ref()
     }
 
     /// A consistent snapshot to read from. Cheap (microseconds); sees every

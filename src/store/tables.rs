@@ -68,6 +68,12 @@ pub const META_SETUP: &str = "portal_setup";
 pub const META_AUDIT_HEAD: &str = "audit_head";
 pub const META_NEXT_ACCOUNT: &str = "next_account_id";
 pub const META_DEMO: &str = "demo";
+/// The sequence number of the last audit event up to which every write was
+/// made by a portal-admin of schema 4 or later (which keeps the derived
+/// tables of schema 4 in step). An older build that still has the file open
+/// appends events without moving it; the next open then sees events past
+/// it and rebuilds what schema 4 derives (`migrate.rs`).
+pub const META_AUDIT_MARK: &str = "audit_mark";
 
 /// The search keys of one patient, computed once.
 #[derive(Debug, Clone, PartialEq, Eq)]

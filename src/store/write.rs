@@ -725,6 +725,13 @@ impl WriteTx {
             Some(h) => (h.seq + 1, h.hash),
             None => (1, GENESIS.to_owned()),
         };
+        // The mark moves only while every event before this one is ours:
+        // one written by an older build leaves it behind for the next open
+        // to see (see [`META_AUDIT_MARK`]).
+        let mark: Option<u64> = self.meta(META_AUDIT_MARK)?;
+        if mark.unwrap_or(0) == seq - 1 {
+            self.put_meta(META_AUDIT_MARK, &seq)?;
+        }
         let account = crate::domain::audit::account_of_target(&event.target);
         let ev = AuditEvent::new(seq, self.now, event, &prev);
         let bytes = encode(&ev)?;
@@ -743,6 +750,13 @@ impl WriteTx {
         self.put_meta(META_AUDIT_HEAD, &AuditHead { seq, hash: ev.hash })?;
         self.audited = true;
         Ok(())
+    }
+
+    /// Records that every event up to the last one is accounted for: the
+    /// derived tables were just made whole (an upgrade, a rebuild).
+    pub(super) fn mark_written(&mut self) -> Result<()> {
+        let head: Option<AuditHead> = self.meta(META_AUDIT_HEAD)?;
+        self.put_meta(META_AUDIT_MARK, &head.map_or(0, |h| h.seq))
     }
 
     /// Reads back an audit event (for tests of the chain).

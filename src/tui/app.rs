@@ -105,6 +105,15 @@ impl App {
         if let Some(w) = app.shared.portal.file_warnings().first() {
             app.notice = Some((Level::Error, format!("Warning: {w}")));
         }
+        // An upgrade (or a rebuild) on open: on the first screen until the
+        // first key, for the desk to tell the administrator.
+        if let Some(n) = app.shared.portal.open_notices().first() {
+            let n = crate::domain::text::printable(n);
+            app.notice = Some((
+                Level::Error,
+                format!("{} Tell your administrator.", capitalised(&n)),
+            ));
+        }
         app
     }
 

@@ -1,0 +1,314 @@
+//! Upgrades that tell people (fresh tester 2, N1) and that survive an older
+//! portal-admin still running after the upgrade (N5).
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use common::*;
+use portal_admin::Portal;
+use portal_admin::clock::ManualClock;
+use portal_admin::domain::{Action, AuditEvent, NewEvent};
+use redb::{ReadableTable, TableDefinition};
+
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
+const MULTI: TableDefinition<&str, &[u8]> = TableDefinition::new("idx_patient_multi");
+/// The tables a portal-admin of schema 3 keeps a patient's row in (it
+/// does not know `idx_patient_multi`).
+const SCHEMA_3_ROW_TABLES: [&str; 5] = [
+    "patients",
+    "idx_patient_name",
+    "idx_patient_token",
+    "idx_patient_dob",
+    "idx_patient_email",
+];
+
+fn schema_3_copy(dir: &Path) -> std::path::PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let db = dir.join("portal.redb");
+    std::fs::copy(here.join("schema-3.redb"), &db).unwrap();
+    db
+}
+
+fn open(dir: &Path, db: &Path) -> Portal {
+    Portal::open(db, config_in(dir), Arc::new(ManualClock::monday_morning())).unwrap()
+}
+
+/// N1: the services report the upgrade they made on open, for the clients
+/// to say; a second open (nothing to upgrade) reports none.
+#[test]
+fn opening_an_old_file_reports_the_upgrade_and_its_copy_to_the_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = schema_3_copy(dir.path());
+    let portal = open(dir.path(), &db);
+    let up = portal.upgraded().expect("an upgrade reported").clone();
+    assert_eq!((up.from, up.to), (3, 4));
+    assert_eq!(up.copy, dir.path().join("portal.redb.schema-3.bak"));
+    assert_eq!(
+        portal.open_notices(),
+        vec![format!(
+            "upgraded {} from schema 3 to 4; the file as it was is kept at {}; older portal-admin versions cannot open it any more",
+            db.display(),
+            up.copy.display()
+        )]
+    );
+    // The copy holds every patient: private to its owner.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&up.copy).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
+    drop(portal);
+    let again = open(dir.path(), &db);
+    assert!(again.upgraded().is_none());
+    assert!(again.rebuilt().is_none(), "{:?}", again.rebuilt());
+    assert!(again.open_notices().is_empty());
+}
+
+/// N1: a script or cron job (standard error not a terminal) is told of the
+/// upgrade in one line; the next run says nothing.
+#[test]
+fn the_binary_says_it_upgraded_the_file_even_when_not_on_a_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::copy(here.join("schema-3.redb"), bin.db()).unwrap();
+    // Private, as portal-admin makes its files (no warning about the mode).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(bin.db(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let out = bin.run(&["patients", "search", "jose lopez"], "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("100001\t"), "{}", out.stdout);
+    let copy = home.path().join("portal.redb.schema-3.bak");
+    assert_eq!(
+        out.stderr.trim_end(),
+        format!(
+            "portal-admin: upgraded {} from schema 3 to 4; the file as it was is kept at {}; older portal-admin versions cannot open it any more",
+            bin.db().display(),
+            copy.display()
+        )
+    );
+    let out = bin.run(&["patients", "search", "jose lopez"], "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "", "said once");
+}
+
+/// N1: the app says it on its first screen (the sign-in screen) until the
+/// first key, and tells the desk what to do: tell the administrator.
+#[test]
+fn the_app_shows_the_upgrade_on_the_sign_in_screen_until_the_first_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = schema_3_copy(dir.path());
+    let mut hs = portal_admin::tui::harness::Harness::new(open(dir.path(), &db), 100, 30);
+    hs.draw();
+    let screen = hs.screen();
+    let flat: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Upgraded ") && flat.contains("from schema 3 to 4"),
+        "{screen}"
+    );
+    assert!(flat.contains("Tell your administrator."), "{screen}");
+    hs.key(crossterm::event::KeyCode::Tab);
+    hs.draw();
+    assert!(!hs.screen().contains("schema 3 to 4"), "{}", hs.screen());
+}
+
+/// Appends one audit event and changes the row of `account_number` as a
+/// portal-admin of schema 3 does, in one write transaction straight
+/// through redb: in every table it knows, and without moving the mark a
+/// schema-4 build keeps.
+fn write_as_an_older_build(db: &Path, account_number: &str, account_id: u64) {
+    edit_file(db, false, |tx| {
+        let old = tx
+            .open_table(TableDefinition::<&str, &[u8]>::new("patients"))
+            .unwrap()
+            .get(account_number)
+            .unwrap()
+            .unwrap()
+            .value()
+            .to_vec();
+        let (p, _) = portal_admin::store::decode_row(&old, account_number).unwrap();
+        let new = portal_admin::store::encode_row(&p, Some(account_id));
+        for name in SCHEMA_3_ROW_TABLES {
+            let mut t = tx
+                .open_table(TableDefinition::<&str, &[u8]>::new(name))
+                .unwrap();
+            let keys: Vec<String> = t
+                .iter()
+                .unwrap()
+                .filter_map(|e| {
+                    let (k, v) = e.unwrap();
+                    (v.value() == old.as_slice()).then(|| k.value().to_owned())
+                })
+                .collect();
+            assert!(name != "patients" || keys.len() == 1);
+            for k in keys {
+                t.insert(k.as_str(), new.as_slice()).unwrap();
+            }
+        }
+        let mut meta = tx.open_table(META).unwrap();
+        let head: serde_json::Value =
+            serde_json::from_slice(meta.get("audit_head").unwrap().unwrap().value()).unwrap();
+        let seq = head["seq"].as_u64().unwrap() + 1;
+        let ev = AuditEvent::new(
+            seq,
+            time::OffsetDateTime::now_utc(),
+            NewEvent::success(
+                "operator:sam",
+                Action::AccountLinked,
+                format!("patient {account_number} to account {account_id}"),
+            ),
+            head["hash"].as_str().unwrap(),
+        );
+        tx.open_table(AUDIT)
+            .unwrap()
+            .insert(seq, serde_json::to_vec(&ev).unwrap().as_slice())
+            .unwrap();
+        let head = serde_json::json!({"seq": seq, "hash": ev.hash});
+        meta.insert("audit_head", serde_json::to_vec(&head).unwrap().as_slice())
+            .unwrap();
+    });
+}
+
+/// Every entry of the index of names of several parts, as stored.
+fn multi_entries(db: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    // A write transaction that changes nothing (the file is open elsewhere
+    // in this process, as another process has it).
+    edit_file(db, false, |tx| {
+        for e in tx.open_table(MULTI).unwrap().iter().unwrap() {
+            let (k, v) = e.unwrap();
+            out.push((k.value().to_owned(), v.value().to_vec()));
+        }
+    });
+    out
+}
+
+/// The portal account each entry of `account_number` in the index of
+/// names of several parts shows (one entry a name part).
+fn multi_rows_of(db: &Path, account_number: &str) -> Vec<Option<u64>> {
+    multi_entries(db)
+        .into_iter()
+        .filter(|(k, _)| k.ends_with(account_number))
+        .map(|(_, v)| {
+            portal_admin::store::decode_row(&v, account_number)
+                .unwrap()
+                .1
+        })
+        .collect()
+}
+
+fn account_shown(portal: &Portal, query: &str, account_number: &str) -> Option<u64> {
+    let page = portal.search_patients(query, None, 10).unwrap();
+    let row = page
+        .items
+        .into_iter()
+        .find(|r| r.patient.account_number == account_number)
+        .unwrap_or_else(|| panic!("{query}: {account_number} not found"));
+    row.account_id
+}
+
+/// N5: an older portal-admin, still running when the file was upgraded,
+/// links Seán O'Brien to an account. It does not know the index of names of
+/// several parts, so a search that reads it (`s b`) showed him without it.
+/// The next open of this build sees the events past its mark, rebuilds that
+/// index with its own audit event and says so; the search is right then,
+/// the chain intact, and the open after that rebuilds nothing.
+#[test]
+fn writes_by_an_older_build_after_the_upgrade_are_noticed_and_the_index_rebuilt() {
+    let practice = Practice::new();
+    practice.create_validate("100001");
+    let id = account_shown(&practice.portal, "jose lopez", "100001").expect("linked");
+    let events_before = practice.audit_count();
+
+    write_as_an_older_build(&practice.db(), "100003", id);
+    // The name index (which the older build keeps) is right, the index of
+    // names of several parts stale, as the tester's old app left it.
+    assert_eq!(
+        multi_rows_of(&practice.db(), "100003"),
+        vec![None, None],
+        "the simulation leaves the index stale"
+    );
+
+    let portal = practice.open_again();
+    let rebuilt = portal.rebuilt().expect("a rebuild reported").clone();
+    assert_eq!(rebuilt.after, Some(events_before));
+    assert_eq!(rebuilt.several, 3);
+    assert_eq!(
+        portal.open_notices(),
+        vec![format!(
+            "rebuilt the index of names of several parts of {} (3 patients) because an older portal-admin wrote to the file after audit event {events_before}; every workstation must run this version",
+            practice.db().display()
+        )]
+    );
+    assert_eq!(account_shown(&portal, "s b", "100003"), Some(id));
+    assert_eq!(account_shown(&portal, "brien sean", "100003"), Some(id));
+    assert_eq!(
+        multi_rows_of(&practice.db(), "100003"),
+        vec![Some(id), Some(id)]
+    );
+    let last = portal.audit_list(events_before, 10).unwrap();
+    assert_eq!(last.len(), 2, "{last:?}");
+    assert_eq!(last[1].action, Action::IndexRebuilt);
+    assert_eq!(
+        last[1].target,
+        format!(
+            "index of names of several parts: 3 patients; an older portal-admin wrote to the file after audit event {events_before}"
+        )
+    );
+    let chain = portal.audit_verify().unwrap();
+    assert_eq!(chain.problem, None);
+    assert_eq!(chain.events, events_before + 2);
+    drop(portal);
+    let again = practice.open_again();
+    assert!(again.rebuilt().is_none());
+    assert_eq!(again.practice().unwrap().audit_events, events_before + 2);
+}
+
+/// N5: this build writing after the older one (a workstation already
+/// upgraded, still open) does not hide the older one's write: the mark
+/// stays behind until a rebuild.
+#[test]
+fn a_write_by_this_build_after_an_older_ones_does_not_hide_it() {
+    let practice = Practice::new();
+    practice.create_validate("100001");
+    let id = account_shown(&practice.portal, "jose lopez", "100001").expect("linked");
+    let mark = practice.audit_count();
+    write_as_an_older_build(&practice.db(), "100003", id);
+    // The workstation that had the file open all along writes next.
+    practice.create_validate("100005");
+    let portal = practice.open_again();
+    assert_eq!(portal.rebuilt().map(|r| r.after), Some(Some(mark)));
+    assert_eq!(account_shown(&portal, "s b", "100003"), Some(id));
+}
+
+/// N5: a schema-4 file last written by a build before the mark (it has
+/// none) is rebuilt once, in case an older build wrote to it, and says why.
+#[test]
+fn a_schema_4_file_without_the_mark_is_rebuilt_once() {
+    let practice = Practice::new();
+    let before = multi_entries(&practice.db());
+    edit_file(&practice.db(), false, |tx| {
+        tx.open_table(META).unwrap().remove("audit_mark").unwrap();
+    });
+    let portal = practice.open_again();
+    let rebuilt = portal.rebuilt().expect("rebuilt").clone();
+    assert_eq!(rebuilt.after, None);
+    assert!(
+        portal.open_notices()[0].ends_with(
+            "because the file does not say which portal-admin wrote it last; every workstation must run this version"
+        ),
+        "{:?}",
+        portal.open_notices()
+    );
+    drop(portal);
+    // The same entries as before: nothing was stale.
+    assert_eq!(multi_entries(&practice.db()), before);
+    assert!(practice.open_again().rebuilt().is_none());
+}
