@@ -204,6 +204,14 @@ fn multi_rows_of(db: &Path, account_number: &str) -> Vec<Option<u64>> {
         .collect()
 }
 
+/// The test practice with José's portal account made; its id.
+fn practice_with_an_account() -> (Practice, u64) {
+    let practice = Practice::new();
+    practice.create_validate("100001");
+    let id = account_shown(&practice.portal, "jose lopez", "100001").expect("linked");
+    (practice, id)
+}
+
 fn account_shown(portal: &Portal, query: &str, account_number: &str) -> Option<u64> {
     let page = portal.search_patients(query, None, 10).unwrap();
     let row = page
@@ -222,9 +230,7 @@ fn account_shown(portal: &Portal, query: &str, account_number: &str) -> Option<u
 /// the chain intact, and the open after that rebuilds nothing.
 #[test]
 fn writes_by_an_older_build_after_the_upgrade_are_noticed_and_the_index_rebuilt() {
-    let practice = Practice::new();
-    practice.create_validate("100001");
-    let id = account_shown(&practice.portal, "jose lopez", "100001").expect("linked");
+    let (practice, id) = practice_with_an_account();
     let events_before = practice.audit_count();
 
     write_as_an_older_build(&practice.db(), "100003", id);
@@ -276,9 +282,7 @@ fn writes_by_an_older_build_after_the_upgrade_are_noticed_and_the_index_rebuilt(
 /// stays behind until a rebuild.
 #[test]
 fn a_write_by_this_build_after_an_older_ones_does_not_hide_it() {
-    let practice = Practice::new();
-    practice.create_validate("100001");
-    let id = account_shown(&practice.portal, "jose lopez", "100001").expect("linked");
+    let (practice, id) = practice_with_an_account();
     let mark = practice.audit_count();
     write_as_an_older_build(&practice.db(), "100003", id);
     // The workstation that had the file open all along writes next.
