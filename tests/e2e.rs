@@ -930,3 +930,29 @@ fn a_second_guardian_is_added_and_each_login_reset_in_a_real_terminal() {
     t.wait_for("EXIT=0");
     assert_restored(&t);
 }
+
+/// Fresh tester 2, N1: the upgrade of an old file is said on the real app's
+/// sign-in screen (it covered the lines on standard error), until the
+/// first key.
+#[test]
+fn the_real_app_says_on_its_sign_in_screen_that_it_upgraded_the_file() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::copy(fixture.join("schema-3.redb"), bin.db()).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(bin.db(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let t = Tmux::start(&bin, "", 100, 30);
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = t.wait("the upgrade notice", |s| {
+        flat(s).contains("from schema 3 to 4; the file as it was is kept at")
+    });
+    assert!(flat(&s).contains("Tell your administrator."), "{s}");
+    assert!(s.contains("Operator sign-in"), "{s}");
+    t.keys(&["Tab"]);
+    let s = t.wait("the notice to go", |s| !flat(s).contains("schema 3 to 4"));
+    assert!(s.contains("Operator sign-in"), "{s}");
+    assert!(home.path().join("portal.redb.schema-3.bak").exists());
+}
