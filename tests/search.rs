@@ -1096,3 +1096,192 @@ fn the_app_finds_the_fresh_dates_typed_key_by_key() {
     );
     assert!(!screen.contains("Brown, Amy"), "{screen}");
 }
+
+/// The guardian the tester added: the stepfather of Seán O'Brien, whose
+/// e-correspondent is his mother.
+fn add_stepfather(p: &Practice, patient: &str, email: &str) {
+    use portal_admin::domain::Relationship;
+    use portal_admin::services::AddGuardian;
+    p.portal
+        .add_guardian(
+            &p.staff,
+            &AddGuardian::new(patient, email, Relationship::Father)
+                .identity_check(Some(IDENTITY_CHECK)),
+        )
+        .unwrap();
+}
+
+const STEPDAD: &str = "zed.stepdad99@otherdomain.test";
+
+#[test]
+fn finding_a_guardians_own_login_email_finds_the_child_by_each_part() {
+    let p = practice();
+    for q in [
+        "stepdad99",
+        "otherdomain.test",
+        "zed.stepdad99",
+        "@otherdomain.test",
+    ] {
+        assert_eq!(
+            found(&p, q),
+            Vec::<String>::new(),
+            "{q} before the guardian"
+        );
+    }
+    add_stepfather(&p, "100003", STEPDAD);
+    // Any part, the domain, a word with `@` or a dot, the whole login, and
+    // a single plain word after the name phases.
+    for q in [
+        "zed",
+        "stepdad",
+        "stepdad99",
+        "zed.stepdad99",
+        "zed.stepdad99@",
+        "otherdomain",
+        "otherdomain.test",
+        "@otherdomain.test",
+        "@otherdomain",
+        STEPDAD,
+        "ZED.STEPDAD99@OTHERDOMAIN.TEST",
+    ] {
+        assert_eq!(found(&p, q), ["100003"], "{q}");
+    }
+    // A date with the email narrows as with the patient's own email.
+    assert_eq!(found(&p, "otherdomain.test 11/30/2016"), ["100003"]);
+    assert_eq!(found(&p, "otherdomain.test 2017"), Vec::<String>::new());
+    // The row shows the patient's own e-correspondent email, not the login.
+    let row = &p.portal.search_patients("stepdad", None, 5).unwrap().items[0];
+    assert_eq!(
+        row.patient.email.as_ref().map(|e| e.as_str()),
+        Some("kathleen.obrien@example.org")
+    );
+    // The mother's email still finds him, once.
+    assert_eq!(found(&p, "kathleen"), ["100003"]);
+}
+
+#[test]
+fn finding_a_patient_found_by_two_guardians_emails_comes_once_at_the_first() {
+    let p = practice();
+    // Both children of maria.garcia@ get a father at example.com too: an
+    // `example` search finds each child by two emails, and by its
+    // e-correspondent's (the first guardian's) login too.
+    add_stepfather(&p, "100001", "pablo.garcia@example.com");
+    add_stepfather(&p, "100002", "pablo.garcia@example.com");
+    let all = found(&p, "@example.com");
+    assert_eq!(all, ["100001", "100002"]);
+    // Pages of one and of three: the same rows, each once.
+    for size in [1, 2, 3, 50] {
+        let mut rows = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = p
+                .portal
+                .search_patients("garcia@", after.as_deref(), size)
+                .unwrap();
+            rows.extend(page.items.into_iter().map(|r| r.patient.account_number));
+            match page.next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+        assert_eq!(rows, ["100001", "100002"], "pages of {size}");
+    }
+    // `pablo` ranks at pablo.garcia@, `maria` at maria.garcia@.
+    assert_eq!(found(&p, "pablo"), ["100001", "100002"]);
+    // A plain word that is a name too: the name matches first, the email
+    // matches after, each patient once.
+    assert_eq!(
+        found(&p, "garcia"),
+        ["100007", "100001", "100002", "100008"]
+    );
+}
+
+#[test]
+fn finding_a_removed_guardian_no_longer_finds_the_child() {
+    let p = practice();
+    add_stepfather(&p, "100003", STEPDAD);
+    assert_eq!(found(&p, "stepdad99"), ["100003"]);
+    p.portal
+        .remove_guardian(&p.admin, "100003", STEPDAD, "custody order 2026-114")
+        .unwrap();
+    for q in ["stepdad99", "otherdomain.test", "zed.stepdad99", STEPDAD] {
+        assert_eq!(found(&p, q), Vec::<String>::new(), "{q} after the removal");
+    }
+    // The account is still in the Control Panel: only the link is gone.
+    assert_eq!(
+        p.portal
+            .list_accounts("stepdad99", None, 5)
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn finding_a_changed_login_email_finds_the_child_by_the_new_one_not_the_old() {
+    let p = practice();
+    add_stepfather(&p, "100003", STEPDAD);
+    p.portal
+        .change_login_email(&p.admin, STEPDAD, "zed.walker@newmail.test", None)
+        .unwrap();
+    for q in [
+        "walker",
+        "newmail.test",
+        "@newmail.test",
+        "zed.walker@newmail.test",
+    ] {
+        assert_eq!(found(&p, q), ["100003"], "{q}");
+    }
+    for q in ["stepdad99", "otherdomain.test", STEPDAD] {
+        assert_eq!(found(&p, q), Vec::<String>::new(), "{q}");
+    }
+    // `zed` is in both: found once.
+    assert_eq!(found(&p, "zed"), ["100003"]);
+}
+
+#[test]
+fn finding_an_import_changing_the_e_correspondent_keeps_the_guardians_login_found() {
+    let p = practice();
+    add_stepfather(&p, "100003", STEPDAD);
+    p.portal
+        .import_patients(
+            &p.admin,
+            "again.csv",
+            "account_number,last_name,first_name,date_of_birth,email\n100003,O'Brien,Seán,2016-11-30,sean.mum@newmail.test\n".as_bytes(),
+            0,
+            false,
+            &mut (),
+        )
+        .unwrap();
+    assert_eq!(found(&p, "stepdad99"), ["100003"]);
+    assert_eq!(found(&p, "mum"), ["100003"]);
+    // The old e-correspondent email was the mother's: she has no login
+    // (nobody ran Create/Validate), so it no longer finds him.
+    assert_eq!(found(&p, "kathleen"), Vec::<String>::new());
+}
+
+#[test]
+fn finding_a_guardians_login_search_stays_within_the_budget() {
+    let p = practice_reading(3);
+    add_stepfather(&p, "100003", STEPDAD);
+    add_stepfather(&p, "100001", "zed.other@otherdomain.test");
+    let mut rows = Vec::new();
+    let mut after: Option<String> = None;
+    let mut stopped = 0;
+    loop {
+        let page = p
+            .portal
+            .search_patients("@otherdomain.test", after.as_deref(), 50)
+            .unwrap();
+        stopped += usize::from(page.stopped_early);
+        rows.extend(page.items.into_iter().map(|r| r.patient.account_number));
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    assert!(stopped > 0, "a budget of 3 entries stops early");
+    // In the order of the matching part: zed.other@ before zed.stepdad99@.
+    assert_eq!(rows, ["100001", "100003"]);
+}

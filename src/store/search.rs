@@ -368,6 +368,7 @@ impl ReadTx {
         let mut sub = Sub::open(&t, "", prefix.to_owned(), c.within(head))?;
         let mut key = String::new();
         let mut name = String::new();
+        let mut holders = Holders::new(self);
         while sub.head().is_some() {
             let Some(v) = sub.take(&mut key)? else { break };
             let account = key.as_str();
@@ -391,7 +392,22 @@ impl ReadTx {
                 date_of_birth: row.date_of_birth,
                 email: row.email,
             };
-            if !c.consider(q, &cand, account, &row, |rank| rank.starts_with(head))? {
+            // `jsmith82`: a patient a guardian's login matches was offered
+            // with the email matches, before the account numbers.
+            if q.mixed.is_some() {
+                let mut rank = std::mem::take(&mut c.rank);
+                let go = if self.best_rank(q, &row, &name, account, &mut holders, &mut rank)?
+                    && rank.starts_with(head)
+                {
+                    c.offer(&rank, account, &row)?
+                } else {
+                    true
+                };
+                c.rank = rank;
+                if !go {
+                    break;
+                }
+            } else if !c.consider(q, &cand, account, &row, |rank| rank.starts_with(head))? {
                 break;
             }
             if c.stop_if_spent(|| format!("{head}{account}")) {
@@ -932,10 +948,14 @@ impl ReadTx {
         Ok(())
     }
 
-    /// Patients by a part of their email (`phase` `3` after names, `e` for
-    /// an email search): the email index for emails beginning with the
-    /// word, the email-part index for the parts inside, merged in order of
-    /// the part; each patient once, at its smallest matching part.
+    /// Patients by a part of an email of theirs (`phase` `3` after names,
+    /// `e` for an email search): their own e-correspondent email and the
+    /// login of each of their current guardians (see [`Holders`]). Four
+    /// indexes are merged in order of the part: the patients' email index
+    /// for emails beginning with the word, their email-part index for the
+    /// parts inside, and the same two of the portal logins, whose accounts
+    /// list their patients. Each patient comes once, at its rank: the
+    /// smallest part over all its emails (see [`ReadTx::best_rank`]).
     fn by_email_part(
         &self,
         q: &PatientQuery,
@@ -946,132 +966,182 @@ impl ReadTx {
         if c.past(phase) {
             return Ok(());
         }
-        let emails = self.table(IDX_PATIENT_EMAIL)?;
-        let parts = self.table(IDX_PATIENT_EMAIL_PART)?;
-        let patients = Lazy::new(|| self.table(PATIENTS));
         let cursor_part = c
             .within(phase)
             .map(|k| k.split(RANK_SEP).next().unwrap_or("").to_owned());
-        let inner = word.strip_prefix('@').unwrap_or(word).to_owned();
+        let at_sign = word.starts_with('@');
+        let inner = word.strip_prefix('@').unwrap_or(word);
         let start = |prefix: &str| match &cursor_part {
             Some(p) if p.as_str() > prefix => p.clone(),
             _ => prefix.to_owned(),
         };
-        let mut whole = if word.starts_with('@') {
-            None
-        } else {
-            Some(emails.range::<&str>(start(word).as_str()..)?.peekable())
-        };
-        let mut inside = parts.range::<&str>(start(&inner).as_str()..)?.peekable();
-        // The next part key of the email index (an email and the
-        // separator), kept in one buffer for the whole walk.
-        let mut part = String::new();
-        let mut entry_key = String::new();
+        // A word with `@` matches a domain only: never a whole email. A
+        // login's key is its email without the separator of its part key:
+        // from a cursor at `email␠`, that login is read again.
+        let whole_from = (!at_sign).then(|| {
+            let from = start(word);
+            match from.strip_suffix(KEY_SEP) {
+                Some(email) if email.len() >= word.len() => email.to_owned(),
+                _ => from,
+            }
+        });
+        let mut own = PartStream::open(
+            self.table(IDX_PATIENT_EMAIL)?,
+            word,
+            whole_from.as_deref(),
+            true,
+        )?;
+        let mut own_parts = PartStream::open(
+            self.table(IDX_PATIENT_EMAIL_PART)?,
+            inner,
+            Some(&start(inner)),
+            false,
+        )?;
+        let mut logins = PartStream::open(
+            self.table(IDX_ACCOUNT_EMAIL)?,
+            word,
+            whole_from.as_deref(),
+            true,
+        )?;
+        let mut login_parts = PartStream::open(
+            self.table(IDX_ACCOUNT_EMAIL_PART)?,
+            inner,
+            Some(&start(inner)),
+            false,
+        )?;
+        let patients = Lazy::new(|| self.table(PATIENTS));
+        let mut holders = Holders::new(self);
+        let mut found: Vec<Found> = Vec::new();
+        let mut rank = String::new();
         loop {
-            // The next part key of each stream.
-            let a = match whole.as_mut().and_then(|w| w.peek()) {
-                Some(Ok((k, _))) if k.value().starts_with(word) => {
-                    part.clear();
-                    part.push_str(k.value().split(KEY_SEP).next().unwrap_or(""));
-                    part.push(KEY_SEP);
-                    true
-                }
-                Some(Err(_)) => {
-                    whole.as_mut().and_then(|w| w.next()).transpose()?;
-                    false
-                }
-                _ => false,
+            let Some(part) = [
+                own.part(),
+                own_parts.part(),
+                logins.part(),
+                login_parts.part(),
+            ]
+            .into_iter()
+            .flatten()
+            .min()
+            .map(str::to_owned) else {
+                return Ok(());
             };
-            let take_a = match inside.peek() {
-                Some(Ok((k, _))) if k.value().starts_with(inner.as_str()) => {
-                    a && part.as_str() < k.value()
+            // A word with `@` matches the domain only; a part that is not
+            // the smallest its email has for the word is not where any
+            // patient of that email ranks.
+            let matches = email_of_part_key(&part).is_some_and(|(email, at)| {
+                email_part_matches(&email, at, word)
+                    && (at_sign || smallest_matching_part(&email, word).as_deref() == Some(&*part))
+            });
+            found.clear();
+            // The patients whose own email is this one (whole emails).
+            while let Some((key, v)) = own.take_at(&part)? {
+                if matches {
+                    let name = name_key_of(&key).to_owned();
+                    let account = account_of_key(&key).to_owned();
+                    found.push(Found {
+                        name,
+                        account,
+                        row: v,
+                        own_email: true,
+                    });
                 }
-                Some(Err(_)) => {
-                    inside.next().transpose()?;
-                    a
-                }
-                _ if a => true,
-                _ => return Ok(()),
-            };
-            if take_a {
-                let part = part.as_str();
-                let email = &part[..part.len() - 1];
-                let Some(w) = whole.as_mut() else {
-                    return Ok(());
-                };
-                while let Some(Ok((k, _))) = w.peek() {
-                    // The key decoded once (see `Sub::key`).
-                    let k = k.value();
-                    if !k.starts_with(part) {
-                        break;
-                    }
-                    entry_key.clear();
-                    entry_key.push_str(k);
-                    let Some((_, v)) = w.next().transpose()? else {
-                        break;
-                    };
-                    count_entry();
-                    let key = entry_key.as_str();
-                    let name = name_key_of(key);
-                    let account = account_of_key(key);
-                    let mut row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account))?;
-                    // The email index's rows leave the email to the key.
-                    row.email = Some(email);
-                    let cand = row.candidate(name).ok_or_else(|| damaged_entry(account))?;
-                    if !c.consider(q, &cand, account, &row, |rank| {
-                        rank_is(rank, phase, part, name)
-                    })? {
-                        return Ok(());
-                    }
-                    if c.stop_if_spent(|| format!("{phase}{part}{RANK_SEP}{name}")) {
-                        return Ok(());
-                    }
-                }
-            } else {
-                let Some((k, v)) = inside.next().transpose()? else {
-                    return Ok(());
-                };
-                count_entry();
-                let part = k.value();
-                let Some((email, at)) = email_of_part_key(part) else {
-                    continue;
-                };
-                // A word with `@` matches the domain only: one part, the
-                // smallest by itself.
-                if !email_part_matches(&email, at, word)
-                    || (!word.starts_with('@')
-                        && smallest_matching_part(&email, word).as_deref() != Some(part))
-                {
-                    continue;
-                }
-                let mut kids: Vec<(String, &str, redb::AccessGuard<'static, &'static [u8]>)> =
-                    Vec::new();
+            }
+            // Those whose own email has this part inside.
+            if let Some((_, v)) = own_parts.take_at(&part)?
+                && matches
+            {
                 for account in v.value().split(' ') {
-                    count_entry();
-                    if let Some(g) = patients.get()?.get(account)? {
-                        let row = RowRef::parse(g.value()).ok_or_else(|| damaged_entry(account))?;
-                        kids.push((row.name_key(account), account, g));
+                    self.found_patient(patients.get()?, account, &mut found)?;
+                }
+            }
+            // Those a portal login of this part is a guardian of.
+            for stream in [&mut logins, &mut login_parts] {
+                if let Some((_, v)) = stream.take_at(&part)?
+                    && matches
+                {
+                    for account in holders.patients_of(v.value())? {
+                        self.found_patient(patients.get()?, &account, &mut found)?;
                     }
                 }
-                kids.sort_by(|a, b| a.0.cmp(&b.0));
-                for (name, account, g) in &kids {
-                    let row = RowRef::parse(g.value()).ok_or_else(|| damaged_entry(account))?;
-                    let cand = row.candidate(name).ok_or_else(|| damaged_entry(account))?;
-                    if cand.email != Some(email.as_str()) {
-                        continue;
-                    }
-                    if !c.consider(q, &cand, account, &row, |rank| {
-                        rank_is(rank, phase, part, name)
-                    })? {
-                        return Ok(());
-                    }
+            }
+            found.sort_by(|a, b| (&a.name, &a.account).cmp(&(&b.name, &b.account)));
+            found.dedup_by(|a, b| a.account == b.account);
+            let email = part.strip_suffix(KEY_SEP).filter(|e| !e.contains(KEY_SEP));
+            for f in &found {
+                let mut row =
+                    RowRef::parse(f.row.value()).ok_or_else(|| damaged_entry(&f.account))?;
+                if f.own_email {
+                    // The email index's rows leave the email to the key.
+                    row.email = email;
                 }
-                // Past every patient of this part (names sort below DEL).
-                if c.stop_if_spent(|| format!("{phase}{part}{RANK_SEP}\u{7f}")) {
+                if self.best_rank(q, &row, &f.name, &f.account, &mut holders, &mut rank)?
+                    && rank_is(&rank, phase, &part, &f.name)
+                    && !c.offer(&rank, &f.account, &row)?
+                {
                     return Ok(());
                 }
             }
+            // Past every patient of this part (names sort below DEL).
+            if c.stop_if_spent(|| format!("{phase}{part}{RANK_SEP}\u{7f}")) {
+                return Ok(());
+            }
         }
+    }
+
+    /// Adds patient `account` (read from the patients table) to `found`.
+    fn found_patient(&self, patients: &Rows, account: &str, found: &mut Vec<Found>) -> Result<()> {
+        count_entry();
+        if let Some(g) = patients.get(account)? {
+            let row = RowRef::parse(g.value()).ok_or_else(|| damaged_entry(account))?;
+            found.push(Found {
+                name: row.name_key(account),
+                account: account.to_owned(),
+                row: g,
+                own_email: false,
+            });
+        }
+        Ok(())
+    }
+
+    /// The rank of a patient (its row with its own email, and its name key)
+    /// over every email it can be found by — its own and its current
+    /// guardians' logins — written into `out`: the smallest of the ranks
+    /// `q` gives with each. False when none matches. The logins are read
+    /// only when they could rank it before its own email does (a match on
+    /// a name ranks before every email match).
+    fn best_rank(
+        &self,
+        q: &PatientQuery,
+        row: &RowRef<'_>,
+        name: &str,
+        account: &str,
+        holders: &mut Holders<'_>,
+        out: &mut String,
+    ) -> Result<bool> {
+        let cand = row.candidate(name).ok_or_else(|| damaged_entry(account))?;
+        let mut found = q.rank_into(&cand, out);
+        if found && !out.starts_with(['3', 'a', 'e']) {
+            return Ok(true);
+        }
+        let mut other = String::new();
+        for login in holders.logins_of(account)? {
+            if row.email == Some(login.as_str()) {
+                continue;
+            }
+            let with_login = RowRef {
+                email: Some(login.as_str()),
+                ..*row
+            };
+            let cand = with_login
+                .candidate(name)
+                .ok_or_else(|| damaged_entry(account))?;
+            if q.rank_into(&cand, &mut other) && (!found || other < *out) {
+                std::mem::swap(out, &mut other);
+                found = true;
+            }
+        }
+        Ok(found)
     }
 
     /// Portal accounts whose login has a part beginning with each word of
@@ -1217,6 +1287,159 @@ impl ReadTx {
             next,
             stopped_early,
         })
+    }
+}
+
+/// A patient an email search found at one part: its name key, account
+/// number and row (from the email index, without the email, when
+/// `own_email`; else from the patients table).
+struct Found {
+    name: String,
+    account: String,
+    row: AccessGuard<'static, &'static [u8]>,
+    own_email: bool,
+}
+
+/// One index an email search merges, read ahead by one entry. Its keys are
+/// email part keys, or (`whole`) begin with a whole email, whose part key
+/// is the email and the separator.
+struct PartStream<V: redb::Value + 'static> {
+    /// `None` once past the prefix.
+    range: Option<Range<'static, &'static str, V>>,
+    prefix: String,
+    whole: bool,
+    /// The next entry: its part key, key and value.
+    head: Option<(String, String, AccessGuard<'static, V>)>,
+}
+
+impl<V: redb::Value + 'static> PartStream<V> {
+    /// The entries of `t` whose keys begin with `prefix`, from `from` (none
+    /// at all when `from` is `None`).
+    fn open(
+        t: ReadOnlyTable<&'static str, V>,
+        prefix: &str,
+        from: Option<&str>,
+        whole: bool,
+    ) -> Result<Self> {
+        let range = match from {
+            Some(f) => Some(t.range::<&str>(f..)?),
+            None => None,
+        };
+        let mut s = PartStream {
+            range,
+            prefix: prefix.to_owned(),
+            whole,
+            head: None,
+        };
+        s.advance()?;
+        Ok(s)
+    }
+
+    fn advance(&mut self) -> Result<()> {
+        self.head = None;
+        let Some(range) = self.range.as_mut() else {
+            return Ok(());
+        };
+        count_entry();
+        match range.next().transpose()? {
+            Some((k, v)) if k.value().starts_with(self.prefix.as_str()) => {
+                let key = k.value().to_owned();
+                let part = if self.whole {
+                    let mut p = key.split(KEY_SEP).next().unwrap_or("").to_owned();
+                    p.push(KEY_SEP);
+                    p
+                } else {
+                    key.clone()
+                };
+                self.head = Some((part, key, v));
+            }
+            _ => self.range = None,
+        }
+        Ok(())
+    }
+
+    /// The part key of the next entry.
+    fn part(&self) -> Option<&str> {
+        self.head.as_ref().map(|h| h.0.as_str())
+    }
+
+    /// The next entry (key and value) when its part key is `part`.
+    fn take_at(&mut self, part: &str) -> Result<Option<(String, AccessGuard<'static, V>)>> {
+        if self.part() != Some(part) {
+            return Ok(None);
+        }
+        let Some((_, key, v)) = self.head.take() else {
+            return Ok(None);
+        };
+        self.advance()?;
+        Ok(Some((key, v)))
+    }
+}
+
+/// The guardians' side of an email search: the logins of a patient's
+/// current guardian links (`guardians`: links an administrator removed
+/// are gone from it; links the age rules ended are still there, as the
+/// desk must see them) and the patients of a portal account. Each link and
+/// account read counts as an entry; an account is read once per search
+/// (siblings share their guardians).
+struct Holders<'t> {
+    rx: &'t ReadTx,
+    guardians: Option<ReadOnlyTable<(&'static str, u64), &'static [u8]>>,
+    accounts: Option<ReadOnlyTable<u64, &'static [u8]>>,
+    /// Account id → its login and patients (`None`: no such account).
+    read: std::collections::HashMap<u64, Option<(String, Vec<String>)>>,
+}
+
+impl<'t> Holders<'t> {
+    fn new(rx: &'t ReadTx) -> Self {
+        Holders {
+            rx,
+            guardians: None,
+            accounts: None,
+            read: std::collections::HashMap::new(),
+        }
+    }
+
+    fn account(&mut self, id: u64) -> Result<Option<&(String, Vec<String>)>> {
+        if !self.read.contains_key(&id) {
+            count_entry();
+            if self.accounts.is_none() {
+                self.accounts = Some(self.rx.table(ACCOUNTS)?);
+            }
+            let Some(t) = &self.accounts else {
+                return Ok(None);
+            };
+            let acc = account_in(t, id)?.map(|a| (a.email.as_str().to_owned(), a.patients));
+            self.read.insert(id, acc);
+        }
+        Ok(self.read.get(&id).and_then(Option::as_ref))
+    }
+
+    /// The patients portal account `id` lists.
+    fn patients_of(&mut self, id: u64) -> Result<Vec<String>> {
+        Ok(self.account(id)?.map(|a| a.1.clone()).unwrap_or_default())
+    }
+
+    /// The logins of the guardians linked to patient `patient` now.
+    fn logins_of(&mut self, patient: &str) -> Result<Vec<String>> {
+        if self.guardians.is_none() {
+            self.guardians = Some(self.rx.table(GUARDIANS)?);
+        }
+        let mut ids = Vec::new();
+        if let Some(t) = &self.guardians {
+            count_entry();
+            for item in t.range((patient, 0)..=(patient, u64::MAX))? {
+                count_entry();
+                ids.push(item?.0.value().1);
+            }
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some((login, _)) = self.account(id)? {
+                out.push(login.clone());
+            }
+        }
+        Ok(out)
     }
 }
 
