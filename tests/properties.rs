@@ -135,8 +135,15 @@ fn practice_reading(
     let clock = std::sync::Arc::new(portal_admin::clock::ManualClock::monday_morning());
     let mut config = common::config_in(dir.path());
     config.database.search_budget = budget;
+    // Guardians get accounts with temporary logins: hashed cheaply here.
+    config.hashing.memory_kib = 64;
+    config.hashing.iterations = 1;
+    config.hashing.allow_weak = true;
     let portal = Portal::create(&dir.path().join("p.redb"), config, clock).unwrap();
     let admin = common::bootstrap_admin(&portal);
+    portal
+        .setup_portal(&admin, "https://portal.example.org/signin", "PEDS-042", None)
+        .unwrap();
     let stored = import(&portal, &admin, rows);
     (dir, portal, admin, stored)
 }
@@ -202,13 +209,56 @@ fn search_all(portal: &Portal, q: &str, page: usize) -> Vec<String> {
     panic!("paging does not end for {q:?}");
 }
 
+/// Makes the holder of each email a guardian of the patient at its index
+/// (each pair once); returns the logins linked.
+fn add_guardians(
+    portal: &Portal,
+    admin: &Session,
+    patients: &[Patient],
+    links: &[(prop::sample::Index, String)],
+) -> Vec<(String, String)> {
+    use portal_admin::domain::Relationship;
+    use portal_admin::services::AddGuardian;
+    let mut done: Vec<(String, String)> = Vec::new();
+    for (i, email) in links {
+        let no = patients[i.index(patients.len())].account_number.clone();
+        if email.is_empty() || done.contains(&(no.clone(), email.clone())) {
+            continue;
+        }
+        let req = AddGuardian::new(&no, email, Relationship::Other)
+            .identity_check(Some(common::IDENTITY_CHECK));
+        portal.add_guardian(admin, &req).unwrap();
+        done.push((no, email.clone()));
+    }
+    done
+}
+
 /// What a plain scan over every patient gives: those the query ranks, in
-/// the order of their ranks.
+/// the order of their ranks. A patient is ranked with its own email and
+/// with each current guardian's login, and comes once, at the smallest
+/// (the logins are not searched as a filter on a name: `smith @x.org`).
 fn scan(portal: &Portal, patients: &[Patient], q: &str) -> Vec<String> {
     let query = PatientQuery::parse(q, portal.now().date());
+    let logins_count = query.emails.is_empty()
+        || query.shape() == portal_admin::domain::query::Shape::Email;
     let mut ranked: Vec<(String, String)> = patients
         .iter()
-        .filter_map(|p| query.rank_patient(p).map(|r| (r, p.account_number.clone())))
+        .filter_map(|p| {
+            let mut best = query.rank_patient(p);
+            if logins_count {
+                for g in portal.guardians(&p.account_number).unwrap() {
+                    let with_login = Patient {
+                        email: Some(g.email().clone()),
+                        ..p.clone()
+                    };
+                    let r = query.rank_patient(&with_login);
+                    if r.is_some() && (best.is_none() || r < best) {
+                        best = r;
+                    }
+                }
+            }
+            best.map(|r| (r, p.account_number.clone()))
+        })
         .collect();
     ranked.sort();
     ranked.into_iter().map(|(_, a)| a).collect()
@@ -332,10 +382,13 @@ proptest! {
         page in 1usize..8,
         junk in prop::collection::vec("\\PC{0,12}", 4),
         budget in prop_oneof![Just(1u64), 2u64..12, Just(20_000u64)],
+        guardians in prop::collection::vec((any::<prop::sample::Index>(), email()), 0..4),
     ) {
         // A small budget makes searches stop early and go on page by page:
         // together the pages are still the scan's answer.
         let (_dir, portal, admin, mut patients) = practice_reading(&rows, budget);
+        // Guardians with logins of their own: they find their patients too.
+        let linked = add_guardians(&portal, &admin, &patients, &guardians);
         let mut queries: Vec<String> = junk;
         queries.extend(["", "a", "jo", "o brien", "garcia lopez", "smith, ", ", jo", "2016", "3/7/2", "@", "a 2016", "o 50", "a e", "a e i", "j l", "jo 2016-0", "2/3", "1/2/201", "a 3/4", "jo, a", "2016, jo", "3 mar", "feb 2 2019", "a-1", "moore1", "o2", "13/1/2019", "2/30", "2016 5"].map(String::from));
         // Dates and years together, one-digit days and months, dotted and
@@ -343,6 +396,14 @@ proptest! {
         queries.extend(["3/7 2016", "2016 2/3", "2016-1", "2016-02-1", "2016-1-", "st.john", "o.brien", "Feb 2016", "2.3.2016", "20160203", "2016 2017-02", "2/29 2019", "1 / 2 / 2016", "2016.1", "3.2", "may 2016", "jo.a", ", o.brien", "st.john,", "jo.a smith"].map(String::from));
         for p in patients.iter().take(6) {
             queries.extend(queries_for(p, cut));
+        }
+        for (no, login) in &linked {
+            let p = patients.iter().find(|p| p.account_number == *no).unwrap();
+            let with_login = Patient {
+                email: Some(portal_admin::domain::Email::parse(login).unwrap()),
+                ..p.clone()
+            };
+            queries.extend(queries_for(&with_login, cut));
         }
         for round in 0..2 {
             for q in &queries {
@@ -356,6 +417,13 @@ proptest! {
                 next[i.index(rows.len())] = r.clone();
             }
             patients = import(&portal, &admin, &next);
+            // A custody change: the first guardian added is removed, and no
+            // longer finds the patient.
+            if round == 0
+                && let Some((no, login)) = linked.first()
+            {
+                portal.remove_guardian(&admin, no, login, "custody order").unwrap();
+            }
         }
     }
 
