@@ -142,7 +142,12 @@ fn practice_reading(
     let portal = Portal::create(&dir.path().join("p.redb"), config, clock).unwrap();
     let admin = common::bootstrap_admin(&portal);
     portal
-        .setup_portal(&admin, "https://portal.example.org/signin", "PEDS-042", None)
+        .setup_portal(
+            &admin,
+            "https://portal.example.org/signin",
+            "PEDS-042",
+            None,
+        )
         .unwrap();
     let stored = import(&portal, &admin, rows);
     (dir, portal, admin, stored)
@@ -239,8 +244,8 @@ fn add_guardians(
 /// (the logins are not searched as a filter on a name: `smith @x.org`).
 fn scan(portal: &Portal, patients: &[Patient], q: &str) -> Vec<String> {
     let query = PatientQuery::parse(q, portal.now().date());
-    let logins_count = query.emails.is_empty()
-        || query.shape() == portal_admin::domain::query::Shape::Email;
+    let logins_count =
+        query.emails.is_empty() || query.shape() == portal_admin::domain::query::Shape::Email;
     let mut ranked: Vec<(String, String)> = patients
         .iter()
         .filter_map(|p| {

@@ -1285,3 +1285,70 @@ fn finding_a_guardians_login_search_stays_within_the_budget() {
     // In the order of the matching part: zed.other@ before zed.stepdad99@.
     assert_eq!(rows, ["100001", "100003"]);
 }
+
+#[test]
+fn finding_a_guardians_login_email_finds_the_child_through_the_binary() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    // The tester's steps: a stepfather added to Seán O'Brien, whose
+    // e-correspondent is his mother, then searched by his own email.
+    let out = bin.staff_run(
+        &[
+            "guardian",
+            "add",
+            "--patient",
+            "100003",
+            "--email",
+            STEPDAD,
+            "--relationship",
+            "father",
+            "--identity-check",
+            IDENTITY_CHECK,
+        ],
+        "",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for q in [
+        "stepdad99",
+        "otherdomain.test",
+        "zed.stepdad99",
+        "@otherdomain.test",
+    ] {
+        let out = bin.ok(&["patients", "search", q], "");
+        assert_eq!(out.lines().count(), 1, "{q}: {out}");
+        assert!(out.starts_with("100003\tO'Brien, Seán"), "{q}: {out}");
+    }
+    // A new login email finds him; the old one no longer does.
+    let out = bin.admin_run(
+        &[
+            "account",
+            "change-email",
+            "--email",
+            STEPDAD,
+            "--new-email",
+            "zed.walker@newmail.test",
+        ],
+        "",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_first_row(&bin, "walker", "100003\tO'Brien, Seán");
+    assert_eq!(bin.ok(&["patients", "search", "stepdad99"], ""), "");
+    // Removed from him: the login no longer finds him.
+    let out = bin.admin_run(
+        &[
+            "guardian",
+            "remove",
+            "--patient",
+            "100003",
+            "--email",
+            "zed.walker@newmail.test",
+            "--reason",
+            "custody order of 2 Jan 2026",
+        ],
+        "",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(bin.ok(&["patients", "search", "walker"], ""), "");
+    assert_first_row(&bin, "kathleen", "100003\tO'Brien, Seán");
+}
