@@ -1352,3 +1352,17 @@ fn finding_a_guardians_login_email_finds_the_child_through_the_binary() {
     assert_eq!(bin.ok(&["patients", "search", "walker"], ""), "");
     assert_first_row(&bin, "kathleen", "100003\tO'Brien, Seán");
 }
+
+#[test]
+fn finding_a_guardians_login_email_finds_the_child_in_the_app() {
+    let p = practice();
+    add_stepfather(&p, "100003", STEPDAD);
+    let portal =
+        portal_admin::Portal::open(&p.db(), config_in(p.dir.path()), p.clock.clone()).unwrap();
+    let mut hs = portal_admin::tui::harness::Harness::signed_in(portal, "sam", STAFF_PW, 160, 40);
+    hs.type_text("stepdad99");
+    let screen = hs.screen();
+    assert!(screen.contains("O'Brien, Seán"), "{screen}");
+    // The detail shows the e-correspondent email of the practice's records.
+    assert!(screen.contains("kathleen.obrien@example.org"), "{screen}");
+}

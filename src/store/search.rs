@@ -33,7 +33,7 @@ use std::ops::Bound;
 
 use redb::{AccessGuard, Range, ReadOnlyTable, ReadableTable};
 
-use super::read::{Page, PatientRow, ReadTx, account_in};
+use super::read::{Page, PatientRow, ReadTx, account_in, decode};
 use super::tables::*;
 use crate::domain::PortalAccount;
 use crate::domain::keys::{KEY_SEP, email_of_part_key, email_part_matches, smallest_matching_part};
@@ -1064,7 +1064,11 @@ impl ReadTx {
                     && matches
                 {
                     for account in holders.patients_of(v.value())? {
-                        self.found_patient(patients.get()?, &account, &mut found)?;
+                        // Most logins are their patients' own email: those
+                        // patients were found at this part already.
+                        if !found.iter().any(|f| f.account == account) {
+                            self.found_patient(patients.get()?, &account, &mut found)?;
+                        }
                     }
                 }
             }
@@ -1124,8 +1128,10 @@ impl ReadTx {
     ) -> Result<bool> {
         let cand = row.candidate(name).ok_or_else(|| damaged_entry(account))?;
         let mut found = q.rank_into(&cand, out);
-        if found && !out.starts_with(['3', 'a', 'e']) {
-            return Ok(true);
+        // A patient with no guardian shows no account (see
+        // `WriteTx::remove_guardian`): its own email is its only one.
+        if row.account_id.is_none() || (found && !out.starts_with(['3', 'a', 'e'])) {
+            return Ok(found);
         }
         let mut other = String::new();
         for login in holders.logins_of(account)? {
@@ -1379,6 +1385,13 @@ impl<V: redb::Value + 'static> PartStream<V> {
     }
 }
 
+/// What an email search reads of a portal account.
+#[derive(serde::Deserialize)]
+struct LoginAndPatients {
+    email: String,
+    patients: Vec<String>,
+}
+
 /// The guardians' side of an email search: the logins of a patient's
 /// current guardian links (`guardians`: links an administrator removed
 /// are gone from it; links the age rules ended are still there, as the
@@ -1412,7 +1425,15 @@ impl<'t> Holders<'t> {
             let Some(t) = &self.accounts else {
                 return Ok(None);
             };
-            let acc = account_in(t, id)?.map(|a| (a.email.as_str().to_owned(), a.patients));
+            // The login and the patients only: a search reads many
+            // accounts and shows none of their other fields.
+            let acc = match t.get(id)? {
+                Some(v) => {
+                    let a: LoginAndPatients = decode("portal account", v.value())?;
+                    Some((a.email, a.patients))
+                }
+                None => None,
+            };
             self.read.insert(id, acc);
         }
         Ok(self.read.get(&id).and_then(Option::as_ref))
