@@ -1016,6 +1016,11 @@ impl ReadTx {
         let mut holders = Holders::new(self);
         let mut found: Vec<Found> = Vec::new();
         let mut rank = String::new();
+        // Whether this walk reads every part from the word's first: then a
+        // patient is ranked at the first part an email of it ranks, and
+        // its other emails need not be read (`best_rank` on from a cursor).
+        let fresh = cursor_part.is_none();
+        let mut ranked_before: std::collections::HashSet<String> = std::collections::HashSet::new();
         loop {
             let Some(part) = [
                 own.part(),
@@ -1047,6 +1052,7 @@ impl ReadTx {
                         account,
                         row: v,
                         own_email: true,
+                        login: None,
                     });
                 }
             }
@@ -1067,7 +1073,11 @@ impl ReadTx {
                         // Most logins are their patients' own email: those
                         // patients were found at this part already.
                         if !found.iter().any(|f| f.account == account) {
+                            let at = found.len();
                             self.found_patient(patients.get()?, &account, &mut found)?;
+                            if let Some(f) = found.get_mut(at) {
+                                f.login = Some(v.value());
+                            }
                         }
                     }
                 }
@@ -1075,6 +1085,7 @@ impl ReadTx {
             found.sort_by(|a, b| (&a.name, &a.account).cmp(&(&b.name, &b.account)));
             found.dedup_by(|a, b| a.account == b.account);
             let email = part.strip_suffix(KEY_SEP).filter(|e| !e.contains(KEY_SEP));
+            let part_email = email_of_part_key(&part).map(|(e, _)| e);
             for f in &found {
                 let mut row =
                     RowRef::parse(f.row.value()).ok_or_else(|| damaged_entry(&f.account))?;
@@ -1082,11 +1093,39 @@ impl ReadTx {
                     // The email index's rows leave the email to the key.
                     row.email = email;
                 }
-                if self.best_rank(q, &row, &f.name, &f.account, &mut holders, &mut rank)?
-                    && rank_is(&rank, phase, &part, &f.name)
-                    && !c.offer(&rank, &f.account, &row)?
-                {
-                    return Ok(());
+                let ranked = if fresh {
+                    // From the word's first part on, a patient's first part
+                    // with a rank is its smallest: ranked with this part's
+                    // email, unless an earlier part ranked it. A login finds
+                    // its account's patients while the link is there.
+                    let linked = match f.login {
+                        Some(id) => holders.is_guardian(&f.account, id)?,
+                        None => true,
+                    };
+                    let with_part = RowRef {
+                        email: part_email.as_deref(),
+                        ..row
+                    };
+                    let cand = with_part
+                        .candidate(&f.name)
+                        .ok_or_else(|| damaged_entry(&f.account))?;
+                    linked
+                        && !ranked_before.contains(&f.account)
+                        && q.rank_into(&cand, &mut rank)
+                        && rank_is(&rank, phase, &part, &f.name)
+                } else {
+                    // On from a cursor, the parts before it are not read:
+                    // every email of the patient is.
+                    self.best_rank(q, &row, &f.name, &f.account, &mut holders, &mut rank)?
+                        && rank_is(&rank, phase, &part, &f.name)
+                };
+                if ranked {
+                    if fresh {
+                        ranked_before.insert(f.account.clone());
+                    }
+                    if !c.offer(&rank, &f.account, &row)? {
+                        return Ok(());
+                    }
                 }
             }
             // Past every patient of this part (names sort below DEL).
@@ -1106,6 +1145,7 @@ impl ReadTx {
                 account: account.to_owned(),
                 row: g,
                 own_email: false,
+                login: None,
             });
         }
         Ok(())
@@ -1307,6 +1347,8 @@ struct Found {
     account: String,
     row: AccessGuard<'static, &'static [u8]>,
     own_email: bool,
+    /// The portal account whose login found it, when only that did.
+    login: Option<u64>,
 }
 
 /// One index an email search merges, read ahead by one entry. Its keys are
@@ -1442,6 +1484,18 @@ impl<'t> Holders<'t> {
     /// The patients portal account `id` lists.
     fn patients_of(&mut self, id: u64) -> Result<Vec<String>> {
         Ok(self.account(id)?.map(|a| a.1.clone()).unwrap_or_default())
+    }
+
+    /// Whether portal account `id` is a guardian of patient `patient` now.
+    fn is_guardian(&mut self, patient: &str, id: u64) -> Result<bool> {
+        if self.guardians.is_none() {
+            self.guardians = Some(self.rx.table(GUARDIANS)?);
+        }
+        count_entry();
+        Ok(match &self.guardians {
+            Some(t) => t.get((patient, id))?.is_some(),
+            None => false,
+        })
     }
 
     /// The logins of the guardians linked to patient `patient` now.
