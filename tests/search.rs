@@ -1366,3 +1366,19 @@ fn finding_a_guardians_login_email_finds_the_child_in_the_app() {
     // The detail shows the e-correspondent email of the practice's records.
     assert!(screen.contains("kathleen.obrien@example.org"), "{screen}");
 }
+
+#[test]
+fn finding_a_guardian_whose_access_ended_at_18_still_finds_the_patient() {
+    let p = practice();
+    add_stepfather(&p, "100003", STEPDAD);
+    // Seán O'Brien (born 30 Nov 2016) turns 18 on 30 Nov 2034.
+    p.clock.set(time::macros::datetime!(2035-01-08 14:00 UTC));
+    let ended = p.portal.guardians("100003").unwrap();
+    let stepdad = ended
+        .iter()
+        .find(|g| g.email().as_str() == STEPDAD)
+        .unwrap();
+    assert!(stepdad.is_ended());
+    // History the desk must see: the login still leads to the patient.
+    assert_eq!(found(&p, "stepdad99"), ["100003"]);
+}

@@ -984,7 +984,7 @@ impl ReadTx {
         let whole_from = (!at_sign).then(|| {
             let from = start(word);
             match from.strip_suffix(KEY_SEP) {
-                Some(email) if email.len() >= word.len() => email.to_owned(),
+                Some(email) => email.to_owned(),
                 _ => from,
             }
         });
