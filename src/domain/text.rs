@@ -8,12 +8,20 @@ use unicode_normalization::UnicodeNormalization;
 /// digits only. `José` → `jose`, `O'Brien` → `obrien`, `García-López` →
 /// `garcialopez`.
 pub fn search_key(s: &str) -> String {
-    let ascii = deunicode::deunicode(s);
-    ascii
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    push_search_key(&mut out, s);
+    out
+}
+
+/// [`search_key`] appended to `out`. An ASCII name (most) is read as it is:
+/// transliteration leaves ASCII unchanged, so it allocates nothing.
+pub fn push_search_key(out: &mut String, s: &str) {
+    let keep = |c: char| c.is_ascii_alphanumeric().then(|| c.to_ascii_lowercase());
+    if s.is_ascii() {
+        out.extend(s.chars().filter_map(keep));
+    } else {
+        out.extend(deunicode::deunicode(s).chars().filter_map(keep));
+    }
 }
 
 /// Text with accents transliterated and in lower case, punctuation kept:

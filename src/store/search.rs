@@ -33,7 +33,7 @@ use std::ops::Bound;
 
 use redb::{AccessGuard, Range, ReadOnlyTable, ReadableTable};
 
-use super::read::{Page, PatientRow, ReadTx, account_in, decode};
+use super::read::{Page, PatientRow, ReadTx, account_in};
 use super::tables::*;
 use crate::domain::PortalAccount;
 use crate::domain::keys::{KEY_SEP, email_of_part_key, email_part_matches, smallest_matching_part};
@@ -1069,17 +1069,19 @@ impl ReadTx {
                 if let Some((_, v)) = stream.take_at(&part)?
                     && matches
                 {
-                    for account in holders.patients_of(v.value())? {
+                    let id = v.value();
+                    holders.patients_of(id, |account| {
                         // Most logins are their patients' own email: those
                         // patients were found at this part already.
                         if !found.iter().any(|f| f.account == account) {
                             let at = found.len();
-                            self.found_patient(patients.get()?, &account, &mut found)?;
+                            self.found_patient(patients.get()?, account, &mut found)?;
                             if let Some(f) = found.get_mut(at) {
-                                f.login = Some(v.value());
+                                f.login = Some(id);
                             }
                         }
-                    }
+                        Ok(())
+                    })?;
                 }
             }
             found.sort_by(|a, b| (&a.name, &a.account).cmp(&(&b.name, &b.account)));
@@ -1427,11 +1429,89 @@ impl<V: redb::Value + 'static> PartStream<V> {
     }
 }
 
-/// What an email search reads of a portal account.
-#[derive(serde::Deserialize)]
-struct LoginAndPatients {
-    email: String,
-    patients: Vec<String>,
+/// What an email search reads of a portal account: borrowed from the
+/// stored record (JSON strings without escapes, as emails and account
+/// numbers are, are not copied).
+struct LoginAndPatients<'a> {
+    email: std::borrow::Cow<'a, str>,
+    patients: Vec<std::borrow::Cow<'a, str>>,
+}
+
+/// A JSON string, borrowed from the record unless it has escapes (serde's
+/// own `Cow<str>` always copies).
+struct Text<'a>(std::borrow::Cow<'a, str>);
+
+impl<'a> serde::Deserialize<'a> for Text<'a> {
+    fn deserialize<D: serde::Deserializer<'a>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'a> serde::de::Visitor<'a> for V {
+            type Value = Text<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'a str) -> std::result::Result<Text<'a>, E> {
+                Ok(Text(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<Text<'a>, E> {
+                Ok(Text(std::borrow::Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'a> LoginAndPatients<'a> {
+    /// The login and patients of a stored account, read up to them only.
+    /// An account is written with its fields in declaration order (`id`,
+    /// `email`, `patients`, then the password hash, history and times), so
+    /// the rest of the record — most of its bytes — is not parsed: the map
+    /// visitor stops once it has both, and that stop is not an error. A
+    /// record whose fields come in another order is read whole.
+    fn read(bytes: &'a [u8]) -> Result<Self> {
+        use serde::de::{Deserializer as _, Error as _, IgnoredAny, MapAccess, Visitor};
+        const ENOUGH: &str = "login and patients read";
+        struct Prefix<'s, 'a>(&'s mut Option<LoginAndPatients<'a>>);
+        impl<'a> Visitor<'a> for Prefix<'_, 'a> {
+            type Value = ();
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a portal account")
+            }
+            fn visit_map<M: MapAccess<'a>>(self, mut map: M) -> Result<(), M::Error> {
+                let (mut email, mut patients) = (None, None);
+                while let Some(Text(key)) = map.next_key()? {
+                    match &*key {
+                        "email" => email = Some(map.next_value::<Text>()?.0),
+                        "patients" => {
+                            let list: Vec<Text> = map.next_value()?;
+                            patients = Some(list.into_iter().map(|t| t.0).collect());
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                    if let (Some(_), Some(_)) = (&email, &patients) {
+                        break;
+                    }
+                }
+                let (Some(email), Some(patients)) = (email, patients) else {
+                    return Err(M::Error::custom("a portal account without login or patients"));
+                };
+                *self.0 = Some(LoginAndPatients { email, patients });
+                Err(M::Error::custom(ENOUGH))
+            }
+        }
+        let mut out = None;
+        let read = serde_json::Deserializer::from_slice(bytes).deserialize_map(Prefix(&mut out));
+        match (out, read) {
+            (Some(a), _) => Ok(a),
+            (None, Err(e)) => Err(Error::Storage(format!(
+                "a stored portal account is damaged ({e})"
+            ))),
+            (None, Ok(())) => Err(Error::Storage(
+                "a stored portal account is damaged (no login or patients)".into(),
+            )),
+        }
+    }
 }
 
 /// The guardians' side of an email search: the logins of a patient's
@@ -1471,8 +1551,11 @@ impl<'t> Holders<'t> {
             // accounts and shows none of their other fields.
             let acc = match t.get(id)? {
                 Some(v) => {
-                    let a: LoginAndPatients = decode("portal account", v.value())?;
-                    Some((a.email, a.patients))
+                    let a = LoginAndPatients::read(v.value())?;
+                    Some((
+                        a.email.into_owned(),
+                        a.patients.into_iter().map(|p| p.into_owned()).collect(),
+                    ))
                 }
                 None => None,
             };
@@ -1481,9 +1564,32 @@ impl<'t> Holders<'t> {
         Ok(self.read.get(&id).and_then(Option::as_ref))
     }
 
-    /// The patients portal account `id` lists.
-    fn patients_of(&mut self, id: u64) -> Result<Vec<String>> {
-        Ok(self.account(id)?.map(|a| a.1.clone()).unwrap_or_default())
+    /// Calls `each` with every patient portal account `id` lists. An
+    /// account the search has not read yet is decoded in place and not
+    /// kept: the email walk meets each login once (at its smallest
+    /// matching part), and copying every account it reads cost more than
+    /// reading it (issue 12).
+    fn patients_of(&mut self, id: u64, mut each: impl FnMut(&str) -> Result<()>) -> Result<()> {
+        if let Some(acc) = self.read.get(&id) {
+            for p in acc.iter().flat_map(|a| &a.1) {
+                each(p)?;
+            }
+            return Ok(());
+        }
+        count_entry();
+        if self.accounts.is_none() {
+            self.accounts = Some(self.rx.table(ACCOUNTS)?);
+        }
+        let Some(t) = &self.accounts else {
+            return Ok(());
+        };
+        if let Some(v) = t.get(id)? {
+            let a = LoginAndPatients::read(v.value())?;
+            for p in &a.patients {
+                each(p)?;
+            }
+        }
+        Ok(())
     }
 
     /// Whether portal account `id` is a guardian of patient `patient` now.

@@ -6,7 +6,7 @@ use time::Date;
 
 use crate::domain::keys::{KEY_SEP, email_part_key, email_part_starts, index_tokens, name_parts};
 use crate::domain::query::Candidate;
-use crate::domain::text::search_key;
+use crate::domain::text::push_search_key;
 use crate::domain::{Email, Patient};
 
 /// `schema_version`, `portal_setup`, `audit_head`, `next_account_id`, `demo`.
@@ -274,11 +274,12 @@ impl<'a> RowRef<'a> {
 
     /// This row's name key (`last first ACCOUNT`), computed from its names.
     pub fn name_key(&self, account_number: &str) -> String {
-        let (last, first) = (search_key(self.last_name), search_key(self.first_name));
-        let mut k = String::with_capacity(last.len() + first.len() + account_number.len() + 2);
-        k.push_str(&last);
+        let mut k = String::with_capacity(
+            self.last_name.len() + self.first_name.len() + account_number.len() + 2,
+        );
+        push_search_key(&mut k, self.last_name);
         k.push(KEY_SEP);
-        k.push_str(&first);
+        push_search_key(&mut k, self.first_name);
         k.push(KEY_SEP);
         k.push_str(account_number);
         k
