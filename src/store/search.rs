@@ -1020,7 +1020,9 @@ impl ReadTx {
         // patient is ranked at the first part an email of it ranks, and
         // its other emails need not be read (`best_rank` on from a cursor).
         let fresh = cursor_part.is_none();
-        let mut ranked_before: std::collections::HashSet<String> = std::collections::HashSet::new();
+        // Sorted (a page's worth of patients: a binary search costs less
+        // than hashing each account number).
+        let mut ranked_before: Vec<String> = Vec::new();
         loop {
             let Some(part) = [
                 own.part(),
@@ -1037,9 +1039,10 @@ impl ReadTx {
             // A word with `@` matches the domain only; a part that is not
             // the smallest its email has for the word is not where any
             // patient of that email ranks.
-            let matches = email_of_part_key(&part).is_some_and(|(email, at)| {
-                email_part_matches(&email, at, word)
-                    && (at_sign || smallest_matching_part(&email, word).as_deref() == Some(&*part))
+            let part_email = email_of_part_key(&part);
+            let matches = part_email.as_ref().is_some_and(|(email, at)| {
+                email_part_matches(email, *at, word)
+                    && (at_sign || smallest_matching_part(email, word).as_deref() == Some(&*part))
             });
             found.clear();
             // The patients whose own email is this one (whole emails).
@@ -1087,7 +1090,7 @@ impl ReadTx {
             found.sort_by(|a, b| (&a.name, &a.account).cmp(&(&b.name, &b.account)));
             found.dedup_by(|a, b| a.account == b.account);
             let email = part.strip_suffix(KEY_SEP).filter(|e| !e.contains(KEY_SEP));
-            let part_email = email_of_part_key(&part).map(|(e, _)| e);
+            let part_email = part_email.map(|(e, _)| e);
             for f in &found {
                 let mut row =
                     RowRef::parse(f.row.value()).ok_or_else(|| damaged_entry(&f.account))?;
@@ -1095,6 +1098,8 @@ impl ReadTx {
                     // The email index's rows leave the email to the key.
                     row.email = email;
                 }
+                // Where a patient ranked first here goes in `ranked_before`.
+                let mut new_at = None;
                 let ranked = if fresh {
                     // From the word's first part on, a patient's first part
                     // with a rank is its smallest: ranked with this part's
@@ -1111,8 +1116,9 @@ impl ReadTx {
                     let cand = with_part
                         .candidate(&f.name)
                         .ok_or_else(|| damaged_entry(&f.account))?;
+                    new_at = ranked_before.binary_search(&f.account).err();
                     linked
-                        && !ranked_before.contains(&f.account)
+                        && new_at.is_some()
                         && q.rank_into(&cand, &mut rank)
                         && rank_is(&rank, phase, &part, &f.name)
                 } else {
@@ -1122,8 +1128,8 @@ impl ReadTx {
                         && rank_is(&rank, phase, &part, &f.name)
                 };
                 if ranked {
-                    if fresh {
-                        ranked_before.insert(f.account.clone());
+                    if let Some(at) = new_at {
+                        ranked_before.insert(at, f.account.clone());
                     }
                     if !c.offer(&rank, &f.account, &row)? {
                         return Ok(());
@@ -1361,8 +1367,9 @@ struct PartStream<V: redb::Value + 'static> {
     range: Option<Range<'static, &'static str, V>>,
     prefix: String,
     whole: bool,
-    /// The next entry: its part key, key and value.
-    head: Option<(String, String, AccessGuard<'static, V>)>,
+    /// The next entry: its part key, its key when not the part key (a
+    /// `whole` stream's), and value.
+    head: Option<(String, Option<String>, AccessGuard<'static, V>)>,
 }
 
 impl<V: redb::Value + 'static> PartStream<V> {
@@ -1396,15 +1403,14 @@ impl<V: redb::Value + 'static> PartStream<V> {
         count_entry();
         match range.next().transpose()? {
             Some((k, v)) if k.value().starts_with(self.prefix.as_str()) => {
-                let key = k.value().to_owned();
-                let part = if self.whole {
-                    let mut p = key.split(KEY_SEP).next().unwrap_or("").to_owned();
-                    p.push(KEY_SEP);
-                    p
+                let key = k.value();
+                self.head = Some(if self.whole {
+                    let mut part = key.split(KEY_SEP).next().unwrap_or("").to_owned();
+                    part.push(KEY_SEP);
+                    (part, Some(key.to_owned()), v)
                 } else {
-                    key.clone()
-                };
-                self.head = Some((part, key, v));
+                    (key.to_owned(), None, v)
+                });
             }
             _ => self.range = None,
         }
@@ -1421,11 +1427,11 @@ impl<V: redb::Value + 'static> PartStream<V> {
         if self.part() != Some(part) {
             return Ok(None);
         }
-        let Some((_, key, v)) = self.head.take() else {
+        let Some((part, key, v)) = self.head.take() else {
             return Ok(None);
         };
         self.advance()?;
-        Ok(Some((key, v)))
+        Ok(Some((key.unwrap_or(part), v)))
     }
 }
 
