@@ -309,6 +309,21 @@ mod tests {
     }
 
     #[test]
+    fn an_ascii_name_gets_the_key_transliteration_would_give() {
+        for name in ["O'Brien", "van der Berg", "SMITH-jones 2", "", "  "] {
+            let through: String = deunicode::deunicode(name)
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            assert_eq!(search_key(name), through, "{name:?}");
+        }
+        let mut key = String::from("garcia ");
+        push_search_key(&mut key, "Łukasz");
+        assert_eq!(key, "garcia lukasz");
+    }
+
+    #[test]
     fn escapes_and_invisible_characters_are_refused() {
         for bad in [
             "A\u{1b}[2J",

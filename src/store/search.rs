@@ -1500,7 +1500,9 @@ impl<'a> LoginAndPatients<'a> {
                     }
                 }
                 let (Some(email), Some(patients)) = (email, patients) else {
-                    return Err(M::Error::custom("a portal account without login or patients"));
+                    return Err(M::Error::custom(
+                        "a portal account without login or patients",
+                    ));
                 };
                 *self.0 = Some(LoginAndPatients { email, patients });
                 Err(M::Error::custom(ENOUGH))
@@ -1757,4 +1759,68 @@ fn need_several_tokens<'w>(words: impl Iterator<Item = &'w str>) -> bool {
 /// Whether one of two words begins the other.
 fn comparable(a: &str, b: &str) -> bool {
     a.starts_with(b) || b.starts_with(a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Email, PasswordHash, PasswordKind};
+
+    fn stored_account(email: &str, patients: &[&str]) -> Vec<u8> {
+        let now = time::macros::datetime!(2026-11-29 09:00 UTC);
+        let account = PortalAccount {
+            id: 7,
+            email: Email::parse(email).expect("a valid email"),
+            patients: patients.iter().map(|p| (*p).to_owned()).collect(),
+            password_hash: PasswordHash("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
+            password_kind: PasswordKind::Temporary,
+            reset_required: true,
+            temp_expires_at: Some(now),
+            disabled: false,
+            failed_count: 0,
+            locked_until: None,
+            last_sign_in: None,
+            password_history: vec![PasswordHash("$argon2id$old".into())],
+            created_at: now,
+            updated_at: now,
+            version: 3,
+        };
+        super::super::read::encode(&account).expect("an account encodes")
+    }
+
+    #[test]
+    fn an_accounts_login_and_patients_are_read_from_its_stored_record() {
+        let bytes = stored_account("pat.moore@example.org", &["A1B2C3D4", "E5F6G7H8"]);
+        let a = LoginAndPatients::read(&bytes).expect("a stored account reads");
+        assert_eq!(a.email, "pat.moore@example.org");
+        assert_eq!(a.patients, ["A1B2C3D4", "E5F6G7H8"]);
+        // Borrowed from the record, not copied.
+        assert!(matches!(a.email, std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn an_account_record_in_another_field_order_or_with_escapes_reads_the_same() {
+        let bytes = br#"{"patients":["A1\u0042","C3"],"disabled":false,"email":"a@b.org","id":1}"#;
+        let a = LoginAndPatients::read(bytes).expect("a reordered account reads");
+        assert_eq!(a.email, "a@b.org");
+        assert_eq!(a.patients, ["A1B", "C3"]);
+    }
+
+    #[test]
+    fn a_damaged_account_record_is_an_error_not_a_panic() {
+        for bad in [
+            &b"{\"id\":1,\"email\":\"a@b.org\"}"[..],
+            b"{\"id\":1,\"email\":\"a@b.org\",\"patients\":[1]}",
+            b"{\"id\":1,\"em",
+            b"\xff\xfe",
+            b"",
+        ] {
+            let err = LoginAndPatients::read(bad).err().map(|e| e.to_string());
+            assert!(
+                err.as_deref()
+                    .is_some_and(|e| e.contains("a stored portal account is damaged")),
+                "{bad:?}: {err:?}"
+            );
+        }
+    }
 }
