@@ -1091,7 +1091,7 @@ impl ReadTx {
             found.dedup_by(|a, b| a.account == b.account);
             let email = part.strip_suffix(KEY_SEP).filter(|e| !e.contains(KEY_SEP));
             let part_email = part_email.map(|(e, _)| e);
-            for f in &found {
+            for f in &mut found {
                 let mut row =
                     RowRef::parse(f.row.value()).ok_or_else(|| damaged_entry(&f.account))?;
                 if f.own_email {
@@ -1128,11 +1128,12 @@ impl ReadTx {
                         && rank_is(&rank, phase, &part, &f.name)
                 };
                 if ranked {
-                    if let Some(at) = new_at {
-                        ranked_before.insert(at, f.account.clone());
-                    }
                     if !c.offer(&rank, &f.account, &row)? {
                         return Ok(());
+                    }
+                    // `found` is cleared at the next part: no copy needed.
+                    if let Some(at) = new_at {
+                        ranked_before.insert(at, std::mem::take(&mut f.account));
                     }
                 }
             }
