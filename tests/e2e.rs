@@ -947,12 +947,12 @@ fn the_real_app_says_on_its_sign_in_screen_that_it_upgraded_the_file() {
     let t = Tmux::start(&bin, "", 100, 30);
     let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let s = t.wait("the upgrade notice", |s| {
-        flat(s).contains("from schema 3 to 4; the file as it was is kept at")
+        flat(s).contains("from schema 3 to 5; the file as it was is kept at")
     });
     assert!(flat(&s).contains("Tell your administrator."), "{s}");
     assert!(s.contains("Operator sign-in"), "{s}");
     t.keys(&["Tab"]);
-    let s = t.wait("the notice to go", |s| !flat(s).contains("schema 3 to 4"));
+    let s = t.wait("the notice to go", |s| !flat(s).contains("schema 3 to 5"));
     assert!(s.contains("Operator sign-in"), "{s}");
     assert!(home.path().join("portal.redb.schema-3.bak").exists());
 }

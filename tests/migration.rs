@@ -1,6 +1,6 @@
 //! A database written by an older portal-admin (tests/fixtures, see its
 //! README) opens: a copy of it is kept beside it, then it is upgraded step by
-//! step (1 → 2 → 3 → 4) with every patient, link, account, operator and audit
+//! step (1 → 2 → 3 → 4 → 5) with every patient, link, account, operator and audit
 //! event kept, the audit chain intact, searches working the new way, and
 //! every patient's portal account its guardian.
 
@@ -184,6 +184,7 @@ fn a_schema_1_file_is_kept_as_a_backup_and_upgraded_with_everything_in_it() {
             "database from schema 1 to 2 (copy of the old file: ",
             "database from schema 2 to 3: 5 patients on a portal account linked to it as guardian, full access",
             "database from schema 3 to 4: 3 patients with a name of several parts indexed by each part",
+            "database from schema 4 to 5: 0 guardian links indexed by a login that is not the patient's own email",
         ],
     );
     assert!(
@@ -240,7 +241,7 @@ fn a_schema_1_file_is_kept_as_a_backup_and_upgraded_with_everything_in_it() {
     let portal = open(dir.path(), &db);
     assert_eq!(
         portal.audit_list(0, 1000).unwrap().len(),
-        was.audit.len() + 3
+        was.audit.len() + 4
     );
     assert!(!dir.path().join("portal.redb.schema-1.2.bak").exists());
 }
@@ -284,6 +285,7 @@ fn a_schema_2_file_is_kept_as_a_backup_and_its_portal_accounts_become_guardians(
         &[
             "database from schema 2 to 3: 6 patients on a portal account linked to it as guardian, full access (copy of the old file: ",
             "database from schema 3 to 4: 3 patients with a name of several parts",
+            "database from schema 4 to 5: 0 guardian links indexed by a login that is not the patient's own email",
         ],
     );
     assert!(
@@ -380,6 +382,7 @@ fn a_schema_3_file_gets_an_index_of_the_names_of_several_parts() {
         &[
             "database from schema 2 to 3: 6 patients on a portal account",
             "database from schema 3 to 4: 3 patients with a name of several parts indexed by each part (copy of the old file: ",
+            "database from schema 4 to 5: 0 guardian links indexed by a login that is not the patient's own email",
         ],
     );
     assert!(
@@ -420,4 +423,82 @@ fn a_schema_3_file_gets_an_index_of_the_names_of_several_parts() {
         tx.open_table(TableDefinition::<&str, &[u8]>::new("idx_patient_multi"))
             .is_err()
     );
+}
+
+/// The schema-4 fixture holds the two kinds of guardian a login index is
+/// for: José's stepfather with a login of his own, and Olivia Smith's
+/// mother, whose login an administrator changed away from the child's
+/// e-correspondent email. The 4 → 5 step lists both; every search finds
+/// what it found before, now through the index; the copy is the schema-4
+/// file as it was.
+#[test]
+fn a_schema_4_file_gets_an_index_of_its_guardians_logins() {
+    let dir = tempfile::tempdir().unwrap();
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let db = dir.path().join("portal.redb");
+    std::fs::copy(here.join("schema-4.redb"), &db).unwrap();
+    let events_before = {
+        let old = redb::ReadOnlyDatabase::open(&db).unwrap();
+        let tx = old.begin_read().unwrap();
+        tx.open_table(TableDefinition::<u64, &[u8]>::new("audit"))
+            .unwrap()
+            .len()
+            .unwrap()
+    };
+    let portal = open(dir.path(), &db);
+    assert_eq!(portal.upgraded().map(|u| (u.from, u.to)), Some((4, 5)));
+    let trail = portal.audit_list(0, 1000).unwrap();
+    assert_eq!(trail.len() as u64, events_before + 1);
+    let step = trail.last().unwrap();
+    assert_eq!(step.action, Action::DatabaseUpgraded);
+    assert!(
+        step.target.starts_with(
+            "database from schema 4 to 5: 2 guardian links indexed by a login that is not the patient's own email (copy of the old file: "
+        ),
+        "{}",
+        step.target
+    );
+    assert_eq!(portal.audit_verify().unwrap().problem, None);
+    for (q, want) in [
+        ("stepdad", vec!["100001"]),
+        ("otherdomain.test", vec!["100001"]),
+        ("zed.stepdad@otherdomain.test", vec!["100001"]),
+        ("olivia.mom", vec!["100005"]),
+        ("@mail.example.com", vec!["100005"]),
+        // The child's own email still finds her; the login's old address
+        // was that email.
+        ("smith.family", vec!["100005"]),
+        ("maria.garcia", vec!["100001", "100002"]),
+    ] {
+        let rows: Vec<String> = portal
+            .search_patients(q, None, 10)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|r| r.patient.account_number)
+            .collect();
+        assert_eq!(rows, want, "{q}");
+    }
+    drop(portal);
+
+    // The copy is the schema-4 file as it was: no such index, and the mark
+    // of the schema-4 builds, which the upgraded file no longer has.
+    let old = redb::ReadOnlyDatabase::open(dir.path().join("portal.redb.schema-4.bak")).unwrap();
+    let tx = old.begin_read().unwrap();
+    let meta = tx
+        .open_table(TableDefinition::<&str, &[u8]>::new("meta"))
+        .unwrap();
+    assert_eq!(meta.get("schema_version").unwrap().unwrap().value(), b"4");
+    assert!(meta.get("audit_mark").unwrap().is_some());
+    assert!(
+        tx.open_table(TableDefinition::<&str, &str>::new("idx_guardian_login"))
+            .is_err()
+    );
+    let new = redb::ReadOnlyDatabase::open(&db).unwrap();
+    let tx = new.begin_read().unwrap();
+    let meta = tx
+        .open_table(TableDefinition::<&str, &[u8]>::new("meta"))
+        .unwrap();
+    assert!(meta.get("audit_mark").unwrap().is_none());
+    assert!(meta.get("audit_mark_5").unwrap().is_some());
 }

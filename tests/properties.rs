@@ -392,6 +392,7 @@ proptest! {
         junk in prop::collection::vec("\\PC{0,12}", 4),
         budget in prop_oneof![Just(1u64), 2u64..12, Just(20_000u64)],
         guardians in prop::collection::vec((any::<prop::sample::Index>(), email()), 0..4),
+        new_login in email(),
     ) {
         // A small budget makes searches stop early and go on page by page:
         // together the pages are still the scan's answer.
@@ -416,6 +417,21 @@ proptest! {
             };
             queries.extend(queries_for(&with_login, cut));
         }
+        // The last guardian's login changes (an administrator's
+        // `account change-email`): its patients are found by the new one.
+        let renamed = linked
+            .last()
+            .filter(|_| linked.len() >= 2)
+            .filter(|_| !new_login.is_empty() && linked.iter().all(|(_, l)| *l != new_login))
+            .cloned();
+        if let Some((no, _)) = &renamed {
+            let p = patients.iter().find(|p| p.account_number == *no).unwrap();
+            let with_login = Patient {
+                email: Some(portal_admin::domain::Email::parse(&new_login).unwrap()),
+                ..p.clone()
+            };
+            queries.extend(queries_for(&with_login, cut));
+        }
         for round in 0..2 {
             for q in &queries {
                 let want = scan(&portal, &patients, q);
@@ -434,6 +450,11 @@ proptest! {
                 && let Some((no, login)) = linked.first()
             {
                 portal.remove_guardian(&admin, no, login, "custody order").unwrap();
+            }
+            if round == 0
+                && let Some((_, login)) = &renamed
+            {
+                portal.change_login_email(&admin, login, &new_login, None).unwrap();
             }
         }
     }

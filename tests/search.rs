@@ -1382,3 +1382,97 @@ fn finding_a_guardian_whose_access_ended_at_18_still_finds_the_patient() {
     // History the desk must see: the login still leads to the patient.
     assert_eq!(found(&p, "stepdad99"), ["100003"]);
 }
+
+#[test]
+fn finding_by_a_login_that_is_the_childs_own_email_reads_no_more_than_before_it() {
+    // Most logins are the e-correspondent email Create/Validate made them
+    // from: the email indexes find those children already, so the index
+    // of guardians' logins holds nothing for them and a search reads what
+    // it read before any account was made.
+    let p = practice();
+    let before: Vec<u64> = ["smith.family", "@example.net", "maria."]
+        .iter()
+        .map(|q| entries_for(&p, q).1)
+        .collect();
+    p.create_validate("100005");
+    p.create_validate("100001");
+    let after: Vec<u64> = ["smith.family", "@example.net", "maria."]
+        .iter()
+        .map(|q| entries_for(&p, q).1)
+        .collect();
+    assert_eq!(after, before);
+    assert_eq!(found(&p, "smith.family"), ["100005"]);
+    // A stepfather's own login is another email: it adds its entries.
+    add_stepfather(&p, "100005", "zed.stepdad99@example.net");
+    assert!(entries_for(&p, "@example.net").1 > before[1]);
+    assert_eq!(found(&p, "@example.net"), ["100005"]);
+}
+
+#[test]
+fn finding_an_import_moving_the_e_correspondent_away_from_the_login_keeps_the_login_found() {
+    // Olivia's login was her e-correspondent email; the practice's next
+    // import gives her another one. Her mother still signs in with the old
+    // address, and the desk still finds Olivia by it — and by the new one.
+    let p = practice();
+    p.create_validate("100005");
+    let import = |email: &str| {
+        p.portal
+            .import_patients(
+                &p.admin,
+                "again.csv",
+                format!("account_number,last_name,first_name,date_of_birth,email\n100005,Smith,Olivia,2018-07-04,{email}\n").as_bytes(),
+                0,
+                false,
+                &mut (),
+            )
+            .unwrap();
+    };
+    import("olivia.new@example.org");
+    for q in ["smith.family", "@example.net", "olivia.new", "@example.org"] {
+        assert!(found(&p, q).contains(&"100005".to_owned()), "{q}");
+    }
+    // Back to the login's address: found once, by her own email again.
+    import("smith.family@example.net");
+    assert_eq!(found(&p, "smith.family"), ["100005"]);
+    assert_eq!(found(&p, "olivia.new"), Vec::<String>::new());
+    // And to a guardian's login that was not hers: found once by it.
+    add_stepfather(&p, "100005", STEPDAD);
+    import(STEPDAD);
+    assert_eq!(found(&p, "stepdad99"), ["100005"]);
+    assert_eq!(found(&p, "smith.family"), ["100005"]);
+}
+
+#[test]
+fn finding_siblings_by_a_changed_login_finds_both_by_the_new_one_not_the_old() {
+    let p = practice();
+    add_stepfather(&p, "100001", STEPDAD);
+    add_stepfather(&p, "100002", STEPDAD);
+    assert_eq!(found(&p, "stepdad99"), ["100001", "100002"]);
+    p.portal
+        .change_login_email(&p.admin, STEPDAD, "zed.walker@newmail.test", None)
+        .unwrap();
+    assert_eq!(found(&p, "walker"), ["100001", "100002"]);
+    assert_eq!(found(&p, "stepdad99"), Vec::<String>::new());
+    // Removed from one sibling: the other is still found.
+    p.portal
+        .remove_guardian(
+            &p.admin,
+            "100001",
+            "zed.walker@newmail.test",
+            "custody order",
+        )
+        .unwrap();
+    assert_eq!(found(&p, "walker"), ["100002"]);
+    // A login changed to a child's own e-correspondent email: that child
+    // is found once, by it.
+    p.portal
+        .change_login_email(
+            &p.admin,
+            "zed.walker@newmail.test",
+            "maria.garcia@example.com",
+            None,
+        )
+        .unwrap();
+    assert_eq!(found(&p, "maria.garcia"), ["100001", "100002"]);
+    assert_eq!(found(&p, "walker"), Vec::<String>::new());
+}

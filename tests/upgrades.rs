@@ -44,12 +44,12 @@ fn opening_an_old_file_reports_the_upgrade_and_its_copy_to_the_client() {
     let db = schema_3_copy(dir.path());
     let portal = open(dir.path(), &db);
     let up = portal.upgraded().expect("an upgrade reported").clone();
-    assert_eq!((up.from, up.to), (3, 4));
+    assert_eq!((up.from, up.to), (3, 5));
     assert_eq!(up.copy, dir.path().join("portal.redb.schema-3.bak"));
     assert_eq!(
         portal.open_notices(),
         vec![format!(
-            "upgraded {} from schema 3 to 4; the file as it was is kept at {}; older portal-admin versions cannot open it any more",
+            "upgraded {} from schema 3 to 5; the file as it was is kept at {}; older portal-admin versions cannot open it any more",
             db.display(),
             up.copy.display()
         )]
@@ -89,7 +89,7 @@ fn the_binary_says_it_upgraded_the_file_even_when_not_on_a_terminal() {
     assert_eq!(
         out.stderr.trim_end(),
         format!(
-            "portal-admin: upgraded {} from schema 3 to 4; the file as it was is kept at {}; older portal-admin versions cannot open it any more",
+            "portal-admin: upgraded {} from schema 3 to 5; the file as it was is kept at {}; older portal-admin versions cannot open it any more",
             bin.db().display(),
             copy.display()
         )
@@ -110,13 +110,13 @@ fn the_app_shows_the_upgrade_on_the_sign_in_screen_until_the_first_key() {
     let screen = hs.screen();
     let flat: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        flat.contains("Upgraded ") && flat.contains("from schema 3 to 4"),
+        flat.contains("Upgraded ") && flat.contains("from schema 3 to 5"),
         "{screen}"
     );
     assert!(flat.contains("Tell your administrator."), "{screen}");
     hs.key(crossterm::event::KeyCode::Tab);
     hs.draw();
-    assert!(!hs.screen().contains("schema 3 to 4"), "{}", hs.screen());
+    assert!(!hs.screen().contains("schema 3 to 5"), "{}", hs.screen());
 }
 
 /// Appends one audit event and changes the row of `account_number` as a
@@ -152,28 +152,80 @@ fn write_as_an_older_build(db: &Path, account_number: &str, account_id: u64) {
                 t.insert(k.as_str(), new.as_slice()).unwrap();
             }
         }
-        let mut meta = tx.open_table(META).unwrap();
-        let head: serde_json::Value =
-            serde_json::from_slice(meta.get("audit_head").unwrap().unwrap().value()).unwrap();
-        let seq = head["seq"].as_u64().unwrap() + 1;
-        let ev = AuditEvent::new(
-            seq,
-            time::OffsetDateTime::now_utc(),
-            NewEvent::success(
-                "operator:sam",
-                Action::AccountLinked,
-                format!("patient {account_number} to account {account_id}"),
-            ),
-            head["hash"].as_str().unwrap(),
+        append_event(
+            tx,
+            Action::AccountLinked,
+            format!("patient {account_number} to account {account_id}"),
         );
-        tx.open_table(AUDIT)
+    });
+}
+
+/// Appends an audit event by `sam` to the chain, as any build does; returns
+/// its sequence number.
+fn append_event(tx: &redb::WriteTransaction, action: Action, target: String) -> u64 {
+    let mut meta = tx.open_table(META).unwrap();
+    let head: serde_json::Value =
+        serde_json::from_slice(meta.get("audit_head").unwrap().unwrap().value()).unwrap();
+    let seq = head["seq"].as_u64().unwrap() + 1;
+    let ev = AuditEvent::new(
+        seq,
+        time::OffsetDateTime::now_utc(),
+        NewEvent::success("operator:sam", action, target),
+        head["hash"].as_str().unwrap(),
+    );
+    tx.open_table(AUDIT)
+        .unwrap()
+        .insert(seq, serde_json::to_vec(&ev).unwrap().as_slice())
+        .unwrap();
+    let head = serde_json::json!({"seq": seq, "hash": ev.hash});
+    meta.insert("audit_head", serde_json::to_vec(&head).unwrap().as_slice())
+        .unwrap();
+    seq
+}
+
+/// Links patient `account_number` to portal account `account_id` as a
+/// portal-admin of schema 4 does: the link and its audit event, the mark
+/// of the schema-4 builds moved — and no entry in the index of guardians'
+/// logins, which it does not know.
+fn link_as_a_schema_4_build(db: &Path, account_number: &str, account_id: u64) {
+    edit_file(db, false, |tx| {
+        let link = portal_admin::domain::GuardianLink {
+            relationship: portal_admin::domain::Relationship::Father,
+            access: portal_admin::domain::Access::Full,
+            since: time::OffsetDateTime::now_utc(),
+        };
+        tx.open_table(TableDefinition::<(&str, u64), &[u8]>::new("guardians"))
             .unwrap()
-            .insert(seq, serde_json::to_vec(&ev).unwrap().as_slice())
+            .insert(
+                (account_number, account_id),
+                serde_json::to_vec(&link).unwrap().as_slice(),
+            )
             .unwrap();
-        let head = serde_json::json!({"seq": seq, "hash": ev.hash});
-        meta.insert("audit_head", serde_json::to_vec(&head).unwrap().as_slice())
+        let seq = append_event(
+            tx,
+            Action::GuardianAdded,
+            format!("patient {account_number} to account {account_id}"),
+        );
+        tx.open_table(META)
+            .unwrap()
+            .insert("audit_mark", serde_json::to_vec(&seq).unwrap().as_slice())
             .unwrap();
     });
+}
+
+/// The account numbers the index of guardians' logins lists under the
+/// whole login `login`.
+fn listed_under(db: &Path, login: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    edit_file(db, false, |tx| {
+        let t = tx
+            .open_table(TableDefinition::<&str, &str>::new("idx_guardian_login"))
+            .unwrap();
+        if let Some(v) = t.get(format!("{login} ").as_str()).unwrap() {
+            out.extend(v.value().split(' ').map(str::to_owned));
+        }
+    });
+    out
 }
 
 /// Every entry of the index of names of several parts, as stored.
@@ -249,7 +301,7 @@ fn writes_by_an_older_build_after_the_upgrade_are_noticed_and_the_index_rebuilt(
     assert_eq!(
         portal.open_notices(),
         vec![format!(
-            "rebuilt the index of names of several parts of {} (3 patients) because an older portal-admin wrote to the file after audit event {events_before}; every workstation must run this version",
+            "rebuilt the index of names of several parts (3 patients) and the index of guardians' logins (0 links) of {} because an older portal-admin wrote to the file after audit event {events_before}; every workstation must run this version",
             practice.db().display()
         )]
     );
@@ -265,7 +317,7 @@ fn writes_by_an_older_build_after_the_upgrade_are_noticed_and_the_index_rebuilt(
     assert_eq!(
         last[1].target,
         format!(
-            "index of names of several parts: 3 patients; an older portal-admin wrote to the file after audit event {events_before}"
+            "index of names of several parts: 3 patients; index of guardians' logins: 0 links; an older portal-admin wrote to the file after audit event {events_before}"
         )
     );
     let chain = portal.audit_verify().unwrap();
@@ -292,14 +344,14 @@ fn a_write_by_this_build_after_an_older_ones_does_not_hide_it() {
     assert_eq!(account_shown(&portal, "s b", "100003"), Some(id));
 }
 
-/// N5: a schema-4 file last written by a build before the mark (it has
-/// none) is rebuilt once, in case an older build wrote to it, and says why.
+/// N5: a file without this build's mark (last written by a build before
+/// it) is rebuilt once, in case an older build wrote to it, and says why.
 #[test]
-fn a_schema_4_file_without_the_mark_is_rebuilt_once() {
+fn a_file_without_the_mark_is_rebuilt_once() {
     let practice = Practice::new();
     let before = multi_entries(&practice.db());
     edit_file(&practice.db(), false, |tx| {
-        tx.open_table(META).unwrap().remove("audit_mark").unwrap();
+        tx.open_table(META).unwrap().remove("audit_mark_5").unwrap();
     });
     let portal = practice.open_again();
     let rebuilt = portal.rebuilt().expect("rebuilt").clone();
@@ -314,5 +366,35 @@ fn a_schema_4_file_without_the_mark_is_rebuilt_once() {
     drop(portal);
     // The same entries as before: nothing was stale.
     assert_eq!(multi_entries(&practice.db()), before);
+    assert!(practice.open_again().rebuilt().is_none());
+}
+
+/// A schema-4 build still running after the upgrade to schema 5 adds a
+/// guardian: it moves its own mark, not this build's, and does not list
+/// the guardian's login. The next open rebuilds the index of guardians'
+/// logins, and the login finds the child.
+#[test]
+fn a_guardian_added_by_a_schema_4_build_after_the_upgrade_is_found_after_the_rebuild() {
+    let (practice, id) = practice_with_an_account();
+    // José's e-correspondent, whose account Create/Validate made.
+    let login = "maria.garcia@example.com";
+    let events_before = practice.audit_count();
+    link_as_a_schema_4_build(&practice.db(), "100003", id);
+    assert_eq!(listed_under(&practice.db(), login), Vec::<String>::new());
+
+    let portal = practice.open_again();
+    let rebuilt = portal.rebuilt().expect("a rebuild reported").clone();
+    assert_eq!((rebuilt.after, rebuilt.logins), (Some(events_before), 1));
+    assert_eq!(listed_under(&practice.db(), login), ["100003"]);
+    let found: Vec<String> = portal
+        .search_patients(login, None, 10)
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|r| r.patient.account_number)
+        .collect();
+    assert!(found.contains(&"100003".to_owned()), "{found:?}");
+    assert_eq!(portal.audit_verify().unwrap().problem, None);
+    drop(portal);
     assert!(practice.open_again().rebuilt().is_none());
 }

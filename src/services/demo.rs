@@ -94,6 +94,9 @@ impl Portal {
             // (about 60% of patients). Accounts first: each patient's row is
             // written once, already showing its portal account.
             let mut batch = crate::store::PatientBatch::new();
+            // The links are written after the rows (a link reads its
+            // patient's email, to index a login that is not it).
+            let mut links = Vec::new();
             let families = crate::demo::families(patients, DEMO_SEED, now.date());
             for (i, fam) in families.enumerate() {
                 summary.families += 1;
@@ -116,7 +119,7 @@ impl Portal {
                             since: acc.created_at,
                         };
                         for p in &fam.children {
-                            tx.put_guardian_link(&p.account_number, acc.id, &link)?;
+                            links.push((p.account_number.clone(), acc.id, link.clone()));
                         }
                         summary.accounts += 1;
                         Some(acc.id)
@@ -130,6 +133,9 @@ impl Portal {
             tx.put_batch(&batch, &mut |done, all| {
                 progress(done * total / all.max(1), total)
             })?;
+            for (patient, id, link) in &links {
+                tx.put_guardian_link(patient, *id, link)?;
+            }
             progress(total, total);
             tx.audit(NewEvent::success(
                 &actor,

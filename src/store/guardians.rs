@@ -74,17 +74,38 @@ impl WriteTx {
     }
 
     /// Records the link alone, for a writer that puts the patient's row
-    /// itself with its account (the demo's batch, the upgrade to schema 3).
+    /// itself with its account (the demo's batch, the upgrade to schema 3),
+    /// and lists the patient under the holder's login when that is not the
+    /// patient's own email (see [`super::tables::IDX_GUARDIAN_LOGIN`]; the
+    /// patient's row must be stored already).
     pub fn put_guardian_link(
         &mut self,
         patient: &str,
         account_id: u64,
         link: &GuardianLink,
     ) -> Result<()> {
-        self.raw()
+        let new = self
+            .raw()
             .open_table(GUARDIANS)?
-            .insert((patient, account_id), encode(link)?.as_slice())?;
+            .insert((patient, account_id), encode(link)?.as_slice())?
+            .is_none();
+        if new {
+            self.index_guardian_login(patient, &self.login_of(account_id)?, true)?;
+        }
         Ok(())
+    }
+
+    /// The link of `patient` to portal account `account_id`, as this
+    /// transaction sees it.
+    pub fn guardian_link(&self, patient: &str, account_id: u64) -> Result<Option<GuardianLink>> {
+        match self
+            .raw()
+            .open_table(GUARDIANS)?
+            .get((patient, account_id))?
+        {
+            Some(v) => Ok(Some(decode("guardian link", v.value())?)),
+            None => Ok(None),
+        }
     }
 
     /// The removed link of `patient` to `account_id`, as this transaction
@@ -128,6 +149,9 @@ impl WriteTx {
             .open_table(GUARDIANS)?
             .remove((patient, account_id))?
             .is_some();
+        if removed {
+            self.index_guardian_login(patient, &self.login_of(account_id)?, false)?;
+        }
         if self.account_id_for_patient(patient)? == Some(account_id) {
             match self.guardians_of(patient)?.first() {
                 Some((next, _)) => self.link_patient(patient, *next)?,

@@ -1,5 +1,5 @@
 //! Upgrading a file written by an older portal-admin, one schema version at
-//! a time (1 → 2, 2 → 3, 3 → 4), each step in one write
+//! a time (1 → 2, 2 → 3, 3 → 4, 4 → 5), each step in one write
 //! transaction with its audit event. Before the first step a copy of the
 //! file as it was is written beside it (`<file>.schema-N.bak`), readable by
 //! the portal-admin that wrote it.
@@ -74,6 +74,9 @@ pub struct Rebuild {
     pub after: Option<u64>,
     /// Patients with a name of several parts, indexed again.
     pub several: u64,
+    /// Guardian links listed again under a login that is not the
+    /// patient's own email.
+    pub logins: u64,
 }
 
 impl Rebuild {
@@ -89,10 +92,12 @@ impl std::fmt::Display for Rebuild {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "rebuilt the index of names of several parts of {} ({} patient{}) because {}; every workstation must run this version",
-            self.path.display(),
+            "rebuilt the index of names of several parts ({} patient{}) and the index of guardians' logins ({} link{}) of {} because {}; every workstation must run this version",
             self.several,
-            if self.several == 1 { "" } else { "s" },
+            plural(self.several),
+            self.logins,
+            plural(self.logins),
+            self.path.display(),
             self.cause()
         )
     }
@@ -141,6 +146,7 @@ impl Store {
                 }
                 2 => (3, Some(migrate_2_to_3(&mut wtx)?)),
                 3 => (4, Some(migrate_3_to_4(&mut wtx)?)),
+                4 => (5, Some(migrate_4_to_5(&mut wtx)?)),
                 v => {
                     return Err(Error::NotOurDatabase {
                         path: self.path.clone(),
@@ -425,6 +431,78 @@ fn index_several_parts(wtx: &mut WriteTx) -> Result<u64> {
     Ok(several)
 }
 
+/// Schema 5: a patient is found by the logins of its current guardians
+/// through an index of their parts (`idx_guardian_login`), instead of
+/// reading every portal account a login part names at search time. The
+/// mark of schema 4 builds gives way to schema 5's (see
+/// [`META_AUDIT_MARK`]).
+fn migrate_4_to_5(wtx: &mut WriteTx) -> Result<String> {
+    // The 2 → 3 step of this build may have listed some already.
+    wtx.raw().delete_table(IDX_GUARDIAN_LOGIN)?;
+    let listed = index_guardian_logins(wtx)?;
+    wtx.raw().open_table(META)?.remove(META_AUDIT_MARK_4)?;
+    Ok(format!(
+        "{listed} guardian link{} indexed by a login that is not the patient's own email",
+        plural(listed)
+    ))
+}
+
+/// Fills `idx_guardian_login` (empty, or just made) from the guardian
+/// links: every link whose holder's login is not the patient's own email.
+/// Returns how many links it listed.
+fn index_guardian_logins(wtx: &mut WriteTx) -> Result<u64> {
+    let tx = wtx.raw();
+    let links = tx.open_table(GUARDIANS)?;
+    let patients = tx.open_table(PATIENTS)?;
+    let accounts = tx.open_table(ACCOUNTS)?;
+    let mut logins: std::collections::HashMap<u64, String> = Default::default();
+    let mut lists: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut listed = 0u64;
+    for item in links.iter()? {
+        let (k, _) = item?;
+        let (no, id) = k.value();
+        let login = match logins.entry(id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let acc: PortalAccount = match accounts.get(id)? {
+                    Some(a) => decode("portal account", a.value())?,
+                    None => {
+                        return Err(Error::Storage(format!(
+                            "patient {no} has a guardian link to a missing account {id}"
+                        )));
+                    }
+                };
+                e.insert(acc.email.as_str().to_owned())
+            }
+        };
+        let own = match patients.get(no)? {
+            Some(v) => RowRef::parse(v.value())
+                .ok_or_else(|| Error::Storage(format!("the stored patient {no} is damaged")))?
+                .email
+                .map(str::to_owned),
+            None => None,
+        };
+        if own.as_deref() == Some(login.as_str()) {
+            continue;
+        }
+        listed += 1;
+        for part in all_email_parts(login) {
+            lists.entry(part).or_default().push(no.to_owned());
+        }
+    }
+    let mut t = tx.open_table(IDX_GUARDIAN_LOGIN)?;
+    for (part, mut accounts) in lists {
+        accounts.sort_unstable();
+        accounts.dedup();
+        t.insert(part.as_str(), accounts.join(" ").as_str())?;
+    }
+    Ok(listed)
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 impl Store {
     /// Whether an older portal-admin wrote to the file since this version
     /// last did (see [`META_AUDIT_MARK`]): one read. If so, rebuilds what
@@ -455,17 +533,21 @@ impl Store {
         };
         wtx.raw().delete_table(IDX_PATIENT_MULTI)?;
         let several = index_several_parts(&mut wtx)?;
+        wtx.raw().delete_table(IDX_GUARDIAN_LOGIN)?;
+        let logins = index_guardian_logins(&mut wtx)?;
         let rebuild = Rebuild {
             path: self.path.clone(),
             after,
             several,
+            logins,
         };
         wtx.audit(NewEvent::success(
             actor,
             Action::IndexRebuilt,
             format!(
-                "index of names of several parts: {several} patient{}; {}",
-                if several == 1 { "" } else { "s" },
+                "index of names of several parts: {several} patient{}; index of guardians' logins: {logins} link{}; {}",
+                plural(several),
+                plural(logins),
                 rebuild.cause()
             ),
         ))?;
@@ -526,6 +608,8 @@ pub(super) fn copy_schema(
             rows += copy_table(src, dst, REMOVED_GUARDIANS)?;
             // Schema 4.
             rows += copy_table(src, dst, IDX_PATIENT_MULTI)?;
+            // Schema 5.
+            rows += copy_table(src, dst, IDX_GUARDIAN_LOGIN)?;
         }
     }
     Ok(rows)

@@ -55,7 +55,7 @@ pub use write::{PutReport, WriteTx};
 
 /// Version of the layout of tables and values this program reads and
 /// writes. Older files are upgraded on open (see `migrate.rs`).
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 #[derive(Debug, Clone)]
 pub struct StoreOptions {

@@ -34,6 +34,14 @@ pub const IDX_PATIENT_EMAIL: TableDefinition<&str, &[u8]> =
 /// patients with that email, space-separated, sorted; parts after the first.
 pub const IDX_PATIENT_EMAIL_PART: TableDefinition<&str, &str> =
     TableDefinition::new("idx_patient_email_part");
+/// email part key of a guardian's login — every part, the whole login
+/// (`login␠`) too → the account numbers of the patients the holder is a
+/// current guardian of, space-separated, sorted; only the patients whose own
+/// email is another (the email indexes find the others already). Links an
+/// administrator removed are not here; links the age rules ended are, as in
+/// [`GUARDIANS`] (schema 5).
+pub const IDX_GUARDIAN_LOGIN: TableDefinition<&str, &str> =
+    TableDefinition::new("idx_guardian_login");
 /// token → how many entries of `idx_patient_token` it has.
 pub const SEARCH_TERMS: TableDefinition<&str, u64> = TableDefinition::new("search_terms");
 /// portal account id → portal account (JSON).
@@ -69,11 +77,15 @@ pub const META_AUDIT_HEAD: &str = "audit_head";
 pub const META_NEXT_ACCOUNT: &str = "next_account_id";
 pub const META_DEMO: &str = "demo";
 /// The sequence number of the last audit event up to which every write was
-/// made by a portal-admin of schema 4 or later (which keeps the derived
-/// tables of schema 4 in step). An older build that still has the file open
-/// appends events without moving it; the next open then sees events past
-/// it and rebuilds what schema 4 derives (`migrate.rs`).
-pub const META_AUDIT_MARK: &str = "audit_mark";
+/// made by a portal-admin of schema 5 or later (which keeps the derived
+/// tables of schemas 4 and 5 in step). An older build that still has the
+/// file open appends events without moving it; the next open then sees
+/// events past it and rebuilds what those schemas derive (`migrate.rs`).
+/// Each schema that derives a table has its own mark: a build of schema 4
+/// moves [`META_AUDIT_MARK_4`], which a build of schema 5 does not read.
+pub const META_AUDIT_MARK: &str = "audit_mark_5";
+/// The mark of the builds of schema 4; removed by the 4 → 5 step.
+pub const META_AUDIT_MARK_4: &str = "audit_mark";
 
 /// The search keys of one patient, computed once.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,6 +131,14 @@ pub fn token_key(token: &str, name_key: &str) -> String {
 /// `email last first ACCOUNT`: a patient's key in the email index.
 pub fn email_key(email: &str, name_key: &str) -> String {
     format!("{email}{KEY_SEP}{name_key}")
+}
+
+/// The email-part keys of every part of an email, the whole email's
+/// (`email␠`) first.
+pub fn all_email_parts(email: &str) -> impl Iterator<Item = String> + '_ {
+    email_part_starts(email)
+        .into_iter()
+        .map(move |s| email_part_key(email, s))
 }
 
 /// The email-part keys of an email other than the whole email.

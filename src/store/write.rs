@@ -254,6 +254,7 @@ impl WriteTx {
         self.table(AUDIT_BY_ACCOUNT)?;
         self.table(GUARDIANS)?;
         self.table(REMOVED_GUARDIANS)?;
+        self.table(IDX_GUARDIAN_LOGIN)?;
         self.put_meta(META_SCHEMA, &version)?;
         self.put_meta(META_NEXT_ACCOUNT, &1u64)
     }
@@ -445,6 +446,14 @@ impl WriteTx {
             }
         }
         self.apply_terms(terms)?;
+        // A patient on a portal account whose own email changed: its
+        // guardians' logins are listed again (one may be its old email).
+        for (account, old) in &replaced {
+            let old = RowRef::parse(old).ok_or_else(|| damaged(account))?;
+            if old.account_id.is_some() && self.own_email(account)?.as_deref() != old.email {
+                self.reindex_guardian_logins(account)?;
+            }
+        }
         on_progress(progress.total, progress.total);
         Ok(report)
     }
@@ -575,22 +584,58 @@ impl WriteTx {
                 .remove(email_key(e, &keys.name).as_str())?;
             let mut t = self.tx.open_table(IDX_PATIENT_EMAIL_PART)?;
             for part in inner_email_parts(e) {
-                let rest: Option<String> = t.get(part.as_str())?.map(|v| {
-                    v.value()
-                        .split(' ')
-                        .filter(|a| *a != account)
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                });
-                match rest {
-                    Some(r) if !r.is_empty() => {
-                        t.insert(part.as_str(), r.as_str())?;
-                    }
-                    _ => {
-                        t.remove(part.as_str())?;
-                    }
-                }
+                edit_list(&mut t, &part, account, false)?;
             }
+        }
+        Ok(())
+    }
+
+    /// Keeps [`IDX_GUARDIAN_LOGIN`] for one guardian link of `patient`
+    /// whose holder signs in as `login`: the patient is listed under every
+    /// part of the login when the link is current (`linked`) and the login
+    /// is not the patient's own email; else it is not.
+    pub(super) fn index_guardian_login(
+        &self,
+        patient: &str,
+        login: &str,
+        linked: bool,
+    ) -> Result<()> {
+        let own = self.own_email(patient)?;
+        let listed = linked && own.as_deref() != Some(login);
+        let mut t = self.tx.open_table(IDX_GUARDIAN_LOGIN)?;
+        for part in all_email_parts(login) {
+            edit_list(&mut t, &part, patient, listed)?;
+        }
+        Ok(())
+    }
+
+    /// Patient `patient`'s own e-correspondent email, as stored.
+    fn own_email(&self, patient: &str) -> Result<Option<String>> {
+        match self.tx.open_table(PATIENTS)?.get(patient)? {
+            Some(v) => Ok(RowRef::parse(v.value())
+                .ok_or_else(|| damaged(patient))?
+                .email
+                .map(str::to_owned)),
+            None => Ok(None),
+        }
+    }
+
+    /// The login of portal account `id`.
+    pub(super) fn login_of(&self, id: u64) -> Result<String> {
+        match self.account(id)? {
+            Some(a) => Ok(a.email.as_str().to_owned()),
+            None => Err(Error::Storage(format!(
+                "a guardian link names a missing portal account {id}"
+            ))),
+        }
+    }
+
+    /// After a patient's own email changed (`put_batch`): its guardians'
+    /// logins are listed again, the one equal to its old email now listed,
+    /// the one equal to its new email no longer.
+    fn reindex_guardian_logins(&self, patient: &str) -> Result<()> {
+        for (id, _) in self.guardians_of(patient)? {
+            self.index_guardian_login(patient, &self.login_of(id)?, true)?;
         }
         Ok(())
     }
@@ -707,6 +752,13 @@ impl WriteTx {
         }
         for part in inner_email_parts(new.as_str()) {
             parts.insert(part.as_str(), account.id)?;
+        }
+        drop((idx, parts));
+        // The patients it is a guardian of are found by the new login.
+        for patient in &account.patients {
+            let linked = self.guardian_link(patient, account.id)?.is_some();
+            self.index_guardian_login(patient, account.email.as_str(), false)?;
+            self.index_guardian_login(patient, new.as_str(), linked)?;
         }
         Ok(())
     }
@@ -846,4 +898,34 @@ pub(super) fn classify(
 
 fn damaged(account: &str) -> Error {
     Error::Storage(format!("the stored record of patient {account} is damaged"))
+}
+
+/// Adds `account` to (or removes it from) the sorted, space-separated list
+/// of account numbers at `key`; an empty list is no entry.
+fn edit_list(
+    t: &mut redb::Table<&str, &str>,
+    key: &str,
+    account: &str,
+    listed: bool,
+) -> Result<()> {
+    let mut accounts: Vec<String> = t
+        .get(key)?
+        .map(|v| v.value().split(' ').map(str::to_owned).collect())
+        .unwrap_or_default();
+    match (
+        accounts.binary_search_by(|a| a.as_str().cmp(account)),
+        listed,
+    ) {
+        (Ok(_), true) | (Err(_), false) => return Ok(()),
+        (Err(at), true) => accounts.insert(at, account.to_owned()),
+        (Ok(at), false) => {
+            accounts.remove(at);
+        }
+    }
+    if accounts.is_empty() {
+        t.remove(key)?;
+    } else {
+        t.insert(key, accounts.join(" ").as_str())?;
+    }
+    Ok(())
 }

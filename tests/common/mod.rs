@@ -313,14 +313,14 @@ impl Bin {
     /// Opened on tests/fixtures/schema-1.redb (copied to [`Bin::db`]): the
     /// binary upgrades it on the first command, keeping its copy beside
     /// it, and finds everything in it (a search, the trail's 14 events and one
-    /// per upgrade step: 17).
+    /// per upgrade step: 18).
     pub fn upgrades_the_schema_1_fixture_whole(&self) {
         let out = self.ok(&["patients", "search", "jose garcia"], "");
         assert!(out.starts_with("100001\tGarcía-López, José"), "{out}");
         assert!(self.home.join("portal.redb.schema-1.bak").exists());
         let audit = self.ok(&["audit", "verify"], "");
         assert!(
-            audit.starts_with("audit trail intact: 17 events"),
+            audit.starts_with("audit trail intact: 18 events"),
             "{audit}"
         );
     }

@@ -15,10 +15,9 @@
 //!   driving word (see [`PatientQuery::driver`]), skipped at once when a
 //!   word begins no token at all.
 //! - `3` — a single word, also in emails: the email index and the email-part
-//!   index from the word, and the same two of the portal logins, whose
-//!   accounts' patients are found by their guardians' own emails (a read-
-//!   time join: see `ReadTx::by_email_part`). An email search (`e`) walks
-//!   the same four.
+//!   index from the word, and the index of the guardians' logins that are
+//!   not their patients' own email (`idx_guardian_login`, schema 5; see
+//!   `ReadTx::by_email_part`). An email search (`e`) walks the same three.
 //!
 //! Words that no one name part can begin together (`a e i`: no part begins
 //! with both `a` and `e`) can only match a patient with several tokens: the
