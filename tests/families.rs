@@ -828,8 +828,8 @@ fn a_demo_practices_accounts_are_their_patients_guardians() {
     let summary = portal
         .seed_demo(&portal_admin::Portal::file_owner(), 200, &mut |_, _| {})
         .unwrap();
-    assert!(summary.accounts > 0);
-    let (mut linked, mut unlinked) = (0, 0);
+    assert!(summary.accounts > 0 && summary.second_parents > 0);
+    let (mut linked, mut unlinked, mut two) = (0, 0, 0);
     let mut cursor = None;
     loop {
         let page = portal.search_patients("", cursor.as_deref(), 50).unwrap();
@@ -837,11 +837,30 @@ fn a_demo_practices_accounts_are_their_patients_guardians() {
             let g = portal.guardians(&row.patient.account_number).unwrap();
             match row.account_id {
                 Some(id) => {
-                    assert_eq!(g.len(), 1, "{}", row.patient.account_number);
+                    let no = &row.patient.account_number;
+                    assert!(matches!(g.len(), 1 | 2), "{no}");
                     assert_eq!(
                         (g[0].account.id, g[0].relationship),
                         (id, Relationship::Guardian)
                     );
+                    // A second parent signs in with their own email, and
+                    // the desk finds the child by it.
+                    if let Some(second) = g.get(1) {
+                        assert_eq!(second.relationship, Relationship::Father);
+                        assert_ne!(Some(second.email()), row.patient.email.as_ref());
+                        let by_login = portal
+                            .search_patients(second.email().as_str(), None, 50)
+                            .unwrap();
+                        assert!(
+                            by_login
+                                .items
+                                .iter()
+                                .any(|r| r.patient.account_number == *no),
+                            "{no} by {}",
+                            second.email()
+                        );
+                        two += 1;
+                    }
                     linked += 1;
                 }
                 None => {
@@ -856,7 +875,10 @@ fn a_demo_practices_accounts_are_their_patients_guardians() {
         }
     }
     assert_eq!(linked + unlinked, 200);
-    assert!(linked > 0 && unlinked > 0, "{linked} {unlinked}");
+    assert!(
+        linked > 0 && unlinked > 0 && two > 0,
+        "{linked} {unlinked} {two}"
+    );
 }
 
 // ---- Through the real binary -------------------------------------------

@@ -21,6 +21,8 @@ pub struct DemoSummary {
     pub locked: u64,
     pub reset_pending: u64,
     pub disabled: u64,
+    /// Families whose second parent has a login of their own.
+    pub second_parents: u64,
 }
 
 impl Portal {
@@ -63,6 +65,7 @@ impl Portal {
             locked: 0,
             reset_pending: 0,
             disabled: 0,
+            second_parents: 0,
         };
         let actor = s.actor();
         self.store.write(now, |tx| {
@@ -122,6 +125,25 @@ impl Portal {
                             links.push((p.account_number.clone(), acc.id, link.clone()));
                         }
                         summary.accounts += 1;
+                        // About one family in eight on the portal has a
+                        // second parent who signs in with their own email.
+                        if roll % 8 == 5 {
+                            let second = second_parent_email(&fam, i)?;
+                            let mut acc2 =
+                                self.demo_account(&second, &fam, 99, &shared, now, &mut summary);
+                            acc2.created_at = now - time::Duration::days(200);
+                            let acc2 = tx.insert_account(acc2)?;
+                            let link2 = crate::domain::GuardianLink {
+                                relationship: crate::domain::Relationship::Father,
+                                access: crate::domain::Access::Full,
+                                since: acc2.created_at,
+                            };
+                            for p in &fam.children {
+                                links.push((p.account_number.clone(), acc2.id, link2.clone()));
+                            }
+                            summary.accounts += 1;
+                            summary.second_parents += 1;
+                        }
                         Some(acc.id)
                     }
                     _ => None,
@@ -210,4 +232,25 @@ impl Portal {
         }
         acc
     }
+}
+
+/// The login of a demo family's second parent: another address than the
+/// family's e-correspondent email (`alex.garcia41@mail.example.com`).
+fn second_parent_email(fam: &crate::demo::Family, i: usize) -> Result<crate::domain::Email> {
+    const FIRST: [&str; 6] = ["alex", "sam", "jordan", "chris", "pat", "taylor"];
+    const DOMAINS: [&str; 3] = ["mail.example.com", "example.net", "otherdomain.test"];
+    let family: String = fam
+        .children
+        .first()
+        .map(|p| crate::domain::text::fold(&p.last_name))
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    crate::domain::Email::parse(&format!(
+        "{}.{family}{i}@{}",
+        FIRST[i % FIRST.len()],
+        DOMAINS[i % DOMAINS.len()]
+    ))
+    .map_err(|e| crate::error::Error::Storage(format!("a demo login: {e}")))
 }
