@@ -2,6 +2,7 @@
 //! (see the parent module).
 
 use super::*;
+use crate::domain::keys::smallest_matching_start;
 use crate::store::read::decode;
 
 impl ReadTx {
@@ -64,107 +65,134 @@ impl ReadTx {
             false,
         )?;
         let patients = Lazy::new(|| self.table(PATIENTS));
-        let mut holders = Holders::new(self);
-        let mut found: Vec<Found> = Vec::new();
-        let mut rank = String::new();
-        // Whether this walk reads every part from the word's first: then a
-        // patient is ranked at the first part an email of it ranks, and
-        // its other emails need not be read (`best_rank` on from a cursor).
-        let fresh = cursor_part.is_none();
-        // Sorted (a page's worth of patients: a binary search costs less
-        // than hashing each account number).
-        let mut ranked_before: Vec<String> = Vec::new();
+        let mut walk = EmailWalk {
+            q,
+            phase,
+            // From the word's first part on, a patient's first part with a
+            // rank is its smallest; on from a cursor, the parts before it
+            // are not read, and every email of the patient is
+            // (`best_rank`).
+            fresh: cursor_part.is_none(),
+            // A patient is found at parts of several emails only when a
+            // guardian's login that is not its own email begins with the
+            // word; else its own email's smallest part ranks it once.
+            joined: guardians.part().is_some(),
+            ranked_before: Vec::new(),
+            rank: String::new(),
+            holders: Holders::new(self),
+        };
+        let mut part = String::new();
+        let mut email = String::new();
+        let mut entry_key = String::new();
+        // The patients of a part's account lists, sorted by name.
+        let mut listed: Vec<Found> = Vec::new();
         loop {
-            let Some(part) = [own.part(), own_parts.part(), guardians.part()]
+            let Some(next) = [own.part(), own_parts.part(), guardians.part()]
                 .into_iter()
                 .flatten()
                 .min()
-                .map(str::to_owned)
             else {
                 return Ok(());
             };
+            part.clear();
+            part.push_str(next);
             // A word with `@` matches the domain only; a part that is not
             // the smallest its email has for the word is not where any
-            // patient of that email ranks.
-            let part_email = email_of_part_key(&part);
-            let matches = part_email.as_ref().is_some_and(|(email, at)| {
-                email_part_matches(email, *at, word)
-                    && (at_sign || smallest_matching_part(email, word).as_deref() == Some(&*part))
-            });
-            found.clear();
-            // The patients whose own email is this one (whole emails).
-            while let Some((key, v)) = own.take_at(&part)? {
-                if matches {
-                    let name = name_key_of(&key).to_owned();
-                    let account = account_of_key(&key).to_owned();
-                    found.push(Found {
-                        name,
-                        account,
-                        row: v,
-                        own_email: true,
-                    });
+            // patient of that email ranks. A whole email (`email␠`) begins
+            // with the word (its streams' prefix): its smallest part.
+            let Some((suffix, before)) = part.rsplit_once(KEY_SEP) else {
+                return Err(damaged_entry(&part));
+            };
+            email.clear();
+            email.push_str(before);
+            email.push_str(suffix);
+            let at = before.len();
+            let matches = if at == 0 {
+                !at_sign
+            } else {
+                email_part_matches(&email, at, word)
+                    && (at_sign || smallest_matching_start(&email, word) == Some(at))
+            };
+            // The patients whose own email has this part inside, and those
+            // a guardian of signs in with this email (not their own): two
+            // lists of account numbers, read from the patients table.
+            listed.clear();
+            for stream in [&mut own_parts, &mut guardians] {
+                if let Some((_, v)) = stream.take_at(&part)?
+                    && matches
+                {
+                    for account in v.value().split(' ') {
+                        self.found_patient(patients.get()?, account, &mut listed)?;
+                    }
                 }
             }
-            // Those whose own email has this part inside.
-            if let Some((_, v)) = own_parts.take_at(&part)?
-                && matches
-            {
-                for account in v.value().split(' ') {
-                    self.found_patient(patients.get()?, account, &mut found)?;
-                }
-            }
-            // Those a guardian of signs in with this email (not their own).
-            if let Some((_, v)) = guardians.take_at(&part)?
-                && matches
-            {
-                for account in v.value().split(' ') {
-                    self.found_patient(patients.get()?, account, &mut found)?;
-                }
-            }
-            found.sort_by(|a, b| (&a.name, &a.account).cmp(&(&b.name, &b.account)));
-            found.dedup_by(|a, b| a.account == b.account);
-            let email = part.strip_suffix(KEY_SEP).filter(|e| !e.contains(KEY_SEP));
-            let part_email = part_email.map(|(e, _)| e);
-            for f in &mut found {
-                let mut row =
-                    RowRef::parse(f.row.value()).ok_or_else(|| damaged_entry(&f.account))?;
-                if f.own_email {
-                    // The email index's rows leave the email to the key.
-                    row.email = email;
-                }
-                // Where a patient ranked first here goes in `ranked_before`.
-                let mut new_at = None;
-                let ranked = if fresh {
-                    // From the word's first part on, a patient's first part
-                    // with a rank is its smallest: ranked with this part's
-                    // email, unless an earlier part ranked it.
-                    let with_part = RowRef {
-                        email: part_email.as_deref(),
-                        ..row
+            listed.sort_by(|a, b| (&a.name, &a.account).cmp(&(&b.name, &b.account)));
+            listed.dedup_by(|a, b| a.account == b.account);
+            // Merged in name order with the patients whose own email is
+            // this one (whole emails), which the email index holds in
+            // name order.
+            let mut listed = listed.drain(..).peekable();
+            loop {
+                let own_next = own.part() == Some(&part);
+                if own_next {
+                    let key = own.key();
+                    if listed.peek().is_some_and(|f| {
+                        (f.name.as_str(), f.account.as_str())
+                            < (name_key_of(key), account_of_key(key))
+                    }) {
+                        let f = listed.next().unwrap_or_else(|| unreachable!());
+                        if !walk.offer(
+                            self,
+                            c,
+                            &part,
+                            &email,
+                            &f.name,
+                            &f.account,
+                            f.row.value(),
+                            false,
+                        )? {
+                            return Ok(());
+                        }
+                        continue;
+                    }
+                    entry_key.clear();
+                    entry_key.push_str(key);
+                    let Some((_, v)) = own.take_at(&part)? else {
+                        break;
                     };
-                    let cand = with_part
-                        .candidate(&f.name)
-                        .ok_or_else(|| damaged_entry(&f.account))?;
-                    new_at = ranked_before.binary_search(&f.account).err();
-                    new_at.is_some()
-                        && q.rank_into(&cand, &mut rank)
-                        && rank_is(&rank, phase, &part, &f.name)
-                } else {
-                    // On from a cursor, the parts before it are not read:
-                    // every email of the patient is.
-                    self.best_rank(q, &row, &f.name, &f.account, &mut holders, &mut rank)?
-                        && rank_is(&rank, phase, &part, &f.name)
-                };
-                if ranked {
-                    if !c.offer(&rank, &f.account, &row)? {
+                    if matches {
+                        let key = entry_key.as_str();
+                        if !walk.offer(
+                            self,
+                            c,
+                            &part,
+                            &email,
+                            name_key_of(key),
+                            account_of_key(key),
+                            v.value(),
+                            true,
+                        )? {
+                            return Ok(());
+                        }
+                    }
+                } else if let Some(f) = listed.next() {
+                    if !walk.offer(
+                        self,
+                        c,
+                        &part,
+                        &email,
+                        &f.name,
+                        &f.account,
+                        f.row.value(),
+                        false,
+                    )? {
                         return Ok(());
                     }
-                    // `found` is cleared at the next part: no copy needed.
-                    if let Some(at) = new_at {
-                        ranked_before.insert(at, std::mem::take(&mut f.account));
-                    }
+                } else {
+                    break;
                 }
             }
+            drop(listed);
             // Past every patient of this part (names sort below DEL).
             if c.stop_if_spent(|| format!("{phase}{part}{RANK_SEP}\u{7f}")) {
                 return Ok(());
@@ -186,7 +214,6 @@ impl ReadTx {
                 name: row.name_key(account),
                 account: account.to_owned(),
                 row: g,
-                own_email: false,
             });
         }
         Ok(())
@@ -235,14 +262,94 @@ impl ReadTx {
     }
 }
 
-/// A patient an email search found at one part: its name key, account
-/// number and row (from the email index, without the email, when
-/// `own_email`; else from the patients table).
+/// A patient an email search found in an account list at one part: its
+/// name key, account number and row (from the patients table).
 pub(super) struct Found {
     name: String,
     account: String,
     row: AccessGuard<'static, &'static [u8]>,
-    own_email: bool,
+}
+
+/// What an email walk keeps from part to part, and how it ranks and offers
+/// one patient.
+struct EmailWalk<'q, 't> {
+    q: &'q PatientQuery,
+    phase: char,
+    fresh: bool,
+    joined: bool,
+    /// The patients offered so far, sorted (kept only when `joined`: a
+    /// page's worth; a binary search costs less than hashing).
+    ranked_before: Vec<String>,
+    rank: String,
+    holders: Holders<'t>,
+}
+
+impl EmailWalk<'_, '_> {
+    /// Ranks patient `account` (name key `name`, stored row `row`, whose
+    /// email is left to the key when `own_email`) found at `part` of
+    /// `email`, and offers it when this part is where it ranks. False once
+    /// the page is full.
+    #[allow(clippy::too_many_arguments)]
+    fn offer(
+        &mut self,
+        rx: &ReadTx,
+        c: &mut Collector,
+        part: &str,
+        email: &str,
+        name: &str,
+        account: &str,
+        row: &[u8],
+        own_email: bool,
+    ) -> Result<bool> {
+        let mut row = RowRef::parse(row).ok_or_else(|| damaged_entry(account))?;
+        if own_email {
+            // The email index's rows leave the email to the key.
+            row.email = Some(email);
+        }
+        let ranked = if self.fresh {
+            // Ranked with this part's email, unless an earlier part ranked
+            // the patient (by another of its emails).
+            if self.joined
+                && self
+                    .ranked_before
+                    .binary_search_by(|a| a.as_str().cmp(account))
+                    .is_ok()
+            {
+                return Ok(true);
+            }
+            let with_part = RowRef {
+                email: Some(email),
+                ..row
+            };
+            let cand = with_part
+                .candidate(name)
+                .ok_or_else(|| damaged_entry(account))?;
+            self.q.rank_into(&cand, &mut self.rank)
+        } else {
+            rx.best_rank(
+                self.q,
+                &row,
+                name,
+                account,
+                &mut self.holders,
+                &mut self.rank,
+            )?
+        };
+        if !(ranked && rank_is(&self.rank, self.phase, part, name)) {
+            return Ok(true);
+        }
+        if !c.offer(&self.rank, account, &row)? {
+            return Ok(false);
+        }
+        if self.fresh && self.joined {
+            let at = self
+                .ranked_before
+                .binary_search_by(|a| a.as_str().cmp(account))
+                .unwrap_or_else(|at| at);
+            self.ranked_before.insert(at, account.to_owned());
+        }
+        Ok(true)
+    }
 }
 
 /// One index an email search merges, read ahead by one entry. Its keys are
@@ -253,9 +360,11 @@ pub(super) struct PartStream<V: redb::Value + 'static> {
     range: Option<Range<'static, &'static str, V>>,
     prefix: String,
     whole: bool,
-    /// The next entry: its part key, its key when not the part key (a
-    /// `whole` stream's), and value.
-    head: Option<(String, Option<String>, AccessGuard<'static, V>)>,
+    /// The next entry's key, decoded once, and how much of it is its part
+    /// key.
+    key: String,
+    part_len: usize,
+    head: Option<(AccessGuard<'static, &'static str>, AccessGuard<'static, V>)>,
 }
 
 impl<V: redb::Value + 'static> PartStream<V> {
@@ -275,6 +384,8 @@ impl<V: redb::Value + 'static> PartStream<V> {
             range,
             prefix: prefix.to_owned(),
             whole,
+            key: String::new(),
+            part_len: 0,
             head: None,
         };
         s.advance()?;
@@ -289,14 +400,13 @@ impl<V: redb::Value + 'static> PartStream<V> {
         count_entry();
         match range.next().transpose()? {
             Some((k, v)) if k.value().starts_with(self.prefix.as_str()) => {
-                let key = k.value();
-                self.head = Some(if self.whole {
-                    let mut part = key.split(KEY_SEP).next().unwrap_or("").to_owned();
-                    part.push(KEY_SEP);
-                    (part, Some(key.to_owned()), v)
-                } else {
-                    (key.to_owned(), None, v)
-                });
+                self.key.clear();
+                self.key.push_str(k.value());
+                self.part_len = match self.key.find(KEY_SEP) {
+                    Some(i) if self.whole => i + KEY_SEP.len_utf8(),
+                    _ => self.key.len(),
+                };
+                self.head = Some((k, v));
             }
             _ => self.range = None,
         }
@@ -305,22 +415,25 @@ impl<V: redb::Value + 'static> PartStream<V> {
 
     /// The part key of the next entry.
     pub(super) fn part(&self) -> Option<&str> {
-        self.head.as_ref().map(|h| h.0.as_str())
+        self.head.as_ref().map(|_| &self.key[..self.part_len])
+    }
+
+    /// The key of the next entry (empty when there is none).
+    pub(super) fn key(&self) -> &str {
+        if self.head.is_some() { &self.key } else { "" }
     }
 
     /// The next entry (key and value) when its part key is `part`.
     pub(super) fn take_at(
         &mut self,
         part: &str,
-    ) -> Result<Option<(String, AccessGuard<'static, V>)>> {
+    ) -> Result<Option<(AccessGuard<'static, &'static str>, AccessGuard<'static, V>)>> {
         if self.part() != Some(part) {
             return Ok(None);
         }
-        let Some((part, key, v)) = self.head.take() else {
-            return Ok(None);
-        };
+        let head = self.head.take();
         self.advance()?;
-        Ok(Some((key.unwrap_or(part), v)))
+        Ok(head)
     }
 }
 
