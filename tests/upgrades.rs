@@ -386,13 +386,7 @@ fn a_guardian_added_by_a_schema_4_build_after_the_upgrade_is_found_after_the_reb
     let rebuilt = portal.rebuilt().expect("a rebuild reported").clone();
     assert_eq!((rebuilt.after, rebuilt.logins), (Some(events_before), 1));
     assert_eq!(listed_under(&practice.db(), login), ["100003"]);
-    let found: Vec<String> = portal
-        .search_patients(login, None, 10)
-        .unwrap()
-        .items
-        .into_iter()
-        .map(|r| r.patient.account_number)
-        .collect();
+    let found = found_in(&portal, login);
     assert!(found.contains(&"100003".to_owned()), "{found:?}");
     assert_eq!(portal.audit_verify().unwrap().problem, None);
     drop(portal);

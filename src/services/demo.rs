@@ -2,7 +2,9 @@
 //! accounts in every state, two demo operators and the portal set up.
 
 use super::{Portal, Session};
-use crate::domain::{Action, NewEvent, Operator, PasswordKind, PortalAccount, PortalSetup, Role};
+use crate::domain::{
+    Action, NewEvent, Operator, PasswordKind, PortalAccount, PortalSetup, Relationship, Role,
+};
 use crate::error::{Refusal, Result};
 use crate::secret::Secret;
 
@@ -116,14 +118,17 @@ impl Portal {
                         ))?;
                         // Each parent's account is the children's guardian
                         // link; their rows (below) already show it.
-                        let link = crate::domain::GuardianLink {
-                            relationship: crate::domain::Relationship::Guardian,
-                            access: crate::domain::Access::Full,
-                            since: acc.created_at,
+                        let mut link_children = |id: u64, relationship, since| {
+                            let link = crate::domain::GuardianLink {
+                                relationship,
+                                access: crate::domain::Access::Full,
+                                since,
+                            };
+                            for p in &fam.children {
+                                links.push((p.account_number.clone(), id, link.clone()));
+                            }
                         };
-                        for p in &fam.children {
-                            links.push((p.account_number.clone(), acc.id, link.clone()));
-                        }
+                        link_children(acc.id, Relationship::Guardian, acc.created_at);
                         summary.accounts += 1;
                         // About one family in eight on the portal has a
                         // second parent who signs in with their own email.
@@ -133,14 +138,7 @@ impl Portal {
                                 self.demo_account(&second, &fam, 99, &shared, now, &mut summary);
                             acc2.created_at = now - time::Duration::days(200);
                             let acc2 = tx.insert_account(acc2)?;
-                            let link2 = crate::domain::GuardianLink {
-                                relationship: crate::domain::Relationship::Father,
-                                access: crate::domain::Access::Full,
-                                since: acc2.created_at,
-                            };
-                            for p in &fam.children {
-                                links.push((p.account_number.clone(), acc2.id, link2.clone()));
-                            }
+                            link_children(acc2.id, Relationship::Father, acc2.created_at);
                             summary.accounts += 1;
                             summary.second_parents += 1;
                         }

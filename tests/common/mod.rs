@@ -138,6 +138,17 @@ pub fn bootstrap_admin(portal: &Portal) -> Session {
         .expect("admin sign-in")
 }
 
+/// The account numbers of the first page (up to 50 rows) of a search.
+pub fn found_in(portal: &Portal, q: &str) -> Vec<String> {
+    portal
+        .search_patients(q, None, 50)
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|r| r.patient.account_number)
+        .collect()
+}
+
 pub fn secret(s: &str) -> Secret {
     Secret::from(s)
 }
