@@ -488,3 +488,52 @@ fn a_schema_4_file_gets_an_index_of_its_guardians_logins() {
     assert!(meta.get("audit_mark").unwrap().is_none());
     assert!(meta.get("audit_mark_5").unwrap().is_some());
 }
+
+/// A schema-3 build still running after the file's upgrade to schema 4
+/// wrote to it (its event left the schema-4 mark behind) and no schema-4
+/// build opened it since: the index of names of several parts may be
+/// stale. The 4 → 5 step rebuilds it, as a schema-4 build's next open
+/// would have, and says why.
+#[test]
+fn the_4_to_5_step_rebuilds_the_index_of_several_parts_an_older_build_left_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let db = dir.path().join("portal.redb");
+    std::fs::copy(here.join("schema-4.redb"), &db).unwrap();
+    let mut before = 0;
+    edit_file(&db, false, |tx| {
+        // The schema-3 build renames nobody in an index it does not know:
+        // the index of names of several parts loses Seán O'Brien.
+        let mut multi = tx
+            .open_table(TableDefinition::<&str, &[u8]>::new("idx_patient_multi"))
+            .unwrap();
+        let stale: Vec<String> = redb::ReadableTable::iter(&multi)
+            .unwrap()
+            .map(|e| e.unwrap().0.value().to_owned())
+            .filter(|k| k.ends_with("100003"))
+            .collect();
+        assert_eq!(stale.len(), 2);
+        for k in stale {
+            multi.remove(k.as_str()).unwrap();
+        }
+        drop(multi);
+        before = append_audit_event(
+            tx,
+            Action::AccountLinked,
+            "patient 100003 to account 4".into(),
+        ) - 1;
+    });
+    let portal = open(dir.path(), &db);
+    let step = portal.audit_list(0, 1000).unwrap().pop().unwrap();
+    assert!(
+        step.target.contains(&format!(
+            "; index of names of several parts rebuilt (3 patients) because an older portal-admin wrote to the file after audit event {before}"
+        )),
+        "{}",
+        step.target
+    );
+    assert_eq!(found_in(&portal, "s b"), ["100003"]);
+    assert_eq!(portal.audit_verify().unwrap().problem, None);
+    drop(portal);
+    assert!(open(dir.path(), &db).rebuilt().is_none());
+}

@@ -81,10 +81,15 @@ pub struct Rebuild {
 
 impl Rebuild {
     fn cause(&self) -> String {
-        match self.after {
-            Some(m) => format!("an older portal-admin wrote to the file after audit event {m}"),
-            None => "the file does not say which portal-admin wrote it last".into(),
-        }
+        cause(self.after)
+    }
+}
+
+/// Why derived tables are rebuilt, from the mark they were whole at.
+fn cause(after: Option<u64>) -> String {
+    match after {
+        Some(m) => format!("an older portal-admin wrote to the file after audit event {m}"),
+        None => "the file does not say which portal-admin wrote it last".into(),
     }
 }
 
@@ -169,7 +174,11 @@ impl Store {
             ))?;
             if next == super::SCHEMA_VERSION {
                 // Every derived table is whole as of this event.
-                wtx.mark_written()?;
+                wtx.mark_written(META_AUDIT_MARK)?;
+            } else if next == 4 {
+                // As a schema-4 build marks its own upgrade: the 4 → 5 step
+                // then knows the index of schema 4 is whole.
+                wtx.mark_written(META_AUDIT_MARK_4)?;
             }
             tracing::info!("upgraded {} to schema {next}", self.path.display());
             match (&mut done_here, backup) {
@@ -440,10 +449,32 @@ fn migrate_4_to_5(wtx: &mut WriteTx) -> Result<String> {
     // The 2 → 3 step of this build may have listed some already.
     wtx.raw().delete_table(IDX_GUARDIAN_LOGIN)?;
     let listed = index_guardian_logins(wtx)?;
+    // A schema-3 build that wrote to the file after its 3 → 4 step left
+    // the mark of schema 4 behind (see `rebuild_after_older_writes`): the
+    // index of schema 4 is made whole here, as a schema-4 build's next open
+    // would have.
+    let stale = {
+        let meta = wtx.raw().open_table(META)?;
+        behind(&meta, META_AUDIT_MARK_4)?
+    };
+    let several = match stale {
+        Some(after) => {
+            wtx.raw().delete_table(IDX_PATIENT_MULTI)?;
+            Some((index_several_parts(wtx)?, after))
+        }
+        None => None,
+    };
     wtx.raw().open_table(META)?.remove(META_AUDIT_MARK_4)?;
     Ok(format!(
-        "{listed} guardian link{} indexed by a login that is not the patient's own email",
-        plural(listed)
+        "{listed} guardian link{} indexed by a login that is not the patient's own email{}",
+        plural(listed),
+        several
+            .map(|(n, after)| format!(
+                "; index of names of several parts rebuilt ({n} patient{}) because {}",
+                plural(n),
+                cause(after)
+            ))
+            .unwrap_or_default()
     ))
 }
 
@@ -517,7 +548,7 @@ impl Store {
         {
             let tx = self.db.with(|db| db.begin_read())??;
             let meta = tx.open_table(META)?;
-            if behind(&meta)?.is_none() {
+            if behind(&meta, META_AUDIT_MARK)?.is_none() {
                 return Ok(None);
             }
         }
@@ -525,7 +556,7 @@ impl Store {
         let mut wtx = WriteTx::new(tx, now);
         let after = {
             let meta = wtx.raw().open_table(META)?;
-            behind(&meta)?
+            behind(&meta, META_AUDIT_MARK)?
         };
         // Another process rebuilt it meanwhile: nothing is written.
         let Some(after) = after else {
@@ -551,7 +582,7 @@ impl Store {
                 rebuild.cause()
             ),
         ))?;
-        wtx.mark_written()?;
+        wtx.mark_written(META_AUDIT_MARK)?;
         wtx.commit()?;
         self.refresh();
         tracing::warn!("portal-admin: {rebuild}");
@@ -559,12 +590,15 @@ impl Store {
     }
 }
 
-/// Whether the file has audit events past the mark: `None` when not,
-/// `Some(mark)` when it has (`Some(None)`: no mark at all, the file was last
-/// written by a build before it).
-fn behind(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Option<Option<u64>>> {
+/// Whether the file has audit events past the mark kept under `key`:
+/// `None` when not, `Some(mark)` when it has (`Some(None)`: no mark at all,
+/// the file was last written by a build before it).
+fn behind(
+    meta: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &str,
+) -> Result<Option<Option<u64>>> {
     let head = meta_in::<AuditHead>(meta, META_AUDIT_HEAD)?.map(|h| h.seq);
-    let mark: Option<u64> = meta_in(meta, META_AUDIT_MARK)?;
+    let mark: Option<u64> = meta_in(meta, key)?;
     Ok(match (head, mark) {
         (None, _) => None,
         (Some(h), Some(m)) if m >= h => None,

@@ -804,11 +804,12 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Records that every event up to the last one is accounted for: the
-    /// derived tables were just made whole (an upgrade, a rebuild).
-    pub(super) fn mark_written(&mut self) -> Result<()> {
+    /// Records under `mark` (see [`META_AUDIT_MARK`]) that every event up
+    /// to the last one is accounted for: the derived tables were just made
+    /// whole (an upgrade, a rebuild).
+    pub(super) fn mark_written(&mut self, mark: &str) -> Result<()> {
         let head: Option<AuditHead> = self.meta(META_AUDIT_HEAD)?;
-        self.put_meta(META_AUDIT_MARK, &head.map_or(0, |h| h.seq))
+        self.put_meta(mark, &head.map_or(0, |h| h.seq))
     }
 
     /// Reads back an audit event (for tests of the chain).

@@ -436,6 +436,36 @@ pub fn edit_file(path: &Path, create: bool, edit: impl FnOnce(&redb::WriteTransa
     tx.commit().unwrap();
 }
 
+/// Appends an audit event by `sam` to the chain straight through redb, as
+/// any build does (no mark moved); returns its sequence number.
+pub fn append_audit_event(
+    tx: &redb::WriteTransaction,
+    action: portal_admin::domain::Action,
+    target: String,
+) -> u64 {
+    use redb::{ReadableTable, TableDefinition};
+    let mut meta = tx
+        .open_table(TableDefinition::<&str, &[u8]>::new("meta"))
+        .unwrap();
+    let head: serde_json::Value =
+        serde_json::from_slice(meta.get("audit_head").unwrap().unwrap().value()).unwrap();
+    let seq = head["seq"].as_u64().unwrap() + 1;
+    let ev = portal_admin::domain::AuditEvent::new(
+        seq,
+        time::OffsetDateTime::now_utc(),
+        portal_admin::domain::NewEvent::success("operator:sam", action, target),
+        head["hash"].as_str().unwrap(),
+    );
+    tx.open_table(TableDefinition::<u64, &[u8]>::new("audit"))
+        .unwrap()
+        .insert(seq, serde_json::to_vec(&ev).unwrap().as_slice())
+        .unwrap();
+    let head = serde_json::json!({"seq": seq, "hash": ev.hash});
+    meta.insert("audit_head", serde_json::to_vec(&head).unwrap().as_slice())
+        .unwrap();
+    seq
+}
+
 /// The app on the test practice's file (opened as a second handle, as a
 /// second operator's process would), on `TestBackend`. Keeps the practice
 /// and its folder alive as long as the app.
