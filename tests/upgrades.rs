@@ -9,11 +9,10 @@ use std::sync::Arc;
 use common::*;
 use portal_admin::Portal;
 use portal_admin::clock::ManualClock;
-use portal_admin::domain::{Action, AuditEvent, NewEvent};
+use portal_admin::domain::Action;
 use redb::{ReadableTable, TableDefinition};
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
-const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 const MULTI: TableDefinition<&str, &[u8]> = TableDefinition::new("idx_patient_multi");
 /// The tables a portal-admin of schema 3 keeps a patient's row in (it
 /// does not know `idx_patient_multi`).
@@ -152,35 +151,12 @@ fn write_as_an_older_build(db: &Path, account_number: &str, account_id: u64) {
                 t.insert(k.as_str(), new.as_slice()).unwrap();
             }
         }
-        append_event(
+        append_audit_event(
             tx,
             Action::AccountLinked,
             format!("patient {account_number} to account {account_id}"),
         );
     });
-}
-
-/// Appends an audit event by `sam` to the chain, as any build does; returns
-/// its sequence number.
-fn append_event(tx: &redb::WriteTransaction, action: Action, target: String) -> u64 {
-    let mut meta = tx.open_table(META).unwrap();
-    let head: serde_json::Value =
-        serde_json::from_slice(meta.get("audit_head").unwrap().unwrap().value()).unwrap();
-    let seq = head["seq"].as_u64().unwrap() + 1;
-    let ev = AuditEvent::new(
-        seq,
-        time::OffsetDateTime::now_utc(),
-        NewEvent::success("operator:sam", action, target),
-        head["hash"].as_str().unwrap(),
-    );
-    tx.open_table(AUDIT)
-        .unwrap()
-        .insert(seq, serde_json::to_vec(&ev).unwrap().as_slice())
-        .unwrap();
-    let head = serde_json::json!({"seq": seq, "hash": ev.hash});
-    meta.insert("audit_head", serde_json::to_vec(&head).unwrap().as_slice())
-        .unwrap();
-    seq
 }
 
 /// Links patient `account_number` to portal account `account_id` as a
@@ -201,15 +177,22 @@ fn link_as_a_schema_4_build(db: &Path, account_number: &str, account_id: u64) {
                 serde_json::to_vec(&link).unwrap().as_slice(),
             )
             .unwrap();
-        let seq = append_event(
+        let seq = append_audit_event(
             tx,
             Action::GuardianAdded,
             format!("patient {account_number} to account {account_id}"),
         );
-        tx.open_table(META)
+        // Its mark moves only while it sits at the event before (gone
+        // since the upgrade: nothing is written).
+        let mut meta = tx.open_table(META).unwrap();
+        let mark: Option<u64> = meta
+            .get("audit_mark")
             .unwrap()
-            .insert("audit_mark", serde_json::to_vec(&seq).unwrap().as_slice())
-            .unwrap();
+            .map(|v| serde_json::from_slice(v.value()).unwrap());
+        if mark == Some(seq - 1) {
+            meta.insert("audit_mark", serde_json::to_vec(&seq).unwrap().as_slice())
+                .unwrap();
+        }
     });
 }
 
