@@ -125,12 +125,35 @@ pub fn smallest_matching_part(email: &str, word: &str) -> Option<String> {
 }
 
 /// Where the part of [`smallest_matching_part`] starts.
+///
+/// Looks for the word where it occurs (a lookup runs this for every
+/// patient it ranks by email, so it does not list every part first): a
+/// word with `@` can only be the domain's beginning; any other, each place
+/// that begins with the word's first byte and is a part's start.
 pub fn smallest_matching_start(email: &str, word: &str) -> Option<usize> {
+    let b = email.as_bytes();
+    let at = b.iter().rposition(|&c| c == b'@').unwrap_or(b.len());
+    if word.starts_with('@') {
+        let s = at + 1;
+        return (s < b.len() && email_part_matches(email, s, word)).then_some(s);
+    }
+    let last_dot = b.iter().rposition(|&c| c == b'.').filter(|&d| d > at);
+    let is_start = |i: usize| {
+        if i < at {
+            i == 0 || matches!(b[i - 1], b'.' | b'_' | b'-' | b'+')
+        } else {
+            i > at && i < b.len() && (i == at + 1 || (b[i - 1] == b'.' && Some(i - 1) != last_dot))
+        }
+    };
+    let w = word.as_bytes();
     let mut best: Option<usize> = None;
-    for s in part_starts(email).filter(|&s| email_part_matches(email, s, word)) {
+    for s in 0..b.len() {
+        // The first byte first: most places are not the word's.
+        if w.first().is_some_and(|&f| b[s] != f) || !is_start(s) || !b[s..].starts_with(w) {
+            continue;
+        }
         // Compare part keys (`suffix prefix`) without building them.
-        let smaller = best.is_none_or(|b| (&email[s..], &email[..s]) < (&email[b..], &email[..b]));
-        if smaller {
+        if best.is_none_or(|p| (&email[s..], &email[..s]) < (&email[p..], &email[..p])) {
             best = Some(s);
         }
     }
@@ -153,6 +176,82 @@ pub fn any_part_matches(email: &str, word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`smallest_matching_start`] as it reads: every part, in turn.
+    fn smallest_start_by_parts(email: &str, word: &str) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for s in part_starts(email).filter(|&s| email_part_matches(email, s, word)) {
+            if best.is_none_or(|b| (&email[s..], &email[..s]) < (&email[b..], &email[..b])) {
+                best = Some(s);
+            }
+        }
+        best
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_smallest_matching_part_is_the_same_found_either_way(
+            email in "[ao.@_+-]{0,12}",
+            word in "[ao.@_+-]{0,4}",
+        ) {
+            proptest::prop_assert_eq!(
+                smallest_matching_start(&email, &word),
+                smallest_start_by_parts(&email, &word)
+            );
+        }
+    }
+
+    #[test]
+    fn the_smallest_matching_part_is_found_where_the_word_occurs() {
+        let emails = [
+            "maria.garcia12@example.com",
+            "a.a.a@x.org",
+            "mariaz.mariaa@x.com",
+            "maria.maria@x.com",
+            "o-hara_x+tag@mail.example.co.uk",
+            "noat.example.org",
+            "x@y",
+            "@lone",
+            "trailing.@x.org",
+            "jose.garcia1@example.org",
+        ];
+        let words = [
+            "",
+            "m",
+            "maria",
+            "maria.",
+            "a",
+            "a.a",
+            "a.a@",
+            "example",
+            "example.org",
+            "example.co",
+            "co",
+            "org",
+            "x",
+            "@",
+            "@example",
+            "@x",
+            "@y",
+            "hara",
+            "tag",
+            "garcia1",
+            "jose.garcia1",
+            ".",
+            "@mail.example",
+            "lone",
+            "z",
+        ];
+        for e in emails {
+            for w in words {
+                assert_eq!(
+                    smallest_matching_start(e, w),
+                    smallest_start_by_parts(e, w),
+                    "{e} {w}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn names_split_into_parts_with_accents_and_punctuation_folded() {

@@ -398,18 +398,23 @@ impl<V: redb::Value + 'static> PartStream<V> {
             return Ok(());
         };
         count_entry();
-        match range.next().transpose()? {
-            Some((k, v)) if k.value().starts_with(self.prefix.as_str()) => {
-                self.key.clear();
-                self.key.push_str(k.value());
-                self.part_len = match self.key.find(KEY_SEP) {
-                    Some(i) if self.whole => i + KEY_SEP.len_utf8(),
-                    _ => self.key.len(),
-                };
-                self.head = Some((k, v));
-            }
-            _ => self.range = None,
+        let Some((k, v)) = range.next().transpose()? else {
+            self.range = None;
+            return Ok(());
+        };
+        // The key decoded (its UTF-8 checked) once.
+        let key = k.value();
+        if !key.starts_with(self.prefix.as_str()) {
+            self.range = None;
+            return Ok(());
         }
+        self.key.clear();
+        self.key.push_str(key);
+        self.part_len = match self.key.find(KEY_SEP) {
+            Some(i) if self.whole => i + KEY_SEP.len_utf8(),
+            _ => self.key.len(),
+        };
+        self.head = Some((k, v));
         Ok(())
     }
 
