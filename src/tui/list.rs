@@ -142,22 +142,26 @@ impl<T> ListPane<T> {
         )
     }
 
-    /// Moves the selection by `delta` rows, crossing into the next or the
-    /// previous page at the ends. Returns true when the selection changed.
+    /// Moves the selection by `delta` rows. A move past the end of the
+    /// page stops at its last row (its first, going up) and only a move
+    /// from there crosses into the next (previous) page, so that PgDn shows
+    /// every row of a page before the next one. Returns true when the
+    /// selection changed.
     pub fn step(&mut self, delta: isize, fetch: Fetch<'_, T>) -> bool {
         let before = (self.page, self.selected);
         let target = self.selected as isize + delta;
+        let last = self.rows.len().saturating_sub(1);
         if target < 0 {
-            if self.page > 0 && self.load(fetch, self.page - 1) {
+            if self.selected == 0 && self.page > 0 && self.load(fetch, self.page - 1) {
                 self.selected = self.rows.len().saturating_sub(1);
             } else {
                 self.selected = 0;
             }
-        } else if target as usize >= self.rows.len() {
-            if self.next.is_some() && self.load(fetch, self.page + 1) {
+        } else if target as usize > last {
+            if self.selected == last && self.next.is_some() && self.load(fetch, self.page + 1) {
                 self.selected = 0;
             } else {
-                self.selected = self.rows.len().saturating_sub(1);
+                self.selected = last;
             }
         } else {
             self.selected = target as usize;
@@ -229,17 +233,59 @@ mod tests {
         assert!(l.step(1, &f));
         assert_eq!((l.page, l.selected_row()), (1, Some(&10)));
         assert!(l.step(15, &f));
+        assert_eq!(
+            (l.page, l.selected_row()),
+            (1, Some(&19)),
+            "a page's last row before the next page"
+        );
+        assert!(l.step(15, &f));
         assert_eq!((l.page, l.selected_row()), (2, Some(&20)));
         assert!(l.step(4, &f));
         assert_eq!(l.selected_row(), Some(&24));
         assert!(!l.step(1, &f), "the end stays the end");
         assert!(l.step(-5, &f));
+        assert_eq!((l.page, l.selected_row()), (2, Some(&20)));
+        assert!(l.step(-1, &f));
         assert_eq!((l.page, l.selected_row()), (1, Some(&19)));
+        assert!(l.step(-100, &f));
+        assert_eq!((l.page, l.selected_row()), (1, Some(&10)));
         assert!(l.step(-100, &f));
         assert_eq!(
             (l.page, l.selected_row()),
             (0, Some(&9)),
             "one page at a time"
         );
+    }
+
+    /// F1 (fresh eyes, 2026-11-29): with pages of 50 rows and 15 on screen,
+    /// PgDn went 1 → 16 → 31 → 46 and then to the next page: rows 47 to 50
+    /// of every page were never shown.
+    #[test]
+    fn page_down_shows_every_row_of_a_page_before_the_next_page() {
+        let f = numbers(120, 50);
+        let mut l = ListPane::default();
+        l.search(&f);
+        let mut shown = vec![*l.selected_row().unwrap()];
+        while l.step(15, &f) {
+            shown.push(*l.selected_row().unwrap());
+        }
+        assert_eq!(
+            shown,
+            [0, 15, 30, 45, 49, 50, 65, 80, 95, 99, 100, 115, 119],
+            "PgDn stops at each page's last row"
+        );
+        // Every row was on a screen of 15 rows of its page ending at the
+        // selection (at least).
+        let seen: std::collections::BTreeSet<u32> = shown
+            .iter()
+            .flat_map(|&s| s.saturating_sub(14).max(s / 50 * 50)..=s)
+            .collect();
+        assert_eq!(seen.len(), 120);
+        // And back up: each page's first row before the previous page.
+        let mut up = Vec::new();
+        while l.step(-15, &f) {
+            up.push(*l.selected_row().unwrap());
+        }
+        assert_eq!(up, [104, 100, 99, 84, 69, 54, 50, 49, 34, 19, 4, 0]);
     }
 }
