@@ -176,7 +176,13 @@ fn the_temporary_password_becomes_the_permanent_one_with_other_separators_throug
 /// `account reset` for 100005 as sam, through `sh` so that standard output
 /// can be closed (`>&-`) or sent to /dev/null as a shell does it.
 fn sam_resets_redirected(bin: &Bin, redirect: &str) -> Output {
-    let cmd = bin.command(&staff_reset_args("100005", &[]));
+    sam_runs_redirected(bin, &staff_reset_args("100005", &[]), redirect)
+}
+
+/// `args` as sam (password on standard input) with standard output
+/// redirected by `sh`.
+fn sam_runs_redirected(bin: &Bin, args: &[&str], redirect: &str) -> Output {
+    let cmd = bin.command(args);
     let mut sh = std::process::Command::new("sh");
     sh.arg("-c")
         .arg(format!("exec \"$0\" \"$@\" {redirect}"))
@@ -213,6 +219,51 @@ fn with_standard_output_closed_account_reset_still_resets() {
     let out = sam_resets_redirected(&bin, "");
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("temporary password: "));
+}
+
+/// F7 (fresh eyes, 2026-11-29): `guardian add` with its output sent to
+/// /dev/null made the new account, and its temporary login was never seen.
+#[test]
+fn with_standard_output_to_dev_null_guardian_add_makes_no_account() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let trail = || bin.ok(&["audit", "verify"], "");
+    let args = [
+        "guardian",
+        "add",
+        "--patient",
+        "100005",
+        "--email",
+        "zed.stepdad99@otherdomain.test",
+        "--relationship",
+        "father",
+        "--identity-check",
+        IDENTITY_CHECK,
+        "--operator",
+        "sam",
+        "--password-stdin",
+    ];
+    for redirect in [">&-", ">/dev/null"] {
+        let before = trail();
+        let out = sam_runs_redirected(&bin, &args, redirect);
+        assert_eq!(out.code, 1, "{redirect}: {}", out.stderr);
+        assert_eq!(
+            out.stderr.trim(),
+            "portal-admin: standard output goes to /dev/null (or is closed), where nobody would read the temporary login; nothing was changed",
+            "{redirect}: one sentence"
+        );
+        assert_eq!(trail(), before, "{redirect}");
+        let list = bin.ok(&["guardian", "list", "--patient", "100005"], "");
+        assert!(!list.contains("zed.stepdad99"), "{redirect}: {list}");
+    }
+    let out = sam_runs_redirected(&bin, &args, "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("temporary password: "),
+        "{}",
+        out.stdout
+    );
 }
 
 // ---- 4. Times in UTC where the practice's local time is promised -----------

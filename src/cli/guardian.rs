@@ -78,6 +78,11 @@ pub(super) fn run(ctx: &Ctx, cmd: GuardianCmd) -> Result<i32> {
             identity_check,
             op,
         } => {
+            // A new account's temporary login must reach someone: refused
+            // before anything is written (as `account reset` does).
+            if output::goes_nowhere() {
+                return Err(Error::OutputDiscarded);
+            }
             let (session, _) = sign_in_operator(&portal, &op)?;
             let req = AddGuardian::new(patient, email, relationship)
                 .access(access)
