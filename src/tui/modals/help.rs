@@ -134,7 +134,8 @@ impl Help {
                 "  with dots, day first: 25.12.2020",
                 "  a birthday in any year: 3/7 or 7 Mar; a month: Nov 2017; a year: 2019",
                 "  an account number: 100234",
-                "  a part of the email: moore, moore1033, @example.org",
+                "  a part of an email: moore, moore1033, @example.org",
+                "    (the patient's own, or the login of any current guardian)",
             ] {
                 lines.push(Line::from(Span::raw(text)));
             }
