@@ -956,3 +956,32 @@ fn the_real_app_says_on_its_sign_in_screen_that_it_upgraded_the_file() {
     assert!(s.contains("Operator sign-in"), "{s}");
     assert!(home.path().join("portal.redb.schema-3.bak").exists());
 }
+
+/// F3 (fresh eyes, 2026-11-29): while an app had the file open, every
+/// command another process ran beside it grew the file for good (25–28 KB
+/// each, 1000 searches took a 2.5 MB demo to 30 MB): the app's read
+/// snapshot, kept while it waited for a key, held every page those
+/// commands' commits freed.
+#[test]
+fn commands_run_beside_an_open_app_do_not_grow_the_file() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let t = Tmux::start(&bin, "", 80, 24);
+    t.sign_in("sam", STAFF_PW);
+    t.type_text("smith");
+    t.wait_for("Smith, Olivia");
+    let size = || std::fs::metadata(bin.db()).unwrap().len();
+    for _ in 0..5 {
+        bin.ok(&["patients", "search", "garcia"], "");
+    }
+    let before = size();
+    for _ in 0..60 {
+        bin.ok(&["patients", "search", "garcia"], "");
+    }
+    let grown = size().saturating_sub(before);
+    // 60 commands grew it by about 1.6 MB before.
+    assert!(grown < 256 * 1024, "the file grew by {grown} bytes");
+    t.keys(&["F10"]);
+    t.wait_for("EXIT=0");
+}

@@ -117,6 +117,10 @@ pub fn run(portal: Portal, config: &Config, mono: bool) -> Result<i32> {
         let wait = if app.busy() {
             Some(Duration::from_millis(120))
         } else {
+            // Waiting for a key, the app holds no read snapshot: an old one
+            // keeps every page that other processes' commits free since,
+            // and the file would grow with each command run beside it.
+            app.portal().refresh();
             app.idle_deadline()
                 .map(|d| d.saturating_duration_since(now))
         };
