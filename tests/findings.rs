@@ -173,14 +173,9 @@ fn the_temporary_password_becomes_the_permanent_one_with_other_separators_throug
 
 // ---- 2. With standard output closed, `account reset` still resets ----------
 
-/// `account reset` for 100005 as sam, through `sh` so that standard output
-/// can be closed (`>&-`) or sent to /dev/null as a shell does it.
-fn sam_resets_redirected(bin: &Bin, redirect: &str) -> Output {
-    sam_runs_redirected(bin, &staff_reset_args("100005", &[]), redirect)
-}
-
-/// `args` as sam (password on standard input) with standard output
-/// redirected by `sh`.
+/// `args` as sam (password on standard input) through `sh`, so that
+/// standard output can be closed (`>&-`) or sent to /dev/null as a shell
+/// does it.
 fn sam_runs_redirected(bin: &Bin, args: &[&str], redirect: &str) -> Output {
     let cmd = bin.command(args);
     let mut sh = std::process::Command::new("sh");
@@ -200,25 +195,33 @@ fn with_standard_output_closed_account_reset_still_resets() {
     let home = tempfile::tempdir().unwrap();
     let bin = Bin::new(home.path());
     bin.practice();
+    refused_without_a_reader(&bin, &staff_reset_args("100005", &[]), |redirect| {
+        let show = bin.ok(&["account", "show", "--patient", "100005"], "");
+        assert!(show.contains("NO PORTAL ACCOUNT"), "{redirect}: {show}");
+    });
+    // The same command with a reader still works.
+    let out = sam_runs_redirected(&bin, &staff_reset_args("100005", &[]), "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("temporary password: "));
+}
+
+/// `args` as sam with standard output closed and sent to /dev/null: each
+/// refused in one sentence before anything is written (not even the
+/// operator's sign-in), `unchanged` checking what it would have changed.
+fn refused_without_a_reader(bin: &Bin, args: &[&str], unchanged: impl Fn(&str)) {
     let trail = || bin.ok(&["audit", "verify"], "");
     for redirect in [">&-", ">/dev/null"] {
         let before = trail();
-        let out = sam_resets_redirected(&bin, redirect);
+        let out = sam_runs_redirected(bin, args, redirect);
         assert_eq!(out.code, 1, "{redirect}: {}", out.stderr);
         assert_eq!(
             out.stderr.trim(),
             "portal-admin: standard output goes to /dev/null (or is closed), where nobody would read the temporary login; nothing was changed",
             "{redirect}: one sentence"
         );
-        // Nothing at all was written: not even the operator's sign-in.
         assert_eq!(trail(), before, "{redirect}");
-        let show = bin.ok(&["account", "show", "--patient", "100005"], "");
-        assert!(show.contains("NO PORTAL ACCOUNT"), "{redirect}: {show}");
+        unchanged(redirect);
     }
-    // The same command with a reader still works.
-    let out = sam_resets_redirected(&bin, "");
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("temporary password: "));
 }
 
 /// F7 (fresh eyes, 2026-11-29): `guardian add` with its output sent to
@@ -228,7 +231,6 @@ fn with_standard_output_to_dev_null_guardian_add_makes_no_account() {
     let home = tempfile::tempdir().unwrap();
     let bin = Bin::new(home.path());
     bin.practice();
-    let trail = || bin.ok(&["audit", "verify"], "");
     let args = [
         "guardian",
         "add",
@@ -244,19 +246,10 @@ fn with_standard_output_to_dev_null_guardian_add_makes_no_account() {
         "sam",
         "--password-stdin",
     ];
-    for redirect in [">&-", ">/dev/null"] {
-        let before = trail();
-        let out = sam_runs_redirected(&bin, &args, redirect);
-        assert_eq!(out.code, 1, "{redirect}: {}", out.stderr);
-        assert_eq!(
-            out.stderr.trim(),
-            "portal-admin: standard output goes to /dev/null (or is closed), where nobody would read the temporary login; nothing was changed",
-            "{redirect}: one sentence"
-        );
-        assert_eq!(trail(), before, "{redirect}");
+    refused_without_a_reader(&bin, &args, |redirect| {
         let list = bin.ok(&["guardian", "list", "--patient", "100005"], "");
         assert!(!list.contains("zed.stepdad99"), "{redirect}: {list}");
-    }
+    });
     let out = sam_runs_redirected(&bin, &args, "");
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(

@@ -133,63 +133,36 @@ impl ReadTx {
             // name order.
             let mut listed = listed.drain(..).peekable();
             loop {
-                let own_next = own.part() == Some(&part);
-                if own_next {
-                    let key = own.key();
-                    if listed.peek().is_some_and(|f| {
+                // The next in name order: from the parts' lists or the
+                // email index.
+                let own_key = (own.part() == Some(&part)).then(|| own.key());
+                let from_list = match (listed.peek(), own_key) {
+                    (Some(f), Some(key)) => {
                         (f.name.as_str(), f.account.as_str())
                             < (name_key_of(key), account_of_key(key))
-                    }) {
-                        let f = listed.next().unwrap_or_else(|| unreachable!());
-                        if !walk.offer(
-                            self,
-                            c,
-                            &part,
-                            &email,
-                            &f.name,
-                            &f.account,
-                            f.row.value(),
-                            false,
-                        )? {
-                            return Ok(());
-                        }
-                        continue;
                     }
-                    entry_key.clear();
-                    entry_key.push_str(key);
-                    let Some((_, v)) = own.take_at(&part)? else {
-                        break;
-                    };
-                    if matches {
-                        let key = entry_key.as_str();
-                        if !walk.offer(
-                            self,
-                            c,
-                            &part,
-                            &email,
-                            name_key_of(key),
-                            account_of_key(key),
-                            v.value(),
-                            true,
-                        )? {
-                            return Ok(());
-                        }
-                    }
-                } else if let Some(f) = listed.next() {
-                    if !walk.offer(
-                        self,
-                        c,
-                        &part,
-                        &email,
-                        &f.name,
-                        &f.account,
-                        f.row.value(),
-                        false,
-                    )? {
+                    (Some(_), None) => true,
+                    (None, Some(_)) => false,
+                    (None, None) => break,
+                };
+                if from_list {
+                    let Some(f) = listed.next() else { break };
+                    let (name, account) = (&f.name, &f.account);
+                    if !walk.offer(self, c, &part, &email, name, account, f.row.value(), false)? {
                         return Ok(());
                     }
-                } else {
+                    continue;
+                }
+                entry_key.clear();
+                entry_key.push_str(own.key());
+                let Some((_, v)) = own.take_at(&part)? else {
                     break;
+                };
+                if matches {
+                    let (name, account) = (name_key_of(&entry_key), account_of_key(&entry_key));
+                    if !walk.offer(self, c, &part, &email, name, account, v.value(), true)? {
+                        return Ok(());
+                    }
                 }
             }
             drop(listed);
