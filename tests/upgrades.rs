@@ -375,3 +375,66 @@ fn a_guardian_added_by_a_schema_4_build_after_the_upgrade_is_found_after_the_reb
     drop(portal);
     assert!(practice.open_again().rebuilt().is_none());
 }
+
+/// F2 (fresh eyes, 2026-11-29): an older app, still running after the
+/// upgrade, removed a guardian (a custody change); an app of this version
+/// that was already open went on finding the child by that guardian's
+/// login until some process opened the file again. Its next search now
+/// notices the older build's write and rebuilds first.
+#[test]
+fn an_open_app_notices_an_older_builds_removal_before_its_next_search() {
+    use portal_admin::domain::Relationship;
+    use portal_admin::services::AddGuardian;
+    let practice = Practice::new();
+    let stepdad = "zed.stepdad99@otherdomain.test";
+    practice
+        .portal
+        .add_guardian(
+            &practice.staff,
+            &AddGuardian::new("100003", stepdad, Relationship::Father)
+                .identity_check(Some(IDENTITY_CHECK)),
+        )
+        .unwrap();
+    assert_eq!(found_in(&practice.portal, "stepdad99"), ["100003"]);
+    let id = practice.portal.account_by_email(stepdad).unwrap().id;
+    let events_before = practice.audit_count();
+    // The older build removes the link and writes its event: it does not
+    // know the index of guardians' logins, nor this build's mark.
+    edit_file(&practice.db(), false, |tx| {
+        tx.open_table(TableDefinition::<(&str, u64), &[u8]>::new("guardians"))
+            .unwrap()
+            .remove(("100003", id))
+            .unwrap();
+        append_audit_event(
+            tx,
+            Action::GuardianRemoved,
+            format!("patient 100003 from account {id}"),
+        );
+    });
+    assert_eq!(listed_under(&practice.db(), stepdad), ["100003"]);
+    // The app open all along (its snapshot renewed, as after 100 ms).
+    practice.portal.refresh();
+    assert_eq!(
+        found_in(&practice.portal, "stepdad99"),
+        Vec::<String>::new()
+    );
+    assert_eq!(listed_under(&practice.db(), stepdad), Vec::<String>::new());
+    let last = practice.portal.audit_list(events_before, 10).unwrap();
+    assert_eq!(last.len(), 2, "{last:?}");
+    assert_eq!(last[1].action, Action::IndexRebuilt);
+    assert!(
+        last[1].target.ends_with(&format!(
+            "an older portal-admin wrote to the file after audit event {events_before}"
+        )),
+        "{}",
+        last[1].target
+    );
+    assert_eq!(practice.portal.audit_verify().unwrap().problem, None);
+    // Once: the next search rebuilds nothing.
+    practice.portal.refresh();
+    found_in(&practice.portal, "stepdad99");
+    assert_eq!(
+        practice.portal.audit_list(events_before, 10).unwrap().len(),
+        2
+    );
+}

@@ -96,7 +96,17 @@ impl Portal {
                 problem,
             });
         }
-        self.store.read()?.search_patients(
+        // An older build still running beside this app may have written
+        // since: the derived indexes are made whole before they are read.
+        let mut read = self.store.read()?;
+        if self
+            .store
+            .repair_if_stale(self.now(), &Self::file_owner().actor())?
+            .is_some()
+        {
+            read = self.store.read()?;
+        }
+        read.search_patients(
             &query,
             after,
             limit.clamp(1, 1000),

@@ -593,7 +593,7 @@ impl Store {
 /// Whether the file has audit events past the mark kept under `key`:
 /// `None` when not, `Some(mark)` when it has (`Some(None)`: no mark at all,
 /// the file was last written by a build before it).
-fn behind(
+pub(super) fn behind(
     meta: &impl ReadableTable<&'static str, &'static [u8]>,
     key: &str,
 ) -> Result<Option<Option<u64>>> {

@@ -102,6 +102,10 @@ pub struct Store {
     upgraded: Option<Upgrade>,
     /// The rebuild this process made on open, if any.
     rebuilt: Option<Rebuild>,
+    /// A fresh snapshot saw audit events past the mark: an older
+    /// portal-admin wrote since this process opened the file, and the
+    /// derived search indexes may be stale (see [`Store::repair_if_stale`]).
+    stale: std::sync::atomic::AtomicBool,
 }
 
 /// The open redb file. Closing it writes to the file, and a damaged file
@@ -196,6 +200,7 @@ impl Store {
             warnings: Vec::new(),
             upgraded: None,
             rebuilt: None,
+            stale: Default::default(),
         };
         store.write(now, |tx| {
             tx.init_schema(SCHEMA_VERSION)?;
@@ -269,6 +274,7 @@ impl Store {
             warnings,
             upgraded: None,
             rebuilt: None,
+            stale: Default::default(),
         };
         for w in &store.warnings {
             tracing::warn!("{w}");
@@ -386,8 +392,26 @@ impl Store {
                 .with(|db| db.begin_read())?
                 .map_err(Error::storage)?,
         );
+        // One read a snapshot: has an older build written since?
+        if let Ok(meta) = tx.open_table(tables::META)
+            && migrate::behind(&meta, tables::META_AUDIT_MARK)?.is_some()
+        {
+            self.stale.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         *cached = Some((tx.clone(), Instant::now()));
         Ok(ReadTx::new(tx))
+    }
+
+    /// When a snapshot of this process saw an older portal-admin's writes
+    /// (a workstation still running one after the upgrade), rebuilds what
+    /// this schema derives, as an open does (`rebuild_after_older_writes`),
+    /// so that a search of an app left open reads whole indexes. Returns
+    /// what it rebuilt.
+    pub fn repair_if_stale(&self, now: OffsetDateTime, actor: &str) -> Result<Option<Rebuild>> {
+        if !self.stale.swap(false, std::sync::atomic::Ordering::Relaxed) {
+            return Ok(None);
+        }
+        self.rebuild_after_older_writes(now, actor)
     }
 
     /// Gives the space that a large write left unused back to the file
