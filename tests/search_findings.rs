@@ -313,7 +313,13 @@ fn the_end_of_help_can_be_reached_at_80x24_and_60x20() {
             app.key(KeyCode::PageDown);
         }
         let end = app.screen();
-        assert!(end.contains("a part of the email: moore"), "{w}x{h}: {end}");
+        assert!(end.contains("a part of an email: moore"), "{w}x{h}: {end}");
+        // Fresh eyes F10 (2026-11-29): help did not say a guardian's own
+        // login finds the child.
+        assert!(
+            end.contains("(the patient's, or any current guardian's login)"),
+            "{w}x{h}: {end}"
+        );
         assert!(!end.contains("more below"), "{w}x{h}: {end}");
     }
 }
@@ -372,7 +378,7 @@ fn home_and_end_go_to_the_first_and_last_line_of_help() {
     app.key(KeyCode::F(1));
     app.key(KeyCode::End);
     assert!(
-        app.screen().contains("a part of the email: moore"),
+        app.screen().contains("a part of an email: moore"),
         "{}",
         app.screen()
     );

@@ -135,7 +135,7 @@ impl Help {
                 "  a birthday in any year: 3/7 or 7 Mar; a month: Nov 2017; a year: 2019",
                 "  an account number: 100234",
                 "  a part of an email: moore, moore1033, @example.org",
-                "    (the patient's own, or the login of any current guardian)",
+                "    (the patient's, or any current guardian's login)",
             ] {
                 lines.push(Line::from(Span::raw(text)));
             }
