@@ -177,6 +177,15 @@ pub enum Refusal {
     LoginTaken { email: Email },
     #[error("{email} is already this account's login")]
     SameLogin { email: Email },
+    #[error(
+        "{email} is the e-correspondent email of patient {patient}{}, who is not on this account: a Create/Validate for them would link them to it; choose an address of the holder's own",
+        if *others == 0 { String::new() } else { format!(" and {others} more") }
+    )]
+    LoginIsAnotherPatientsEmail {
+        email: Email,
+        patient: String,
+        others: usize,
+    },
 }
 
 impl Refusal {
@@ -197,7 +206,9 @@ impl Refusal {
             | Refusal::GuardianRemoved { .. }
             | Refusal::OwnAccountExists { .. } => Some(Input::Email),
             Refusal::TooYoungForOwnAccount { .. } => Some(Input::Relationship),
-            Refusal::LoginTaken { .. } | Refusal::SameLogin { .. } => Some(Input::NewEmail),
+            Refusal::LoginTaken { .. }
+            | Refusal::SameLogin { .. }
+            | Refusal::LoginIsAnotherPatientsEmail { .. } => Some(Input::NewEmail),
             _ => None,
         }
     }

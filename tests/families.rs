@@ -402,6 +402,80 @@ fn removing_a_guardian_is_for_administrators_needs_a_reason_and_keeps_the_passwo
     assert_eq!(p.portal.audit_verify().unwrap().problem, None);
 }
 
+/// F8 (fresh eyes, 2026-11-29): `account change-email` accepted another
+/// family's e-correspondent email as a login without a word; staff's next
+/// Create/Validate for that family's child would then have linked the
+/// child to this account.
+#[test]
+fn a_login_cannot_become_the_e_correspondent_email_of_a_patient_not_on_the_account() {
+    let p = smith_with_mother();
+    let before = p.audit_count();
+    let other = p
+        .portal
+        .change_login_email(
+            &p.admin,
+            "smith.family@example.net",
+            "kathleen.obrien@example.org",
+            None,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            other,
+            Error::Refused(Refusal::LoginIsAnotherPatientsEmail { .. })
+        ),
+        "{other}"
+    );
+    assert_eq!(
+        other.to_string(),
+        "kathleen.obrien@example.org is the e-correspondent email of patient 100003, who is not on this account: a Create/Validate for them would link them to it; choose an address of the holder's own"
+    );
+    assert_eq!(other.input(), Some(Input::NewEmail));
+    assert_eq!(p.audit_count(), before, "nothing written");
+    // Create/Validate for Seán still makes him an account of his own.
+    assert!(p.portal.patient_view("100003").unwrap().account.is_none());
+    // The account's own patient's email is fine (back to it, later).
+    p.portal
+        .change_login_email(
+            &p.admin,
+            "smith.family@example.net",
+            "jo.smith@example.net",
+            None,
+        )
+        .unwrap();
+    p.portal
+        .change_login_email(
+            &p.admin,
+            "jo.smith@example.net",
+            "smith.family@example.net",
+            None,
+        )
+        .unwrap();
+    // Through the binary: exit 2 and the same sentence.
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    bin.admin_reset("100005", &[]);
+    let out = bin.admin_run(
+        &[
+            "account",
+            "change-email",
+            "--email",
+            "smith.family@example.net",
+            "--new-email",
+            "kathleen.obrien@example.org",
+        ],
+        "",
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("is the e-correspondent email of patient 100003, who is not on this account"),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn changing_a_login_email_keeps_the_password_and_records_old_and_new() {
     let p = smith_with_mother();

@@ -685,9 +685,26 @@ impl Portal {
         if new == acc.email {
             return Err(Refusal::SameLogin { email: new }.into());
         }
-        if self.store.read()?.account_by_email(&new)?.is_some() {
+        let read = self.store.read()?;
+        if read.account_by_email(&new)?.is_some() {
             return Err(Refusal::LoginTaken { email: new }.into());
         }
+        // A login that is another patient's e-correspondent email would
+        // take that patient in at their next Create/Validate.
+        let others: Vec<String> = read
+            .patients_with_email(new.as_str())?
+            .into_iter()
+            .filter(|p| !acc.patients.contains(p))
+            .collect();
+        if let Some(patient) = others.first() {
+            return Err(Refusal::LoginIsAnotherPatientsEmail {
+                email: new,
+                patient: patient.clone(),
+                others: others.len() - 1,
+            }
+            .into());
+        }
+        drop(read);
         let old = acc.email.clone();
         let changed = self.store.write(self.now(), |tx| {
             let now = tx.now();
