@@ -178,8 +178,8 @@ pub enum Refusal {
     #[error("{email} is already this account's login")]
     SameLogin { email: Email },
     #[error(
-        "{email} is the e-correspondent email of patient {patient}{}, who is not on this account: a Create/Validate for them would link them to it; choose an address of the holder's own",
-        if *others == 0 { String::new() } else { format!(" and {others} more") }
+        "{email} is the e-correspondent email of {}, not on this account: a Create/Validate for them would link them to it; choose an address of the holder's own",
+        if *others == 0 { format!("patient {patient}") } else { format!("patients {patient} and {others} more") }
     )]
     LoginIsAnotherPatientsEmail {
         email: Email,

@@ -428,7 +428,7 @@ fn a_login_cannot_become_the_e_correspondent_email_of_a_patient_not_on_the_accou
     );
     assert_eq!(
         other.to_string(),
-        "kathleen.obrien@example.org is the e-correspondent email of patient 100003, who is not on this account: a Create/Validate for them would link them to it; choose an address of the holder's own"
+        "kathleen.obrien@example.org is the e-correspondent email of patient 100003, not on this account: a Create/Validate for them would link them to it; choose an address of the holder's own"
     );
     assert_eq!(other.input(), Some(Input::NewEmail));
     assert_eq!(p.audit_count(), before, "nothing written");
@@ -470,7 +470,7 @@ fn a_login_cannot_become_the_e_correspondent_email_of_a_patient_not_on_the_accou
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
         out.stderr
-            .contains("is the e-correspondent email of patient 100003, who is not on this account"),
+            .contains("is the e-correspondent email of patient 100003, not on this account"),
         "{}",
         out.stderr
     );

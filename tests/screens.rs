@@ -1582,6 +1582,20 @@ fn an_administrator_changes_a_login_email_and_the_password_still_works() {
             "{}",
             hs.screen()
         );
+        // Another family's e-correspondent email (F8): refused the same way.
+        hs.ctrl('u');
+        hs.type_text("maria.garcia@example.com");
+        hs.key(KeyCode::Enter);
+        confirm(&mut hs);
+        hs.settle();
+        assert!(top_is(&hs, Some(ModalKind::ChangeLogin)), "{}", hs.screen());
+        if w == 80 {
+            assert!(
+                hs.screen().contains("patients 100001 and 1 more, not on"),
+                "{}",
+                hs.screen()
+            );
+        }
         hs.ctrl('u');
         hs.type_text("jo.smith@example.net");
         hs.key(KeyCode::Enter);
