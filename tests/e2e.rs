@@ -161,11 +161,7 @@ fn assert_restored(t: &Tmux) {
 
 #[test]
 fn staff_create_validate_then_the_parent_signs_in_with_what_was_read_aloud() {
-    let home = tempfile::tempdir().unwrap();
-    let bin = Bin::new(home.path());
-    bin.practice();
-    let t = Tmux::start(&bin, "", 80, 24);
-    t.sign_in("sam", STAFF_PW);
+    let (t, bin, _home) = app_on_practice("", 80, 24, "sam", STAFF_PW);
     t.type_text("smith");
     t.wait_for("Smith, Olivia");
     t.keys(&["F2"]);
@@ -317,11 +313,7 @@ fn admin_sets_a_password_in_the_control_panel_with_and_without_reset_required() 
 
 #[test]
 fn a_dropped_ssh_connection_gives_the_terminal_back() {
-    let home = tempfile::tempdir().unwrap();
-    let bin = Bin::new(home.path());
-    bin.practice();
-    let t = Tmux::start(&bin, "", 80, 24);
-    t.sign_in("sam", STAFF_PW);
+    let (t, _bin, _home) = app_on_practice("", 80, 24, "sam", STAFF_PW);
     let shell = t.tmux(&["display-message", "-p", "-t", "app", "#{pane_pid}"]);
     let app_pid = Command::new("pgrep")
         .args(["-P", shell.trim()])
@@ -339,11 +331,7 @@ fn a_dropped_ssh_connection_gives_the_terminal_back() {
 
 #[test]
 fn small_screens_and_resizes_never_break_it() {
-    let home = tempfile::tempdir().unwrap();
-    let bin = Bin::new(home.path());
-    bin.practice();
-    let t = Tmux::start(&bin, "--mono", 60, 20);
-    t.sign_in("ana", ADMIN_PW);
+    let (t, _bin, _home) = app_on_practice("--mono", 60, 20, "ana", ADMIN_PW);
     t.wait_for("[1 Lookup]");
     t.tmux(&["resize-window", "-t", "app", "-x", "30", "-y", "10"]);
     t.wait_for("terminal too small");
@@ -384,11 +372,7 @@ fn first_runs_say_what_to_run() {
 /// sister the selection moved to while the hash ran.
 #[test]
 fn the_temporary_login_names_the_patient_of_the_request_in_a_real_terminal() {
-    let home = tempfile::tempdir().unwrap();
-    let bin = Bin::new(home.path());
-    bin.practice();
-    let t = Tmux::start(&bin, "", 80, 24);
-    t.sign_in("sam", STAFF_PW);
+    let (t, _bin, _home) = app_on_practice("", 80, 24, "sam", STAFF_PW);
     t.type_text("garcia");
     t.wait_for("García-López, So");
     t.wait_for("> 100001");
@@ -572,11 +556,7 @@ fn typing_names_at_human_speed_never_changes_data_or_quits_as_an_administrator()
 /// terminal's scrollback.
 #[test]
 fn signing_out_leaves_nothing_of_the_last_operator_on_screen() {
-    let home = tempfile::tempdir().unwrap();
-    let bin = Bin::new(home.path());
-    bin.practice();
-    let t = Tmux::start(&bin, "", 80, 24);
-    t.sign_in("sam", STAFF_PW);
+    let (t, _bin, _home) = app_on_practice("", 80, 24, "sam", STAFF_PW);
     t.type_text("garcia");
     t.wait_for("García-López, José");
     // Ctrl-L repaints (it used to wait for a cursor report and end the app).
@@ -606,11 +586,7 @@ fn signing_out_leaves_nothing_of_the_last_operator_on_screen() {
 /// answer changes nothing), and that operator can no longer act.
 #[test]
 fn an_administrator_disables_an_operator_in_the_operators_tab() {
-    let home = tempfile::tempdir().unwrap();
-    let bin = Bin::new(home.path());
-    bin.practice();
-    let t = Tmux::start(&bin, "", 120, 40);
-    t.sign_in("ana", ADMIN_PW);
+    let (t, bin, _home) = app_on_practice("", 120, 40, "ana", ADMIN_PW);
     t.keys(&["Tab", "Tab", "Tab"]);
     t.wait_for("[4 Operators]");
     t.type_text("sam");
@@ -964,11 +940,7 @@ fn the_real_app_says_on_its_sign_in_screen_that_it_upgraded_the_file() {
 /// commands' commits freed.
 #[test]
 fn commands_run_beside_an_open_app_do_not_grow_the_file() {
-    let home = tempfile::tempdir().unwrap();
-    let bin = Bin::new(home.path());
-    bin.practice();
-    let t = Tmux::start(&bin, "", 80, 24);
-    t.sign_in("sam", STAFF_PW);
+    let (t, bin, _home) = app_on_practice("", 80, 24, "sam", STAFF_PW);
     t.type_text("smith");
     t.wait_for("Smith, Olivia");
     let size = || std::fs::metadata(bin.db()).unwrap().len();
@@ -984,4 +956,22 @@ fn commands_run_beside_an_open_app_do_not_grow_the_file() {
     assert!(grown < 256 * 1024, "the file grew by {grown} bytes");
     t.keys(&["F10"]);
     t.wait_for("EXIT=0");
+}
+
+/// The test practice with the app open in a `w` x `h` tmux terminal
+/// (`args` added), signed in as `who`: the terminal, the binary and the
+/// folder that holds them, dropped in that order.
+fn app_on_practice(
+    args: &str,
+    w: u16,
+    h: u16,
+    who: &str,
+    pw: &str,
+) -> (Tmux, Bin, tempfile::TempDir) {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let t = Tmux::start(&bin, args, w, h);
+    t.sign_in(who, pw);
+    (t, bin, home)
 }
