@@ -402,6 +402,15 @@ fn removing_a_guardian_is_for_administrators_needs_a_reason_and_keeps_the_passwo
     assert_eq!(p.portal.audit_verify().unwrap().problem, None);
 }
 
+/// `account change-email` by the administrator `ana`.
+fn admin_changes_login(
+    p: &Practice,
+    old: &str,
+    new: &str,
+) -> portal_admin::Result<portal_admin::services::LoginChanged> {
+    p.portal.change_login_email(&p.admin, old, new, None)
+}
+
 /// F8 (fresh eyes, 2026-11-29): `account change-email` accepted another
 /// family's e-correspondent email as a login without a word; staff's next
 /// Create/Validate for that family's child would then have linked the
@@ -410,15 +419,12 @@ fn removing_a_guardian_is_for_administrators_needs_a_reason_and_keeps_the_passwo
 fn a_login_cannot_become_the_e_correspondent_email_of_a_patient_not_on_the_account() {
     let p = smith_with_mother();
     let before = p.audit_count();
-    let other = p
-        .portal
-        .change_login_email(
-            &p.admin,
-            "smith.family@example.net",
-            "kathleen.obrien@example.org",
-            None,
-        )
-        .unwrap_err();
+    let other = admin_changes_login(
+        &p,
+        "smith.family@example.net",
+        "kathleen.obrien@example.org",
+    )
+    .unwrap_err();
     assert!(
         matches!(
             other,
@@ -435,22 +441,8 @@ fn a_login_cannot_become_the_e_correspondent_email_of_a_patient_not_on_the_accou
     // Create/Validate for Seán still makes him an account of his own.
     assert!(p.portal.patient_view("100003").unwrap().account.is_none());
     // The account's own patient's email is fine (back to it, later).
-    p.portal
-        .change_login_email(
-            &p.admin,
-            "smith.family@example.net",
-            "jo.smith@example.net",
-            None,
-        )
-        .unwrap();
-    p.portal
-        .change_login_email(
-            &p.admin,
-            "jo.smith@example.net",
-            "smith.family@example.net",
-            None,
-        )
-        .unwrap();
+    admin_changes_login(&p, "smith.family@example.net", "jo.smith@example.net").unwrap();
+    admin_changes_login(&p, "jo.smith@example.net", "smith.family@example.net").unwrap();
     // Through the binary: exit 2 and the same sentence.
     let home = tempfile::tempdir().unwrap();
     let bin = Bin::new(home.path());
@@ -505,48 +497,28 @@ fn changing_a_login_email_keeps_the_password_and_records_old_and_new() {
     );
     assert!(signs_in(&p, "smith.family@example.net", MOTHER_PW));
     p.create_validate("100003");
-    let taken = p
-        .portal
-        .change_login_email(
-            &p.admin,
-            "smith.family@example.net",
-            "kathleen.obrien@example.org",
-            None,
-        )
-        .unwrap_err();
+    let taken = admin_changes_login(
+        &p,
+        "smith.family@example.net",
+        "kathleen.obrien@example.org",
+    )
+    .unwrap_err();
     assert!(
         matches!(taken, Error::Refused(Refusal::LoginTaken { .. })),
         "{taken}"
     );
     assert_eq!(taken.input(), Some(Input::NewEmail));
-    let same = p
-        .portal
-        .change_login_email(
-            &p.admin,
-            "smith.family@example.net",
-            "Smith.Family@example.net",
-            None,
-        )
+    let same = admin_changes_login(&p, "smith.family@example.net", "Smith.Family@example.net")
         .unwrap_err();
     assert!(
         matches!(same, Error::Refused(Refusal::SameLogin { .. })),
         "{same}"
     );
-    let bad = p
-        .portal
-        .change_login_email(&p.admin, "smith.family@example.net", "jo smith", None)
-        .unwrap_err();
+    let bad = admin_changes_login(&p, "smith.family@example.net", "jo smith").unwrap_err();
     assert_eq!(bad.input(), Some(Input::NewEmail));
 
-    let changed = p
-        .portal
-        .change_login_email(
-            &p.admin,
-            "smith.family@example.net",
-            "Jo.Smith@example.net",
-            None,
-        )
-        .unwrap();
+    let changed =
+        admin_changes_login(&p, "smith.family@example.net", "Jo.Smith@example.net").unwrap();
     assert_eq!(changed.old.as_str(), "smith.family@example.net");
     assert_eq!(changed.account.email.as_str(), "jo.smith@example.net");
     assert!(signs_in(&p, "jo.smith@example.net", MOTHER_PW));
