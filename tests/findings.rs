@@ -257,6 +257,16 @@ fn with_standard_output_to_dev_null_guardian_add_makes_no_account() {
         "{}",
         out.stdout
     );
+    // Re-check R4: a link to that existing account shows no secret, so it
+    // goes through with its output discarded.
+    for (redirect, patient) in [(">/dev/null", "100004"), (">&-", "100003")] {
+        let mut link = args;
+        link[3] = patient;
+        let out = sam_runs_redirected(&bin, &link, redirect);
+        assert_eq!(out.code, 0, "{redirect}: {}", out.stderr);
+        let list = bin.ok(&["guardian", "list", "--patient", patient], "");
+        assert!(list.contains("zed.stepdad99@otherdomain.test"), "{list}");
+    }
 }
 
 // ---- 4. Times in UTC where the practice's local time is promised -----------

@@ -79,8 +79,10 @@ pub(super) fn run(ctx: &Ctx, cmd: GuardianCmd) -> Result<i32> {
             op,
         } => {
             // A new account's temporary login must reach someone: refused
-            // before anything is written (as `account reset` does).
-            if output::goes_nowhere() {
+            // before anything is written (as `account reset` does). A link
+            // to an existing account prints no secret and goes through.
+            let nowhere = output::goes_nowhere();
+            if nowhere && portal.account_by_email(&email).is_err() {
                 return Err(Error::OutputDiscarded);
             }
             let (session, _) = sign_in_operator(&portal, &op)?;
@@ -89,7 +91,9 @@ pub(super) fn run(ctx: &Ctx, cmd: GuardianCmd) -> Result<i32> {
                 .identity_check(identity_check);
             let done = portal.add_guardian_then(&session, &req, |added| match &added.login {
                 // Shown before the change is committed: when nobody reads
-                // it, no account is made.
+                // it, no account is made (the account went away since the
+                // check above: nothing is committed).
+                Some(_) if nowhere => Err(Error::OutputDiscarded),
                 Some(login) => output::line(
                     present::login_text_in(login, &local, TimeStyle::Rfc3339).trim_end(),
                 ),
