@@ -438,3 +438,37 @@ fn an_open_app_notices_an_older_builds_removal_before_its_next_search() {
         2
     );
 }
+
+/// Re-check R1 (fresh eyes, 2026-11-29): the open app's search was right
+/// after the rebuild, but nothing told the person at the desk that an
+/// older portal-admin is still writing to the file. It says so now, as
+/// on the sign-in screen after an open.
+#[test]
+fn the_open_app_says_it_rebuilt_after_an_older_builds_write() {
+    use crossterm::event::KeyCode;
+    let (practice, id) = practice_with_an_account();
+    let db = practice.db();
+    let mut app = practice.app_signed_in("sam", 80, 24);
+    app.type_text("garcia");
+    assert!(
+        app.screen().contains("García-López, José"),
+        "{}",
+        app.screen()
+    );
+    write_as_an_older_build(&db, "100003", id);
+    app.hs.app.portal().refresh();
+    app.key(KeyCode::Backspace);
+    let screen = app.screen();
+    assert!(
+        screen.contains("Rebuilt the index of names of several parts")
+            && screen.contains("Tell your administrator"),
+        "{screen}"
+    );
+    // Said once: the next key clears it, and nothing is rebuilt again.
+    app.key(KeyCode::Backspace);
+    assert!(
+        !app.screen().contains("Rebuilt the index"),
+        "{}",
+        app.screen()
+    );
+}

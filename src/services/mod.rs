@@ -355,6 +355,13 @@ impl Portal {
         upgraded.into_iter().chain(rebuilt).collect()
     }
 
+    /// What this process rebuilt while it had the file open (an older
+    /// portal-admin wrote to it since: see `Store::repair_if_stale`), said
+    /// once: the app shows it to the person at the desk.
+    pub fn take_repair_notice(&self) -> Option<String> {
+        self.store.take_repaired().map(|r| r.to_string())
+    }
+
     fn temp_ttl(&self) -> Duration {
         Duration::hours(i64::from(self.config.temporary_password.ttl_hours))
     }

@@ -106,6 +106,9 @@ pub struct Store {
     /// portal-admin wrote since this process opened the file, and the
     /// derived search indexes may be stale (see [`Store::repair_if_stale`]).
     stale: std::sync::atomic::AtomicBool,
+    /// The last rebuild [`Store::repair_if_stale`] made, until a client
+    /// takes it to tell its user.
+    repaired: std::sync::Mutex<Option<Rebuild>>,
 }
 
 /// The open redb file. Closing it writes to the file, and a damaged file
@@ -201,6 +204,7 @@ impl Store {
             upgraded: None,
             rebuilt: None,
             stale: Default::default(),
+            repaired: Default::default(),
         };
         store.write(now, |tx| {
             tx.init_schema(SCHEMA_VERSION)?;
@@ -275,6 +279,7 @@ impl Store {
             upgraded: None,
             rebuilt: None,
             stale: Default::default(),
+            repaired: Default::default(),
         };
         for w in &store.warnings {
             tracing::warn!("{w}");
@@ -411,7 +416,20 @@ impl Store {
         if !self.stale.swap(false, std::sync::atomic::Ordering::Relaxed) {
             return Ok(None);
         }
-        self.rebuild_after_older_writes(now, actor)
+        let rebuilt = self.rebuild_after_older_writes(now, actor)?;
+        if let Some(r) = &rebuilt {
+            *self.repaired.lock().unwrap_or_else(|e| e.into_inner()) = Some(r.clone());
+        }
+        Ok(rebuilt)
+    }
+
+    /// The rebuild [`Store::repair_if_stale`] made since this was last
+    /// asked, if any (for the app to say it).
+    pub fn take_repaired(&self) -> Option<Rebuild> {
+        self.repaired
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
     }
 
     /// Gives the space that a large write left unused back to the file

@@ -258,6 +258,15 @@ impl App {
             Msg::Reply { id, reply } => self.on_reply(id, *reply),
             Msg::Terminate => self.quit = true,
         }
+        // A search found an older portal-admin's writes and rebuilt the
+        // indexes first: the desk tells the administrator.
+        if let Some(n) = self.shared.portal.take_repair_notice() {
+            let n = crate::domain::text::printable(&n);
+            self.notice = Some((
+                Level::Error,
+                format!("{} Tell your administrator.", capitalised(&n)),
+            ));
+        }
     }
 
     fn on_key(&mut self, ev: KeyEvent, at: Instant) {
