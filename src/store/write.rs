@@ -327,6 +327,7 @@ impl WriteTx {
             report,
             ids,
             replaced,
+            relist,
         } = {
             let patients = self.tx.open_table(PATIENTS)?;
             classify(&patients, batch, order)?
@@ -448,11 +449,8 @@ impl WriteTx {
         self.apply_terms(terms)?;
         // A patient on a portal account whose own email changed: its
         // guardians' logins are listed again (one may be its old email).
-        for (account, old) in &replaced {
-            let old = RowRef::parse(old).ok_or_else(|| damaged(account))?;
-            if old.account_id.is_some() && self.own_email(account)?.as_deref() != old.email {
-                self.reindex_guardian_logins(account)?;
-            }
+        for account in &relist {
+            self.reindex_guardian_logins(account)?;
         }
         on_progress(progress.total, progress.total);
         Ok(report)
@@ -847,6 +845,9 @@ pub(super) struct Classified {
     pub ids: Vec<u64>,
     /// Account numbers and stored rows of the patients a record changes.
     pub replaced: Vec<(String, Vec<u8>)>,
+    /// Of those, the patients on a portal account whose own email the
+    /// record changes: their guardians' logins are listed again.
+    pub relist: Vec<String>,
 }
 
 /// Compares a batch (`order`: its records by account number) with the
@@ -861,6 +862,7 @@ pub(super) fn classify(
         report: PutReport::default(),
         ids: vec![0u64; batch.len()],
         replaced: Vec::new(),
+        relist: Vec::new(),
     };
     let fresh = patients.is_empty()?;
     let mut row = Vec::with_capacity(128);
@@ -889,6 +891,11 @@ pub(super) fn classify(
                 } else {
                     out.ids[i as usize] = id.unwrap_or(0);
                     out.report.updated += 1;
+                    if stored.account_id.is_some()
+                        && stored.email.map(str::as_bytes) != rec.email_bytes()
+                    {
+                        out.relist.push(rec.account().to_owned());
+                    }
                     out.replaced.push((rec.account().to_owned(), old));
                 }
             }
