@@ -101,7 +101,7 @@ impl Portal {
         let mut read = self.store.read()?;
         if self
             .store
-            .repair_if_stale(self.now(), &Self::file_owner().actor())?
+            .repair_if_stale(self.now(), || Self::file_owner().actor())?
             .is_some()
         {
             read = self.store.read()?;

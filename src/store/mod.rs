@@ -411,12 +411,18 @@ impl Store {
     /// (a workstation still running one after the upgrade), rebuilds what
     /// this schema derives, as an open does (`rebuild_after_older_writes`),
     /// so that a search of an app left open reads whole indexes. Returns
-    /// what it rebuilt.
-    pub fn repair_if_stale(&self, now: OffsetDateTime, actor: &str) -> Result<Option<Rebuild>> {
+    /// what it rebuilt. `actor` is asked only when there is something to
+    /// rebuild (naming the file's owner reads the passwd file, which a
+    /// search must not pay for at every keystroke).
+    pub fn repair_if_stale(
+        &self,
+        now: OffsetDateTime,
+        actor: impl FnOnce() -> String,
+    ) -> Result<Option<Rebuild>> {
         if !self.stale.swap(false, std::sync::atomic::Ordering::Relaxed) {
             return Ok(None);
         }
-        let rebuilt = self.rebuild_after_older_writes(now, actor)?;
+        let rebuilt = self.rebuild_after_older_writes(now, &actor())?;
         if let Some(r) = &rebuilt {
             *self.repaired.lock().unwrap_or_else(|e| e.into_inner()) = Some(r.clone());
         }
