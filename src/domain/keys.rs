@@ -131,6 +131,19 @@ pub fn smallest_matching_part(email: &str, word: &str) -> Option<String> {
 /// word with `@` can only be the domain's beginning; any other, each place
 /// that begins with the word's first byte and is a part's start.
 pub fn smallest_matching_start(email: &str, word: &str) -> Option<usize> {
+    matching_start(email, word, Pick::Smallest)
+}
+
+/// Which of the parts a word matches [`matching_start`] returns.
+#[derive(Clone, Copy, PartialEq)]
+enum Pick {
+    /// The one with the smallest part key.
+    Smallest,
+    /// The first in the email (enough to know that one matches).
+    First,
+}
+
+fn matching_start(email: &str, word: &str, pick: Pick) -> Option<usize> {
     let b = email.as_bytes();
     let at = b.iter().rposition(|&c| c == b'@').unwrap_or(b.len());
     if word.starts_with('@') {
@@ -152,6 +165,9 @@ pub fn smallest_matching_start(email: &str, word: &str) -> Option<usize> {
         if w.first().is_some_and(|&f| b[s] != f) || !is_start(s) || !b[s..].starts_with(w) {
             continue;
         }
+        if pick == Pick::First {
+            return Some(s);
+        }
         // Compare part keys (`suffix prefix`) without building them.
         if best.is_none_or(|p| (&email[s..], &email[..s]) < (&email[p..], &email[..p])) {
             best = Some(s);
@@ -170,7 +186,7 @@ pub fn push_email_part_key(out: &mut String, email: &str, start: usize) {
 /// Whether some part of `email` begins with `word` (as
 /// [`email_part_matches`] reads it).
 pub fn any_part_matches(email: &str, word: &str) -> bool {
-    part_starts(email).any(|s| email_part_matches(email, s, word))
+    matching_start(email, word, Pick::First).is_some()
 }
 
 #[cfg(test)]
@@ -197,6 +213,18 @@ mod tests {
             proptest::prop_assert_eq!(
                 smallest_matching_start(&email, &word),
                 smallest_start_by_parts(&email, &word)
+            );
+        }
+
+        #[test]
+        fn some_part_matches_either_way(
+            email in "[ao.@_+-]{0,12}",
+            word in "[ao.@_+-]{0,4}",
+        ) {
+            proptest::prop_assert_eq!(
+                any_part_matches(&email, &word),
+                part_starts(&email).any(|s| email_part_matches(&email, s, &word)),
+                "{:?} in {:?}", word, email
             );
         }
     }
