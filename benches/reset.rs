@@ -43,7 +43,7 @@ fn main() {
         .into_iter()
         .find(|r| r.account_id.is_some())
         .unwrap();
-    let no = patient.patient.account_number.clone();
+    let no = patient.account_number().to_owned();
     let mut total = Vec::new();
     let mut hash = Vec::new();
     for _ in 0..rounds {

@@ -235,13 +235,12 @@ fn sqlite_dataset(n: usize) -> rusqlite::Connection {
             loop {
                 let page = portal.search_patients("", after.as_deref(), 1000).unwrap();
                 for r in &page.items {
-                    let p = &r.patient;
                     ins.execute(rusqlite::params![
-                        p.account_number,
-                        p.last_name,
-                        p.first_name,
-                        p.date_of_birth.to_string(),
-                        p.email.as_ref().map(|e| e.to_string()),
+                        r.account_number(),
+                        r.last_name(),
+                        r.first_name(),
+                        r.date_of_birth.to_string(),
+                        r.email(),
                         r.account_id.map(|i| i as i64),
                     ])
                     .unwrap();

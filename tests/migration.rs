@@ -211,7 +211,7 @@ fn a_schema_1_file_is_kept_as_a_backup_and_upgraded_with_everything_in_it() {
         let rows = portal.search_patients(q, None, 10).unwrap().items;
         match want {
             "" => assert!(rows.is_empty(), "{q}: {rows:?}"),
-            no => assert_eq!(rows[0].patient.account_number, no, "{q}"),
+            no => assert_eq!(rows[0].account_number(), no, "{q}"),
         }
     }
     let garcia = portal.search_patients("garcia", None, 10).unwrap().items;

@@ -205,7 +205,7 @@ fn search_all(portal: &Portal, q: &str, page: usize) -> Vec<String> {
                 .is_none_or(|n| after.as_ref().is_none_or(|a| n > a)),
             "paging goes back for {q:?}"
         );
-        out.extend(p.items.iter().map(|r| r.patient.account_number.clone()));
+        out.extend(p.items.iter().map(|r| r.account_number().to_owned()));
         match p.next {
             Some(n) => after = Some(n),
             None => return out,
@@ -481,7 +481,7 @@ proptest! {
         }
         // An empty search lists everyone by last name, then first name.
         let all = portal.search_patients("", None, 1000).unwrap();
-        let keys: Vec<(String, String)> = all.items.iter().map(|r| (r.patient.last_key(), r.patient.first_key())).collect();
+        let keys: Vec<(String, String)> = all.items.iter().map(|r| (r.patient().last_key(), r.patient().first_key())).collect();
         let mut sorted = keys.clone();
         sorted.sort();
         prop_assert_eq!(keys, sorted);

@@ -37,7 +37,7 @@ fn a_pasted_tab_or_newline_separates_words_in_the_search_box() {
         .portal
         .search_patients("Smith\tOlivia", None, 10)
         .unwrap();
-    assert_eq!(out.items[0].patient.account_number, "100005");
+    assert_eq!(out.items[0].account_number(), "100005");
 }
 
 #[test]
@@ -363,7 +363,7 @@ fn full_width_digits_are_read_as_digits() {
     let p = Practice::new();
     let first = |q: &str| {
         let page = p.portal.search_patients(q, None, 10).unwrap();
-        page.items.first().map(|r| r.patient.account_number.clone())
+        page.items.first().map(|r| r.account_number().to_owned())
     };
     assert_eq!(first("ｓｍｉｔｈ ２０１８").as_deref(), Some("100005"));
     assert_eq!(first("１０００05").as_deref(), Some("100005"));

@@ -252,7 +252,7 @@ fn account_shown(portal: &Portal, query: &str, account_number: &str) -> Option<u
     let row = page
         .items
         .into_iter()
-        .find(|r| r.patient.account_number == account_number)
+        .find(|r| r.account_number() == account_number)
         .unwrap_or_else(|| panic!("{query}: {account_number} not found"));
     row.account_id
 }

@@ -40,11 +40,11 @@ pub(super) fn run(ctx: &Ctx, cmd: PatientsCmd) -> Result<i32> {
             .iter()
             .map(|r| {
                 serde_json::json!({
-                    "account_number": r.patient.account_number,
-                    "last_name": r.patient.last_name,
-                    "first_name": r.patient.first_name,
-                    "date_of_birth": r.patient.date_of_birth.to_string(),
-                    "email": r.patient.email,
+                    "account_number": r.account_number(),
+                    "last_name": r.last_name(),
+                    "first_name": r.first_name(),
+                    "date_of_birth": r.date_of_birth.to_string(),
+                    "email": r.email(),
                     "portal_account": r.account_id,
                 })
             })
@@ -54,13 +54,12 @@ pub(super) fn run(ctx: &Ctx, cmd: PatientsCmd) -> Result<i32> {
         return Ok(0);
     }
     for r in &page.items {
-        let p = &r.patient;
         line(format_args!(
             "{}\t{}\t{}\t{}\t{}",
-            p.account_number,
-            printable(&p.display_name()),
-            p.date_of_birth,
-            p.email.as_ref().map(|e| e.as_str()).unwrap_or("-"),
+            r.account_number(),
+            printable(&r.display_name()),
+            r.date_of_birth,
+            r.email().unwrap_or("-"),
             if r.account_id.is_some() {
                 "portal"
             } else {

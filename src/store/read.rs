@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::tables::*;
 use crate::domain::{AuditEvent, Email, Operator, Patient, PortalAccount, PortalSetup};
 use crate::error::{Error, Result};
+use time::Date;
 
 /// One page of results and where the next one starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,11 +38,92 @@ impl<T> Page<T> {
     }
 }
 
-/// A search result: the patient and whether (and where) they have a portal account.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A search result: the patient as the lookup list and `patients search`
+/// show them, and whether (and where) they have a portal account. A page
+/// of these is built at every keystroke, so the four texts share one
+/// allocation instead of one each.
+#[derive(Clone, PartialEq, Eq)]
 pub struct PatientRow {
-    pub patient: Patient,
+    /// The account number, the last name, the first name and the email
+    /// (empty when none), one after another.
+    text: Box<str>,
+    /// Where the account number, the last name and the first name end in
+    /// `text`.
+    ends: [usize; 3],
+    pub date_of_birth: Date,
     pub account_id: Option<u64>,
+}
+
+impl PatientRow {
+    /// The result row of an index entry's row. `None` when its stored
+    /// email is not one this program would have written.
+    pub(super) fn from_row(account_number: &str, row: &RowRef<'_>) -> Option<PatientRow> {
+        let email = row.email.unwrap_or("");
+        if row.email.is_some() && !Email::has_stored_shape(email) {
+            return None;
+        }
+        let parts = [account_number, row.last_name, row.first_name, email];
+        let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        let mut ends = [0; 3];
+        for (i, part) in parts.iter().enumerate() {
+            text.push_str(part);
+            if let Some(end) = ends.get_mut(i) {
+                *end = text.len();
+            }
+        }
+        Some(PatientRow {
+            text: text.into_boxed_str(),
+            ends,
+            date_of_birth: row.date_of_birth,
+            account_id: row.account_id,
+        })
+    }
+
+    pub fn account_number(&self) -> &str {
+        &self.text[..self.ends[0]]
+    }
+
+    pub fn last_name(&self) -> &str {
+        &self.text[self.ends[0]..self.ends[1]]
+    }
+
+    pub fn first_name(&self) -> &str {
+        &self.text[self.ends[1]..self.ends[2]]
+    }
+
+    /// The account holder's e-correspondent email, checked as stored.
+    pub fn email(&self) -> Option<&str> {
+        Some(&self.text[self.ends[2]..]).filter(|e| !e.is_empty())
+    }
+
+    /// "García-López, José"
+    pub fn display_name(&self) -> String {
+        format!("{}, {}", self.last_name(), self.first_name())
+    }
+
+    /// The patient, as an owned record.
+    pub fn patient(&self) -> Patient {
+        Patient {
+            account_number: self.account_number().to_owned(),
+            last_name: self.last_name().to_owned(),
+            first_name: self.first_name().to_owned(),
+            date_of_birth: self.date_of_birth,
+            email: self.email().and_then(Email::from_index),
+        }
+    }
+}
+
+impl std::fmt::Debug for PatientRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PatientRow")
+            .field("account_number", &self.account_number())
+            .field("last_name", &self.last_name())
+            .field("first_name", &self.first_name())
+            .field("date_of_birth", &self.date_of_birth)
+            .field("email", &self.email())
+            .field("account_id", &self.account_id)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

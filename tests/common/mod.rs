@@ -145,7 +145,7 @@ pub fn found_in(portal: &Portal, q: &str) -> Vec<String> {
         .unwrap()
         .items
         .into_iter()
-        .map(|r| r.patient.account_number)
+        .map(|r| r.account_number().to_owned())
         .collect()
 }
 

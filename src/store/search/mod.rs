@@ -150,11 +150,8 @@ impl Collector {
         if self.after.as_deref().is_some_and(|a| rank <= a) {
             return Ok(true);
         }
-        let patient = row.patient(account).ok_or_else(|| damaged_entry(account))?;
-        self.rows.push(PatientRow {
-            patient,
-            account_id: row.account_id,
-        });
+        self.rows
+            .push(PatientRow::from_row(account, row).ok_or_else(|| damaged_entry(account))?);
         if self.rows.len() == self.limit {
             self.cursor = Some(rank.to_owned());
         }

@@ -49,14 +49,14 @@ impl Lookup {
 
     /// The account number of the selected patient.
     pub fn selected_number(&self) -> Option<&str> {
-        self.selected().map(|r| r.patient.account_number.as_str())
+        self.selected().map(|r| r.account_number())
     }
 
     /// Reads the page again, the same patient selected (by account
     /// number). False when that patient is no longer on it.
     pub fn reload(&mut self, shared: &Shared) -> bool {
         self.list
-            .reload(&fetch(shared), |r| r.patient.account_number.clone())
+            .reload(&fetch(shared), |r| r.account_number().to_owned())
     }
 
     fn footer(&self, shared: &Shared) -> Vec<Line<'static>> {
@@ -92,15 +92,14 @@ impl Lookup {
         // the account pane is not beside the list, here.
         let beside = layout_kind(shared.size) != LayoutKind::Compact;
         if let (Some(r), false) = (l.selected_row(), beside) {
-            let p = &r.patient;
             lines.push(Line::from(vec![
                 Span::styled("Selected: ", theme.hint),
                 Span::styled(
                     format!(
                         "{}, born {}, no. {}",
-                        printable(&p.display_name()),
-                        shared.local.date(p.date_of_birth),
-                        p.account_number
+                        printable(&r.display_name()),
+                        shared.local.date(r.date_of_birth),
+                        r.account_number()
                     ),
                     theme.title,
                 ),
@@ -176,7 +175,7 @@ impl PaneComponent for Lookup {
         let number_w = l
             .rows
             .iter()
-            .map(|r| r.patient.account_number.chars().count())
+            .map(|r| r.account_number().chars().count())
             .max()
             .unwrap_or(6)
             .clamp(4, 12);
@@ -199,13 +198,12 @@ impl PaneComponent for Lookup {
             header,
         );
         let rows = l.rows.iter().map(|r| {
-            let p = &r.patient;
             let mut cells = vec![
-                p.account_number.clone(),
-                ellipsize(&printable(&p.display_name()), name_w),
+                r.account_number().to_owned(),
+                ellipsize(&printable(&r.display_name()), name_w),
             ];
             if with_birth {
-                cells.push(format!("{:>11}", shared.local.date(p.date_of_birth)));
+                cells.push(format!("{:>11}", shared.local.date(r.date_of_birth)));
             }
             if with_flag {
                 cells.push(if r.account_id.is_some() { "yes" } else { "-" }.to_owned());
