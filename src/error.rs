@@ -177,14 +177,16 @@ pub enum Refusal {
     LoginTaken { email: Email },
     #[error("{email} is already this account's login")]
     SameLogin { email: Email },
+    /// Every patient is named (up to five, then "and N more"): the
+    /// administrator has to find those families.
     #[error(
         "{email} is the e-correspondent email of {}, not on this account: a Create/Validate for them would link them to it; choose an address of the holder's own",
-        if *others == 0 { format!("patient {patient}") } else { format!("patients {patient} and {others} more") }
+        crate::domain::patient::patients_phrase(patients)
     )]
     LoginIsAnotherPatientsEmail {
         email: Email,
-        patient: String,
-        others: usize,
+        /// Their account numbers, in order.
+        patients: Vec<String>,
     },
 }
 

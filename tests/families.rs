@@ -468,6 +468,113 @@ fn a_login_cannot_become_the_e_correspondent_email_of_a_patient_not_on_the_accou
     );
 }
 
+/// R3 (fresh re-check, 2026-11-29): the refusal said "patients 100996 and
+/// 1 more" for two, and came only after the app's confirmation. The check
+/// without writing (`check_login_change`, what the app's form asks before
+/// its confirmation) and the change itself give the same sentence, naming
+/// every patient up to five, then how many more; the CLI prints it too.
+#[test]
+fn the_login_change_refusal_names_every_patient_and_is_known_before_the_change() {
+    let p = smith_with_mother();
+    let mut csv = String::from("account_number,last_name,first_name,date_of_birth,email\n");
+    for i in 0..7 {
+        csv.push_str(&format!(
+            "20000{i},Big,Kid{i},2019-01-0{},big.family@kids.test\n",
+            i + 1
+        ));
+    }
+    p.portal
+        .import_patients(&p.admin, "big.csv", csv.as_bytes(), 0, false, &mut ())
+        .unwrap();
+    let before = p.audit_count();
+    let smith = "smith.family@example.net";
+    // Two patients: both named.
+    let two = p
+        .portal
+        .check_login_change(&p.admin, smith, "maria.garcia@example.com", None)
+        .unwrap_err();
+    assert_eq!(
+        two.to_string(),
+        "maria.garcia@example.com is the e-correspondent email of patients 100001 and 100002, not on this account: a Create/Validate for them would link them to it; choose an address of the holder's own"
+    );
+    assert_eq!(two.input(), Some(Input::NewEmail));
+    // Seven: five named, then how many more.
+    let seven = p
+        .portal
+        .check_login_change(&p.admin, smith, " BIG.family@kids.test", None)
+        .unwrap_err();
+    assert!(
+        seven.to_string().contains(
+            "of patients 200000, 200001, 200002, 200003, 200004 and 2 more, not on this account"
+        ),
+        "{seven}"
+    );
+    // The change itself refuses with the very same sentence.
+    let changed = admin_changes_login(&p, smith, "maria.garcia@example.com").unwrap_err();
+    assert_eq!(changed.to_string(), two.to_string());
+    // A login taken, the same login, not an email: known before too.
+    let taken = p.create_validate("100003").username;
+    for (new, says) in [
+        (
+            taken.as_str(),
+            "already the login of another portal account",
+        ),
+        ("Smith.Family@example.net", "already this account's login"),
+        ("jo smith", "email"),
+    ] {
+        let e = p
+            .portal
+            .check_login_change(&p.admin, smith, new, None)
+            .unwrap_err();
+        assert!(e.to_string().contains(says), "{new}: {e}");
+        assert_eq!(e.input(), Some(Input::NewEmail), "{new}: {e}");
+    }
+    // A change that can happen: the plan, and nothing written by the check.
+    let before_check = p.audit_count();
+    let plan = p
+        .portal
+        .check_login_change(&p.admin, smith, " Jo.Smith@Example.NET ", None)
+        .unwrap();
+    assert_eq!(
+        (plan.old.as_str(), plan.new.as_str()),
+        (smith, "jo.smith@example.net")
+    );
+    assert_eq!(p.audit_count(), before_check, "a check writes nothing");
+    // Staff may not even ask.
+    let staff = p
+        .portal
+        .check_login_change(&p.staff, smith, "jo.smith@example.net", None)
+        .unwrap_err();
+    assert!(staff.to_string().contains("administrator"), "{staff}");
+    assert!(
+        p.audit_count() > before,
+        "the refused change above is audited"
+    );
+    // Through the binary: the same sentence, exit 2.
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    bin.admin_reset("100005", &[]);
+    let out = bin.admin_run(
+        &[
+            "account",
+            "change-email",
+            "--email",
+            smith,
+            "--new-email",
+            "maria.garcia@example.com",
+        ],
+        "",
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("of patients 100001 and 100002, not on this account"),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn changing_a_login_email_keeps_the_password_and_records_old_and_new() {
     let p = smith_with_mother();

@@ -1570,12 +1570,11 @@ fn an_administrator_changes_a_login_email_and_the_password_still_works() {
         hs.type_text("jo smith");
         hs.key(KeyCode::Enter);
         assert!(top_is(&hs, Some(ModalKind::ChangeLogin)));
-        // Another account's login: refused by the services, beside the field.
+        // Another account's login: refused by the services, beside the
+        // field, before any confirmation (R3).
         hs.ctrl('u');
         hs.type_text("kathleen.obrien@example.org");
         hs.key(KeyCode::Enter);
-        confirm(&mut hs);
-        hs.settle();
         assert!(top_is(&hs, Some(ModalKind::ChangeLogin)), "{}", hs.screen());
         assert!(
             hs.screen().contains("already the login of"),
@@ -1586,12 +1585,10 @@ fn an_administrator_changes_a_login_email_and_the_password_still_works() {
         hs.ctrl('u');
         hs.type_text("maria.garcia@example.com");
         hs.key(KeyCode::Enter);
-        confirm(&mut hs);
-        hs.settle();
         assert!(top_is(&hs, Some(ModalKind::ChangeLogin)), "{}", hs.screen());
         if w == 80 {
             assert!(
-                hs.screen().contains("patients 100001 and 1 more, not on"),
+                hs.screen().contains("patients 100001 and 100002,"),
                 "{}",
                 hs.screen()
             );
@@ -1613,6 +1610,71 @@ fn an_administrator_changes_a_login_email_and_the_password_still_works() {
         assert!(signs_in(portal, "jo.smith@example.net", MOTHER_PW));
         assert!(portal.holder_sign_in(MOTHER, &secret(MOTHER_PW)).is_err());
     }
+}
+
+/// R3: on "Login email…", another family's e-correspondent email is
+/// refused under the field when Enter is pressed, before any confirmation
+/// popup, naming every patient; the wrapped lines of the refusal line up
+/// under the field. Nothing is written, not even a refusal event.
+#[test]
+fn the_login_email_form_refuses_another_familys_email_before_the_confirmation() {
+    let p = smith_with_mother();
+    p.create_validate("100003");
+    let mut hs = p.app_signed_in("ana", 80, 24);
+    user_details(&mut hs, "smith.");
+    for _ in 0..3 {
+        hs.key(KeyCode::Tab);
+    }
+    hs.key(KeyCode::Enter);
+    assert!(top_is(&hs, Some(ModalKind::ChangeLogin)), "{}", hs.screen());
+    let before = audit_len(hs.app.portal());
+    hs.type_text("maria.garcia@example.com");
+    hs.key(KeyCode::Enter);
+    hs.settle();
+    // No confirmation: the form itself is on top, with the refusal.
+    assert!(top_is(&hs, Some(ModalKind::ChangeLogin)), "{}", hs.screen());
+    let screen = hs.screen();
+    assert!(!screen.contains("Change the login email?"), "{screen}");
+    assert!(
+        screen.contains("patients 100001 and 100002,") && !screen.contains("more"),
+        "{screen}"
+    );
+    // Every line of the message starts under the field's value: blank
+    // from the popup's border up to the value's column, text at it.
+    let rows: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    let (field_row, field) = rows
+        .iter()
+        .enumerate()
+        .find_map(|(r, l)| {
+            let l: String = l.iter().collect();
+            l.find("New login").map(|_| {
+                let at = l.find("maria.garcia@example.com").expect("the value");
+                (r, l[..at].chars().count())
+            })
+        })
+        .expect("the field");
+    let message: Vec<&Vec<char>> = rows[field_row + 1..]
+        .iter()
+        .take_while(|l| !l.iter().collect::<String>().contains("[ Change"))
+        .filter(|l| l[field..].iter().any(|c| c.is_alphanumeric()))
+        .collect();
+    assert!(message.len() >= 3, "{screen}");
+    for l in &message {
+        let line: String = l.iter().collect();
+        assert!(l[field].is_alphanumeric(), "{line:?} in\n{screen}");
+        assert!(
+            l[field - 12..field].iter().all(|c| *c == ' '),
+            "{line:?} in\n{screen}"
+        );
+    }
+    snap("change_login_refused_before_confirmation_80x24", &hs);
+    assert_eq!(audit_len(hs.app.portal()), before, "nothing was written");
+    assert!(
+        hs.app
+            .portal()
+            .account_by_email("smith.family@example.net")
+            .is_ok()
+    );
 }
 
 /// A patient past the age at which a guardian's access ends: the link is

@@ -150,6 +150,35 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
     Date::from_calendar_date(y as i32, month, day).map_err(|_| bad())
 }
 
+/// Patients named in a sentence: at most this many numbers, then "and N
+/// more" (an administrator looking for a family needs the numbers).
+pub const NAMED_PATIENTS: usize = 5;
+
+/// `patient 100003`, `patients 100996 and 100997`, `patients 1, 2, 3, 4, 5
+/// and 2 more`: every number up to [`NAMED_PATIENTS`], then how many more.
+pub fn patients_phrase<S: AsRef<str>>(numbers: &[S]) -> String {
+    let shown: Vec<&str> = numbers
+        .iter()
+        .take(NAMED_PATIENTS)
+        .map(AsRef::as_ref)
+        .collect();
+    let more = numbers.len() - shown.len();
+    let word = if numbers.len() == 1 {
+        "patient"
+    } else {
+        "patients"
+    };
+    match (shown.as_slice(), more) {
+        ([], _) => "no patient".to_owned(),
+        ([one], 0) => format!("{word} {one}"),
+        (all, 0) => {
+            let (last, rest) = all.split_last().unwrap_or((&"", &[]));
+            format!("{word} {} and {last}", rest.join(", "))
+        }
+        (all, more) => format!("{word} {} and {more} more", all.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,5 +235,20 @@ mod tests {
             today,
         );
         assert!(p.is_ok(), "a name wholly in Cyrillic: {p:?}");
+    }
+
+    #[test]
+    fn patients_are_named_up_to_five_then_counted() {
+        let n = |k: usize| (0..k).map(|i| format!("10099{i}")).collect::<Vec<_>>();
+        assert_eq!(patients_phrase(&n(1)), "patient 100990");
+        assert_eq!(patients_phrase(&n(2)), "patients 100990 and 100991");
+        assert_eq!(
+            patients_phrase(&n(5)),
+            "patients 100990, 100991, 100992, 100993 and 100994"
+        );
+        assert_eq!(
+            patients_phrase(&n(7)),
+            "patients 100990, 100991, 100992, 100993, 100994 and 2 more"
+        );
     }
 }

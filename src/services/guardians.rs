@@ -75,6 +75,18 @@ pub fn guardians_sentence(guardians: &[GuardianView]) -> String {
         .join(", ")
 }
 
+/// A login change that can happen ([`Portal::check_login_change`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginChangePlan {
+    /// The login now.
+    pub old: Email,
+    /// The new login, as it will be stored (trimmed, domain in lower case).
+    pub new: Email,
+    pub account_id: u64,
+    /// The account's version the check was made on.
+    pub version: u64,
+}
+
 /// What staff ask to add a guardian.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddGuardian {
@@ -662,25 +674,32 @@ impl Portal {
         Ok(removed)
     }
 
-    /// Changes the login email of an account (administrators). The
-    /// password does not change; the old and the new address are recorded
-    /// and each gets a notice.
-    pub fn change_login_email(
+    /// Whether an account's login email may change from `old` to `new`,
+    /// checked without writing (an administrator's form asks before its
+    /// confirmation): the refusal [`Portal::change_login_email`] would give,
+    /// or what it would do. The change itself checks the same rules again.
+    pub fn check_login_change(
         &self,
         s: &Session,
         old: &str,
         new: &str,
         expected_version: Option<u64>,
-    ) -> Result<LoginChanged> {
-        self.authorize(
-            s,
-            Role::Admin,
-            "changing a login email",
-            Action::LoginEmailChanged,
-            &format!("account <{}>", old.trim()),
-        )?;
+    ) -> Result<LoginChangePlan> {
+        s.require_admin("changing a login email")?;
+        self.login_change_plan(old, new, expected_version)
+    }
+
+    /// The rules of a login change, in one place: the account exists and
+    /// is as the caller saw it, the new login is an email, not the same,
+    /// no other account's, and no other patient's e-correspondent email.
+    fn login_change_plan(
+        &self,
+        old: &str,
+        new: &str,
+        expected_version: Option<u64>,
+    ) -> Result<LoginChangePlan> {
         let acc = self.find_account(old)?;
-        let observed = super::check_version(&acc, expected_version)?;
+        let version = super::check_version(&acc, expected_version)?;
         let new = Email::parse(new).map_err(Error::invalid(Input::NewEmail))?;
         if new == acc.email {
             return Err(Refusal::SameLogin { email: new }.into());
@@ -696,19 +715,48 @@ impl Portal {
             .into_iter()
             .filter(|p| !acc.patients.contains(p))
             .collect();
-        if let Some(patient) = others.first() {
+        if !others.is_empty() {
             return Err(Refusal::LoginIsAnotherPatientsEmail {
                 email: new,
-                patient: patient.clone(),
-                others: others.len() - 1,
+                patients: others,
             }
             .into());
         }
-        drop(read);
-        let old = acc.email.clone();
+        Ok(LoginChangePlan {
+            old: acc.email,
+            new,
+            account_id: acc.id,
+            version,
+        })
+    }
+
+    /// Changes the login email of an account (administrators). The
+    /// password does not change; the old and the new address are recorded
+    /// and each gets a notice. Refused as [`Portal::check_login_change`]
+    /// says.
+    pub fn change_login_email(
+        &self,
+        s: &Session,
+        old: &str,
+        new: &str,
+        expected_version: Option<u64>,
+    ) -> Result<LoginChanged> {
+        self.authorize(
+            s,
+            Role::Admin,
+            "changing a login email",
+            Action::LoginEmailChanged,
+            &format!("account <{}>", old.trim()),
+        )?;
+        let LoginChangePlan {
+            old,
+            new,
+            account_id,
+            version: observed,
+        } = self.login_change_plan(old, new, expected_version)?;
         let changed = self.store.write(self.now(), |tx| {
             let now = tx.now();
-            let mut acc = super::reread(tx, acc.id, observed)?;
+            let mut acc = super::reread(tx, account_id, observed)?;
             if tx.account_by_email(&new)?.is_some() {
                 return Err(Refusal::LoginTaken { email: new.clone() }.into());
             }

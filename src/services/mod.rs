@@ -40,7 +40,7 @@ pub use create_validate::{
 pub use demo::{DEMO_ADMIN, DEMO_STAFF, DemoSummary};
 pub use guardians::{
     AddGuardian, ExpectedAccount, GuardianAdded, GuardianPlan, GuardianRemoved, GuardianView,
-    LoginChanged, guardians_sentence,
+    LoginChangePlan, LoginChanged, guardians_sentence,
 };
 pub use history::{AccountDetails, HISTORY_MAX};
 pub use import::{ImportProgress, ImportReport, RowError};

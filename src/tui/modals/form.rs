@@ -254,12 +254,17 @@ impl<P: Purpose> Form<P> {
             }
         }
         if let Some(e) = self.error.as_ref().filter(|e| e.field == Some(i)) {
-            // Under the value where there is room; at the margin otherwise.
-            let indent = if room >= 40 { LABEL } else { 2 };
-            lines.push(Line::from(Span::styled(
-                format!("{:indent$}{}", "", printable(&e.text)),
-                theme.error,
-            )));
+            // Under the value where there is room, every wrapped line too
+            // (textwrap: the popup's own wrapping would start them at
+            // column 1); at the margin otherwise.
+            let indent = " ".repeat(if room >= 40 { LABEL } else { 2 });
+            let text = printable(&e.text);
+            let wrap = textwrap::Options::new(usize::from(inner_w).max(indent.len() + 1))
+                .initial_indent(&indent)
+                .subsequent_indent(&indent);
+            for l in textwrap::wrap(&text, wrap) {
+                lines.push(Line::from(Span::styled(l.into_owned(), theme.error)));
+            }
         }
         (lines, cursor)
     }

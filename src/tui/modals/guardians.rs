@@ -16,7 +16,6 @@ use crate::present::LocalTime;
 use crate::services::{AddGuardian, GuardianPlan};
 use crate::tui::component::{Command, ModalKind, Shared};
 use crate::tui::modals::Confirm;
-use crate::tui::notice::capitalised;
 use crate::tui::request::{AccountRef, PatientRef, Reply, Request};
 use crate::tui::widgets::key_value;
 
@@ -409,8 +408,24 @@ impl Purpose for ChangeLoginPurpose {
         if typed.is_empty() {
             return Err(FieldError::at(0, "Type the new login email."));
         }
-        let new = Email::parse(typed).map_err(|why| FieldError::at(0, capitalised(&why)))?;
-        let old = &self.account.email;
+        let Some(session) = &shared.session else {
+            return Err(FieldError {
+                field: None,
+                text: "Sign in first.".into(),
+            });
+        };
+        // The services' own check, before the confirmation: a change that
+        // cannot happen is refused here, beside the field, and never asked.
+        let plan = shared
+            .portal
+            .check_login_change(
+                session,
+                self.account.email.as_str(),
+                typed,
+                Some(self.account.version),
+            )
+            .map_err(|e| FieldError::from_error(&e, |i| self.field_of(i)))?;
+        let (old, new) = (&plan.old, plan.new);
         let mut lines = vec![
             format!("From: {old}"),
             format!("To:   {new}"),
