@@ -1580,3 +1580,162 @@ fn add_guardian_commits_only_what_its_plan_promised() {
         .unwrap();
     assert!(added.login.is_none());
 }
+
+/// Imports `csv` (the header added) as the administrator `ana`.
+fn import(p: &Practice, csv: &str, dry_run: bool) -> portal_admin::services::ImportReport {
+    let csv = format!("account_number,last_name,first_name,date_of_birth,email\n{csv}");
+    p.portal
+        .import_patients(&p.admin, "r2.csv", csv.as_bytes(), 0, dry_run, &mut ())
+        .unwrap()
+}
+
+fn email_of(p: &Practice, patient: &str) -> Option<String> {
+    p.portal
+        .patient_view(patient)
+        .unwrap()
+        .patient
+        .email
+        .map(|e| e.to_string())
+}
+
+/// R2 (fresh re-check, 2026-11-29): an import gave a child an email that
+/// is another family's login without a word, and staff's next
+/// Create/Validate linked the child to that family's account. The row is
+/// still imported (the practice's records decide), but the import and its
+/// dry run say so, once: only when the email changes to such a login or a
+/// new patient arrives with it, never for the family's own login.
+#[test]
+fn an_import_moving_a_childs_email_to_another_familys_login_warns() {
+    let p = smith_with_mother();
+    let smith = "smith.family@example.net";
+    let moved = "100003,O'Brien,Seán,2016-11-30,Smith.Family@example.net\n";
+    let said = "patient 100003's e-correspondent email smith.family@example.net is the login of a portal account that does not hold this patient; a Create/Validate would link them to it";
+    // The dry run warns and writes nothing.
+    let before = p.audit_count();
+    let dry = import(&p, moved, true);
+    assert_eq!((dry.updated, dry.applied), (1, false));
+    assert_eq!(dry.warnings.len(), 1, "{dry:?}");
+    assert_eq!(
+        (dry.warnings[0].line, dry.warnings[0].message.as_str()),
+        (2, said)
+    );
+    assert!(dry.errors.is_empty());
+    assert_eq!(
+        email_of(&p, "100003").as_deref(),
+        Some("kathleen.obrien@example.org")
+    );
+    assert_eq!(p.audit_count(), before, "a dry run writes nothing");
+    // The import warns the same way and imports the row as before.
+    let done = import(&p, moved, false);
+    assert!(done.applied);
+    assert_eq!(done.updated, 1);
+    assert_eq!(done.warnings, dry.warnings);
+    assert_eq!(email_of(&p, "100003").as_deref(), Some(smith));
+    let ev = last_of(&p, Action::PatientsImported);
+    assert!(
+        ev.outcome.ends_with(
+            "; warned: the e-correspondent email of patient 100003 is the login of a portal account that does not hold them"
+        ),
+        "{}",
+        ev.outcome
+    );
+    // What it warned about: Create/Validate would link Seán to the Smiths'
+    // account, and its confirmation names the patient that account holds.
+    let plan = p.portal.create_validate_plan("100003", None).unwrap();
+    assert!(
+        portal_admin::present::plan_summary(&plan).starts_with(
+            "adds this patient to the existing account of smith.family@example.net, which holds patient 100005: its password does not change"
+        ),
+        "{}",
+        portal_admin::present::plan_summary(&plan)
+    );
+    // The same file again: nothing changes, nothing is said.
+    let again = import(&p, moved, false);
+    assert_eq!((again.unchanged, again.warnings.len()), (1, 0), "{again:?}");
+    // The family's own login: no warning.
+    admin_changes_login(&p, smith, "jo.smith@example.net").unwrap();
+    let own = import(
+        &p,
+        "100005,Smith,Olivia,2018-07-04,jo.smith@example.net\n",
+        false,
+    );
+    assert_eq!((own.updated, own.warnings.len()), (1, 0), "{own:?}");
+    // A new patient arriving with another family's login: warned.
+    let new = import(
+        &p,
+        "100004,Nguyen,Minh,2020-01-02,\n100010,Newman,Kit,2020-02-02,jo.smith@example.net\n",
+        true,
+    );
+    assert_eq!(new.created, 1);
+    assert_eq!(new.warnings.len(), 1, "{new:?}");
+    assert_eq!(new.warnings[0].line, 3);
+    assert!(new.warnings[0].message.starts_with("patient 100010's"));
+    // A patient on an account of their own family's, moved to another's
+    // login: warned, with what Create/Validate does while the link lasts.
+    p.create_validate("100001");
+    let held = import(
+        &p,
+        "100001,García-López,José,2019-03-07,jo.smith@example.net\n",
+        true,
+    );
+    assert_eq!(held.warnings.len(), 1, "{held:?}");
+    assert!(
+        held.warnings[0].message.ends_with(
+            "does not hold this patient; once the patient has no guardian on the portal, a Create/Validate would link them to it"
+        ),
+        "{}",
+        held.warnings[0].message
+    );
+}
+
+/// R2 through the binary: `import --dry-run` and `import` print the
+/// warning as `FILE:LINE: warning: …` on standard error and exit 0; the
+/// dry run changes nothing; the same file again says nothing.
+#[test]
+fn an_import_moving_a_childs_email_to_another_familys_login_warns_through_the_binary() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    bin.admin_reset("100005", &[]);
+    let csv = home.path().join("r2.csv");
+    std::fs::write(
+        &csv,
+        "account_number,last_name,first_name,date_of_birth,email\n\
+         100003,O'Brien,Seán,2016-11-30,smith.family@example.net\n",
+    )
+    .unwrap();
+    let csv = csv.to_str().unwrap();
+    let warning = format!(
+        "{csv}:2: warning: patient 100003's e-correspondent email smith.family@example.net is the login of a portal account that does not hold this patient; a Create/Validate would link them to it\n"
+    );
+    let before = bin.ok(&["patients", "search", "100003"], "");
+    let dry = bin.admin_run(&["import", csv, "--dry-run"], "");
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert_eq!(dry.stderr, warning);
+    assert_eq!(
+        dry.stdout,
+        "would import 1 rows: 0 new, 1 updated, 0 unchanged\n"
+    );
+    assert_eq!(bin.ok(&["patients", "search", "100003"], ""), before);
+    let done = bin.admin_run(&["import", csv], "");
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    assert_eq!(done.stderr, warning);
+    assert!(
+        bin.ok(&["patients", "search", "100003"], "")
+            .contains("smith.family@example.net")
+    );
+    let again = bin.admin_run(&["import", csv], "");
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(!again.stderr.contains("warning"), "{}", again.stderr);
+    assert_eq!(
+        again.stdout,
+        "imported 1 rows: 0 new, 0 updated, 1 unchanged\n"
+    );
+    // The link it warned about, and the CLI's line naming the account's
+    // other patient.
+    let linked = bin.staff_reset("100003", &[]);
+    assert_eq!(
+        linked.stdout,
+        "linked: patient 100003 added to smith.family@example.net, which also holds patient 100005 (password unchanged)\n"
+    );
+}

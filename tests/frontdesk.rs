@@ -221,7 +221,7 @@ fn adding_a_sibling_to_an_account_leaves_its_password_alone() {
     assert_eq!(
         present::plan_summary(&plan),
         format!(
-            "adds this patient to the existing account of {MARIA}: its password does not change"
+            "adds this patient to the existing account of {MARIA}, which holds patient 100001: its password does not change"
         )
     );
 
@@ -243,7 +243,9 @@ fn adding_a_sibling_to_an_account_leaves_its_password_alone() {
     assert!(!linked.account.reset_required);
     assert_eq!(
         present::linked_line(linked),
-        format!("linked: patient 100002 added to {MARIA} (password unchanged)")
+        format!(
+            "linked: patient 100002 added to {MARIA}, which also holds patient 100001 (password unchanged)"
+        )
     );
     assert_eq!(
         present::linked_summary(linked),
@@ -285,7 +287,7 @@ fn link_and_reset_is_a_separate_explicit_choice() {
     assert_eq!(
         present::plan_summary(&plan),
         format!(
-            "adds this patient to the existing account of {MARIA} and resets its password: the current one stops working"
+            "adds this patient to the existing account of {MARIA}, which holds patient 100001, and resets its password: the current one stops working"
         )
     );
     let outcome = p.portal.create_validate_with(&p.staff, &req).unwrap();
@@ -577,7 +579,7 @@ fn account_reset_on_a_sibling_links_and_leaves_the_password_alone() {
     );
     assert_eq!(
         out,
-        "linked: patient 100002 added to maria.garcia@example.com (password unchanged)\n"
+        "linked: patient 100002 added to maria.garcia@example.com, which also holds patient 100001 (password unchanged)\n"
     );
     let signin = bin.ok(
         &["signin", "--email", &user, "--password-stdin"],

@@ -63,6 +63,18 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
         );
         return Ok(1);
     }
+    // Imported all the same: the practice's records decide (docs/cli.md).
+    for w in &report.warnings {
+        eprintln!(
+            "{}:{}: warning: {}",
+            printable(&source),
+            w.line,
+            printable(&w.message)
+        );
+    }
+    if report.more_warnings > 0 {
+        eprintln!("... and {} more warnings", report.more_warnings);
+    }
     let verb = if dry_run { "would import" } else { "imported" };
     line(format_args!(
         "{verb} {} rows: {} new, {} updated, {} unchanged",

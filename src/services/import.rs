@@ -8,10 +8,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Portal, Session};
+use crate::domain::patient::patients_phrase;
 use crate::domain::text::printable;
 use crate::domain::{Action, NewEvent, Patient};
 use crate::error::{Error, Result};
-use crate::store::PatientBatch;
+use crate::store::{ForeignLogin, PatientBatch};
 
 pub const HEADER: [&str; 5] = [
     "account_number",
@@ -39,6 +40,11 @@ pub struct ImportReport {
     /// Bad rows (at most [`MAX_REPORTED_ERRORS`]); any makes the import refused.
     pub errors: Vec<RowError>,
     pub more_errors: u64,
+    /// Rows imported (or that would be) with a caution: a patient's
+    /// e-correspondent email, new to them, that is the login of a portal
+    /// account not holding them (at most [`MAX_REPORTED_ERRORS`]).
+    pub warnings: Vec<RowError>,
+    pub more_warnings: u64,
     /// True when the rows were written (not a dry run, no errors).
     pub applied: bool,
 }
@@ -172,13 +178,14 @@ impl Portal {
             report.errors = errors;
             return Ok(report);
         }
-        drop(lines);
         tracing::debug!(rows = report.rows, "import: every row read and checked");
         if dry_run {
             let r = self.store.read()?.compare_batch(&batch)?;
             report.created = r.created;
             report.updated = r.updated;
             report.unchanged = r.unchanged;
+            (report.warnings, report.more_warnings) =
+                foreign_login_warnings(&batch, &lines, &r.foreign_logins);
             return Ok(report);
         }
         let total = report.rows;
@@ -186,17 +193,32 @@ impl Portal {
             let r = tx.put_batch(&batch, &mut |done, all| {
                 progress.writing(done * total / all.max(1), total)
             })?;
+            let mut outcome = format!(
+                "success: {} created, {} updated, {} unchanged",
+                r.created, r.updated, r.unchanged
+            );
+            if !r.foreign_logins.is_empty() {
+                let patients: Vec<&str> = r
+                    .foreign_logins
+                    .iter()
+                    .map(|f| batch.account_number(f.record))
+                    .collect();
+                outcome.push_str(&format!(
+                    "; warned: the e-correspondent email of {} is the login of a portal account that does not hold them",
+                    patients_phrase(&patients)
+                ));
+            }
             tx.audit(NewEvent {
                 actor: s.actor(),
                 action: Action::PatientsImported,
                 target: format!("patients from {}: {} rows", printable(source), total),
-                outcome: format!(
-                    "success: {} created, {} updated, {} unchanged",
-                    r.created, r.updated, r.unchanged
-                ),
+                outcome,
             })?;
             Ok(r)
         })?;
+        (report.warnings, report.more_warnings) =
+            foreign_login_warnings(&batch, &lines, &r.foreign_logins);
+        drop(lines);
         progress.writing(total, total);
         tracing::debug!("import: committed");
         // A first import of a large file: the space redb's last doubling of
@@ -236,6 +258,40 @@ impl Portal {
         }
         Ok(())
     }
+}
+
+/// R2 (fresh re-check, 2026-11-29): an import may give a patient an email
+/// that is another family's login — the practice's records decide, so the
+/// row is imported — but a typo there would link the child to that family
+/// at the next Create/Validate, so each such row is pointed out, in line
+/// order: the warnings kept and how many more there are.
+fn foreign_login_warnings(
+    batch: &PatientBatch,
+    lines: &[u64],
+    found: &[ForeignLogin],
+) -> (Vec<RowError>, u64) {
+    let mut warnings: Vec<RowError> = found
+        .iter()
+        .map(|f| {
+            let patient = batch.account_number(f.record);
+            let email = batch.email(f.record).unwrap_or("");
+            let then = if f.has_account {
+                "once the patient has no guardian on the portal, a Create/Validate would link them to it"
+            } else {
+                "a Create/Validate would link them to it"
+            };
+            RowError {
+                line: lines.get(f.record).copied().unwrap_or(0),
+                message: format!(
+                    "patient {patient}'s e-correspondent email {email} is the login of a portal account that does not hold this patient; {then}"
+                ),
+            }
+        })
+        .collect();
+    warnings.sort_by_key(|w| w.line);
+    let more = warnings.len().saturating_sub(MAX_REPORTED_ERRORS) as u64;
+    warnings.truncate(MAX_REPORTED_ERRORS);
+    (warnings, more)
 }
 
 fn rows_buffer(n: usize) -> Vec<RawRow> {

@@ -69,7 +69,6 @@ impl<'a> Rec<'a> {
         self.name_key
     }
 
-    #[cfg(test)]
     pub fn email(&self) -> Option<&'a str> {
         (!self.email.is_empty()).then(|| text(self.email))
     }
@@ -234,6 +233,11 @@ impl PatientBatch {
             return "";
         }
         b.get(pos..pos + b[0] as usize).map_or("", text)
+    }
+
+    /// The e-correspondent email of record `i`, if it has one.
+    pub fn email(&self, i: usize) -> Option<&str> {
+        self.rec(i).email()
     }
 
     pub(super) fn rec(&self, i: usize) -> Rec<'_> {

@@ -51,7 +51,7 @@ pub fn decode_row(
 }
 pub use migrate::{Rebuild, Upgrade};
 pub use search::{PROBE_TERMS, entries_read};
-pub use write::{PutReport, WriteTx};
+pub use write::{ForeignLogin, PutReport, WriteTx};
 
 /// Version of the layout of tables and values this program reads and
 /// writes. Older files are upgraded on open (see `migrate.rs`).

@@ -320,7 +320,11 @@ impl ReadTx {
     /// What writing `batch` would do (an import's dry run).
     pub fn compare_batch(&self, batch: &super::PatientBatch) -> Result<super::PutReport> {
         let order = super::write::by_account_number(batch)?;
-        Ok(super::write::classify(&self.table(PATIENTS)?, batch, order)?.report)
+        let (logins, guardians) = (self.table(IDX_ACCOUNT_EMAIL)?, self.table(GUARDIANS)?);
+        Ok(
+            super::write::classify(&self.table(PATIENTS)?, (&logins, &guardians), batch, order)?
+                .report,
+        )
     }
 
     /// Audit events with `seq > after`, oldest first, at most `limit`.

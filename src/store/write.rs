@@ -19,11 +19,28 @@ use crate::domain::{AuditEvent, Email, NewEvent, Operator, Patient, PortalAccoun
 use crate::error::{Error, Result};
 
 /// What [`WriteTx::put_batch`] did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PutReport {
     pub created: u64,
     pub updated: u64,
     pub unchanged: u64,
+    /// Records whose email is new to their patient (a new patient's, or
+    /// changed) and is the login of a portal account that does not hold
+    /// that patient, in account-number order.
+    pub foreign_logins: Vec<ForeignLogin>,
+}
+
+/// A record whose e-correspondent email is another account's login: a
+/// Create/Validate for the patient would link them to that account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignLogin {
+    /// The record's position in the batch.
+    pub record: usize,
+    /// The account whose login the email is.
+    pub account_id: u64,
+    /// The patient has a portal account already (a guardian's): a
+    /// Create/Validate resets that one while the link lasts.
+    pub has_account: bool,
 }
 
 pub struct WriteTx {
@@ -330,7 +347,9 @@ impl WriteTx {
             relist,
         } = {
             let patients = self.tx.open_table(PATIENTS)?;
-            classify(&patients, batch, order)?
+            let logins = self.tx.open_table(IDX_ACCOUNT_EMAIL)?;
+            let guardians = self.tx.open_table(GUARDIANS)?;
+            classify(&patients, (&logins, &guardians), batch, order)?
         };
         let mut terms: HashMap<String, i64> = HashMap::new();
         phase("compared with what is stored");
@@ -852,9 +871,15 @@ pub(super) struct Classified {
 
 /// Compares a batch (`order`: its records by account number) with the
 /// patients table: new, changed (the link stored is kept unless the record
-/// gives one) or unchanged.
+/// gives one) or unchanged. A record whose email is new to its patient is
+/// looked up in the logins (one point read; none while there is no portal
+/// account): another account's login is a [`ForeignLogin`].
 pub(super) fn classify(
     patients: &impl ReadableTable<&'static str, &'static [u8]>,
+    (logins, guardians): (
+        &impl ReadableTable<&'static str, u64>,
+        &impl ReadableTable<(&'static str, u64), &'static [u8]>,
+    ),
     batch: &PatientBatch,
     order: &[u32],
 ) -> Result<Classified> {
@@ -865,6 +890,17 @@ pub(super) fn classify(
         relist: Vec::new(),
     };
     let fresh = patients.is_empty()?;
+    let no_logins = logins.is_empty()?;
+    // The account whose login `email` is, when it does not hold `patient`.
+    let foreign = |patient: &str, email: Option<&str>| -> Result<Option<u64>> {
+        let Some(email) = email.filter(|_| !no_logins) else {
+            return Ok(None);
+        };
+        let Some(id) = logins.get(email)?.map(|v| v.value()) else {
+            return Ok(None);
+        };
+        Ok(guardians.get((patient, id))?.is_none().then_some(id))
+    };
     let mut row = Vec::with_capacity(128);
     for &i in order {
         let rec = batch.rec(i as usize);
@@ -877,6 +913,13 @@ pub(super) fn classify(
             None => {
                 out.ids[i as usize] = rec.account_id;
                 out.report.created += 1;
+                if let Some(account_id) = foreign(rec.account(), rec.email())? {
+                    out.report.foreign_logins.push(ForeignLogin {
+                        record: i as usize,
+                        account_id,
+                        has_account: false,
+                    });
+                }
             }
             Some(old) => {
                 let stored = RowRef::parse(&old).ok_or_else(|| damaged(rec.account()))?;
@@ -891,10 +934,17 @@ pub(super) fn classify(
                 } else {
                     out.ids[i as usize] = id.unwrap_or(0);
                     out.report.updated += 1;
-                    if stored.account_id.is_some()
-                        && stored.email.map(str::as_bytes) != rec.email_bytes()
-                    {
-                        out.relist.push(rec.account().to_owned());
+                    if stored.email.map(str::as_bytes) != rec.email_bytes() {
+                        if stored.account_id.is_some() {
+                            out.relist.push(rec.account().to_owned());
+                        }
+                        if let Some(account_id) = foreign(rec.account(), rec.email())? {
+                            out.report.foreign_logins.push(ForeignLogin {
+                                record: i as usize,
+                                account_id,
+                                has_account: stored.account_id.is_some(),
+                            });
+                        }
                     }
                     out.replaced.push((rec.account().to_owned(), old));
                 }
