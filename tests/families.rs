@@ -411,6 +411,26 @@ fn admin_changes_login(
     p.portal.change_login_email(&p.admin, old, new, None)
 }
 
+/// `account change-email` of the Smiths' login to `new` through the binary,
+/// on a practice set up through the CLI (Olivia Smith's account made).
+fn smiths_login_changed_through_the_binary(new: &str) -> Output {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    bin.admin_reset("100005", &[]);
+    bin.admin_run(
+        &[
+            "account",
+            "change-email",
+            "--email",
+            "smith.family@example.net",
+            "--new-email",
+            new,
+        ],
+        "",
+    )
+}
+
 /// F8 (fresh eyes, 2026-11-29): `account change-email` accepted another
 /// family's e-correspondent email as a login without a word; staff's next
 /// Create/Validate for that family's child would then have linked the
@@ -444,21 +464,7 @@ fn a_login_cannot_become_the_e_correspondent_email_of_a_patient_not_on_the_accou
     admin_changes_login(&p, "smith.family@example.net", "jo.smith@example.net").unwrap();
     admin_changes_login(&p, "jo.smith@example.net", "smith.family@example.net").unwrap();
     // Through the binary: exit 2 and the same sentence.
-    let home = tempfile::tempdir().unwrap();
-    let bin = Bin::new(home.path());
-    bin.practice();
-    bin.admin_reset("100005", &[]);
-    let out = bin.admin_run(
-        &[
-            "account",
-            "change-email",
-            "--email",
-            "smith.family@example.net",
-            "--new-email",
-            "kathleen.obrien@example.org",
-        ],
-        "",
-    );
+    let out = smiths_login_changed_through_the_binary("kathleen.obrien@example.org");
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
         out.stderr
@@ -551,21 +557,7 @@ fn the_login_change_refusal_names_every_patient_and_is_known_before_the_change()
         "the refused change above is audited"
     );
     // Through the binary: the same sentence, exit 2.
-    let home = tempfile::tempdir().unwrap();
-    let bin = Bin::new(home.path());
-    bin.practice();
-    bin.admin_reset("100005", &[]);
-    let out = bin.admin_run(
-        &[
-            "account",
-            "change-email",
-            "--email",
-            smith,
-            "--new-email",
-            "maria.garcia@example.com",
-        ],
-        "",
-    );
+    let out = smiths_login_changed_through_the_binary("maria.garcia@example.com");
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
         out.stderr

@@ -10,6 +10,7 @@ use super::progress::Bar;
 use super::{Ctx, OperatorArgs, sign_in_operator};
 use crate::domain::text::printable;
 use crate::error::{Error, Result};
+use crate::services::RowError;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -45,17 +46,7 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
     )?;
     bar.finish();
     if !report.errors.is_empty() {
-        for e in &report.errors {
-            eprintln!(
-                "{}:{}: {}",
-                printable(&source),
-                e.line,
-                printable(&e.message)
-            );
-        }
-        if report.more_errors > 0 {
-            eprintln!("... and {} more bad rows", report.more_errors);
-        }
+        print_rows(&source, "", &report.errors, report.more_errors, "bad rows");
         eprintln!(
             "portal-admin: nothing was imported: {} bad rows in {}; fix them and import again",
             report.errors.len() as u64 + report.more_errors,
@@ -64,21 +55,33 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
         return Ok(1);
     }
     // Imported all the same: the practice's records decide (docs/cli.md).
-    for w in &report.warnings {
-        eprintln!(
-            "{}:{}: warning: {}",
-            printable(&source),
-            w.line,
-            printable(&w.message)
-        );
-    }
-    if report.more_warnings > 0 {
-        eprintln!("... and {} more warnings", report.more_warnings);
-    }
+    print_rows(
+        &source,
+        "warning: ",
+        &report.warnings,
+        report.more_warnings,
+        "warnings",
+    );
     let verb = if dry_run { "would import" } else { "imported" };
     line(format_args!(
         "{verb} {} rows: {} new, {} updated, {} unchanged",
         report.rows, report.created, report.updated, report.unchanged
     ))?;
     Ok(0)
+}
+
+/// `FILE:LINE: KIND…` on standard error for each row, then how many more
+/// there are (`... and N more WHAT`).
+fn print_rows(source: &str, kind: &str, rows: &[RowError], more: u64, what: &str) {
+    for r in rows {
+        eprintln!(
+            "{}:{}: {kind}{}",
+            printable(source),
+            r.line,
+            printable(&r.message)
+        );
+    }
+    if more > 0 {
+        eprintln!("... and {more} more {what}");
+    }
 }
