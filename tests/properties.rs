@@ -349,8 +349,11 @@ fn queries_for(p: &Patient, cut: usize) -> Vec<String> {
         format!("{} {y}", MONTH_NAMES[m as usize - 1]),
         format!("{m}/{y}"),
         format!("{y}{m:02}{day:02}"),
-        // A name's parts joined by a dot, as `St.John`.
+        // A name's parts joined by a dot, as `St.John`, or by a hyphen or
+        // an apostrophe (`O'Brien`, `Garcia-Lopez`).
         last.join("."),
+        last.join("-"),
+        format!("{}'{}", begin(&l), f),
     ];
     if let Some(e) = &p.email {
         let e = e.as_str();
@@ -366,6 +369,14 @@ fn queries_for(p: &Patient, cut: usize) -> Vec<String> {
         let letters: String = word.chars().take_while(char::is_ascii_alphabetic).collect();
         if !letters.is_empty() {
             q.push(begin(&letters));
+        }
+        // The local part's words joined as written (`maria_jose`,
+        // `garcia-a+o`), without the digits at the end: alone, a name and
+        // an email part.
+        let joined = local.trim_end_matches(|c: char| c.is_ascii_digit());
+        if joined.contains(['_', '-', '+']) && !joined.contains('.') {
+            q.push(joined.to_owned());
+            q.push(begin(joined));
         }
         // A word of letters and digits alone is an email word too.
         if word.bytes().any(|b| b.is_ascii_digit()) && !letters.is_empty() {
@@ -406,6 +417,8 @@ proptest! {
         // Dates and years together, one-digit days and months, dotted and
         // dashed forms, a dotted name.
         queries.extend(["3/7 2016", "2016 2/3", "2016-1", "2016-02-1", "2016-1-", "st.john", "o.brien", "Feb 2016", "2.3.2016", "20160203", "2016 2017-02", "2/29 2019", "1 / 2 / 2016", "2016.1", "3.2", "may 2016", "jo.a", ", o.brien", "st.john,", "jo.a smith"].map(String::from));
+        // Words with `-` `_` `+` `'` inside: names, and alone email parts.
+        queries.extend(["o-brien", "o'brien", "garcia-lopez", "maria_jose", "jose-moore", "a+o", "smith+a", "o-brien jo", ", o-brien"].map(String::from));
         for p in patients.iter().take(6) {
             queries.extend(queries_for(p, cut));
         }

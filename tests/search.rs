@@ -1490,3 +1490,87 @@ fn finding_siblings_by_a_changed_login_finds_both_by_the_new_one_not_the_old() {
     assert!(refused.to_string().contains("patient 100001"), "{refused}");
     assert_eq!(found(&p, "walker"), ["100002"]);
 }
+
+const JOINED_CSV: &str = "\
+account_number,last_name,first_name,date_of_birth,email
+100020,O'Hara,Liam,2015-01-01,
+100021,Smith-Jones,Ava,2017-01-01,
+100022,Neil,Kara,2016-05-05,o_neil-smith+tag.v2@sub-1.my-host.co.uk
+100023,Evans,Ivy,2014-02-02,evil'o@x.test
+100024,Brown,Leo,2013-03-03,leo.garcia-lopez@example.net
+100025,Brown,Mia,2013-03-03,smith-jones.fan@example.net
+";
+
+#[test]
+fn fresh_logins_f4_a_word_with_a_hyphen_underscore_plus_or_apostrophe_alone_finds_the_email_parts_it_begins_after_the_names()
+ {
+    let p = practice();
+    // The names each word finds as a name, before anything changes.
+    let o_brien = found(&p, "o brien");
+    let garcia_lopez = found(&p, "garcia lopez");
+    assert_eq!(o_brien, ["100009", "100003"]);
+    assert_eq!(garcia_lopez, ["100001", "100002", "100008"]);
+    p.portal
+        .import_patients(
+            &p.admin,
+            "joined.csv",
+            JOINED_CSV.as_bytes(),
+            0,
+            false,
+            &mut (),
+        )
+        .unwrap();
+    // The tester's guardian: Olivia Smith's father.
+    add_stepfather(&p, "100005", "Quinn.O-Hara+kids@Step-Family.test");
+    // The name first (O'Hara), then the email parts it begins.
+    assert_eq!(found(&p, "o-hara"), ["100020", "100005"]);
+    assert_eq!(found(&p, "O'Hara"), ["100020"], "o'hara is in no email");
+    for q in [
+        "o-hara+kids",
+        "hara+kids",
+        "step-family",
+        "quinn.o-hara",
+        "Step-Family",
+    ] {
+        assert_eq!(found(&p, q), ["100005"], "{q}");
+    }
+    // The e-correspondent email, each word of it that has a joiner.
+    for q in [
+        "o_neil",
+        "o_neil-smith",
+        "neil-smith",
+        "smith+tag",
+        "o_neil-smith+tag",
+    ] {
+        assert_eq!(found(&p, q), ["100022"], "{q}");
+    }
+    assert_eq!(found(&p, "evil'o"), ["100023"]);
+    // Names keep working and come first: O'Brien, García-López,
+    // Smith-Jones as before, the email matches after them.
+    assert_eq!(found(&p, "o'brien"), o_brien);
+    assert_eq!(found(&p, "o-brien"), o_brien);
+    let mut then_email = garcia_lopez.clone();
+    then_email.push("100024".into());
+    assert_eq!(found(&p, "garcia-lopez"), then_email);
+    assert_eq!(found(&p, "smith-jones"), ["100021", "100025"]);
+    // With another word it is a name only, as before.
+    assert_eq!(found(&p, "smith-jones ava"), ["100021"]);
+    assert_eq!(found(&p, "o-hara quinn"), Vec::<String>::new());
+    // Page by page with a budget of a few entries: the same rows.
+    let small = practice_reading(2);
+    small
+        .portal
+        .import_patients(
+            &small.admin,
+            "joined.csv",
+            JOINED_CSV.as_bytes(),
+            0,
+            false,
+            &mut (),
+        )
+        .unwrap();
+    add_stepfather(&small, "100005", "Quinn.O-Hara+kids@Step-Family.test");
+    for q in ["o-hara", "garcia-lopez", "smith-jones", "neil-smith"] {
+        assert_eq!(found(&small, q), found(&p, q), "{q} within a budget of 2");
+    }
+}

@@ -27,6 +27,9 @@
 //! - a word with `@`, or with a dot inside it: the beginning of a part of
 //!   the e-correspondent email (`moore`, `@example.org`, `maria.g`); a word
 //!   with a dot typed alone (`St.John`) is first a name, as its parts;
+//! - a word with `-` `_` `+` or `'` between letters or digits (`o'brien`,
+//!   `o-hara`, `smith+tag`) is a name, as its parts; typed alone, it is
+//!   then also the beginning of an email part (`quinn.o-hara+kids@…`);
 //! - a single name word alone also finds, after every name match, the
 //!   patients whose email has a part beginning with it.
 //!
@@ -83,9 +86,11 @@ pub struct PatientQuery {
     /// A four-digit year (or an eight-digit date) typed alone (`2016`):
     /// the year of birth, or else the beginning of an account number.
     pub year_or_account: Option<String>,
-    /// A word of letters and digits typed alone (`moore1033`, `doe-2`), in
-    /// lower case: its name parts are in `names`; it also begins an email
-    /// part, or else an account number.
+    /// A word typed alone that is a name and also begins an email part, in
+    /// lower case: letters and digits (`moore1033`, `doe-2`: or else an
+    /// account number, see [`PatientQuery::account_word`]), a dot inside
+    /// (`st.john`) or `-` `_` `+` `'` inside (`o-hara`, `o'brien`). Its name
+    /// parts are in `names`.
     pub mixed: Option<String>,
     /// With `year_or_account`: the births it stands for, as a beginning of
     /// the ISO date (`2016-`, or `2017-11-02` for `20171102`).
@@ -174,6 +179,10 @@ enum Word {
     /// A word with a dot inside (`st.john`, `maria.g`), in lower case:
     /// alone a name then an email part, else an email word.
     Dotted(String),
+    /// A name word with `-` `_` `+` or `'` inside (`o'brien`, `o-hara`,
+    /// `smith+tag`): its parts, and the word in lower case: alone, also an
+    /// email part after the name matches; with other words, a name only.
+    Joined(Vec<String>, String),
     Dob(DateWord),
     Number(String),
     /// Punctuation only: nothing to match.
@@ -209,6 +218,7 @@ impl PatientQuery {
         };
         let mut numbers = Vec::new();
         let mut dotted = Vec::new();
+        let mut joined = None;
         let mut words = 0;
         for (side, words_of_side) in [(0, left), (1, right)] {
             for w in words_of_side.split_whitespace() {
@@ -216,6 +226,11 @@ impl PatientQuery {
                 match classify(w, today) {
                     Word::Name(k) if side == 0 => q.names.extend(k),
                     Word::Name(k) => q.first_names.extend(k),
+                    Word::Joined(k, w) if side == 0 => {
+                        q.names.extend(k);
+                        joined = Some(w);
+                    }
+                    Word::Joined(k, _) => q.first_names.extend(k),
                     Word::Email(e) => q.emails.push(e),
                     Word::Dotted(e) => dotted.push((side, e)),
                     Word::Dob(d) => q.add_date(d),
@@ -234,6 +249,13 @@ impl PatientQuery {
             // `, st.john`: a first name.
             [(_, w)] if words == 1 => q.first_names = name_parts(w),
             _ => q.emails.extend(dotted.into_iter().map(|(_, w)| w)),
+        }
+        // `o-hara`, `o'brien`, `smith+tag` alone: a name (as its parts, read
+        // above), then an email part (`quinn.o-hara+kids@…`).
+        if words == 1
+            && let Some(w) = joined
+        {
+            q.mixed = Some(w);
         }
         // ", jo": the first name begins with jo, whatever the last name.
         q.comma = comma && !(q.names.is_empty() && q.first_names.is_empty());
@@ -351,10 +373,8 @@ impl PatientQuery {
         match self.shape() {
             Shape::All => "all patients",
             Shape::Never => "nothing",
-            Shape::Names if self.mixed.as_deref().is_some_and(|m| m.contains('.')) => {
-                "name or email"
-            }
-            Shape::Names if self.mixed.is_some() => "name, email or account number",
+            Shape::Names if self.account_word().is_some() => "name, email or account number",
+            Shape::Names if self.mixed.is_some() => "name or email",
             Shape::Names => "name",
             Shape::Email => "email",
             Shape::DateOfBirth => "date of birth",
@@ -375,13 +395,24 @@ impl PatientQuery {
     }
 
     /// The word also looked for in email parts, after every name match: a
-    /// single name word, or a word of letters and digits alone (whole:
-    /// `doe-2`).
+    /// single name word, or a [`PatientQuery::mixed`] word, whole (`doe-2`,
+    /// `o-hara`).
     pub fn email_alone(&self) -> Option<&str> {
         match &self.mixed {
             Some(m) => Some(m),
             None => self.single_word().then(|| self.names[0].as_str()),
         }
+    }
+
+    /// A word typed alone that, after the names and emails, is also the
+    /// beginning of an account number: letters, digits and dashes with a
+    /// digit among them (`jsmith82`, `a-100`), in lower case. (`o-hara`,
+    /// `st.john` are names and email parts only.)
+    pub fn account_word(&self) -> Option<&str> {
+        self.mixed.as_deref().filter(|m| {
+            m.bytes().any(|b| b.is_ascii_digit())
+                && m.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
     }
 
     /// The full date of birth asked for, if one was (`YYYY-MM-DD`).
@@ -547,7 +578,7 @@ impl PatientQuery {
                     }
                     // `a-100`, `jsmith82`: else the beginning of an
                     // account number.
-                    match &self.mixed {
+                    match self.account_word() {
                         Some(m) if starts_with_ignoring_case(c.account_number, m) => {
                             out.clear();
                             out.push('a');
@@ -820,8 +851,21 @@ fn classify(w: &str, today: Date) -> Word {
     }
     match name_parts(w) {
         k if k.is_empty() => Word::Skip,
+        k if joined_word(w) => Word::Joined(k, w.to_ascii_lowercase()),
         k => Word::Name(k),
     }
+}
+
+/// Whether a word is letters and digits with `-` `_` `+` or `'` between
+/// two of them (`o'brien`, `o-hara`, `o_neil-smith+tag`): how an email's
+/// local part may be written, so that it can begin a part of one.
+fn joined_word(w: &str) -> bool {
+    let b = w.as_bytes();
+    let joiner = |c: u8| matches!(c, b'-' | b'_' | b'+' | b'\'');
+    b.iter().all(|&c| c.is_ascii_alphanumeric() || joiner(c))
+        && (1..b.len().saturating_sub(1)).any(|i| {
+            joiner(b[i]) && b[i - 1].is_ascii_alphanumeric() && b[i + 1].is_ascii_alphanumeric()
+        })
 }
 
 #[cfg(test)]
@@ -948,6 +992,89 @@ mod tests {
         assert!(first.comma && first.names.is_empty());
         assert_eq!(first.first_names, ["jo"]);
         assert_eq!(first.shape(), Shape::Names);
+    }
+
+    #[test]
+    fn a_word_with_a_hyphen_underscore_plus_or_apostrophe_alone_is_a_name_then_an_email_part() {
+        // Fresh tester F4: `o-hara` found O'Hara but not a guardian's login
+        // `Quinn.O-Hara+kids@Step-Family.test`.
+        for (text, parts) in [
+            ("o-hara", &["o", "hara"][..]),
+            ("O-Hara+Kids", &["o", "hara", "kids"]),
+            ("hara+kids", &["hara", "kids"]),
+            ("step-family", &["step", "family"]),
+            ("o_neil", &["o", "neil"]),
+            ("o_neil-smith+tag", &["o", "neil", "smith", "tag"]),
+            ("evil'o", &["evil", "o"]),
+            ("O'Brien", &["o", "brien"]),
+            ("garcia-lopez", &["garcia", "lopez"]),
+        ] {
+            let w = q(text);
+            assert_eq!(w.names, parts, "{text}");
+            assert_eq!(w.shape(), Shape::Names, "{text}");
+            let lower = text.to_ascii_lowercase();
+            assert_eq!(w.email_alone(), Some(lower.as_str()), "{text}");
+            assert_eq!(w.account_word(), None, "{text}: no account number");
+            assert_eq!(w.kind(), "name or email", "{text}");
+        }
+        // With other words, or after a comma, a name only (as before).
+        for text in ["o-hara quinn", "quinn o'brien", "garcia-lopez 2019"] {
+            let w = q(text);
+            assert_eq!(
+                (w.mixed.as_deref(), w.email_alone()),
+                (None, None),
+                "{text}"
+            );
+        }
+        assert_eq!(q("quinn o-hara").names, ["quinn", "o", "hara"]);
+        let first = q(", mary-ann");
+        assert_eq!(first.first_names, ["mary", "ann"]);
+        assert_eq!(first.mixed, None);
+        // Punctuation at an end is no joiner: a plain name word (which a
+        // single word searches in emails anyway).
+        for text in ["o-", "-hara", "hara'"] {
+            assert_eq!(q(text).mixed, None, "{text}");
+            assert!(q(text).single_word(), "{text}");
+        }
+        // A letter that is no ASCII cannot be in an email: a name only.
+        assert_eq!(q("garcía-lópez").mixed, None);
+        assert_eq!(q("garcía-lópez").names, ["garcia", "lopez"]);
+        // Digits and dashes stay what they were: also an account number.
+        assert_eq!(q("doe-2").account_word(), Some("doe-2"));
+        assert_eq!(q("doe-2").kind(), "name, email or account number");
+        assert_eq!(q("smith_2").account_word(), None);
+        assert_eq!(q("smith_2").email_alone(), Some("smith_2"));
+        assert_eq!(q("jose.garcia1").account_word(), None);
+    }
+
+    #[test]
+    fn a_joined_word_ranks_its_name_matches_before_its_email_matches() {
+        let mut ohara = cand("O'Hara", "Quinn", "ohara", "quinn");
+        ohara.email = None;
+        let mut kid = cand("Flores", "Ana", "flores", "ana");
+        kid.email = Some("quinn.o-hara+kids@step-family.test");
+        let mut jones = cand("Smith-Jones", "Ava", "smithjones", "ava");
+        jones.email = Some("smith-jones.fan@example.org");
+        for text in ["o-hara", "o'hara", "O'Hara"] {
+            assert!(q(text).rank(&ohara).unwrap().starts_with('0'), "{text}");
+        }
+        let r = q("o-hara").rank(&kid).unwrap();
+        assert!(r.starts_with("3o-hara+kids@"), "{r}");
+        assert!(q("o-hara").rank(&ohara) < q("o-hara").rank(&kid));
+        for text in ["hara+kids", "step-family", "o-hara+kids", "quinn.o-hara"] {
+            assert!(
+                q(text).rank(&kid).is_some_and(|r| r.starts_with('3')),
+                "{text}"
+            );
+        }
+        // `o'hara` is no part of `o-hara`: an email is matched as written.
+        assert_eq!(q("o'hara").rank(&kid), None);
+        // The name first, then the email part, for the same patient.
+        assert!(q("smith-jones").rank(&jones).unwrap().starts_with('0'));
+        let mut other = cand("Brown", "Leo", "brown", "leo");
+        other.email = Some("smith-jones.fan@example.org");
+        assert!(q("smith-jones").rank(&other).unwrap().starts_with('3'));
+        assert_eq!(q("smith-jones leo").rank(&other), None, "a name only");
     }
 
     #[test]

@@ -95,7 +95,7 @@ impl ReadTx {
             self.by_email_part(q, w, '3', c)?;
         }
         // `jsmith82`, `a-100`: then the account numbers beginning with it.
-        if let Some(m) = &q.mixed
+        if let Some(m) = q.account_word()
             && !c.full()
             && c.stopped_at.is_none()
         {
