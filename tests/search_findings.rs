@@ -389,3 +389,100 @@ fn home_and_end_go_to_the_first_and_last_line_of_help() {
         app.screen()
     );
 }
+
+/// Fresh logins F6: `patients search --limit 1000 -- "@e @o"` read every
+/// email part of a million patients, budget after budget (7 s), to find
+/// nobody. It now stops after ten budgets read in
+/// a row without a match, says so on standard error, and `--read-all`
+/// reads on.
+#[test]
+fn fresh_logins_f6_a_cli_search_that_finds_nothing_for_ten_budgets_stops_and_says_how_to_go_on() {
+    // `src/cli/patients.rs`: ten budgets in a row without a match.
+    const BUDGETS_WITHOUT_A_MATCH: u64 = 10;
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    // 40 patients at example.com born in 2010, between two born in 2016
+    // whose emails come first and last among the domain's parts.
+    let mut csv = String::from("account_number,last_name,first_name,date_of_birth,email\n");
+    csv.push_str("200000,Abbott,Ada,2016-04-04,aaa@example.com\n");
+    for i in 1..=40 {
+        csv.push_str(&format!(
+            "2000{i:02},Parker,Pat,2010-01-01,p{i:02}@example.com\n"
+        ));
+    }
+    csv.push_str("200099,Zane,Zoe,2016-05-05,zzz@example.com\n");
+    let file = home.path().join("many.csv");
+    std::fs::write(&file, csv).unwrap();
+    bin.admin(&["import", file.to_str().unwrap()], "");
+    let search = |args: &[&str]| {
+        let mut all = vec!["patients", "search", "--limit", "1000"];
+        all.extend(args);
+        bin.run(&all, "")
+    };
+    // With the default budget (20,000 entries) each search ends in one page.
+    let whole = search(&["--", "@example.com 2016"]);
+    assert_eq!(whole.code, 0, "{}", whole.stderr);
+    let accounts = |out: &Output| -> Vec<String> {
+        out.stdout
+            .lines()
+            .map(|l| l.split('\t').next().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert_eq!(accounts(&whole), ["200000", "200099"]);
+    assert_eq!(whole.stderr, "");
+    let none = search(&["--", "@e @o"]);
+    assert_eq!(none.stderr.trim_end(), "no patient matches \"@e @o\"");
+    // A budget of one entry: every page stops early.
+    let cfg = home.path().join("config.toml");
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str("\n[database]\nsearch_budget = 1\n");
+    std::fs::write(&cfg, text).unwrap();
+    let stopped = search(&["--", "@e @o"]);
+    assert_eq!(
+        stopped.code, 0,
+        "found nothing, as before: {}",
+        stopped.stderr
+    );
+    assert_eq!(stopped.stdout, "");
+    assert_eq!(
+        stopped.stderr.trim_end(),
+        format!(
+            "no patient matches \"@e @o\" in the first {BUDGETS_WITHOUT_A_MATCH} index entries \
+             read, and the search stopped there: narrow it (more letters, a date of birth) or \
+             pass --read-all to read on"
+        )
+    );
+    // The same with --json: an empty list, the sentence on stderr.
+    let json = search(&["--json", "--", "@e @o"]);
+    assert_eq!((json.code, json.stdout.trim()), (0, "[]"));
+    assert!(
+        json.stderr.starts_with("no patient matches"),
+        "{}",
+        json.stderr
+    );
+    // Found first, then ten budgets of nothing: what was found, and why
+    // the list may be short (not "raise --limit": the limit is not the cause).
+    let cut = search(&["--", "@example.com 2016"]);
+    assert_eq!(cut.code, 0, "{}", cut.stderr);
+    assert_eq!(accounts(&cut), ["200000"]);
+    assert_eq!(
+        cut.stderr.trim_end(),
+        format!(
+            "the search stopped after reading {BUDGETS_WITHOUT_A_MATCH} more index entries with \
+             no further match; more patients may match: narrow the search, or pass --read-all to \
+             read on"
+        )
+    );
+    // --read-all reads on to the end: the whole answer, nothing said.
+    let all = search(&["--read-all", "--", "@example.com 2016"]);
+    assert_eq!(accounts(&all), accounts(&whole));
+    assert_eq!(all.stderr, "");
+    let all = search(&["--read-all", "--", "@e @o"]);
+    assert_eq!(all.stderr.trim_end(), "no patient matches \"@e @o\"");
+    // Matches close together go on as before, page after page (the 42 and
+    // the practice's two Garcías).
+    let many = search(&["--", "@example.com"]);
+    assert_eq!(many.stdout.lines().count(), 44, "{}", many.stderr);
+    assert_eq!(many.stderr, "");
+}
