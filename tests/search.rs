@@ -1574,3 +1574,38 @@ fn fresh_logins_f4_a_word_with_a_hyphen_underscore_plus_or_apostrophe_alone_find
         assert_eq!(found(&small, q), found(&p, q), "{q} within a budget of 2");
     }
 }
+
+#[test]
+fn fresh_logins_f4_the_binary_and_the_app_find_a_joined_word_as_a_name_then_an_email() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let csv = home.path().join("joined.csv");
+    std::fs::write(&csv, JOINED_CSV).unwrap();
+    bin.admin(&["import", csv.to_str().unwrap()], "");
+    let out = bin.ok(&["patients", "search", "garcia-lopez"], "");
+    let rows: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
+    assert_eq!(rows, ["100001", "100002", "100024"], "{out}");
+    assert_first_row(&bin, "o_neil", "100022\tNeil, Kara");
+    assert_first_row(&bin, "evil'o", "100023\tEvans, Ivy");
+    // The app's search box: the same rows, the name first.
+    let p = practice();
+    p.portal
+        .import_patients(
+            &p.admin,
+            "joined.csv",
+            JOINED_CSV.as_bytes(),
+            0,
+            false,
+            &mut (),
+        )
+        .unwrap();
+    let mut app = p.app_signed_in("sam", 120, 30);
+    app.type_text("smith-jones");
+    app.settle();
+    let screen = app.screen();
+    let jones = screen.find("> 100021 Smith-Jones, Ava").expect(&screen);
+    let fan = screen.find("  100025 Brown, Mia").expect(&screen);
+    assert!(jones < fan, "{screen}");
+    assert!(screen.contains("page 1 · 1 of 2"), "{screen}");
+}
