@@ -1501,15 +1501,9 @@ account_number,last_name,first_name,date_of_birth,email
 100025,Brown,Mia,2013-03-03,smith-jones.fan@example.net
 ";
 
-#[test]
-fn fresh_logins_f4_a_word_with_a_hyphen_underscore_plus_or_apostrophe_alone_finds_the_email_parts_it_begins_after_the_names()
- {
-    let p = practice();
-    // The names each word finds as a name, before anything changes.
-    let o_brien = found(&p, "o brien");
-    let garcia_lopez = found(&p, "garcia lopez");
-    assert_eq!(o_brien, ["100009", "100003"]);
-    assert_eq!(garcia_lopez, ["100001", "100002", "100008"]);
+/// The patients of [`JOINED_CSV`], and the tester's guardian: Olivia
+/// Smith's father, `Quinn.O-Hara+kids@Step-Family.test`.
+fn with_joined_words(p: &Practice) {
     p.portal
         .import_patients(
             &p.admin,
@@ -1520,8 +1514,19 @@ fn fresh_logins_f4_a_word_with_a_hyphen_underscore_plus_or_apostrophe_alone_find
             &mut (),
         )
         .unwrap();
-    // The tester's guardian: Olivia Smith's father.
-    add_stepfather(&p, "100005", "Quinn.O-Hara+kids@Step-Family.test");
+    add_stepfather(p, "100005", "Quinn.O-Hara+kids@Step-Family.test");
+}
+
+#[test]
+fn fresh_logins_f4_a_word_with_a_hyphen_underscore_plus_or_apostrophe_alone_finds_the_email_parts_it_begins_after_the_names()
+ {
+    let p = practice();
+    // The names each word finds as a name, before anything changes.
+    let o_brien = found(&p, "o brien");
+    let garcia_lopez = found(&p, "garcia lopez");
+    assert_eq!(o_brien, ["100009", "100003"]);
+    assert_eq!(garcia_lopez, ["100001", "100002", "100008"]);
+    with_joined_words(&p);
     // The name first (O'Hara), then the email parts it begins.
     assert_eq!(found(&p, "o-hara"), ["100020", "100005"]);
     assert_eq!(found(&p, "O'Hara"), ["100020"], "o'hara is in no email");
@@ -1558,18 +1563,7 @@ fn fresh_logins_f4_a_word_with_a_hyphen_underscore_plus_or_apostrophe_alone_find
     assert_eq!(found(&p, "o-hara quinn"), Vec::<String>::new());
     // Page by page with a budget of a few entries: the same rows.
     let small = practice_reading(2);
-    small
-        .portal
-        .import_patients(
-            &small.admin,
-            "joined.csv",
-            JOINED_CSV.as_bytes(),
-            0,
-            false,
-            &mut (),
-        )
-        .unwrap();
-    add_stepfather(&small, "100005", "Quinn.O-Hara+kids@Step-Family.test");
+    with_joined_words(&small);
     for q in ["o-hara", "garcia-lopez", "smith-jones", "neil-smith"] {
         assert_eq!(found(&small, q), found(&p, q), "{q} within a budget of 2");
     }
@@ -1590,16 +1584,7 @@ fn fresh_logins_f4_the_binary_and_the_app_find_a_joined_word_as_a_name_then_an_e
     assert_first_row(&bin, "evil'o", "100023\tEvans, Ivy");
     // The app's search box: the same rows, the name first.
     let p = practice();
-    p.portal
-        .import_patients(
-            &p.admin,
-            "joined.csv",
-            JOINED_CSV.as_bytes(),
-            0,
-            false,
-            &mut (),
-        )
-        .unwrap();
+    with_joined_words(&p);
     let mut app = p.app_signed_in("sam", 120, 30);
     app.type_text("smith-jones");
     app.settle();
