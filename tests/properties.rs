@@ -9,6 +9,7 @@ mod common;
 use std::collections::HashSet;
 
 use portal_admin::config::PolicyConfig;
+use portal_admin::domain::written_date::month_of;
 use portal_admin::domain::{Patient, PatientQuery};
 use portal_admin::password::{PasswordPolicy, PolicyViolation};
 use portal_admin::{Portal, Secret, Session};
@@ -355,6 +356,21 @@ fn queries_for(p: &Patient, cut: usize) -> Vec<String> {
         last.join("-"),
         format!("{}'{}", begin(&l), f),
     ];
+    // A name's beginning that is a month (`Oct` of `Octavia`, `Mar` of
+    // `Martinez`) beside a number reads as a month of birth, as people
+    // mean `oct 2015`: such a query is not one for the name.
+    let months: Vec<String> = [begin(&l), begin(&f), l.clone(), f.clone()]
+        .into_iter()
+        .filter(|w| month_of(w).is_some())
+        .collect();
+    if !months.is_empty() {
+        q.retain(|query| {
+            !(query.contains(|c: char| c.is_ascii_digit())
+                && query
+                    .split([' ', ','])
+                    .any(|w| months.iter().any(|m| m.eq_ignore_ascii_case(w))))
+        });
+    }
     if let Some(e) = &p.email {
         let e = e.as_str();
         let (local, domain) = e.split_once('@').unwrap();
