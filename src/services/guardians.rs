@@ -708,20 +708,7 @@ impl Portal {
         if read.account_by_email(&new)?.is_some() {
             return Err(Refusal::LoginTaken { email: new }.into());
         }
-        // A login that is another patient's e-correspondent email would
-        // take that patient in at their next Create/Validate.
-        let others: Vec<String> = read
-            .patients_with_email(new.as_str())?
-            .into_iter()
-            .filter(|p| !acc.patients.contains(p))
-            .collect();
-        if !others.is_empty() {
-            return Err(Refusal::LoginIsAnotherPatientsEmail {
-                email: new,
-                patients: others,
-            }
-            .into());
-        }
+        not_another_patients_email(&acc, &new, read.patients_with_email(new.as_str())?)?;
         Ok(LoginChangePlan {
             old: acc.email,
             new,
@@ -757,9 +744,12 @@ impl Portal {
         let changed = self.store.write(self.now(), |tx| {
             let now = tx.now();
             let mut acc = super::reread(tx, account_id, observed)?;
+            // Checked again where it is written: another process may have
+            // made the login an account or a patient's email since.
             if tx.account_by_email(&new)?.is_some() {
                 return Err(Refusal::LoginTaken { email: new.clone() }.into());
             }
+            not_another_patients_email(&acc, &new, tx.patients_with_email(new.as_str())?)?;
             tx.change_login(&acc, &new)?;
             acc.email = new.clone();
             bump(&mut acc, now);
@@ -841,4 +831,26 @@ pub(super) fn new_account(
         updated_at: now,
         version: 0,
     }
+}
+
+/// Refuses a new login that is the e-correspondent email of a patient not
+/// on `acc` (`with_email`: every patient with that email): that patient's
+/// next Create/Validate would take them into this account.
+fn not_another_patients_email(
+    acc: &PortalAccount,
+    new: &Email,
+    with_email: Vec<String>,
+) -> Result<()> {
+    let others: Vec<String> = with_email
+        .into_iter()
+        .filter(|p| !acc.patients.contains(p))
+        .collect();
+    if others.is_empty() {
+        return Ok(());
+    }
+    Err(Refusal::LoginIsAnotherPatientsEmail {
+        email: new.clone(),
+        patients: others,
+    }
+    .into())
 }

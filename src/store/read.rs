@@ -220,6 +220,25 @@ pub(super) fn operators_in(
     Ok(out)
 }
 
+/// The account numbers of the patients whose own e-correspondent email is
+/// `email`, in name order (one range of the email index).
+pub(super) fn patients_with_email_in(
+    t: &impl ReadableTable<&'static str, &'static [u8]>,
+    email: &str,
+) -> Result<Vec<String>> {
+    let prefix = format!("{email}{}", crate::domain::keys::KEY_SEP);
+    let mut out = Vec::new();
+    for item in t.range::<&str>(prefix.as_str()..)? {
+        let (k, _) = item?;
+        let key = k.value();
+        if !key.starts_with(prefix.as_str()) {
+            break;
+        }
+        out.push(account_of_key(key).to_owned());
+    }
+    Ok(out)
+}
+
 pub(super) fn id_in(t: &impl ReadableTable<&'static str, u64>, key: &str) -> Result<Option<u64>> {
     Ok(t.get(key)?.map(|v| v.value()))
 }
@@ -245,6 +264,12 @@ macro_rules! lookups {
                 Some(id) => self.account(id),
                 None => Ok(None),
             }
+        }
+
+        /// The account numbers of the patients whose own e-correspondent
+        /// email is `email`, in name order.
+        pub fn patients_with_email(&self, email: &str) -> Result<Vec<String>> {
+            patients_with_email_in(&self.table(IDX_PATIENT_EMAIL)?, email)
         }
 
         pub fn account_id_for_patient(&self, account_number: &str) -> Result<Option<u64>> {

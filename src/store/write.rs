@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use super::batch::{PatientBatch, Rec};
 use super::read::{
     AuditHead, account_in, decode, encode, id_in, link_in, meta_in, operator_in, operators_in,
-    patient_in,
+    patient_in, patients_with_email_in,
 };
 use super::tables::*;
 use crate::domain::audit::GENESIS;

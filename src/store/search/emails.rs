@@ -173,25 +173,6 @@ impl ReadTx {
         }
     }
 
-    /// The account numbers of the patients whose own e-correspondent email
-    /// is `email`, in name order (one range of the email index).
-    pub fn patients_with_email(&self, email: &str) -> Result<Vec<String>> {
-        let prefix = format!("{email}{KEY_SEP}");
-        let mut out = Vec::new();
-        for item in self
-            .table(IDX_PATIENT_EMAIL)?
-            .range::<&str>(prefix.as_str()..)?
-        {
-            let (k, _) = item?;
-            let key = k.value();
-            if !key.starts_with(prefix.as_str()) {
-                break;
-            }
-            out.push(account_of_key(key).to_owned());
-        }
-        Ok(out)
-    }
-
     /// Adds patient `account` (read from the patients table) to `found`.
     pub(super) fn found_patient(
         &self,
