@@ -403,6 +403,15 @@ fn queries_for(p: &Patient, cut: usize) -> Vec<String> {
             begin(&l),
             &domain[..1 + cut % domain.len()]
         ));
+        // An email word with a date of birth, a birthday or an account
+        // number's beginning: the short range is read whole.
+        q.push(format!("@{} {d}", &domain[..1 + cut % domain.len()]));
+        q.push(format!("{local}@ {m}/{day}"));
+        q.push(format!(
+            "{} {}",
+            p.account_number.chars().take(4).collect::<String>(),
+            &domain
+        ));
     }
     q
 }

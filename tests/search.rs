@@ -1594,3 +1594,63 @@ fn fresh_logins_f4_the_binary_and_the_app_find_a_joined_word_as_a_name_then_an_e
     assert!(jones < fan, "{screen}");
     assert!(screen.contains("page 1 · 1 of 2"), "{screen}");
 }
+
+/// Fresh tester of session 6, finding 2: `@e 3/7/19` walked every email
+/// part beginning with `e` (a second at 200,000 patients; in the app "keep
+/// typing" with matches left unfound) although that day's births are a
+/// handful. The day is read whole and ranked, guardians' logins included.
+#[test]
+fn fresh_s6_2_a_date_of_birth_with_an_email_word_reads_that_days_patients_not_every_email_part() {
+    let p = Practice::with_config(|c| c.database.search_budget = 500);
+    let mut csv = String::from("account_number,last_name,first_name,date_of_birth,email\n");
+    // 3,000 patients at @example.org born on other days; on 2019-03-07,
+    // two at @example.org, one at @other.test, one with no email.
+    for i in 0..3_000 {
+        let day = 1 + i % 28;
+        csv.push_str(&format!(
+            "2{i:05},Many,Kid{i},2018-02-{day:02},kid{i}@example.org\n"
+        ));
+    }
+    csv.push_str("300001,Zed,Ann,2019-03-07,ann.zed@example.org\n");
+    csv.push_str("300002,Abel,Bob,2019-03-07,bob.abel@example.org\n");
+    csv.push_str("300003,Moss,Cy,2019-03-07,cy.moss@other.test\n");
+    csv.push_str("300004,Nash,Di,2019-03-07,\n");
+    p.portal
+        .import_patients(&p.admin, "day.csv", csv.as_bytes(), 0, false, &mut ())
+        .unwrap();
+    // Di's stepfather signs in at @example.org: Di is found by it too.
+    add_stepfather(&p, "300004", "step.nash@example.org");
+    for q in [
+        "@example.org 3/7/19",
+        "@example.org 2019-03-07",
+        "3/7/19 example.org",
+    ] {
+        // In email order: bob.abel, ann.zed… by the part the word matches.
+        let mut got = found(&p, q);
+        got.sort();
+        assert_eq!(got, ["300001", "300002", "300004"], "{q}");
+        let (rows, read) = entries_for(&p, q);
+        assert_eq!(rows, 3, "{q}");
+        assert!(read < 50, "{q}: {read} entries read for a day of 4 births");
+        assert!(
+            !p.portal.search_patients(q, None, 50).unwrap().stopped_early,
+            "{q}"
+        );
+    }
+    assert_eq!(found(&p, "@other 3/7/19"), ["300003"]);
+    // The order is the email search's without the date: by the part each
+    // matched (`example.org␠ann.zed@`, …, `example.org␠step.nash@`).
+    let day = ["300001", "300002", "300004"];
+    let walked: Vec<String> = found(&p, "@example.org")
+        .into_iter()
+        .filter(|a| day.contains(&a.as_str()))
+        .collect();
+    assert_eq!(walked, day);
+    assert_eq!(found(&p, "@example.org 3/7/19"), walked);
+    // A birthday in every year, and an account-number beginning, narrow
+    // the same way.
+    let mut got = found(&p, "@example.org 3/7");
+    got.sort();
+    assert_eq!(got, ["300001", "300002", "300004"]);
+    assert_eq!(found(&p, "@other 3000"), ["300003"]);
+}

@@ -329,8 +329,11 @@ impl ReadTx {
                 }
             }
             Shape::Email => {
+                // With a date of birth (`@e 3/7/19`), a birthday or an
+                // account-number beginning, that short range is read
+                // whole rather than every email part the word begins.
                 if let Some(w) = q.email_driver() {
-                    self.by_email_part(q, w, 'e', &mut c)?;
+                    self.walk_or_filter(q, &mut c, |rx, c| rx.by_email_part(q, w, 'e', c))?;
                 }
             }
             Shape::Names => self.by_name(q, &mut c)?,
@@ -457,6 +460,9 @@ impl ReadTx {
         let mut found = Vec::new();
         let mut key = String::new();
         let mut read = 0u64;
+        // Email words also match the logins of a patient's guardians.
+        let mut holders = (!q.emails.is_empty()).then(|| Holders::new(self));
+        let mut rank = String::new();
         while sub.head().is_some() {
             read += 1;
             if read > most {
@@ -466,9 +472,15 @@ impl ReadTx {
             let account = account_of_key(&key);
             let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account))?;
             let name = name_key(&key, &row)?;
-            let cand = row.candidate(&name).ok_or_else(|| damaged_entry(account))?;
-            if let Some(rank) = q.rank(&cand) {
-                found.push((rank, account.to_owned(), v));
+            let ranked = match &mut holders {
+                Some(h) => self.best_rank(q, &row, &name, account, h, &mut rank)?,
+                None => {
+                    let cand = row.candidate(&name).ok_or_else(|| damaged_entry(account))?;
+                    q.rank_into(&cand, &mut rank)
+                }
+            };
+            if ranked {
+                found.push((std::mem::take(&mut rank), account.to_owned(), v));
             }
         }
         Ok(Some(found))

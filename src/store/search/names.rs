@@ -19,17 +19,32 @@ impl ReadTx {
         if let Some(day) = q.day() {
             return self.by_name_on_day(q, day, c);
         }
+        self.walk_or_filter(q, c, |rx, c| rx.walk_names(q, c))
+    }
+
+    /// A walk (`walk`: of the names, or of the email parts) narrowed by a
+    /// date of birth, a birthday or an account-number beginning: the
+    /// filter's range first when it is tiny; else the walk, for a while;
+    /// when that stops early, the filter's range read whole if short
+    /// enough; else the walk on, with the rest of the budget. Without a
+    /// filter, the walk.
+    pub(super) fn walk_or_filter(
+        &self,
+        q: &PatientQuery,
+        c: &mut Collector,
+        walk: impl Fn(&Self, &mut Collector) -> Result<()>,
+    ) -> Result<()> {
         let filtered =
             q.dob_prefix().is_some() || q.account_prefix().is_some() || q.month_day.is_some();
         if !filtered {
-            return self.walk_names(q, c);
+            return walk(self, c);
         }
         if self.filter_read_whole(q, TINY.min(c.budget), c)? {
             return Ok(());
         }
         let (budget, after) = (c.budget, c.after.clone());
         c.budget = WALK_FIRST.min(budget);
-        self.walk_names(q, c)?;
+        walk(self, c)?;
         c.budget = budget;
         let Some(stopped_at) = c.stopped_at.take() else {
             return Ok(());
@@ -46,7 +61,7 @@ impl ReadTx {
         }
         // On from where the first walk stopped, with the rest of the budget.
         c.after = Some(stopped_at);
-        self.walk_names(q, c)?;
+        walk(self, c)?;
         c.after = after;
         Ok(())
     }
