@@ -1654,3 +1654,35 @@ fn fresh_s6_2_a_date_of_birth_with_an_email_word_reads_that_days_patients_not_ev
     assert_eq!(got, ["300001", "300002", "300004"]);
     assert_eq!(found(&p, "@other 3000"), ["300003"]);
 }
+
+/// Fresh tester of session 6, finding 7: `+kids` found the child in the
+/// lookup but no user in Control Panel → Users.
+#[test]
+fn fresh_s6_7_a_word_after_a_separator_finds_the_user_as_it_finds_the_patient() {
+    let p = practice();
+    add_stepfather(&p, "100003", "dad.o-hara+kids@step-family.test");
+    for q in [
+        "+kids",
+        "kids",
+        "-hara",
+        ".o-hara",
+        "+kids @step-family.test",
+    ] {
+        let users: Vec<String> = p
+            .portal
+            .list_accounts(q, None, 10)
+            .unwrap()
+            .items
+            .iter()
+            .map(|a| a.email.to_string())
+            .collect();
+        assert_eq!(users, ["dad.o-hara+kids@step-family.test"], "{q}");
+    }
+    assert!(found(&p, "+kids").contains(&"100003".to_owned()));
+    // Separators alone are no word: every account, as an empty search.
+    let all = p.portal.list_accounts("", None, 50).unwrap().items.len();
+    assert_eq!(
+        p.portal.list_accounts("+ -", None, 50).unwrap().items.len(),
+        all
+    );
+}

@@ -18,8 +18,12 @@ impl ReadTx {
         limit: usize,
         budget: u64,
     ) -> Result<Page<PortalAccount>> {
+        // A separator before a word (`+kids`, `.garcia`) begins no part:
+        // the word after it does, as in the patient lookup.
         let words: Vec<String> = text
             .split_whitespace()
+            .map(|w| w.trim_start_matches(['.', '_', '-', '+']))
+            .filter(|w| !w.is_empty())
             .map(str::to_ascii_lowercase)
             .collect();
         let driver = words
