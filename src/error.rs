@@ -188,6 +188,21 @@ pub enum Refusal {
         /// Their account numbers, in order.
         patients: Vec<String>,
     },
+    /// A NEW account would be made at a login typed at the desk (adding a
+    /// guardian, or Create/Validate with an email for a patient who has
+    /// none) that is the e-correspondent email of other patients: their
+    /// next Create/Validate would link them into the account whose
+    /// temporary password the desk hands out (fresh eyes, session 6,
+    /// finding 1). Every patient is named, up to five.
+    #[error(
+        "{email} is the e-correspondent email of {} (not this patient): that family's account is made from their record. Create/Validate one of them first, then add this patient to that account as a guardian",
+        crate::domain::patient::patients_phrase(patients)
+    )]
+    NewLoginIsAnotherFamilysEmail {
+        email: Email,
+        /// Their account numbers, in order.
+        patients: Vec<String>,
+    },
 }
 
 impl Refusal {
@@ -206,7 +221,8 @@ impl Refusal {
             | Refusal::ChooseGuardian { .. }
             | Refusal::AlreadyGuardian { .. }
             | Refusal::GuardianRemoved { .. }
-            | Refusal::OwnAccountExists { .. } => Some(Input::Email),
+            | Refusal::OwnAccountExists { .. }
+            | Refusal::NewLoginIsAnotherFamilysEmail { .. } => Some(Input::Email),
             Refusal::TooYoungForOwnAccount { .. } => Some(Input::Relationship),
             Refusal::LoginTaken { .. }
             | Refusal::SameLogin { .. }

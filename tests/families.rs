@@ -1731,3 +1731,201 @@ fn an_import_moving_a_childs_email_to_another_familys_login_warns_through_the_bi
         "linked: patient 100003 added to smith.family@example.net, which also holds patient 100005 (password unchanged)\n"
     );
 }
+
+// ---- Fresh eyes, session 6, finding 1 ----------------------------------
+
+/// The practice's count of portal accounts and its audit events other than
+/// operators' sign-ins (each run of the binary signs its operator in),
+/// read from the file the binary wrote (after it exited).
+fn accounts_and_events(db: &std::path::Path) -> (u64, usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = portal_admin::services::Portal::open(
+        db,
+        config_in(dir.path()),
+        std::sync::Arc::new(portal_admin::clock::ManualClock::monday_morning()),
+    )
+    .unwrap();
+    let events = portal
+        .audit_list(0, 100_000)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action != Action::OperatorSignIn)
+        .count();
+    (portal.practice().unwrap().accounts, events)
+}
+
+/// Finding 1 (HIGH) of fresh eyes, session 6: `guardian add` made a NEW
+/// account whose login was another family's e-correspondent email, and
+/// handed its temporary password to whoever stood at the desk; that
+/// family's next Create/Validate then linked their child into it. Refused
+/// now, before anything is written, naming the patients and what to do;
+/// the family's own way (Create/Validate them first, then link) still works.
+#[test]
+fn fresh_s6_1_guardian_add_refuses_a_new_login_that_is_another_familys_email() {
+    let p = Practice::new();
+    let before = p.audit_count();
+    let obrien = "kathleen.obrien@example.org";
+    // Minh Nguyen (no email on file) "gets a father" at the O'Briens' address.
+    let req = add("100004", obrien, Relationship::Father);
+    let planned = p.portal.plan_add_guardian_for(&p.staff, &req).unwrap_err();
+    assert!(
+        matches!(
+            planned,
+            Error::Refused(Refusal::NewLoginIsAnotherFamilysEmail { .. })
+        ),
+        "{planned}"
+    );
+    assert_eq!(
+        planned.to_string(),
+        "kathleen.obrien@example.org is the e-correspondent email of patient 100003 (not this patient): that family's account is made from their record. Create/Validate one of them first, then add this patient to that account as a guardian"
+    );
+    assert_eq!(planned.input(), Some(Input::Email), "said under the email");
+    for s in [&p.staff, &p.admin] {
+        let e = p.portal.add_guardian(s, &req).unwrap_err();
+        assert_eq!(e.to_string(), planned.to_string());
+    }
+    // Two patients of another family, named both; a patient who has an
+    // email of their own is refused the same.
+    let garcia = p
+        .portal
+        .add_guardian(
+            &p.staff,
+            &add("100005", "Maria.Garcia@example.com", Relationship::Mother),
+        )
+        .unwrap_err();
+    assert!(
+        garcia
+            .to_string()
+            .contains("of patients 100001 and 100002 (not this patient)"),
+        "{garcia}"
+    );
+    assert_eq!(p.audit_count(), before, "nothing written");
+    assert!(
+        p.portal.account_by_email(obrien).is_err(),
+        "no account made"
+    );
+    assert!(p.portal.guardians("100004").unwrap().is_empty());
+    // Seán's own Create/Validate still makes the O'Briens' account, for him.
+    let login = p.create_validate("100003");
+    assert_eq!(login.username.as_str(), obrien);
+    // The family's way: the account exists, and adding Minh links it,
+    // its password unchanged.
+    first_sign_in(&p, obrien, login.password.expose(), MOTHER_PW);
+    let linked = p
+        .portal
+        .add_guardian(&p.staff, &add("100004", obrien, Relationship::Father))
+        .unwrap();
+    assert!(linked.login.is_none(), "linked, no temporary password");
+    assert_eq!(
+        p.portal.account_by_email(obrien).unwrap().patients,
+        ["100003", "100004"]
+    );
+    assert!(signs_in(&p, obrien, MOTHER_PW));
+    // A patient's OWN e-correspondent email, shared with a sibling by the
+    // practice's records: a new account at it is the family's own.
+    let own = p
+        .portal
+        .add_guardian(
+            &p.staff,
+            &add("100001", "maria.garcia@example.com", Relationship::Mother),
+        )
+        .unwrap();
+    assert!(own.login.is_some(), "a new account for the Garcías");
+    let sibling = p.portal.create_validate_with(&p.staff, &checked("100002"));
+    assert!(
+        matches!(
+            sibling,
+            Ok(portal_admin::services::CreateValidateOutcome::Linked(_))
+        ),
+        "the sibling joins it"
+    );
+}
+
+/// Finding 1, the other route: `account reset --email E` (Create/Validate
+/// for a patient with no email on file, the app's F2) made a NEW account at
+/// another family's e-correspondent email. Refused in the plan (what the
+/// app shows before its confirmation) and in the change, for staff and
+/// administrators; nothing written, the patient's email not recorded.
+#[test]
+fn fresh_s6_1_account_reset_email_refuses_a_new_login_that_is_another_familys_email() {
+    let p = Practice::new();
+    let before = p.audit_count();
+    let obrien = "kathleen.obrien@example.org";
+    let planned = p
+        .portal
+        .create_validate_plan("100004", Some(obrien))
+        .unwrap_err();
+    assert!(
+        matches!(
+            planned,
+            Error::Refused(Refusal::NewLoginIsAnotherFamilysEmail { .. })
+        ),
+        "{planned}"
+    );
+    assert!(
+        planned
+            .to_string()
+            .starts_with("kathleen.obrien@example.org is the e-correspondent email of patient 100003 (not this patient)"),
+        "{planned}"
+    );
+    assert_eq!(planned.input(), Some(Input::Email));
+    for s in [&p.staff, &p.admin] {
+        let e = p
+            .portal
+            .create_validate_with(s, &checked("100004").email(Some(obrien)))
+            .unwrap_err();
+        assert_eq!(e.to_string(), planned.to_string());
+    }
+    assert_eq!(p.audit_count(), before, "nothing written");
+    assert!(p.portal.account_by_email(obrien).is_err());
+    assert_eq!(email_of(&p, "100004"), None, "no email recorded");
+    // An address nobody's record has is still fine.
+    let fine = p
+        .portal
+        .create_validate_with(
+            &p.staff,
+            &checked("100004").email(Some("minh.parent@example.org")),
+        )
+        .unwrap();
+    assert!(fine.login().is_some());
+    assert_eq!(
+        email_of(&p, "100004").as_deref(),
+        Some("minh.parent@example.org")
+    );
+}
+
+/// Finding 1 through the real binary: both routes exit 2 with the sentence
+/// on standard error, print no temporary password, and write nothing (the
+/// file's account and audit counts are as before).
+#[test]
+fn fresh_s6_1_a_new_login_that_is_another_familys_email_exits_2_through_the_binary() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let obrien = "kathleen.obrien@example.org";
+    let before = accounts_and_events(&bin.db());
+    let added = guardian_add(&bin, "100004", obrien, "father", &[]);
+    let reset = bin.staff_reset("100004", &["--email", obrien]);
+    for out in [&added, &reset] {
+        assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+        assert!(
+            out.stderr.contains(
+                "kathleen.obrien@example.org is the e-correspondent email of patient 100003 (not this patient)"
+            ) && out.stderr.contains("Create/Validate one of them first"),
+            "{}",
+            out.stderr
+        );
+        assert!(!out.stdout.contains("temporary password"), "{}", out.stdout);
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    }
+    assert_eq!(accounts_and_events(&bin.db()), before, "nothing written");
+    // The family's own way through the binary: Seán first, then Minh links.
+    bin.staff_reset("100003", &[]);
+    let linked = guardian_add(&bin, "100004", obrien, "father", &[]);
+    assert_eq!(linked.code, 0, "{}", linked.stderr);
+    assert!(
+        !linked.stdout.contains("temporary password"),
+        "{}",
+        linked.stdout
+    );
+}

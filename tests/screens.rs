@@ -1994,3 +1994,46 @@ fn adding_a_guardian_tells_the_other_guardians_right_away_in_the_app() {
     assert!(mails.iter().any(|m| to(m).contains(FATHER)));
     assert!(!hs.app.sending_notices());
 }
+
+/// Finding 1 (HIGH) of fresh eyes, session 6, in the app: F3 "Add a
+/// guardian" for Minh Nguyen at the O'Briens' e-correspondent email went
+/// straight to "Creates an account for …". Refused now under the email
+/// field when Enter is pressed, before any confirmation, saying whose
+/// email it is and what to do; nothing is written.
+#[test]
+fn fresh_s6_1_the_add_guardian_form_refuses_another_familys_email_before_the_confirmation() {
+    let mut hs = Practice::new().app_signed_in("sam", 80, 24);
+    hs.type_text("nguyen");
+    hs.key(KeyCode::F(3));
+    assert!(top_is(&hs, Some(ModalKind::AddGuardian)), "{}", hs.screen());
+    let before = audit_len(hs.app.portal());
+    hs.type_text("kathleen.obrien@example.org");
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Right);
+    hs.key(KeyCode::Right);
+    hs.key(KeyCode::Enter);
+    hs.settle();
+    assert!(top_is(&hs, Some(ModalKind::AddGuardian)), "{}", hs.screen());
+    let screen = hs.screen();
+    assert!(!screen.contains("Add a guardian?"), "{screen}");
+    assert!(!screen.contains("Creates an account"), "{screen}");
+    // (The sentence wraps under the field, each line starting at its value.)
+    assert!(
+        screen.contains("kathleen.obrien@example.org is the e-correspondent")
+            && screen.contains("email of patient 100003 (not this patient)")
+            && screen.contains("Create/Validate one of them first"),
+        "{screen}"
+    );
+    snap(
+        "fresh_s6_1_add_guardian_refused_before_confirmation_80x24",
+        &hs,
+    );
+    assert_eq!(audit_len(hs.app.portal()), before, "nothing was written");
+    assert!(
+        hs.app
+            .portal()
+            .account_by_email("kathleen.obrien@example.org")
+            .is_err()
+    );
+    assert!(hs.app.portal().guardians("100004").unwrap().is_empty());
+}

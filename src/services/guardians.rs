@@ -397,7 +397,14 @@ impl Portal {
                 return Err(Refusal::AccountDisabled { email: acc.email }.into());
             }
             Some(acc) => Some(AccountView::new(&acc, now, &self.hasher)),
-            None => None,
+            None => {
+                new_login_is_no_other_familys(
+                    &no,
+                    &email,
+                    read.patients_with_email(email.as_str())?,
+                )?;
+                None
+            }
         };
         let removed = match &existing {
             Some(acc) => read.removed_link(&no, acc.id)?,
@@ -521,6 +528,13 @@ impl Portal {
                             plan.email
                         )));
                     }
+                    // Checked again where it is written: an import may
+                    // have given another patient this email since.
+                    new_login_is_no_other_familys(
+                        &no,
+                        &plan.email,
+                        tx.patients_with_email(plan.email.as_str())?,
+                    )?;
                     let mut acc = new_account(plan.email.clone(), &no, hash, *expires_at, now);
                     bump(&mut acc, now);
                     tx.insert_account(acc)?
@@ -851,6 +865,29 @@ fn not_another_patients_email(
     Err(Refusal::LoginIsAnotherPatientsEmail {
         email: new.clone(),
         patients: others,
+    }
+    .into())
+}
+
+/// Refuses a NEW account for patient `patient` at the login `email` chosen
+/// by hand when `email` is the e-correspondent email of other patients
+/// (`with_email`: every patient with that email): their next
+/// Create/Validate would link them into the account whose temporary
+/// password the desk hands out now (fresh eyes, session 6, finding 1).
+/// When `email` is the patient's own e-correspondent email, the others who
+/// have it are their family by the practice's records, and Create/Validate
+/// for the patient would make the very same account: allowed.
+pub(super) fn new_login_is_no_other_familys(
+    patient: &str,
+    email: &Email,
+    with_email: Vec<String>,
+) -> Result<()> {
+    if with_email.is_empty() || with_email.iter().any(|p| p == patient) {
+        return Ok(());
+    }
+    Err(Refusal::NewLoginIsAnotherFamilysEmail {
+        email: email.clone(),
+        patients: with_email,
     }
     .into())
 }

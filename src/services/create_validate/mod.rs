@@ -209,7 +209,14 @@ impl Portal {
                         reset_password: req.reset_password,
                     }
                 }
-                None => PlannedChange::Create { email },
+                None => {
+                    super::guardians::new_login_is_no_other_familys(
+                        &no,
+                        &email,
+                        read.patients_with_email(email.as_str())?,
+                    )?;
+                    PlannedChange::Create { email }
+                }
             }
         };
         Ok((
@@ -360,6 +367,13 @@ impl Portal {
                     if !links_now.is_empty() || tx.account_by_email(email)?.is_some() {
                         return Err(Error::Conflict(format!("patient {no}")));
                     }
+                    // Checked again where it is written: an import may
+                    // have given another patient this email since.
+                    super::guardians::new_login_is_no_other_familys(
+                        &no,
+                        email,
+                        tx.patients_with_email(email.as_str())?,
+                    )?;
                     let Some((_, hash, expires_at)) = &fresh_password else {
                         return Err(Error::Internal("a new account needs a password".into()));
                     };
