@@ -1635,11 +1635,11 @@ fn an_import_moving_a_childs_email_to_another_familys_login_warns() {
     // account, and its confirmation names the patient that account holds.
     let plan = p.portal.create_validate_plan("100003", None).unwrap();
     assert!(
-        portal_admin::present::plan_summary(&plan).starts_with(
-            "adds this patient to the existing account of smith.family@example.net, which holds patient 100005: its password does not change"
+        portal_admin::present::plan_summary(&plan, p.portal.local_time()).starts_with(
+            "adds this patient to the existing account of smith.family@example.net, which holds Smith, Olivia, born 4 Jul 2018, no. 100005: its password does not change"
         ),
         "{}",
-        portal_admin::present::plan_summary(&plan)
+        portal_admin::present::plan_summary(&plan, p.portal.local_time())
     );
     // The same file again: nothing changes, nothing is said.
     let again = import(&p, moved, false);
@@ -1728,7 +1728,7 @@ fn an_import_moving_a_childs_email_to_another_familys_login_warns_through_the_bi
     let linked = bin.staff_reset("100003", &[]);
     assert_eq!(
         linked.stdout,
-        "linked: patient 100003 added to smith.family@example.net, which also holds patient 100005 (password unchanged)\n"
+        "linked: patient 100003 added to smith.family@example.net, which also holds Smith, Olivia, born 4 Jul 2018, no. 100005 (password unchanged)\n"
     );
 }
 
@@ -1928,4 +1928,70 @@ fn fresh_s6_1_a_new_login_that_is_another_familys_email_exits_2_through_the_bina
         "{}",
         linked.stdout
     );
+}
+
+/// Finding 4 (MEDIUM) of fresh eyes, session 6: the Create/Validate
+/// confirmation and the CLI's `linked:` line named the account's other
+/// patients by number only, and F3's confirmation for an existing login
+/// named none: a clerk on the phone could not see an "Ohara" child joining
+/// the "Big" family's login. Now each is named as the Account pane names
+/// them (name, date of birth in the practice's format, number), five at
+/// most, then how many more; one line for the CLI.
+#[test]
+fn fresh_s6_4_link_confirmations_name_the_accounts_patients() {
+    let p = Practice::new();
+    let mut csv = String::new();
+    for i in 0..7 {
+        csv.push_str(&format!(
+            "20000{i},Big,Kid{i},2019-01-0{},big.family@kids.test\n",
+            i + 1
+        ));
+    }
+    csv.push_str("200009,Ohara,Liam,2017-01-03,big.family@kids.test\n");
+    import(&p, &csv, false);
+    p.create_validate("200000");
+    for i in 1..7 {
+        p.portal
+            .create_validate_with(&p.staff, &checked(&format!("20000{i}")))
+            .unwrap();
+    }
+    let local = p.portal.local_time();
+    let five = "Big, Kid0, born 1 Jan 2019, no. 200000; Big, Kid1, born 2 Jan 2019, no. 200001; Big, Kid2, born 3 Jan 2019, no. 200002; Big, Kid3, born 4 Jan 2019, no. 200003; Big, Kid4, born 5 Jan 2019, no. 200004; and 2 more";
+    // Create/Validate for Liam Ohara: the confirmation names the Bigs.
+    let plan = p.portal.create_validate_plan("200009", None).unwrap();
+    assert_eq!(
+        portal_admin::present::plan_summary(&plan, local),
+        format!(
+            "adds this patient to the existing account of big.family@kids.test, which holds {five}: its password does not change"
+        )
+    );
+    // F3 for Olivia Smith at the Bigs' login: the plan holds the seven.
+    let g = p
+        .portal
+        .plan_add_guardian_for(
+            &p.staff,
+            &add("100005", "big.family@kids.test", Relationship::Father),
+        )
+        .unwrap();
+    assert_eq!(g.holds.len(), 7);
+    assert_eq!(
+        portal_admin::present::which_holds("which holds", &g.holds, "", local),
+        format!(", which holds {five}")
+    );
+    // The link itself: the CLI's one line names the account's others.
+    let outcome = p
+        .portal
+        .create_validate_with(&p.staff, &checked("200009"))
+        .unwrap();
+    let portal_admin::services::CreateValidateOutcome::Linked(linked) = &outcome else {
+        panic!("{outcome:?}")
+    };
+    let line = portal_admin::present::linked_line(linked, local);
+    assert_eq!(
+        line,
+        format!(
+            "linked: patient 200009 added to big.family@kids.test, which also holds {five} (password unchanged)"
+        )
+    );
+    assert!(!line.contains('\n'));
 }

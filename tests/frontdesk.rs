@@ -219,9 +219,9 @@ fn adding_a_sibling_to_an_account_leaves_its_password_alone() {
         "{plan:?}"
     );
     assert_eq!(
-        present::plan_summary(&plan),
+        present::plan_summary(&plan, p.portal.local_time()),
         format!(
-            "adds this patient to the existing account of {MARIA}, which holds patient 100001: its password does not change"
+            "adds this patient to the existing account of {MARIA}, which holds García-López, José, born 7 Mar 2019, no. 100001: its password does not change"
         )
     );
 
@@ -242,9 +242,9 @@ fn adding_a_sibling_to_an_account_leaves_its_password_alone() {
     assert_eq!(linked.account.version, version + 1);
     assert!(!linked.account.reset_required);
     assert_eq!(
-        present::linked_line(linked),
+        present::linked_line(linked, p.portal.local_time()),
         format!(
-            "linked: patient 100002 added to {MARIA}, which also holds patient 100001 (password unchanged)"
+            "linked: patient 100002 added to {MARIA}, which also holds García-López, José, born 7 Mar 2019, no. 100001 (password unchanged)"
         )
     );
     assert_eq!(
@@ -285,9 +285,9 @@ fn link_and_reset_is_a_separate_explicit_choice() {
         }
     ));
     assert_eq!(
-        present::plan_summary(&plan),
+        present::plan_summary(&plan, p.portal.local_time()),
         format!(
-            "adds this patient to the existing account of {MARIA}, which holds patient 100001, and resets its password: the current one stops working"
+            "adds this patient to the existing account of {MARIA}, which holds García-López, José, born 7 Mar 2019, no. 100001, and resets its password: the current one stops working"
         )
     );
     let outcome = p.portal.create_validate_with(&p.staff, &req).unwrap();
@@ -316,14 +316,14 @@ fn the_plan_says_in_words_what_will_happen() {
     let p = Practice::new();
     let create = p.portal.create_validate_plan("100001", None).unwrap();
     assert_eq!(
-        present::plan_summary(&create),
+        present::plan_summary(&create, p.portal.local_time()),
         format!("creates an account for {MARIA}")
     );
     p.create_validate("100001");
     let reset = p.portal.create_validate_plan("100001", None).unwrap();
     assert!(reset.issues_login() && reset.replaces_password());
     assert_eq!(
-        present::plan_summary(&reset),
+        present::plan_summary(&reset, p.portal.local_time()),
         format!("resets the password of {MARIA}: the current one stops working")
     );
     let records = p
@@ -331,7 +331,7 @@ fn the_plan_says_in_words_what_will_happen() {
         .create_validate_plan("100004", Some("thuy@example.com"))
         .unwrap();
     assert_eq!(
-        present::plan_summary(&records),
+        present::plan_summary(&records, p.portal.local_time()),
         "creates an account for thuy@example.com; records thuy@example.com as the patient's e-correspondent email"
     );
 }
@@ -579,7 +579,7 @@ fn account_reset_on_a_sibling_links_and_leaves_the_password_alone() {
     );
     assert_eq!(
         out,
-        "linked: patient 100002 added to maria.garcia@example.com, which also holds patient 100001 (password unchanged)\n"
+        "linked: patient 100002 added to maria.garcia@example.com, which also holds García-López, José, born 7 Mar 2019, no. 100001 (password unchanged)\n"
     );
     let signin = bin.ok(
         &["signin", "--email", &user, "--password-stdin"],

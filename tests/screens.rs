@@ -1382,11 +1382,16 @@ fn adding_a_guardian_who_has_an_account_links_it_and_leaves_the_password_alone()
     }
     hs.key(KeyCode::Enter);
     let screen = hs.screen();
+    // Fresh eyes, session 6, finding 4: the account's patients are named
+    // (name, date of birth, number), as the Account pane names them.
     assert!(
-        screen.contains("existing account: its password does"),
+        screen.contains("Adds kathleen.obrien@example.org's existing account, which holds")
+            && screen
+                .contains("O'Brien, Seán, born 30 Nov 2016, no. 100003: its password does not"),
         "{screen}"
     );
     assert!(screen.contains("[ Add guardian ]"), "{screen}");
+    snap("confirm_add_guardian_existing_account_80x24", &hs);
     linked_says(&mut hs, "Linked; password unchanged.");
     snap("guardian_linked_80x24", &hs);
     assert!(
@@ -1931,7 +1936,7 @@ fn add_guardian_commits_only_what_its_confirmation_promised() {
     }
     hs.key(KeyCode::Enter);
     assert!(
-        hs.screen().contains("existing account: its password does"),
+        hs.screen().contains("existing account, which holds"),
         "{}",
         hs.screen()
     );

@@ -317,7 +317,7 @@ fn reset(
         }
     };
     if let CreateValidateOutcome::Linked(linked) = &outcome {
-        line(present::linked_line(linked))?;
+        line(present::linked_line(linked, local))?;
         if let Some(r) = &linked.removed {
             line(present::removed_note(r, local))?;
         }

@@ -169,6 +169,9 @@ pub struct GuardianPlan {
     /// administrator, who did and why: only an administrator may add it
     /// back ([`Portal::plan_add_guardian_for`] refuses staff).
     pub removed: Option<RemovedLink>,
+    /// The patients the existing account holds already, in its order (the
+    /// confirmation names them); empty when an account is created.
+    pub holds: Vec<Patient>,
 }
 
 impl GuardianPlan {
@@ -410,6 +413,10 @@ impl Portal {
             Some(acc) => read.removed_link(&no, acc.id)?,
             None => None,
         };
+        let holds = match &existing {
+            Some(acc) => super::history::account_patients(&read, &acc.email, &acc.patients)?,
+            None => Vec::new(),
+        };
         Ok(GuardianPlan {
             patient,
             email,
@@ -419,6 +426,7 @@ impl Portal {
             replaces,
             guardians,
             removed,
+            holds,
         })
     }
 
@@ -447,7 +455,18 @@ impl Portal {
             Action::GuardianAdded,
             &format!("patient {}, <{}>", req.patient.trim(), req.email.trim()),
         )?;
-        let plan = self.plan_add_guardian_for(s, req)?;
+        let plan = self
+            .plan_add_guardian_for(s, req)
+            .map_err(|e| match (e, req.expected) {
+                // The confirmation promised an existing account, which has
+                // gone since (its login changed): someone else's change, before
+                // the refusal a new account at this login would meet.
+                (
+                    Error::Refused(Refusal::NewLoginIsAnotherFamilysEmail { email, .. }),
+                    Some(ExpectedAccount::Existing { .. }),
+                ) => Error::Conflict(format!("the portal account {email}")),
+                (e, _) => e,
+            })?;
         // The confirmation promised one thing (an existing account kept as
         // it is, or a new one): anything else now is someone else's change.
         if let Some(expected) = req.expected

@@ -39,15 +39,7 @@ impl Portal {
     pub fn account_details(&self, email_text: &str, history: usize) -> Result<AccountDetails> {
         let acc = self.find_account(email_text)?;
         let read = self.store.read()?;
-        let mut patients = Vec::with_capacity(acc.patients.len());
-        for no in &acc.patients {
-            patients.push(read.patient(no)?.ok_or_else(|| {
-                Error::Storage(format!(
-                    "the portal account {} lists a missing patient {no}",
-                    acc.email
-                ))
-            })?);
-        }
+        let patients = account_patients(&read, &acc.email, &acc.patients)?;
         let history = read.account_events(acc.id, history.clamp(1, HISTORY_MAX))?;
         Ok(AccountDetails {
             account: AccountView::new(&acc, self.now(), &self.hasher),
@@ -55,4 +47,23 @@ impl Portal {
             history,
         })
     }
+}
+
+/// The patients `numbers` of the account with login `email`, in order, as
+/// read in `read`: the Users dialog and the confirmations that link to an
+/// existing account name them (name, date of birth, number).
+pub(super) fn account_patients(
+    read: &crate::store::ReadTx,
+    email: &crate::domain::Email,
+    numbers: &[String],
+) -> Result<Vec<crate::domain::Patient>> {
+    let mut patients = Vec::with_capacity(numbers.len());
+    for no in numbers {
+        patients.push(read.patient(no)?.ok_or_else(|| {
+            Error::Storage(format!(
+                "the portal account {email} lists a missing patient {no}"
+            ))
+        })?);
+    }
+    Ok(patients)
 }

@@ -130,6 +130,10 @@ pub struct CreateValidatePlan {
     /// patient, who did and why (only an administrator may plan it back;
     /// staff are refused with [`crate::error::Refusal::GuardianRemoved`]).
     pub removed: Option<crate::domain::RemovedLink>,
+    /// For a link: the patients the account holds already, in its order
+    /// (the confirmation names them, so that staff see whose family's
+    /// login this is); empty otherwise.
+    pub holds: Vec<Patient>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -220,6 +224,8 @@ pub struct Linked {
     /// When an administrator had removed this link before and has now put
     /// it back: who removed it, when and why (for the administrator's eyes).
     pub removed: Option<crate::domain::RemovedLink>,
+    /// The account's other patients (those it held before), in its order.
+    pub others: Vec<Patient>,
 }
 
 impl CreateValidateOutcome {

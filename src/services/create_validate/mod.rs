@@ -118,6 +118,7 @@ impl Portal {
 
         let guardians = self.guardian_views(&read, &patient)?;
         let mut removed = None;
+        let mut holds = Vec::new();
         let mut records_email = patient.email.is_none();
         let change = if !guardians.is_empty() {
             // A patient with guardians: reset one of their logins, never a
@@ -204,6 +205,8 @@ impl Portal {
                     {
                         return Err(self.removed_refusal(&no, &account.email, r));
                     }
+                    holds =
+                        super::history::account_patients(&read, &account.email, &account.patients)?;
                     PlannedChange::Link {
                         account: view(&account),
                         reset_password: req.reset_password,
@@ -226,6 +229,7 @@ impl Portal {
                 records_email,
                 guardians,
                 removed,
+                holds,
             },
             setup,
         ))
@@ -436,6 +440,7 @@ impl Portal {
                     account: AccountView::new(&acc, now, &self.hasher),
                     notice,
                     removed: plan.removed.clone(),
+                    others: plan.holds.clone(),
                 }),
             };
             tx.audit(NewEvent {

@@ -92,7 +92,7 @@ fn confirmation(
     } else {
         ""
     };
-    let summary = format!("{}.{read}", plan_summary(&plan));
+    let summary = format!("{}.{read}", plan_summary(&plan, &shared.local));
     // With several guardians: whose password does not change, by name.
     let others: Vec<String> = plan
         .guardians

@@ -12,7 +12,7 @@ use crate::domain::guardian::Change;
 use crate::domain::text::printable;
 use crate::domain::{Access, Email, LinkStatus, Relationship};
 use crate::error::{Error, Input};
-use crate::present::LocalTime;
+use crate::present::{LocalTime, which_holds};
 use crate::services::{AddGuardian, GuardianPlan};
 use crate::tui::component::{Command, ModalKind, Shared};
 use crate::tui::modals::Confirm;
@@ -120,7 +120,8 @@ impl AddGuardianPurpose {
             ),
             (Some(_), None) => (
                 format!(
-                    "adds {email}'s existing account: its password does not change. They sign in as before."
+                    "adds {email}'s existing account{}: its password does not change. They sign in as before.",
+                    which_holds("which holds", &plan.holds, "", &shared.local)
                 ),
                 "Add guardian",
             ),
