@@ -975,3 +975,38 @@ fn app_on_practice(
     t.sign_in(who, pw);
     (t, bin, home)
 }
+
+/// Finding 1 (HIGH) of fresh eyes, session 6, in a real terminal: F3 for
+/// Minh Nguyen at the O'Briens' e-correspondent email says why not under
+/// the field, and no "Add a guardian?" confirmation opens; the file holds
+/// no account for that address.
+#[test]
+fn fresh_s6_1_f3_refuses_another_familys_email_in_a_real_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let t = Tmux::start(&bin, "", 80, 24);
+    t.sign_in("sam", STAFF_PW);
+    t.type_text("nguyen");
+    t.wait_for("Nguyen, Minh");
+    t.keys(&["F3"]);
+    t.wait_for("Add a guardian");
+    t.type_text("kathleen.obrien@example.org");
+    t.keys(&["Tab"]);
+    t.keys(&["Right", "Right"]);
+    t.wait_for("(•) father");
+    t.keys(&["Enter"]);
+    let said = t.wait_for("(not this patient)");
+    assert!(
+        said.contains("email of patient 100003 (not this patient)")
+            && said.contains("Create/Validate one of them first"),
+        "{said}"
+    );
+    assert!(!said.contains("Add a guardian?"), "{said}");
+    drop(t);
+    let out = bin.run(
+        &["account", "show", "--email", "kathleen.obrien@example.org"],
+        "",
+    );
+    assert_eq!(out.code, 7, "no such account: {}{}", out.stdout, out.stderr);
+}
