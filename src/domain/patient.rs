@@ -157,11 +157,19 @@ pub const NAMED_PATIENTS: usize = 5;
 /// `patient 100003`, `patients 100996 and 100997`, `patients 1, 2, 3, 4, 5
 /// and 2 more`: every number up to [`NAMED_PATIENTS`], then how many more.
 pub fn patients_phrase<S: AsRef<str>>(numbers: &[S]) -> String {
-    let shown: Vec<&str> = numbers
-        .iter()
-        .take(NAMED_PATIENTS)
-        .map(AsRef::as_ref)
-        .collect();
+    patients_phrase_up_to(numbers, NAMED_PATIENTS)
+}
+
+/// `patients 1, 2, 3, 4, 5 and 6`: every number, however many, for the
+/// audit trail, which is the record of who was concerned (finding 11,
+/// fresh eyes, session 6: an import's event named five warned patients
+/// and "1 more").
+pub fn every_patient_phrase<S: AsRef<str>>(numbers: &[S]) -> String {
+    patients_phrase_up_to(numbers, usize::MAX)
+}
+
+fn patients_phrase_up_to<S: AsRef<str>>(numbers: &[S], named: usize) -> String {
+    let shown: Vec<&str> = numbers.iter().take(named).map(AsRef::as_ref).collect();
     let more = numbers.len() - shown.len();
     let word = if numbers.len() == 1 {
         "patient"
@@ -250,5 +258,21 @@ mod tests {
             patients_phrase(&n(7)),
             "patients 100990, 100991, 100992, 100993, 100994 and 2 more"
         );
+    }
+
+    /// Finding 11 (fresh eyes, session 6): the audit trail names every
+    /// patient, past the five a sentence on screen names.
+    #[test]
+    fn the_audit_trail_names_every_patient_past_five() {
+        let n = |k: usize| (0..k).map(|i| format!("1009{i:02}")).collect::<Vec<_>>();
+        assert_eq!(every_patient_phrase(&n(1)), "patient 100900");
+        assert_eq!(
+            every_patient_phrase(&n(6)),
+            "patients 100900, 100901, 100902, 100903, 100904 and 100905"
+        );
+        let many = every_patient_phrase(&n(40));
+        assert!(many.starts_with("patients 100900, 100901, "), "{many}");
+        assert!(many.ends_with(", 100938 and 100939"), "{many}");
+        assert!(!many.contains("more"), "{many}");
     }
 }

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Portal, Session};
-use crate::domain::patient::patients_phrase;
+use crate::domain::patient::every_patient_phrase;
 use crate::domain::text::printable;
 use crate::domain::{Action, NewEvent, Patient};
 use crate::error::{Error, Result};
@@ -97,7 +97,7 @@ impl Portal {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(input);
+            .from_reader(LineFinder::new(input));
         let mut batch = PatientBatch::new();
         let mut lines: Vec<u64> = Vec::new();
         let mut chunk: Vec<RawRow> = Vec::with_capacity(CHUNK);
@@ -105,11 +105,14 @@ impl Portal {
         let mut record = csv::ByteRecord::new();
         let mut more = true;
         while more {
-            let line = rdr.position().line();
-            match rdr.read_byte_record(&mut record) {
+            let start = rdr.position().clone();
+            let read = rdr.read_byte_record(&mut record);
+            let line = rdr.get_ref().line_at(start.byte(), start.line());
+            let end = rdr.position().byte();
+            rdr.get_mut().forget_before(end);
+            match read {
                 Ok(false) => more = false,
                 Ok(true) => {
-                    let line = record.position().map_or(line, |p| p.line());
                     if first {
                         first = false;
                         check_header(source, line, &record)?;
@@ -119,7 +122,6 @@ impl Portal {
                     }
                 }
                 Err(e) => {
-                    let line = e.position().map_or(line, |p| p.line());
                     error_count += 1;
                     keep(
                         &mut errors,
@@ -198,14 +200,16 @@ impl Portal {
                 r.created, r.updated, r.unchanged
             );
             if !r.foreign_logins.is_empty() {
-                let patients: Vec<&str> = r
-                    .foreign_logins
-                    .iter()
-                    .map(|f| batch.account_number(f.record))
+                // Every one, in the file's order: the trail is the record.
+                let mut records: Vec<usize> = r.foreign_logins.iter().map(|f| f.record).collect();
+                records.sort_unstable();
+                let patients: Vec<&str> = records
+                    .into_iter()
+                    .map(|record| batch.account_number(record))
                     .collect();
                 outcome.push_str(&format!(
                     "; warned: the e-correspondent email of {} is the login of a portal account that does not hold them",
-                    patients_phrase(&patients)
+                    every_patient_phrase(&patients)
                 ));
             }
             tx.audit(NewEvent {
@@ -292,6 +296,72 @@ fn foreign_login_warnings(
     let more = warnings.len().saturating_sub(MAX_REPORTED_ERRORS) as u64;
     warnings.truncate(MAX_REPORTED_ERRORS);
     (warnings, more)
+}
+
+/// The file as the CSV reader reads it, with the bytes not yet behind the
+/// current row kept, to give each row the line it begins on.
+///
+/// Finding 3 (fresh eyes, session 6): the csv crate dates a record from
+/// where the one before it ended. A CRLF row ends at its `\r` and the `\n`
+/// is read with the next row (so every row of a Windows file came out one
+/// line early), and blank lines before a row are read with it too. The row
+/// begins at the first byte after those `\r` and `\n`; its line is the csv
+/// crate's count at the end of the row before plus the `\n`s skipped.
+struct LineFinder<R> {
+    inner: R,
+    /// Bytes read from `inner` from offset `base` on.
+    kept: Vec<u8>,
+    base: u64,
+}
+
+/// Kept bytes behind the current row are dropped once there are this many
+/// (dropping them after every row would move the read-ahead each time).
+const FORGET_AT: usize = 1 << 16;
+
+impl<R> LineFinder<R> {
+    fn new(inner: R) -> Self {
+        LineFinder {
+            inner,
+            kept: Vec::new(),
+            base: 0,
+        }
+    }
+
+    /// The line of the first character of the row read from byte `start`,
+    /// where the csv crate counted `line`.
+    fn line_at(&self, start: u64, line: u64) -> u64 {
+        let from = start
+            .checked_sub(self.base)
+            .and_then(|o| usize::try_from(o).ok())
+            .unwrap_or(usize::MAX);
+        let skipped = self
+            .kept
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .filter(|&&b| b == b'\n')
+            .count();
+        line + skipped as u64
+    }
+
+    /// The rows before byte `pos` are done with.
+    fn forget_before(&mut self, pos: u64) {
+        let done = usize::try_from(pos.saturating_sub(self.base)).unwrap_or(usize::MAX);
+        if done >= FORGET_AT && done <= self.kept.len() {
+            self.kept.drain(..done);
+            self.base = pos;
+        }
+    }
+}
+
+impl<R: Read> Read for LineFinder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.kept
+            .extend_from_slice(buf.get(..n).unwrap_or_default());
+        Ok(n)
+    }
 }
 
 fn rows_buffer(n: usize) -> Vec<RawRow> {
