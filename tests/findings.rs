@@ -767,3 +767,37 @@ fn the_import_audit_event_names_every_warned_patient() {
         "{event}"
     );
 }
+
+/// Finding 8 (fresh eyes, session 6): `2017 november`, `2016 sep`,
+/// `adams 2016 sep`, `2016 nov adams` silently found nobody, the month's
+/// name read as a name. Through the services and the binary, a year then a
+/// month's name finds the patients born that month, like `Nov 2016`.
+#[test]
+fn a_year_then_a_month_name_finds_that_month() {
+    let p = Practice::new();
+    // Seán O'Brien, 100003, was born on 30 November 2016; José
+    // García-López, 100001, on 7 March 2019.
+    for q in [
+        "Nov 2016",
+        "2016 nov",
+        "2016 November",
+        "o'brien 2016 nov",
+        "2016 nov obrien",
+        "sean 2016, november",
+    ] {
+        assert_eq!(found_in(&p.portal, q), ["100003"], "{q}");
+    }
+    assert_eq!(found_in(&p.portal, "2019 march jose"), ["100001"]);
+    assert_eq!(found_in(&p.portal, "2016 sep"), Vec::<String>::new());
+    assert_eq!(found_in(&p.portal, "2016 nov garcia"), Vec::<String>::new());
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let year_first = bin.ok(&["patients", "search", "2016 november"], "");
+    assert!(
+        year_first.starts_with("100003\tO'Brien, Seán"),
+        "{year_first}"
+    );
+    assert_eq!(year_first.lines().count(), 1, "{year_first}");
+    assert_eq!(bin.ok(&["patients", "search", "Nov 2016"], ""), year_first);
+}

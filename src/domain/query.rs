@@ -891,6 +891,47 @@ mod tests {
         }
     }
 
+    /// Finding 8 (fresh eyes, session 6): `2017 november`, `2016 sep`,
+    /// `adams 2016 sep`, `2016 nov adams` found nobody (the month's name
+    /// was a name). The year then the month's name is that month, like
+    /// `Nov 2017`; `may 2016` still is; `March` alone or beside a name is
+    /// still a surname.
+    #[test]
+    fn a_year_then_a_month_name_is_that_month() {
+        for (text, names, month) in [
+            ("2017 november", &[][..], "2017-11"),
+            ("2016 september", &[], "2016-09"),
+            ("2016 sep", &[], "2016-09"),
+            ("adams 2016 sep", &["adams"], "2016-09"),
+            ("2016 nov adams", &["adams"], "2016-11"),
+            ("Nov 2017", &[], "2017-11"),
+            ("may 2016", &[], "2016-05"),
+            ("november 2017 adams", &["adams"], "2017-11"),
+        ] {
+            let got = q(text);
+            assert_eq!(got.dob, [month], "{text}");
+            assert_eq!(got.names, names, "{text}");
+            assert!(got.problem.is_none(), "{text}");
+        }
+        for (text, names) in [
+            ("march", &["march"][..]),
+            ("March smith", &["march", "smith"]),
+            ("may", &["may"]),
+        ] {
+            let got = q(text);
+            assert_eq!(got.names, names, "{text}");
+            assert!(got.dob.is_empty(), "{text}");
+        }
+        // A year with a name beside it is a year of birth, as before.
+        let year = q("2016 march");
+        assert_eq!(year.dob, ["2016-03"]);
+        let smith = q("2016 smith");
+        assert_eq!(
+            (smith.dob.as_slice(), smith.names.as_slice()),
+            (&["2016-".to_owned()][..], &["smith".to_owned()][..])
+        );
+    }
+
     #[test]
     fn words_are_names_dates_numbers_or_emails() {
         assert_eq!(q("  ").shape(), Shape::All);

@@ -398,8 +398,9 @@ pub struct Phrase {
 
 /// The dates written with a month's name among `words`: `7 Mar 2019`,
 /// `Thu 7 Mar 2019`, `Mar 7 2019`, `March 7th, 2019`, `2 Nov 17`, `7 March`
-/// (any year), `Nov 2017` (that month). A month's name without a day or a
-/// four-digit year next to it is a name (April, May, June).
+/// (any year), `Nov 2017` and `2017 Nov` (that month). A month's name
+/// without a day or a four-digit year next to it, on either side, is a name
+/// (April, May, June).
 pub fn phrases(words: &[&str], today: Date) -> Vec<Phrase> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -428,6 +429,22 @@ pub fn phrases(words: &[&str], today: Date) -> Vec<Phrase> {
                 });
                 free = i + 2;
                 i += 2;
+                continue;
+            } else if let Some(y) = (i > free)
+                .then(|| year_of(words[i - 1]))
+                .flatten()
+                .filter(|y| y.len() == 4)
+            {
+                // `2017 november`, `2016 sep`: that month, the year
+                // written first (finding 8, fresh eyes, session 6: the
+                // month was read as a name and found nobody).
+                out.push(Phrase {
+                    start: i - 1,
+                    end: i + 1,
+                    date: DateWord::Iso(format!("{y}-{month:02}")),
+                });
+                free = i + 1;
+                i += 1;
                 continue;
             } else {
                 i += 1;
@@ -655,6 +672,58 @@ mod tests {
         assert_eq!(p("smith november 2017,"), [(1, 3, month("2017-11"))]);
         assert_eq!(p("2 Nov 17"), [(0, 3, month("2017-11-02"))]);
         assert_eq!(p("Nov 2 17"), [(0, 3, month("2017-11-02"))]);
+    }
+
+    /// Finding 8 (fresh eyes, session 6): a month's name after its year
+    /// (`2017 november`, `2016 sep`) was read as a name and found nobody.
+    /// It is that month, like `Nov 2017`; a month's name with no year or
+    /// day beside it is still a name, and a day still comes first.
+    #[test]
+    fn a_month_name_after_its_year_is_that_month() {
+        let month = |y: &str| DateWord::Iso(y.to_owned());
+        assert_eq!(p("2017 november"), [(0, 2, month("2017-11"))]);
+        assert_eq!(p("2016 September"), [(0, 2, month("2016-09"))]);
+        assert_eq!(p("2016 sep"), [(0, 2, month("2016-09"))]);
+        assert_eq!(p("2016, Sept."), [(0, 2, month("2016-09"))]);
+        assert_eq!(p("adams 2016 sep"), [(1, 3, month("2016-09"))]);
+        assert_eq!(p("2016 nov adams"), [(0, 2, month("2016-11"))]);
+        // The year after the month is still read first.
+        assert_eq!(p("may 2016"), [(0, 2, month("2016-05"))]);
+        assert_eq!(p("june 2019 smith"), [(0, 2, month("2019-06"))]);
+        assert_eq!(p("2016 may 2017"), [(1, 3, month("2017-05"))]);
+        // A day beside the month is still a day.
+        assert_eq!(
+            p("2016 nov 2"),
+            [(
+                1,
+                3,
+                DateWord::MonthDay {
+                    month: 11,
+                    day: 2,
+                    years: String::new()
+                }
+            )]
+        );
+        // One year is one month's: `nov 2016 dec` is November 2016 and the
+        // name dec…
+        assert_eq!(p("nov 2016 dec"), [(0, 2, month("2016-11"))]);
+        // …and a month's name with no year beside it is a name.
+        assert_eq!(p("march"), []);
+        assert_eq!(p("march smith"), []);
+        assert_eq!(p("2016 smith march"), []);
+        assert_eq!(
+            p("16 march"),
+            [(
+                0,
+                2,
+                DateWord::MonthDay {
+                    month: 3,
+                    day: 16,
+                    years: String::new()
+                }
+            )]
+        );
+        assert_eq!(p("201 march"), [], "not a four-digit year");
         assert!(
             matches!(&p("30 Feb 2019")[0].2, DateWord::Invalid(w) if w == "30 Feb 2019 is not a date: February has at most 29 days")
         );
