@@ -2042,3 +2042,38 @@ fn fresh_s6_1_the_add_guardian_form_refuses_another_familys_email_before_the_con
     );
     assert!(hs.app.portal().guardians("100004").unwrap().is_empty());
 }
+
+/// Finding 10 (fresh eyes, session 6): a pasted query holding escape
+/// sequences, a bidi override and a C1 control (all shown as visible
+/// stand-ins) found nobody, and the status line lost the end of its
+/// sentence, "empties the search)": it was word-wrapped to more rows than
+/// were kept for it. The rows are counted as drawn, and a query too long
+/// for them is shortened with `…` inside its quotes, so the sentence keeps
+/// its end, at 80x24 and 60x20, with or without spaces in the query.
+#[test]
+fn the_no_match_line_keeps_its_end_with_a_query_shown_as_escapes() {
+    let hostile = "red\u{1b}[31mX\u{1b}]0;pwn\u{7}Y\u{202E}Z\u{9b}2J";
+    for (w, h) in [(80, 24), (60, 20)] {
+        let mut hs = signed_in("sam", w, h);
+        hs.paste(hostile);
+        let screen = hs.screen();
+        for part in [
+            "no patient matches",
+            "\"red[31mX]0;pwnY<U+202E>Z",
+            "(Ctrl-U",
+            "empties the search)",
+        ] {
+            assert!(screen.contains(part), "{w}x{h}, {part}:\n{screen}");
+        }
+        snap(&format!("no_match_query_with_escapes_{w}x{h}"), &hs);
+        for long in [hostile.repeat(4), "nosuchname ".repeat(12)] {
+            hs.ctrl('u');
+            hs.paste(&long);
+            let screen = hs.screen();
+            for part in ["no patient matches", "…\"", "empties the search)"] {
+                assert!(screen.contains(part), "{w}x{h}, {part}:\n{screen}");
+            }
+        }
+        snap(&format!("no_match_long_query_{w}x{h}"), &hs);
+    }
+}

@@ -17,7 +17,7 @@ use crate::tui::component::{Response, Shared};
 use crate::tui::keys::{Action, Context};
 use crate::tui::layout::{LayoutKind, layout_kind, list_rows};
 use crate::tui::list::ListPane;
-use crate::tui::widgets::ellipsize;
+use crate::tui::widgets::{ellipsize, wrapped_height};
 
 pub struct Lookup {
     list: ListPane<PatientRow>,
@@ -33,6 +33,39 @@ fn fetch(shared: &Shared) -> impl Fn(&str, Option<&str>) -> Result<Page<PatientR
 /// shown for the selected patient below the list instead, and the header
 /// says so.
 const MIN_WIDTH_WITH_BIRTH_DATE: u16 = 30;
+
+/// The most rows the lines under the list take.
+const FOOTER_ROWS: u16 = 3;
+
+/// `BEFORE"QUERY"AFTER`, the query as the search box shows it (escapes
+/// made visible), shortened with `…` until the sentence fits in
+/// [`FOOTER_ROWS`] rows of `width` as it is word-wrapped: the end of the
+/// sentence (what to do next) is never the part lost. Finding 10 (fresh
+/// eyes, session 6): a query with no spaces, shown with escapes as
+/// `red[31mX]0;pwn…`, wrapped to one row more than was kept, and
+/// "empties the search)" was cut off.
+fn quoting(before: &str, query: &str, after: &str, width: u16) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let shown = printable(query);
+    let sentence = |q: &str| format!("{before}\"{q}\"{after}");
+    let fits = |s: &String| wrapped_height(&[Line::raw(s.as_str())], width) <= FOOTER_ROWS;
+    let full = sentence(&shown);
+    if fits(&full) {
+        return full;
+    }
+    // The quoted query on one row, its closing quote too.
+    let mut cut = usize::from(width)
+        .saturating_sub(2)
+        .min(shown.width().saturating_sub(1));
+    while cut > 1 {
+        let shorter = sentence(&ellipsize(&shown, cut));
+        if fits(&shorter) {
+            return shorter;
+        }
+        cut -= 1;
+    }
+    sentence("…")
+}
 
 impl Lookup {
     /// The lookup as an operator first sees it: an empty search box, the
@@ -59,7 +92,8 @@ impl Lookup {
             .reload(&fetch(shared), |r| r.account_number().to_owned())
     }
 
-    fn footer(&self, shared: &Shared) -> Vec<Line<'static>> {
+    /// The lines under the list, for a list `width` columns wide.
+    fn footer(&self, shared: &Shared, width: u16) -> Vec<Line<'static>> {
         let theme = &shared.theme;
         let l = &self.list;
         if let Some(e) = &l.error {
@@ -67,16 +101,20 @@ impl Lookup {
         }
         if l.rows.is_empty() {
             let text = if l.stopped_early {
-                format!(
-                    "none found yet for \"{}\": keep typing to narrow it (↓ searches on)",
-                    printable(l.query())
+                quoting(
+                    "none found yet for ",
+                    l.query(),
+                    ": keep typing to narrow it (↓ searches on)",
+                    width,
                 )
             } else if l.query().is_empty() {
                 "no patients".to_owned()
             } else {
-                format!(
-                    "no patient matches \"{}\" (Ctrl-U empties the search)",
-                    printable(l.query())
+                quoting(
+                    "no patient matches ",
+                    l.query(),
+                    " (Ctrl-U empties the search)",
+                    width,
                 )
             };
             return vec![Line::from(Span::styled(text, theme.warn))];
@@ -159,15 +197,13 @@ impl PaneComponent for Lookup {
             );
             return;
         }
-        let footer = self.footer(shared);
-        let footer_h: u16 = footer
-            .iter()
-            .map(|l| (l.width() as u16).div_ceil(body.width.max(1)).max(1))
-            .sum();
+        let footer = self.footer(shared, body.width);
+        // Counted as drawn, word-wrapped (finding 10).
+        let footer_h = wrapped_height(&footer, body.width);
         let [header, list, foot] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Min(1),
-            Constraint::Length(footer_h.min(3)),
+            Constraint::Length(footer_h.min(FOOTER_ROWS)),
         ])
         .areas(body);
         // Highlight symbol, number, name, birth date, account flag.
