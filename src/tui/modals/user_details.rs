@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 
 use crate::domain::text::printable;
 use crate::error::Error;
-use crate::present::{HistoryLine, account_status, guardian_status, history_line};
+use crate::present::{HistoryLine, account_status, guardian_status, history_line, patient_named};
 use crate::services::{AccountChange, AccountView};
 use crate::tui::component::{
     Command, Component, Level, Modal, ModalKind, Response, Shared, sentence,
@@ -83,15 +83,7 @@ impl UserDetails {
             .collect();
         let patients = patients
             .iter()
-            .map(|p| {
-                format!(
-                    "{}, born {}, no. {}{}",
-                    printable(&p.display_name()),
-                    shared.local.date(p.date_of_birth),
-                    p.account_number,
-                    link(&p.account_number).unwrap_or_default()
-                )
-            })
+            .map(|p| patient_named(p, &shared.local) + &link(&p.account_number).unwrap_or_default())
             .collect();
         let history = history
             .iter()
