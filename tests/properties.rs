@@ -451,6 +451,10 @@ proptest! {
         queries.extend(["3/7 2016", "2016 2/3", "2016-1", "2016-02-1", "2016-1-", "st.john", "o.brien", "Feb 2016", "2.3.2016", "20160203", "2016 2017-02", "2/29 2019", "1 / 2 / 2016", "2016.1", "3.2", "may 2016", "jo.a", ", o.brien", "st.john,", "jo.a smith"].map(String::from));
         // Words with `-` `_` `+` `'` inside: names, and alone email parts.
         queries.extend(["o-brien", "o'brien", "garcia-lopez", "maria_jose", "jose-moore", "a+o", "smith+a", "o-brien jo", ", o-brien"].map(String::from));
+        // A dotted word alone with a part that begins no name part: its
+        // name phases are skipped only when no run of its parts begins a
+        // last name either (`gar.cia`, `o.brien9`, `jose.garcia1`).
+        queries.extend(["jose.garcia1", "gar.cia", "o.brien9", "maria.smith", "smi.th", "mo.ore1", "a.b.c"].map(String::from));
         for p in patients.iter().take(6) {
             queries.extend(queries_for(p, cut));
         }

@@ -990,6 +990,20 @@ fn fresh_5_a_name_with_a_dot_and_no_space_finds_the_name_then_emails() {
 }
 
 #[test]
+fn a_dotted_word_whose_part_begins_no_name_part_still_finds_the_last_name_its_parts_make() {
+    // `donald` begins no part of any name, but `mac` and `donald` together
+    // begin MacDonald: the name phases must run (a search skips them only
+    // when a word, and every run of words that holds it, begins no name).
+    for p in [fresh(), fresh_practice(1)] {
+        assert_eq!(found(&p, "mac.donald"), ["100111"]);
+        assert_eq!(found(&p, "maya.macdonald"), ["100111"]);
+        // `johnny` begins no name part and `stjohnny` no last name: no
+        // name can match, and the email is found.
+        assert_eq!(found(&p, "st.johnny"), ["100124"]);
+    }
+}
+
+#[test]
 fn fresh_9_date_refusals_say_only_what_is_wrong() {
     let p = fresh();
     assert_eq!(

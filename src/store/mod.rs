@@ -94,7 +94,7 @@ pub struct Store {
     db: Handle,
     path: PathBuf,
     busy_timeout: Duration,
-    snapshot: std::sync::Mutex<Option<(std::sync::Arc<redb::ReadTransaction>, Instant)>>,
+    snapshot: std::sync::Mutex<Option<(std::sync::Arc<read::Snapshot>, Instant)>>,
     /// What [`crate::files::check`] found wrong with the file's mode or
     /// owner when it was opened (a world-writable file is refused instead).
     warnings: Vec<String>,
@@ -392,13 +392,13 @@ impl Store {
         {
             return Ok(ReadTx::new(tx.clone()));
         }
-        let tx = std::sync::Arc::new(
+        let tx = std::sync::Arc::new(read::Snapshot::new(
             self.db
                 .with(|db| db.begin_read())?
                 .map_err(Error::storage)?,
-        );
+        ));
         // One read a snapshot: has an older build written since?
-        if let Ok(meta) = tx.open_table(tables::META)
+        if let Ok(meta) = tx.raw().open_table(tables::META)
             && migrate::behind(&meta, tables::META_AUDIT_MARK)?.is_some()
         {
             self.stale.store(true, std::sync::atomic::Ordering::Relaxed);

@@ -1,7 +1,10 @@
 //! Reading: point lookups and prefix walks over the indexes, never a scan of
 //! a whole table for a search.
 
-use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition};
+use std::any::Any;
+use std::sync::{Arc, Mutex};
+
+use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -287,30 +290,88 @@ macro_rules! lookups {
 }
 pub(super) use lookups;
 
+fn missing_table(e: redb::TableError) -> Error {
+    match e {
+        redb::TableError::TableDoesNotExist(name) => {
+            Error::Storage(format!("the table {name} is missing"))
+        }
+        other => Error::storage(other),
+    }
+}
+
 pub struct ReadTx {
-    tx: std::sync::Arc<ReadTransaction>,
+    snapshot: Arc<Snapshot>,
+}
+
+/// A table opened in a snapshot, shared by every reader of it.
+pub(super) type Table<K, V> = Arc<redb::ReadOnlyTable<K, V>>;
+
+/// One read transaction, shared by the reads of this process for a moment
+/// (`SNAPSHOT_TTL`), with the tables opened in it so far: opening a table
+/// costs about as much as reading a dozen entries, and a search at every
+/// keystroke opens up to six.
+pub(super) struct Snapshot {
+    tx: ReadTransaction,
+    /// Each table by name, with its key and value types (a `ReadOnlyTable`).
+    tables: Mutex<Vec<(String, Arc<dyn Any + Send + Sync>)>>,
+}
+
+impl Snapshot {
+    pub(super) fn new(tx: ReadTransaction) -> Self {
+        Snapshot {
+            tx,
+            tables: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The redb transaction.
+    pub(super) fn raw(&self) -> &ReadTransaction {
+        &self.tx
+    }
 }
 
 impl ReadTx {
-    pub(super) fn new(tx: std::sync::Arc<ReadTransaction>) -> Self {
-        ReadTx { tx }
+    pub(super) fn new(snapshot: Arc<Snapshot>) -> Self {
+        ReadTx { snapshot }
     }
 
     /// The redb transaction, for the store's own modules.
     pub(super) fn raw(&self) -> &ReadTransaction {
-        &self.tx
+        &self.snapshot.tx
     }
 
     pub(super) fn table<K: redb::Key + 'static, V: redb::Value + 'static>(
         &self,
         def: TableDefinition<K, V>,
     ) -> Result<redb::ReadOnlyTable<K, V>> {
-        self.tx.open_table(def).map_err(|e| match e {
-            redb::TableError::TableDoesNotExist(name) => {
-                Error::Storage(format!("the table {name} is missing"))
-            }
-            other => Error::storage(other),
-        })
+        self.snapshot.tx.open_table(def).map_err(missing_table)
+    }
+
+    /// Table `def` of this snapshot, opened the first time a reader of the
+    /// snapshot asks for it (for searches, which run at every keystroke).
+    pub(super) fn shared<K: redb::Key + 'static, V: redb::Value + 'static>(
+        &self,
+        def: TableDefinition<K, V>,
+    ) -> Result<Table<K, V>>
+    where
+        redb::ReadOnlyTable<K, V>: Send + Sync,
+    {
+        let name = def.name();
+        let mut tables = self
+            .snapshot
+            .tables
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(t) = tables
+            .iter()
+            .filter(|(n, _)| n == name)
+            .find_map(|(_, t)| t.clone().downcast::<redb::ReadOnlyTable<K, V>>().ok())
+        {
+            return Ok(t);
+        }
+        let t = Arc::new(self.table(def)?);
+        tables.push((name.to_owned(), t.clone()));
+        Ok(t)
     }
 
     lookups!();

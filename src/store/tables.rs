@@ -277,10 +277,14 @@ impl<'a> RowRef<'a> {
     where
         'a: 'k,
     {
-        let mut it = name_key.splitn(3, KEY_SEP);
-        let last_key = it.next()?;
-        let first_key = it.next()?;
-        let account_number = it.next()?;
+        // The separator is one byte: a byte search cuts on character
+        // boundaries (and costs less than a `char` pattern on keys this
+        // short, read for every candidate).
+        let sep = |s: &str| s.bytes().position(|b| b == KEY_SEP as u8);
+        let i = sep(name_key)?;
+        let (last_key, rest) = (name_key.get(..i)?, name_key.get(i + 1..)?);
+        let j = sep(rest)?;
+        let (first_key, account_number) = (rest.get(..j)?, rest.get(j + 1..)?);
         Some(Candidate {
             last_key,
             first_key,

@@ -31,9 +31,9 @@ impl ReadTx {
             .max_by(|a, b| a.len().cmp(&b.len()).then(b.cmp(a)))
             .cloned();
         let word = driver.clone().unwrap_or_default();
-        let logins = self.table(IDX_ACCOUNT_EMAIL)?;
-        let parts = self.table(IDX_ACCOUNT_EMAIL_PART)?;
-        let accounts = self.table(ACCOUNTS)?;
+        let logins = self.shared(IDX_ACCOUNT_EMAIL)?;
+        let parts = self.shared(IDX_ACCOUNT_EMAIL_PART)?;
+        let accounts = self.shared(ACCOUNTS)?;
         let inner = word.strip_prefix('@').unwrap_or(&word).to_owned();
         let start = |prefix: &str| match after {
             Some(a) if a > prefix => a.to_owned(),
@@ -131,7 +131,7 @@ impl ReadTx {
             {
                 continue;
             }
-            let acc = account_in(&accounts, id)?.ok_or_else(|| {
+            let acc = account_in(&*accounts, id)?.ok_or_else(|| {
                 Error::Storage(format!("the login {email} names a missing account {id}"))
             })?;
             out.push((part, acc));

@@ -15,7 +15,7 @@ impl ReadTx {
         if c.past('d') {
             return Ok(());
         }
-        let t = self.table(IDX_PATIENT_DOB)?;
+        let t = self.shared(IDX_PATIENT_DOB)?;
         for range in iso_ranges(prefix) {
             let sub = Sub::open(&t, "", range, c.within('d'))?;
             if !self.walk_dates(q, sub, c)? {
@@ -48,7 +48,7 @@ impl ReadTx {
 
     /// The years the date index holds births in (none when it is empty).
     pub(super) fn birth_years(&self, md: &MonthDay) -> Result<Vec<i32>> {
-        let t = self.table(IDX_PATIENT_DOB)?;
+        let t = self.shared(IDX_PATIENT_DOB)?;
         let year = |g: Option<(AccessGuard<'_, &str>, AccessGuard<'_, &[u8]>)>| {
             count_entry();
             g.and_then(|(k, _)| k.value().get(..4).and_then(|y| y.parse::<i32>().ok()))
@@ -73,7 +73,7 @@ impl ReadTx {
         if c.past('d') {
             return Ok(());
         }
-        let t = self.table(IDX_PATIENT_DOB)?;
+        let t = self.shared(IDX_PATIENT_DOB)?;
         let cursor = c.within('d').map(str::to_owned);
         for y in self.birth_years(md)? {
             let day = md.in_year(y);
@@ -106,7 +106,7 @@ impl ReadTx {
     ) -> Result<bool> {
         if let Some(dob) = q.dob_prefix() {
             // Its ranges (`2017-11-2`: two) hold at most `most` together.
-            let t = self.table(IDX_PATIENT_DOB)?;
+            let t = self.shared(IDX_PATIENT_DOB)?;
             let mut found = Vec::new();
             let mut left = Some(most);
             for range in iso_ranges(dob) {
@@ -126,7 +126,7 @@ impl ReadTx {
         }
         if let (None, Some(md)) = (q.dob_prefix(), &q.month_day) {
             // That day of every year, while they hold at most `most`.
-            let t = self.table(IDX_PATIENT_DOB)?;
+            let t = self.shared(IDX_PATIENT_DOB)?;
             let mut found = Vec::new();
             let mut left = most;
             let mut whole = true;
@@ -149,7 +149,7 @@ impl ReadTx {
             }
         }
         if let Some(number) = q.account_prefix() {
-            let t = self.table(PATIENTS)?;
+            let t = self.shared(PATIENTS)?;
             let sub = Sub::open(&t, "", number.to_owned(), None)?;
             if let Some(found) =
                 self.read_whole(q, sub, most, |account, row| Ok(row.name_key(account)))?
@@ -168,7 +168,7 @@ impl ReadTx {
         day: &str,
         c: &mut Collector,
     ) -> Result<()> {
-        let t = self.table(IDX_PATIENT_DOB)?;
+        let t = self.shared(IDX_PATIENT_DOB)?;
         let prefix = format!("{day}{KEY_SEP}");
         let mut found: Vec<(String, String, AccessGuard<'static, &'static [u8]>)> = Vec::new();
         let mut sub = Sub::open(&t, "", prefix, None)?;

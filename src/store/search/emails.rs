@@ -45,13 +45,13 @@ impl ReadTx {
             }
         });
         let mut own = PartStream::open(
-            self.table(IDX_PATIENT_EMAIL)?,
+            self.shared(IDX_PATIENT_EMAIL)?,
             word,
             whole_from.as_deref(),
             true,
         )?;
         let mut own_parts = PartStream::open(
-            self.table(IDX_PATIENT_EMAIL_PART)?,
+            self.shared(IDX_PATIENT_EMAIL_PART)?,
             inner,
             Some(&start(inner)),
             false,
@@ -59,12 +59,12 @@ impl ReadTx {
         // A whole login's key is its part key (`login␠`): read from the
         // word's first part on, it is among them.
         let mut guardians = PartStream::open(
-            self.table(IDX_GUARDIAN_LOGIN)?,
+            self.shared(IDX_GUARDIAN_LOGIN)?,
             inner,
             Some(&start(inner)),
             false,
         )?;
-        let patients = Lazy::new(|| self.table(PATIENTS));
+        let patients = Lazy::new(|| self.shared(PATIENTS));
         let mut walk = EmailWalk {
             q,
             phase,
@@ -344,7 +344,7 @@ impl<V: redb::Value + 'static> PartStream<V> {
     /// The entries of `t` whose keys begin with `prefix`, from `from` (none
     /// at all when `from` is `None`).
     pub(super) fn open(
-        t: ReadOnlyTable<&'static str, V>,
+        t: Table<&'static str, V>,
         prefix: &str,
         from: Option<&str>,
         whole: bool,
@@ -383,9 +383,14 @@ impl<V: redb::Value + 'static> PartStream<V> {
         }
         self.key.clear();
         self.key.push_str(key);
-        self.part_len = match self.key.find(KEY_SEP) {
-            Some(i) if self.whole => i + KEY_SEP.len_utf8(),
-            _ => self.key.len(),
+        // A whole email's part key is the email and the separator (one
+        // byte); other keys are their part keys.
+        self.part_len = match self.whole {
+            true => match self.key.bytes().position(|b| b == KEY_SEP as u8) {
+                Some(i) => i + 1,
+                None => self.key.len(),
+            },
+            false => self.key.len(),
         };
         self.head = Some((k, v));
         Ok(())
@@ -423,8 +428,8 @@ impl<V: redb::Value + 'static> PartStream<V> {
 /// (siblings share their guardians).
 pub(super) struct Holders<'t> {
     rx: &'t ReadTx,
-    guardians: Option<ReadOnlyTable<(&'static str, u64), &'static [u8]>>,
-    accounts: Option<ReadOnlyTable<u64, &'static [u8]>>,
+    guardians: Option<Table<(&'static str, u64), &'static [u8]>>,
+    accounts: Option<Table<u64, &'static [u8]>>,
     /// Account id → its login (`None`: no such account).
     logins: std::collections::HashMap<u64, Option<String>>,
 }
@@ -450,7 +455,7 @@ impl<'t> Holders<'t> {
         if !self.logins.contains_key(&id) {
             count_entry();
             if self.accounts.is_none() {
-                self.accounts = Some(self.rx.table(ACCOUNTS)?);
+                self.accounts = Some(self.rx.shared(ACCOUNTS)?);
             }
             let login = match &self.accounts {
                 Some(t) => match t.get(id)? {
@@ -467,7 +472,7 @@ impl<'t> Holders<'t> {
     /// The logins of the guardians linked to patient `patient` now.
     pub(super) fn logins_of(&mut self, patient: &str) -> Result<Vec<String>> {
         if self.guardians.is_none() {
-            self.guardians = Some(self.rx.table(GUARDIANS)?);
+            self.guardians = Some(self.rx.shared(GUARDIANS)?);
         }
         let mut ids = Vec::new();
         if let Some(t) = &self.guardians {

@@ -32,7 +32,7 @@ use std::ops::Bound;
 
 use redb::{AccessGuard, Range, ReadOnlyTable, ReadableTable};
 
-use super::read::{Page, PatientRow, ReadTx, account_in};
+use super::read::{Page, PatientRow, ReadTx, Table, account_in};
 use super::tables::*;
 use crate::domain::PortalAccount;
 use crate::domain::keys::{KEY_SEP, email_of_part_key, email_part_matches, smallest_matching_part};
@@ -76,6 +76,8 @@ pub fn entries_read() -> u64 {
 }
 
 type Rows = ReadOnlyTable<&'static str, &'static [u8]>;
+/// [`Rows`] as a snapshot shares them (`ReadTx::shared`).
+type SharedRows = Table<&'static str, &'static [u8]>;
 /// Patients with their ranks: (rank, account number, row).
 type Ranked = Vec<(String, String, AccessGuard<'static, &'static [u8]>)>;
 type Entry = (
@@ -342,7 +344,7 @@ impl ReadTx {
     }
 
     fn all_by_name(&self, c: &mut Collector) -> Result<()> {
-        let t = self.table(IDX_PATIENT_NAME)?;
+        let t = self.shared(IDX_PATIENT_NAME)?;
         let mut sub = Sub::open(&t, "", String::new(), c.within('n'))?;
         let mut key = String::new();
         while let Some(v) = sub.take(&mut key)? {
@@ -373,7 +375,7 @@ impl ReadTx {
         if c.past(head) {
             return Ok(());
         }
-        let t = self.table(PATIENTS)?;
+        let t = self.shared(PATIENTS)?;
         let mut sub = Sub::open(&t, "", prefix.to_owned(), c.within(head))?;
         let mut key = String::new();
         let mut name = String::new();

@@ -69,10 +69,10 @@ impl ReadTx {
     /// The four phases of a name search (see the module's doc), from the
     /// cursor.
     pub(super) fn walk_names(&self, q: &PatientQuery, c: &mut Collector) -> Result<()> {
-        let names = self.table(IDX_PATIENT_NAME)?;
+        let names = self.shared(IDX_PATIENT_NAME)?;
         // Opened when a query needs them (opening a table costs about as
         // much as reading a dozen entries; `smith` needs neither).
-        let open = |def| move || self.table(def);
+        let open = |def| move || self.shared(def);
         let tokens = Lazy::new(open(IDX_PATIENT_TOKEN));
         let multi = Lazy::new(open(IDX_PATIENT_MULTI));
         let tables = Tokens {
@@ -81,7 +81,16 @@ impl ReadTx {
         };
         let mut vocab = Vocabulary::new(self);
         let runs = q.runs();
+        // `jose.garcia1`: a word typed alone is then an email part; when
+        // one of its words is in no name, no name can match (a few seeks
+        // instead of probing the runs' ranges and the token index).
+        let by_name = q.mixed.is_none()
+            || q.names.len() < 2
+            || !self.a_word_in_no_name(q, &names, &mut vocab)?;
         for (phase, exact) in [('0', true), ('1', false)] {
+            if !by_name {
+                break;
+            }
             if c.past(phase) {
                 continue;
             }
@@ -103,7 +112,7 @@ impl ReadTx {
                 return Ok(());
             }
         }
-        if !c.past('2') && !self.other_parts(q, &tables, &mut vocab, c)? {
+        if by_name && !c.past('2') && !self.other_parts(q, &tables, &mut vocab, c)? {
             return Ok(());
         }
         if let Some(w) = q.email_alone() {
@@ -119,6 +128,44 @@ impl ReadTx {
         Ok(())
     }
 
+    /// Whether a word can match no name (see [`PatientQuery::rank`]): it
+    /// begins no token of the token index, and no last name begins with it
+    /// nor with any run of neighbouring words that holds it (`mc donald`:
+    /// `donald` may begin no part, but `mcdonald` a last name).
+    pub(super) fn a_word_in_no_name(
+        &self,
+        q: &PatientQuery,
+        names: &Rows,
+        vocab: &mut Vocabulary<'_>,
+    ) -> Result<bool> {
+        for (i, w) in q.names.iter().enumerate() {
+            if vocab.any(w)? {
+                continue;
+            }
+            let mut begins = false;
+            for run in q.runs().iter().filter(|r| r.start <= i && i < r.end) {
+                count_entry();
+                // A name key is the last name's key first, then a
+                // separator no run holds.
+                if let Some(item) = names.range::<&str>(run.key.as_str()..)?.next() {
+                    begins = item?.0.value().starts_with(run.key.as_str());
+                }
+                if begins {
+                    break;
+                }
+            }
+            if !begins {
+                return Ok(true);
+            }
+        }
+        for w in &q.first_names {
+            if !vocab.any(w)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// The ranges that hold every patient whose last name equals (`exact`)
     /// or begins with `run` and who may match the other words.
     #[allow(clippy::too_many_arguments)]
@@ -128,7 +175,7 @@ impl ReadTx {
         run: &Run,
         exact: bool,
         names: &Rows,
-        tokens: &Tokens<'_, impl Fn() -> Result<Rows>>,
+        tokens: &Tokens<'_, impl Fn() -> Result<SharedRows>>,
         vocab: &mut Vocabulary<'_>,
         cursor: Option<&str>,
         subs: &mut Vec<Sub>,
@@ -230,7 +277,7 @@ impl ReadTx {
     pub(super) fn other_parts(
         &self,
         q: &PatientQuery,
-        tokens: &Tokens<'_, impl Fn() -> Result<Rows>>,
+        tokens: &Tokens<'_, impl Fn() -> Result<SharedRows>>,
         vocab: &mut Vocabulary<'_>,
         c: &mut Collector,
     ) -> Result<bool> {
@@ -329,7 +376,7 @@ pub(super) type Terms = Option<(Vec<String>, u64)>;
 /// search.
 pub(super) struct Vocabulary<'t> {
     rx: &'t ReadTx,
-    terms: Option<ReadOnlyTable<&'static str, u64>>,
+    terms: Option<Table<&'static str, u64>>,
     cache: Vec<(String, Terms)>,
 }
 
@@ -353,7 +400,7 @@ impl<'t> Vocabulary<'t> {
         let mut found = Some(());
         let terms = match &mut self.terms {
             Some(t) => t,
-            none => none.insert(self.rx.table(SEARCH_TERMS)?),
+            none => none.insert(self.rx.shared(SEARCH_TERMS)?),
         };
         for item in terms.range::<&str>(w..)? {
             count_entry();
@@ -385,18 +432,18 @@ impl<'t> Vocabulary<'t> {
 /// The token index and its entries of patients with several tokens
 /// (`idx_patient_multi`), each opened the first time a search needs it.
 pub(super) struct Tokens<'l, F> {
-    all: &'l Lazy<Rows, F>,
-    multi: &'l Lazy<Rows, F>,
+    all: &'l Lazy<SharedRows, F>,
+    multi: &'l Lazy<SharedRows, F>,
 }
 
-impl<F: Fn() -> Result<Rows>> Tokens<'_, F> {
+impl<F: Fn() -> Result<SharedRows>> Tokens<'_, F> {
     /// The table to read for patients with a token beginning with each of
     /// `words`: the multi index when no one token can begin them all.
     pub(super) fn for_words<'w>(&self, words: impl Iterator<Item = &'w str>) -> Result<&Rows> {
         if need_several_tokens(words) {
-            self.multi.get()
+            self.multi.get().map(|t| &**t)
         } else {
-            self.all.get()
+            self.all.get().map(|t| &**t)
         }
     }
 }
