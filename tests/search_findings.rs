@@ -390,6 +390,67 @@ fn home_and_end_go_to_the_first_and_last_line_of_help() {
     );
 }
 
+/// `src/cli/patients.rs`: a search that stopped reading.
+const EXIT_STOPPED_READING: i32 = 11;
+
+/// Fresh s6 finding 5: with `--json`, "nobody matches" and "the search gave
+/// up after ten budgets" both printed `[]` and exited 0; a script could
+/// tell them apart only by parsing standard error. A search that stopped
+/// reading now exits 11; one that read everything exits 0.
+#[test]
+fn fresh_s6_5_a_json_search_that_stopped_reading_exits_11_and_one_that_found_nobody_exits_0() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    // 40 patients at example.com: more email parts beginning with `e`
+    // than ten entries.
+    let mut csv = String::from("account_number,last_name,first_name,date_of_birth,email\n");
+    for i in 1..=40 {
+        csv.push_str(&format!(
+            "2000{i:02},Parker,Pat,2010-01-01,p{i:02}@example.com\n"
+        ));
+    }
+    let file = home.path().join("many.csv");
+    std::fs::write(&file, csv).unwrap();
+    bin.admin(&["import", file.to_str().unwrap()], "");
+    let json = |args: &[&str]| {
+        let mut all = vec!["patients", "search", "--json"];
+        all.extend(args);
+        bin.run(&all, "")
+    };
+    // Nobody, and every entry read: `[]`, exit 0.
+    let nobody = json(&["--", "@e @o"]);
+    assert_eq!(
+        (nobody.code, nobody.stdout.trim()),
+        (0, "[]"),
+        "{}",
+        nobody.stderr
+    );
+    // A budget of one entry: the search stops reading after ten.
+    let cfg = home.path().join("config.toml");
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str("\n[database]\nsearch_budget = 1\n");
+    std::fs::write(&cfg, text).unwrap();
+    let stopped = json(&["--", "@e @o"]);
+    assert_eq!(
+        (stopped.code, stopped.stdout.trim()),
+        (EXIT_STOPPED_READING, "[]"),
+        "{}",
+        stopped.stderr
+    );
+    // Reading on to the end answers for sure: exit 0.
+    let all = json(&["--read-all", "--", "@e @o"]);
+    assert_eq!((all.code, all.stdout.trim()), (0, "[]"), "{}", all.stderr);
+    // A search that fills its page is complete for its limit: exit 0.
+    let full = json(&["--limit", "1", "--", "garcia"]);
+    assert_eq!(full.code, 0, "{}", full.stderr);
+    assert!(
+        full.stdout.contains("\"account_number\""),
+        "{}",
+        full.stdout
+    );
+}
+
 /// Fresh logins F6: `patients search --limit 1000 -- "@e @o"` read every
 /// email part of a million patients, budget after budget (7 s), to find
 /// nobody. It now stops after ten budgets read in
@@ -440,8 +501,8 @@ fn fresh_logins_f6_a_cli_search_that_finds_nothing_for_ten_budgets_stops_and_say
     std::fs::write(&cfg, text).unwrap();
     let stopped = search(&["--", "@e @o"]);
     assert_eq!(
-        stopped.code, 0,
-        "found nothing, as before: {}",
+        stopped.code, EXIT_STOPPED_READING,
+        "stopped reading (fresh s6 finding 5): {}",
         stopped.stderr
     );
     assert_eq!(stopped.stdout, "");
@@ -455,7 +516,10 @@ fn fresh_logins_f6_a_cli_search_that_finds_nothing_for_ten_budgets_stops_and_say
     );
     // The same with --json: an empty list, the sentence on stderr.
     let json = search(&["--json", "--", "@e @o"]);
-    assert_eq!((json.code, json.stdout.trim()), (0, "[]"));
+    assert_eq!(
+        (json.code, json.stdout.trim()),
+        (EXIT_STOPPED_READING, "[]")
+    );
     assert!(
         json.stderr.starts_with("no patient matches"),
         "{}",
@@ -464,7 +528,7 @@ fn fresh_logins_f6_a_cli_search_that_finds_nothing_for_ten_budgets_stops_and_say
     // Found first, then ten budgets of nothing: what was found, and why
     // the list may be short (not "raise --limit": the limit is not the cause).
     let cut = search(&["--", "@example.com 2016"]);
-    assert_eq!(cut.code, 0, "{}", cut.stderr);
+    assert_eq!(cut.code, EXIT_STOPPED_READING, "{}", cut.stderr);
     assert_eq!(accounts(&cut), ["200000"]);
     assert_eq!(
         cut.stderr.trim_end(),
@@ -477,9 +541,10 @@ fn fresh_logins_f6_a_cli_search_that_finds_nothing_for_ten_budgets_stops_and_say
     // --read-all reads on to the end: the whole answer, nothing said.
     let all = search(&["--read-all", "--", "@example.com 2016"]);
     assert_eq!(accounts(&all), accounts(&whole));
-    assert_eq!(all.stderr, "");
+    assert_eq!((all.code, all.stderr.as_str()), (0, ""));
     let all = search(&["--read-all", "--", "@e @o"]);
     assert_eq!(all.stderr.trim_end(), "no patient matches \"@e @o\"");
+    assert_eq!(all.code, 0);
     // Matches close together go on as before, page after page (the 42 and
     // the practice's two Garcías).
     let many = search(&["--", "@example.com"]);

@@ -30,6 +30,12 @@ pub enum PatientsCmd {
 /// past this many budgets read in a row without finding a patient.
 const BUDGETS_WITHOUT_A_MATCH: u64 = 10;
 
+/// The exit code of a search that stopped reading before it had `--limit`
+/// rows or reached the end: what it printed is what it found, and more
+/// patients may match (with `--json` the list looks the same either way,
+/// so a script needs the code to tell "nobody" from "gave up").
+pub const EXIT_STOPPED_READING: i32 = 11;
+
 pub(super) fn run(ctx: &Ctx, cmd: PatientsCmd) -> Result<i32> {
     let PatientsCmd::Search {
         query,
@@ -74,7 +80,7 @@ pub(super) fn run(ctx: &Ctx, cmd: PatientsCmd) -> Result<i32> {
             .collect();
         output::json(&rows, false)?;
         say_if_more(&page, limit, &query, read);
-        return Ok(0);
+        return Ok(exit_code(gave_up));
     }
     for r in &page.items {
         line(format_args!(
@@ -94,7 +100,11 @@ pub(super) fn run(ctx: &Ctx, cmd: PatientsCmd) -> Result<i32> {
         eprintln!("no patient matches \"{}\"", printable(&query));
     }
     say_if_more(&page, limit, &query, read);
-    Ok(0)
+    Ok(exit_code(gave_up))
+}
+
+fn exit_code(gave_up: bool) -> i32 {
+    if gave_up { EXIT_STOPPED_READING } else { 0 }
 }
 
 /// One line on standard error when more patients match than were printed,
