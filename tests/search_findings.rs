@@ -390,6 +390,15 @@ fn home_and_end_go_to_the_first_and_last_line_of_help() {
     );
 }
 
+/// Sets `database.search_budget` to one entry in the config of `home`:
+/// every page stops early.
+fn search_budget_of_one_entry(home: &std::path::Path) {
+    let cfg = home.join("config.toml");
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str("\n[database]\nsearch_budget = 1\n");
+    std::fs::write(&cfg, text).unwrap();
+}
+
 /// `src/cli/patients.rs`: a search that stopped reading.
 const EXIT_STOPPED_READING: i32 = 11;
 
@@ -427,10 +436,7 @@ fn fresh_s6_5_a_json_search_that_stopped_reading_exits_11_and_one_that_found_nob
         nobody.stderr
     );
     // A budget of one entry: the search stops reading after ten.
-    let cfg = home.path().join("config.toml");
-    let mut text = std::fs::read_to_string(&cfg).unwrap();
-    text.push_str("\n[database]\nsearch_budget = 1\n");
-    std::fs::write(&cfg, text).unwrap();
+    search_budget_of_one_entry(home.path());
     let stopped = json(&["--", "@e @o"]);
     assert_eq!(
         (stopped.code, stopped.stdout.trim()),
@@ -495,10 +501,7 @@ fn fresh_logins_f6_a_cli_search_that_finds_nothing_for_ten_budgets_stops_and_say
     let none = search(&["--", "@e @o"]);
     assert_eq!(none.stderr.trim_end(), "no patient matches \"@e @o\"");
     // A budget of one entry: every page stops early.
-    let cfg = home.path().join("config.toml");
-    let mut text = std::fs::read_to_string(&cfg).unwrap();
-    text.push_str("\n[database]\nsearch_budget = 1\n");
-    std::fs::write(&cfg, text).unwrap();
+    search_budget_of_one_entry(home.path());
     let stopped = search(&["--", "@e @o"]);
     assert_eq!(
         stopped.code, EXIT_STOPPED_READING,
