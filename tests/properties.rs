@@ -451,6 +451,10 @@ proptest! {
         queries.extend(["3/7 2016", "2016 2/3", "2016-1", "2016-02-1", "2016-1-", "st.john", "o.brien", "Feb 2016", "2.3.2016", "20160203", "2016 2017-02", "2/29 2019", "1 / 2 / 2016", "2016.1", "3.2", "may 2016", "jo.a", ", o.brien", "st.john,", "jo.a smith"].map(String::from));
         // Words with `-` `_` `+` `'` inside: names, and alone email parts.
         queries.extend(["o-brien", "o'brien", "garcia-lopez", "maria_jose", "jose-moore", "a+o", "smith+a", "o-brien jo", ", o-brien"].map(String::from));
+        // Its letters together beginning the last name rank before its
+        // parts apart (fresh eyes, session 6, finding 6), alone and with
+        // other words; typed with a space, as before.
+        queries.extend(["o'br", "garcia-lo", "o-b", "smith-jo", "o'br jo", "jo o'b", "o'b s", "o'br smith-jo", "garcía-ló", "o.br", "o br", "ab-c", "le-e"].map(String::from));
         // A dotted word alone with a part that begins no name part: its
         // name phases are skipped only when no run of its parts begins a
         // last name either (`gar.cia`, `o.brien9`, `jose.garcia1`).

@@ -1700,3 +1700,106 @@ fn fresh_s6_7_a_word_after_a_separator_finds_the_user_as_it_finds_the_patient() 
         all
     );
 }
+
+/// Surnames typed with an apostrophe or a hyphen beside names made of the
+/// same letters apart (fresh eyes, session 6, finding 6).
+const APOSTROPHE_CSV: &str = "\
+account_number,last_name,first_name,date_of_birth,email
+100601,Brown,Oliver,2016-01-01,
+100602,Brown,Olivia,2016-01-02,
+100603,O'Brien,Liam,2016-01-03,
+100604,Obrien,Ada,2016-01-04,
+100605,Bristow,Olga,2016-01-05,
+100606,Brien,Oscar,2016-01-06,
+100607,O'Brien-Smith,Kate,2016-01-07,
+100608,García-López,Ana,2016-01-08,
+100609,García,Lola,2016-01-09,
+100610,Lopez,Garcia,2016-01-10,
+";
+
+fn apostrophe_practice(budget: u64) -> Practice {
+    let p = Practice::with_config(|c| c.database.search_budget = budget);
+    p.portal
+        .import_patients(
+            &p.admin,
+            "apostrophe.csv",
+            APOSTROPHE_CSV.as_bytes(),
+            0,
+            false,
+            &mut (),
+        )
+        .unwrap();
+    p
+}
+
+/// Fresh tester of session 6, finding 6: `o'br` listed 232 Browns (first
+/// names O…) before the first O'Brien. A word typed with an apostrophe or a
+/// hyphen inside means one surname: the last names its letters together
+/// equal, then those they begin, come before the matches of its parts apart.
+#[test]
+fn fresh_s6_6_a_surname_typed_with_an_apostrophe_ranks_before_its_parts_apart() {
+    let default = portal_admin::config::DatabaseConfig::default().search_budget;
+    for p in [apostrophe_practice(default), apostrophe_practice(1)] {
+        // Obrien, O'Brien (Ada, Liam, and Seán of the practice), then
+        // O'Brien-Smith: their last names begin with `obr`. Then the last
+        // names beginning with `br` whose first name begins with `o`.
+        let together = ["100604", "100603", "100003", "100607"];
+        let apart = ["100606", "100605", "100601", "100602"];
+        let want: Vec<&str> = together.iter().chain(&apart).copied().collect();
+        for q in ["o'br", "O'Br", "o-br", "o’br"] {
+            assert_eq!(found(&p, q), want, "{q}");
+        }
+        // The whole surname: equal first, then the longer one, then Brien,
+        // Oscar (last name `brien`, first name `o…`).
+        assert_eq!(
+            found(&p, "o'brien"),
+            ["100604", "100603", "100003", "100607", "100606"]
+        );
+        // With a first name too: the run holding the word whole first.
+        assert_eq!(found(&p, "o'br li"), ["100603"]);
+        assert_eq!(found(&p, "o'b o"), want, "`o` begins O'Brien too");
+        // Typed with a space it is two words, as before: name order.
+        assert_eq!(
+            found(&p, "o br"),
+            [
+                "100606", "100605", "100601", "100602", "100604", "100603", "100003", "100607"
+            ]
+        );
+        // A hyphen: García-López before Lopez, Garcia and García, Lola.
+        assert_eq!(
+            found(&p, "garcia-lo"),
+            ["100608", "100001", "100002", "100609", "100610"]
+        );
+    }
+}
+
+/// Account numbers `patients search QUERY` prints, in order.
+fn printed(bin: &Bin, q: &str) -> Vec<String> {
+    bin.ok(&["patients", "search", "--", q], "")
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or("").to_owned())
+        .collect()
+}
+
+#[test]
+fn fresh_s6_6_the_binary_lists_the_surname_typed_with_an_apostrophe_first() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let csv = home.path().join("apostrophe.csv");
+    std::fs::write(&csv, APOSTROPHE_CSV).unwrap();
+    bin.admin(&["import", csv.to_str().unwrap()], "");
+    let want = [
+        "100604", "100603", "100003", "100607", "100606", "100605", "100601", "100602",
+    ];
+    assert_eq!(printed(&bin, "o'br"), want);
+    let first = bin.ok(&["patients", "search", "o'br", "--limit", "1"], "");
+    assert!(first.starts_with("100604\tObrien, Ada\t"), "{first}");
+    // A budget of one entry: the command reads on, page by page.
+    let cfg = home.path().join("config.toml");
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str("\n[database]\nsearch_budget = 1\n");
+    std::fs::write(&cfg, text).unwrap();
+    assert_eq!(printed(&bin, "o'br"), want);
+    assert_eq!(printed(&bin, "o'brien")[..2], ["100604", "100603"]);
+}

@@ -36,7 +36,12 @@
 //! Every word must match. Results are ranked: the last name equal to a word
 //! (or neighbouring words) first, then last names beginning with one, then
 //! matches on other name parts (by that part), then email matches; within
-//! each, by last name, first name and account number.
+//! each, by last name, first name and account number. A last-name word typed
+//! with punctuation inside (`o'br`, `garcia-lo`: several parts) is one
+//! surname: before all of these come the last names equal to a run of words
+//! that holds it whole ([`WHOLE_EXACT`]: `o'brien` for O'Brien, Obrien),
+//! then those beginning with one ([`WHOLE_BEGINS`]: `o'br`); its parts
+//! apart (`o'br`: Brown, Oliver) rank as before.
 //!
 //! [`PatientQuery::rank`] is the whole definition: a plain scan over every
 //! patient that keeps those it ranks, in the order of their rank, gives
@@ -65,6 +70,16 @@ pub const MAX_WORDS: usize = 12;
 /// Separates the email part from the name in an email-ordered rank. Below
 /// every character an email or a name key holds.
 pub const RANK_SEP: char = '\u{1f}';
+
+/// The rank's first character of a last name equal to a word typed with
+/// punctuation inside, its letters together (`o'brien`: O'Brien, Obrien):
+/// before every other name match (`0`).
+pub const WHOLE_EXACT: char = '.';
+/// The rank's first character of a last name beginning with such a word's
+/// letters together (`o'br`: O'Brien, Obrien): after [`WHOLE_EXACT`], before
+/// the last names equal to (`0`) or beginning with (`1`) its parts apart
+/// (`o'br`: Brown, Oliver).
+pub const WHOLE_BEGINS: char = '/';
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PatientQuery {
@@ -100,6 +115,10 @@ pub struct PatientQuery {
     /// Something typed is not a date whatever comes next (`13/1/2019`):
     /// why, as one sentence. Nothing matches.
     pub problem: Option<String>,
+    /// Where in `names` each last-name word typed with punctuation inside
+    /// (`o'br`, `garcia-lo`, `st.jo`: several parts) begins and ends. Empty
+    /// for plain words.
+    punctuated: Vec<(usize, usize)>,
     /// [`PatientQuery::runs`], worked out once.
     runs: Vec<Run>,
 }
@@ -170,6 +189,11 @@ pub struct Run {
     pub start: usize,
     pub end: usize,
     pub key: String,
+    /// The run holds a word typed with punctuation inside whole, and cuts
+    /// no such word: the last names it equals or begins rank
+    /// [`WHOLE_EXACT`] / [`WHOLE_BEGINS`], before those of the word's parts
+    /// apart.
+    pub whole: bool,
 }
 
 enum Word {
@@ -224,10 +248,10 @@ impl PatientQuery {
             for w in words_of_side.split_whitespace() {
                 words += 1;
                 match classify(w, today) {
-                    Word::Name(k) if side == 0 => q.names.extend(k),
+                    Word::Name(k) if side == 0 => q.push_name_word(k),
                     Word::Name(k) => q.first_names.extend(k),
                     Word::Joined(k, w) if side == 0 => {
-                        q.names.extend(k);
+                        q.push_name_word(k);
                         joined = Some(w);
                     }
                     Word::Joined(k, _) => q.first_names.extend(k),
@@ -243,7 +267,8 @@ impl PatientQuery {
             // `St.John`, `maria.g` alone: a name (as its parts), then an
             // email part.
             [(0, w)] if words == 1 => {
-                q.names = name_parts(w);
+                q.names.clear();
+                q.push_name_word(name_parts(w));
                 q.mixed = Some(w.clone());
             }
             // `, st.john`: a first name.
@@ -286,7 +311,9 @@ impl PatientQuery {
                 None if alone && letters => {
                     // `moore1033`, `jsmith82`, `doe-2`: a name, an email
                     // part or an account number.
-                    q.names = super::keys::name_parts(&n);
+                    q.names.clear();
+                    q.punctuated.clear();
+                    q.push_name_word(super::keys::name_parts(&n));
                     q.names.truncate(MAX_WORDS);
                     q.mixed = Some(n.to_ascii_lowercase());
                 }
@@ -294,11 +321,34 @@ impl PatientQuery {
             }
         }
         q.narrow_dates();
+        // A word cut by the limit on words keeps the parts left of it.
+        let n = q.names.len();
+        q.punctuated.retain_mut(|(s, e)| {
+            *e = (*e).min(n);
+            *e > *s + 1
+        });
         q.runs = q.make_runs();
         if q.problem.is_some() {
             q.never = true;
         }
         q
+    }
+
+    /// Adds a last-name word's parts, noting where a word typed with
+    /// punctuation inside (several parts) lies.
+    fn push_name_word(&mut self, parts: Vec<String>) {
+        if parts.len() > 1 {
+            let start = self.names.len();
+            self.punctuated.push((start, start + parts.len()));
+        }
+        self.names.extend(parts);
+    }
+
+    /// Whether a word typed with punctuation inside is among the last-name
+    /// words (`o'br`, `garcia-lo jo`): the last names its letters together
+    /// equal or begin rank first ([`WHOLE_EXACT`], [`WHOLE_BEGINS`]).
+    pub fn has_whole_runs(&self) -> bool {
+        self.runs.iter().any(|r| r.whole)
     }
 
     /// Dates and years narrow each other (`3/7 2011`: 7 March 2011): a
@@ -446,10 +496,13 @@ impl PatientQuery {
             let mut key = String::new();
             for end in start + 1..=w.len().min(start + MAX_RUN) {
                 key.push_str(&w[end - 1]);
+                let holds = |&(s, e): &(usize, usize)| start <= s && e <= end;
+                let cuts = |&(s, e): &(usize, usize)| s < end && start < e && !holds(&(s, e));
                 out.push(Run {
                     start,
                     end,
                     key: key.clone(),
+                    whole: self.punctuated.iter().any(holds) && !self.punctuated.iter().any(cuts),
                 });
             }
         }
@@ -568,7 +621,7 @@ impl PatientQuery {
                 .email_driver()
                 .is_some_and(|w| by_email_part(out, 'e', w)),
             Shape::Names => match self.name_tier(c) {
-                Some(NameTier::Last { exact }) => ranked(out, if exact { '0' } else { '1' }, &[]),
+                Some(NameTier::Last { tier }) => ranked(out, LAST_NAME_TIERS[tier], &[]),
                 Some(NameTier::Other { token }) => ranked(out, '2', &[&token, SEP_STR]),
                 None => {
                     if let Some(w) = self.email_alone()
@@ -640,9 +693,12 @@ impl PatientQuery {
             }
             a
         };
-        let mut best: Option<bool> = None;
+        // The best of LAST_NAME_TIERS reached by a run; a query with no
+        // word typed with punctuation inside can reach `0` at best.
+        let floor = if self.punctuated.is_empty() { 2 } else { 0 };
+        let mut best: Option<usize> = None;
         for run in &self.runs {
-            if best == Some(true) {
+            if best == Some(floor) {
                 break;
             }
             if !c.last_key.starts_with(run.key.as_str()) {
@@ -653,11 +709,12 @@ impl PatientQuery {
                 .all(alone);
             if rest_ok {
                 let exact = run.key == c.last_key;
-                best = Some(best.unwrap_or(false) || exact);
+                let tier = usize::from(!run.whole) * 2 + usize::from(!exact);
+                best = Some(best.map_or(tier, |b| b.min(tier)));
             }
         }
-        if let Some(exact) = best {
-            return Some(NameTier::Last { exact });
+        if let Some(tier) = best {
+            return Some(NameTier::Last { tier });
         }
         if !(0..self.names.len()).all(alone) {
             return None;
@@ -678,9 +735,19 @@ impl PatientQuery {
     }
 }
 
+/// The rank's first character of a match on the beginning of the last
+/// name: equal to a run holding a word typed with punctuation inside whole,
+/// beginning with one, equal to another run, beginning with one.
+const LAST_NAME_TIERS: [char; 4] = [WHOLE_EXACT, WHOLE_BEGINS, '0', '1'];
+
 enum NameTier {
-    Last { exact: bool },
-    Other { token: String },
+    /// Index into [`LAST_NAME_TIERS`].
+    Last {
+        tier: usize,
+    },
+    Other {
+        token: String,
+    },
 }
 
 /// The name parts of a candidate, split only if and when a word needs them
@@ -1120,7 +1187,10 @@ mod tests {
         let mut jones = cand("Smith-Jones", "Ava", "smithjones", "ava");
         jones.email = Some("smith-jones.fan@example.org");
         for text in ["o-hara", "o'hara", "O'Hara"] {
-            assert!(q(text).rank(&ohara).unwrap().starts_with('0'), "{text}");
+            assert!(
+                q(text).rank(&ohara).unwrap().starts_with(WHOLE_EXACT),
+                "{text}"
+            );
         }
         let r = q("o-hara").rank(&kid).unwrap();
         assert!(r.starts_with("3o-hara+kids@"), "{r}");
@@ -1134,11 +1204,68 @@ mod tests {
         // `o'hara` is no part of `o-hara`: an email is matched as written.
         assert_eq!(q("o'hara").rank(&kid), None);
         // The name first, then the email part, for the same patient.
-        assert!(q("smith-jones").rank(&jones).unwrap().starts_with('0'));
+        assert!(
+            q("smith-jones")
+                .rank(&jones)
+                .unwrap()
+                .starts_with(WHOLE_EXACT)
+        );
         let mut other = cand("Brown", "Leo", "brown", "leo");
         other.email = Some("smith-jones.fan@example.org");
         assert!(q("smith-jones").rank(&other).unwrap().starts_with('3'));
         assert_eq!(q("smith-jones leo").rank(&other), None, "a name only");
+    }
+
+    /// Finding 6 (fresh eyes, session 6): `o'br` listed 232 Browns (first
+    /// names O…) before O'Brien. A word typed with punctuation inside is one
+    /// surname: its letters together first, then its parts apart.
+    #[test]
+    fn a_word_typed_with_punctuation_ranks_its_letters_together_first() {
+        let o_brien = cand("O'Brien", "Liam", "obrien", "liam");
+        let obrien = cand("Obrien", "Ada", "obrien", "ada");
+        let obr = cand("Obr", "Ada", "obr", "ada");
+        let brown = cand("Brown", "Oliver", "brown", "oliver");
+        let brien = cand("Brien", "Oliver", "brien", "oliver");
+        let head = |text: &str, c: &Candidate<'_>| q(text).rank(c).and_then(|r| r.chars().next());
+        for text in ["o'br", "O-Br", "o_br", "o’br", "o.br"] {
+            assert_eq!(head(text, &o_brien), Some(WHOLE_BEGINS), "{text}");
+            assert_eq!(head(text, &obrien), Some(WHOLE_BEGINS), "{text}");
+            assert_eq!(head(text, &obr), Some(WHOLE_EXACT), "{text}");
+            assert_eq!(head(text, &brown), Some('1'), "{text}");
+            assert!(q(text).rank(&o_brien) < q(text).rank(&brown), "{text}");
+        }
+        assert_eq!(head("o'brien", &o_brien), Some(WHOLE_EXACT));
+        assert_eq!(head("o'brien", &brien), Some('0'), "its parts apart");
+        assert!(q("o'brien").rank(&o_brien) < q("o'brien").rank(&brien));
+        // With other words too: the run holding the word whole.
+        assert_eq!(head("o'br li", &o_brien), Some(WHOLE_BEGINS));
+        assert_eq!(head("li o'br", &o_brien), Some(WHOLE_BEGINS));
+        let mut brown_li = brown;
+        brown_li.first_key = "olivia";
+        assert_eq!(head("o'br ol", &brown_li), Some('1'));
+        // Typed with a space it is two words, as before: name order.
+        for text in ["o br", "o brien"] {
+            assert!(!q(text).has_whole_runs(), "{text}");
+            assert!(matches!(head(text, &o_brien), Some('0' | '1')), "{text}");
+        }
+        assert_eq!(head("o br", &brown), Some('1'));
+        assert!(q("o br").rank(&brown) < q("o br").rank(&o_brien));
+        // After a comma it is a first name: nothing changes.
+        assert!(!q("smith, o'br").has_whole_runs());
+        let jose = cand("García-López", "José", "garcialopez", "jose");
+        assert_eq!(head("garcia-lo", &jose), Some(WHOLE_BEGINS));
+        assert_eq!(head("garcía-lópez", &jose), Some(WHOLE_EXACT));
+        let runs = q("o'br smith-jo").runs().to_vec();
+        let whole: Vec<&str> = runs
+            .iter()
+            .filter(|r| r.whole)
+            .map(|r| r.key.as_str())
+            .collect();
+        assert_eq!(
+            whole,
+            ["obr", "obrsmithjo", "smithjo"],
+            "no run cuts a word"
+        );
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! [`PatientQuery::rank`] defines, a page at a time — never by reading every
 //! patient.
 //!
-//! A name query runs in up to four phases, one per rank:
+//! A name query runs in up to four phases, one per rank (six with a word
+//! typed with punctuation inside, see below):
 //!
 //! - `0`/`1` — a word (or neighbouring words) equal to / beginning the last
 //!   name: a walk of the name index from that word. When another word must
@@ -11,6 +12,11 @@
 //!   reads `jose garcia…`, `jonah garcia…` — one short range per first name
 //!   beginning with `jo` (at most [`PROBE_TERMS`]) — instead of walking every
 //!   García or every Johnson. `search_terms` lists which tokens exist.
+//!   A last-name word typed with punctuation inside (`o'br`) first walks
+//!   the runs that hold it whole, in two phases of their own before `0`
+//!   ([`WHOLE_EXACT`], [`WHOLE_BEGINS`]: O'Brien, Obrien), then `0`/`1`
+//!   walk the other runs (`br` with `o`: Brown, Oliver). A query of plain
+//!   words has no such run and no such phase.
 //! - `2` — matches on other name parts: a walk of the token index from the
 //!   driving word (see [`PatientQuery::driver`]), skipped at once when a
 //!   word begins no token at all.
@@ -37,7 +43,8 @@ use super::tables::*;
 use crate::domain::PortalAccount;
 use crate::domain::keys::{KEY_SEP, email_of_part_key, email_part_matches, smallest_matching_part};
 use crate::domain::query::{
-    ACCOUNT_AFTER_BIRTHS, Candidate, MonthDay, PatientQuery, RANK_SEP, Run, Shape, iso_ranges,
+    ACCOUNT_AFTER_BIRTHS, Candidate, MonthDay, PatientQuery, RANK_SEP, Run, Shape, WHOLE_BEGINS,
+    WHOLE_EXACT, iso_ranges,
 };
 use crate::error::{Error, Result};
 

@@ -87,7 +87,23 @@ impl ReadTx {
         let by_name = q.mixed.is_none()
             || q.names.len() < 2
             || !self.a_word_in_no_name(q, &names, &mut vocab)?;
-        for (phase, exact) in [('0', true), ('1', false)] {
+        // A word typed with punctuation inside (`o'br`): first the last
+        // names its letters together equal or begin, walking only the runs
+        // that hold it whole; then the others' (which no such run can rank:
+        // it would rank the patient in a phase before). Plain words have no
+        // such run and walk as they always did.
+        let whole = q.has_whole_runs();
+        let phases: &[(char, bool, bool)] = if whole {
+            &[
+                (WHOLE_EXACT, true, true),
+                (WHOLE_BEGINS, false, true),
+                ('0', true, false),
+                ('1', false, false),
+            ]
+        } else {
+            &[('0', true, false), ('1', false, false)]
+        };
+        for &(phase, exact, whole_runs) in phases {
             if !by_name {
                 break;
             }
@@ -96,7 +112,7 @@ impl ReadTx {
             }
             let cursor = c.within(phase).map(str::to_owned);
             let mut subs = Vec::new();
-            for run in runs {
+            for run in runs.iter().filter(|r| r.whole == whole_runs) {
                 self.last_name_subs(
                     q,
                     run,
@@ -197,7 +213,10 @@ impl ReadTx {
         // Rank 1 (the last name begins with the run) starts past the
         // entries whose last name is the run itself: rank 0 read those, and
         // a patient among them who ranks 1 does so through a shorter run,
-        // whose range holds it too. (A key's fields are letters and digits
+        // whose range holds it too (a run holding a word typed with
+        // punctuation inside whole is walked with such runs only, in
+        // WHOLE_EXACT then WHOLE_BEGINS; the rest with the rest: a patient
+        // a whole run ranks never ranks `0`/`1`). (A key's fields are letters and digits
         // after `KEY_SEP`, so `smith!` sorts after every `smith …`.)
         let past_exact =
             |prefix: &str| (!exact).then(|| format!("{prefix}{}", char::from(KEY_SEP as u8 + 1)));
