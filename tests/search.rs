@@ -1803,3 +1803,178 @@ fn fresh_s6_6_the_binary_lists_the_surname_typed_with_an_apostrophe_first() {
     assert_eq!(printed(&bin, "o'br"), want);
     assert_eq!(printed(&bin, "o'brien")[..2], ["100604", "100603"]);
 }
+
+const KIDS_LOGIN: &str = "dad.o-hara+kids@step-family.test";
+
+/// Fresh tester of session 6, finding 12: `patients search kids` listed the
+/// child with no email (`-`), or with the mother's e-correspondent email,
+/// though the row was found by the father's login: at the desk it looked
+/// like a wrong hit. The row now carries the login it was found by, and
+/// the CLI, its JSON and the app show it as a guardian's login.
+#[test]
+fn fresh_s6_12_a_row_found_by_a_guardians_login_shows_that_login() {
+    // Through the services: Seán O'Brien (his mother's email on file) and
+    // Minh Nguyen (no email on file) have the same stepfather.
+    let p = practice();
+    add_stepfather(&p, "100003", KIDS_LOGIN);
+    add_stepfather(&p, "100004", KIDS_LOGIN);
+    let rows = |q: &str| p.portal.search_patients(q, None, 10).unwrap().items;
+    for q in [
+        "kids",
+        "o-hara",
+        "@step-family.test",
+        "step-family",
+        KIDS_LOGIN,
+    ] {
+        let got = rows(q);
+        let shown: Vec<(&str, Option<&str>, Option<&str>)> = got
+            .iter()
+            .map(|r| (r.account_number(), r.email(), r.matched_login()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("100004", None, Some(KIDS_LOGIN)),
+                (
+                    "100003",
+                    Some("kathleen.obrien@example.org"),
+                    Some(KIDS_LOGIN)
+                ),
+            ],
+            "{q}"
+        );
+    }
+    // Found by the patient's own email, or by the name: no login shown.
+    for q in ["kathleen", "@example.org", "o'brien", "nguyen", "sean"] {
+        assert!(
+            rows(q).iter().all(|r| r.matched_login().is_none()),
+            "{q}: {:?}",
+            rows(q)
+        );
+    }
+    // An account holder whose login IS the patient's own email: that email
+    // alone, no login beside it.
+    p.create_validate("100001");
+    let maria = rows("maria");
+    assert!(!maria.is_empty());
+    assert!(
+        maria.iter().all(|r| r.matched_login().is_none()),
+        "{maria:?}"
+    );
+    // Page by page, with a budget of one entry: the same.
+    let small = practice_reading(1);
+    add_stepfather(&small, "100003", KIDS_LOGIN);
+    let mut after: Option<String> = None;
+    let mut seen = Vec::new();
+    loop {
+        let page = small
+            .portal
+            .search_patients("kids", after.as_deref(), 1)
+            .unwrap();
+        seen.extend(page.items.iter().map(|r| {
+            (
+                r.account_number().to_owned(),
+                r.matched_login().map(str::to_owned),
+            )
+        }));
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(seen, [("100003".to_owned(), Some(KIDS_LOGIN.to_owned()))]);
+
+    // The app: the row is marked `@`, the line under the list says whose
+    // login found it, in words (no colour needed), at 80x24 and 60x20.
+    let mut app = p.app_signed_in("sam", 80, 24);
+    app.type_text("kids");
+    let screen = app.screen();
+    assert!(screen.contains("Nguyen, Minh @"), "{screen}");
+    assert!(screen.contains("found by the guardian login"), "{screen}");
+    insta::assert_snapshot!("found_by_a_guardians_login_80x24", screen);
+    app.resize(60, 20);
+    let screen = app.screen();
+    assert!(screen.contains("Nguyen, Minh @"), "{screen}");
+    assert!(
+        screen.contains(&format!("guardian login {KIDS_LOGIN}")),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("page 1"),
+        "the position still shows: {screen}"
+    );
+    insta::assert_snapshot!("found_by_a_guardians_login_60x20", screen);
+    app.type_text(" ");
+    app.ctrl('u');
+    app.type_text("nguyen");
+    let screen = app.screen();
+    assert!(!screen.contains("found by"), "{screen}");
+    assert!(!screen.contains("Minh @"), "{screen}");
+}
+
+#[test]
+fn fresh_s6_12_the_binary_shows_the_guardians_login_a_row_was_found_by() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    for patient in ["100003", "100004"] {
+        bin.staff_run(
+            &[
+                "guardian",
+                "add",
+                "--patient",
+                patient,
+                "--email",
+                KIDS_LOGIN,
+                "--relationship",
+                "father",
+                "--identity-check",
+                IDENTITY_CHECK,
+            ],
+            "",
+        );
+    }
+    let text = bin.ok(&["patients", "search", "kids"], "");
+    assert_eq!(
+        text,
+        format!(
+            "100004\tNguyen, Minh\t2020-01-02\t{KIDS_LOGIN} (guardian login)\tportal\n\
+             100003\tO'Brien, Seán\t2016-11-30\t{KIDS_LOGIN} (guardian login)\tportal\n"
+        )
+    );
+    // Found by the name or the patient's own email: the email, as before.
+    let own = bin.ok(&["patients", "search", "kathleen"], "");
+    assert_eq!(
+        own,
+        "100003\tO'Brien, Seán\t2016-11-30\tkathleen.obrien@example.org\tportal\n"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&bin.ok(&["patients", "search", "kids", "--json"], "")).unwrap();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["matched_login"], KIDS_LOGIN);
+    assert_eq!(
+        rows[0]["email"],
+        serde_json::Value::Null,
+        "unchanged: the e-correspondent email"
+    );
+    assert_eq!(rows[1]["email"], "kathleen.obrien@example.org");
+    assert_eq!(rows[1]["matched_login"], KIDS_LOGIN);
+    let by_name: serde_json::Value =
+        serde_json::from_str(&bin.ok(&["patients", "search", "nguyen", "--json"], "")).unwrap();
+    assert_eq!(by_name[0]["matched_login"], serde_json::Value::Null);
+    let keys: Vec<&String> = by_name[0].as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "account_number",
+            "date_of_birth",
+            "email",
+            "first_name",
+            "last_name",
+            "matched_login",
+            "portal_account"
+        ],
+        "the existing fields all stay"
+    );
+}

@@ -75,6 +75,9 @@ pub(super) fn run(ctx: &Ctx, cmd: PatientsCmd) -> Result<i32> {
                     "date_of_birth": r.date_of_birth.to_string(),
                     "email": r.email(),
                     "portal_account": r.account_id,
+                    // Added in session 7: the guardian's login the row was
+                    // found by, when not its own email (else null).
+                    "matched_login": r.matched_login(),
                 })
             })
             .collect();
@@ -83,12 +86,18 @@ pub(super) fn run(ctx: &Ctx, cmd: PatientsCmd) -> Result<i32> {
         return Ok(exit_code(gave_up));
     }
     for r in &page.items {
+        // A row found through a guardian's login shows that login, said
+        // to be one (fresh eyes, session 6, finding 12).
+        let email = match r.matched_login() {
+            Some(login) => format!("{login} (guardian login)"),
+            None => r.email().unwrap_or("-").to_owned(),
+        };
         line(format_args!(
             "{}\t{}\t{}\t{}\t{}",
             r.account_number(),
             printable(&r.display_name()),
             r.date_of_birth,
-            r.email().unwrap_or("-"),
+            email,
             if r.account_id.is_some() {
                 "portal"
             } else {

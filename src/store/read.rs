@@ -43,31 +43,45 @@ impl<T> Page<T> {
 
 /// A search result: the patient as the lookup list and `patients search`
 /// show them, and whether (and where) they have a portal account. A page
-/// of these is built at every keystroke, so the four texts share one
+/// of these is built at every keystroke, so the five texts share one
 /// allocation instead of one each.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PatientRow {
-    /// The account number, the last name, the first name and the email
-    /// (empty when none), one after another.
+    /// The account number, the last name, the first name, the email (empty
+    /// when none) and the guardian's login the row was found by (empty when
+    /// none), one after another.
     text: Box<str>,
-    /// Where the account number, the last name and the first name end in
-    /// `text`.
-    ends: [usize; 3],
+    /// Where the account number, the last name, the first name and the
+    /// email end in `text`.
+    ends: [usize; 4],
     pub date_of_birth: Date,
     pub account_id: Option<u64>,
 }
 
 impl PatientRow {
-    /// The result row of an index entry's row. `None` when its stored
-    /// email is not one this program would have written.
-    pub(super) fn from_row(account_number: &str, row: &RowRef<'_>) -> Option<PatientRow> {
+    /// The result row of an index entry's row, found by the guardian's
+    /// login `login` (its pieces one after another; empty when the row was
+    /// not found by a login that is not its own email). `None` when its
+    /// stored email is not one this program would have written.
+    pub(super) fn from_row(
+        account_number: &str,
+        row: &RowRef<'_>,
+        login: [&str; 2],
+    ) -> Option<PatientRow> {
         let email = row.email.unwrap_or("");
         if row.email.is_some() && !Email::has_stored_shape(email) {
             return None;
         }
-        let parts = [account_number, row.last_name, row.first_name, email];
+        let parts = [
+            account_number,
+            row.last_name,
+            row.first_name,
+            email,
+            login[0],
+            login[1],
+        ];
         let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-        let mut ends = [0; 3];
+        let mut ends = [0; 4];
         for (i, part) in parts.iter().enumerate() {
             text.push_str(part);
             if let Some(end) = ends.get_mut(i) {
@@ -96,7 +110,15 @@ impl PatientRow {
 
     /// The account holder's e-correspondent email, checked as stored.
     pub fn email(&self) -> Option<&str> {
-        Some(&self.text[self.ends[2]..]).filter(|e| !e.is_empty())
+        Some(&self.text[self.ends[2]..self.ends[3]]).filter(|e| !e.is_empty())
+    }
+
+    /// The login of one of the patient's guardians that the search matched
+    /// (an email word, or a single word found in no name), when that login
+    /// is not the patient's own e-correspondent email: the row was found
+    /// through it, and shows it (fresh eyes, session 6, finding 12).
+    pub fn matched_login(&self) -> Option<&str> {
+        Some(&self.text[self.ends[3]..]).filter(|e| !e.is_empty())
     }
 
     /// "García-López, José"
@@ -124,6 +146,7 @@ impl std::fmt::Debug for PatientRow {
             .field("first_name", &self.first_name())
             .field("date_of_birth", &self.date_of_birth)
             .field("email", &self.email())
+            .field("matched_login", &self.matched_login())
             .field("account_id", &self.account_id)
             .finish()
     }

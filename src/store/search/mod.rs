@@ -159,8 +159,9 @@ impl Collector {
         if self.after.as_deref().is_some_and(|a| rank <= a) {
             return Ok(true);
         }
+        let login = login_of_rank(rank, row.email).unwrap_or(["", ""]);
         self.rows
-            .push(PatientRow::from_row(account, row).ok_or_else(|| damaged_entry(account))?);
+            .push(PatientRow::from_row(account, row, login).ok_or_else(|| damaged_entry(account))?);
         if self.rows.len() == self.limit {
             self.cursor = Some(rank.to_owned());
         }
@@ -212,6 +213,19 @@ impl Collector {
             .and_then(|a| a.chars().next())
             .is_some_and(|c| c > phase)
     }
+}
+
+/// The guardian's login an email rank (`3`, `e`) was reached by, as the two
+/// pieces of its part key in the email's order (before the part, from it
+/// on); `None` for other ranks and when the email is the patient's own
+/// (`own`). Allocates nothing: this runs for every row offered.
+fn login_of_rank<'r>(rank: &'r str, own: Option<&str>) -> Option<[&'r str; 2]> {
+    let (part_key, _) = rank.strip_prefix(['3', 'e'])?.split_once(RANK_SEP)?;
+    let (from, before) = part_key.rsplit_once(KEY_SEP)?;
+    let is_own = own.is_some_and(|e| {
+        e.len() == before.len() + from.len() && e.starts_with(before) && e.ends_with(from)
+    });
+    (!is_own).then_some([before, from])
 }
 
 fn damaged_entry(account: &str) -> Error {

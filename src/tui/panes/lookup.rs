@@ -37,6 +37,12 @@ const MIN_WIDTH_WITH_BIRTH_DATE: u16 = 30;
 /// The most rows the lines under the list take.
 const FOOTER_ROWS: u16 = 3;
 
+/// After the name of a patient found through a guardian's login that is not
+/// the patient's own email: a sign, not a colour (the line under the list
+/// says whose login, for the selected row).
+const LOGIN_MARK: &str = "@";
+const FOUND_BY: &str = "found by the guardian login";
+
 /// `BEFORE"QUERY"AFTER`, the query as the search box shows it (escapes
 /// made visible), shortened with `…` until the sentence fits in
 /// [`FOOTER_ROWS`] rows of `width` as it is word-wrapped: the end of the
@@ -127,10 +133,13 @@ impl Lookup {
             )));
         }
         // The selected patient in full, never only a shortened row: when
-        // the account pane is not beside the list, here.
+        // the account pane is not beside the list, here. A patient found
+        // through a guardian's login (its row marked `@`) says which, in
+        // words (fresh eyes, session 6, finding 12).
         let beside = layout_kind(shared.size) != LayoutKind::Compact;
+        let found_by = l.selected_row().and_then(PatientRow::matched_login);
         if let (Some(r), false) = (l.selected_row(), beside) {
-            lines.push(Line::from(vec![
+            let mut spans = vec![
                 Span::styled("Selected: ", theme.hint),
                 Span::styled(
                     format!(
@@ -141,6 +150,15 @@ impl Lookup {
                     ),
                     theme.title,
                 ),
+            ];
+            if let Some(login) = found_by {
+                spans.push(Span::styled(format!("; {FOUND_BY} {login}"), theme.hint));
+            }
+            lines.push(Line::from(spans));
+        } else if let Some(login) = found_by {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{LOGIN_MARK} {FOUND_BY} "), theme.hint),
+                Span::styled(login.to_owned(), theme.title),
             ]));
         }
         lines.push(Line::from(Span::styled(l.position(), theme.hint)));
@@ -234,10 +252,14 @@ impl PaneComponent for Lookup {
             header,
         );
         let rows = l.rows.iter().map(|r| {
-            let mut cells = vec![
-                r.account_number().to_owned(),
-                ellipsize(&printable(&r.display_name()), name_w),
-            ];
+            let name = match r.matched_login() {
+                Some(_) => format!(
+                    "{} {LOGIN_MARK}",
+                    ellipsize(&printable(&r.display_name()), name_w.saturating_sub(2))
+                ),
+                None => ellipsize(&printable(&r.display_name()), name_w),
+            };
+            let mut cells = vec![r.account_number().to_owned(), name];
             if with_birth {
                 cells.push(format!("{:>11}", shared.local.date(r.date_of_birth)));
             }
