@@ -248,30 +248,27 @@ fn add_guardians(
 
 /// What a plain scan over every patient gives: those the query ranks, in
 /// the order of their ranks. A patient is ranked with its own email and
-/// with each current guardian's login, and comes once, at the smallest
-/// (the logins are not searched as a filter on a name: `smith @x.org`).
+/// with each current guardian's login, and comes once, at the smallest —
+/// also when email words narrow a name (`jim @step-family.test`: fresh
+/// eyes, session 6, finding 12).
 fn scan(portal: &Portal, patients: &[Patient], q: &str) -> Vec<String> {
     // The lookup reads what was typed in its compatibility form (NFKC), as
     // `Portal::search_patients` does: `𞸻` is `غ` (`gh`), not `g`.
     use unicode_normalization::UnicodeNormalization;
     let q: String = q.nfkc().collect();
     let query = PatientQuery::parse(&q, portal.now().date());
-    let logins_count =
-        query.emails.is_empty() || query.shape() == portal_admin::domain::query::Shape::Email;
     let mut ranked: Vec<(String, String)> = patients
         .iter()
         .filter_map(|p| {
             let mut best = query.rank_patient(p);
-            if logins_count {
-                for g in portal.guardians(&p.account_number).unwrap() {
-                    let with_login = Patient {
-                        email: Some(g.email().clone()),
-                        ..p.clone()
-                    };
-                    let r = query.rank_patient(&with_login);
-                    if r.is_some() && (best.is_none() || r < best) {
-                        best = r;
-                    }
+            for g in portal.guardians(&p.account_number).unwrap() {
+                let with_login = Patient {
+                    email: Some(g.email().clone()),
+                    ..p.clone()
+                };
+                let r = query.rank_patient(&with_login);
+                if r.is_some() && (best.is_none() || r < best) {
+                    best = r;
                 }
             }
             best.map(|r| (r, p.account_number.clone()))
@@ -410,6 +407,12 @@ fn queries_for(p: &Patient, cut: usize) -> Vec<String> {
             begin(&l),
             &domain[..1 + cut % domain.len()]
         ));
+        // A name and an email word, with a date or a first name too: the
+        // short ranges read whole and the name walks agree (a guardian's
+        // login meets the email word in both).
+        q.push(format!("{} @{} {y}", begin(&l), domain));
+        q.push(format!("{} {}@ {d}", begin(&f), local));
+        q.push(format!("{}, {} {domain}", l, begin(&f)));
         // An email word with a date of birth, a birthday or an account
         // number's beginning: the short range is read whole.
         q.push(format!("@{} {d}", &domain[..1 + cut % domain.len()]));

@@ -1844,8 +1844,37 @@ fn fresh_s6_12_a_row_found_by_a_guardians_login_shows_that_login() {
             "{q}"
         );
     }
+    // A name with an email word: the guardian's login meets it too (as
+    // `@step-family.test` alone does), walked, by a day or a year read
+    // whole, or after a comma; the row shows the login.
+    for (q, no) in [
+        ("sean @step-family.test", "100003"),
+        ("o'brien step-family.test", "100003"),
+        ("minh @step-family.test", "100004"),
+        ("sean @step-family.test 11/30/2016", "100003"),
+        ("sean @step-family.test 2016", "100003"),
+        ("o @step-family.test 2016-11", "100003"),
+        ("o'brien, se kids@", "100003"),
+        ("nguyen dad.o-hara+kids@step-family.test", "100004"),
+    ] {
+        let got = rows(q);
+        let shown: Vec<(&str, Option<&str>)> = got
+            .iter()
+            .map(|r| (r.account_number(), r.matched_login()))
+            .collect();
+        assert_eq!(shown, [(no, Some(KIDS_LOGIN))], "{q}");
+    }
+    assert_eq!(found(&p, "sean @otherdomain.test"), Vec::<String>::new());
+    assert_eq!(found(&p, "garcia @step-family.test"), Vec::<String>::new());
     // Found by the patient's own email, or by the name: no login shown.
-    for q in ["kathleen", "@example.org", "o'brien", "nguyen", "sean"] {
+    for q in [
+        "kathleen",
+        "@example.org",
+        "o'brien",
+        "nguyen",
+        "sean",
+        "sean @example.org",
+    ] {
         assert!(
             rows(q).iter().all(|r| r.matched_login().is_none()),
             "{q}: {:?}",
@@ -1941,6 +1970,11 @@ fn fresh_s6_12_the_binary_shows_the_guardians_login_a_row_was_found_by() {
             "100004\tNguyen, Minh\t2020-01-02\t{KIDS_LOGIN} (guardian login)\tportal\n\
              100003\tO'Brien, Seán\t2016-11-30\t{KIDS_LOGIN} (guardian login)\tportal\n"
         )
+    );
+    // A name with the login's domain finds him too (it found nobody).
+    assert_eq!(
+        bin.ok(&["patients", "search", "sean @step-family.test"], ""),
+        format!("100003\tO'Brien, Seán\t2016-11-30\t{KIDS_LOGIN} (guardian login)\tportal\n")
     );
     // Found by the name or the patient's own email: the email, as before.
     let own = bin.ok(&["patients", "search", "kathleen"], "");

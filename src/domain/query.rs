@@ -45,7 +45,11 @@
 //!
 //! [`PatientQuery::rank`] is the whole definition: a plain scan over every
 //! patient that keeps those it ranks, in the order of their rank, gives
-//! exactly what the indexes give (`tests/properties.rs` checks it).
+//! exactly what the indexes give (`tests/properties.rs` checks it). A
+//! patient is ranked with each email it has — its e-correspondent email
+//! ([`Candidate::email`]) and the login of each current guardian — and comes
+//! once, at the smallest rank: email words meet any of them, alone or with
+//! names (`jim @step-family.test`).
 
 use time::Date;
 

@@ -79,6 +79,7 @@ impl ReadTx {
             joined: guardians.part().is_some(),
             ranked_before: Vec::new(),
             rank: String::new(),
+            login: String::new(),
             holders: Holders::new(self),
         };
         let mut part = String::new();
@@ -197,7 +198,10 @@ impl ReadTx {
     /// guardians' logins — written into `out`: the smallest of the ranks
     /// `q` gives with each. False when none matches. The logins are read
     /// only when they could rank it before its own email does (a match on
-    /// a name ranks before every email match).
+    /// a name ranks before every email match). `by_login` gets the login
+    /// that gave the rank, or is left empty when the patient's own email
+    /// did.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn best_rank(
         &self,
         q: &PatientQuery,
@@ -206,7 +210,9 @@ impl ReadTx {
         account: &str,
         holders: &mut Holders<'_>,
         out: &mut String,
+        by_login: &mut String,
     ) -> Result<bool> {
+        by_login.clear();
         let cand = row.candidate(name).ok_or_else(|| damaged_entry(account))?;
         let mut found = q.rank_into(&cand, out);
         // A patient with no guardian shows no account (see
@@ -229,6 +235,8 @@ impl ReadTx {
             if q.rank_into(&cand, &mut other) && (!found || other < *out) {
                 std::mem::swap(out, &mut other);
                 found = true;
+                by_login.clear();
+                by_login.push_str(&login);
             }
         }
         Ok(found)
@@ -254,6 +262,8 @@ struct EmailWalk<'q, 't> {
     /// page's worth; a binary search costs less than hashing).
     ranked_before: Vec<String>,
     rank: String,
+    /// The guardian's login `best_rank` ranked the patient by.
+    login: String,
     holders: Holders<'t>,
 }
 
@@ -306,12 +316,14 @@ impl EmailWalk<'_, '_> {
                 account,
                 &mut self.holders,
                 &mut self.rank,
+                &mut self.login,
             )?
         };
         if !(ranked && rank_is(&self.rank, self.phase, part, name)) {
             return Ok(true);
         }
-        if !c.offer(&self.rank, account, &row)? {
+        let login = if self.fresh { "" } else { self.login.as_str() };
+        if !c.offer(&self.rank, account, &row, login)? {
             return Ok(false);
         }
         if self.fresh && self.joined {

@@ -85,8 +85,9 @@ pub fn entries_read() -> u64 {
 type Rows = ReadOnlyTable<&'static str, &'static [u8]>;
 /// [`Rows`] as a snapshot shares them (`ReadTx::shared`).
 type SharedRows = Table<&'static str, &'static [u8]>;
-/// Patients with their ranks: (rank, account number, row).
-type Ranked = Vec<(String, String, AccessGuard<'static, &'static [u8]>)>;
+/// Patients with their ranks: (rank, account number, row, the guardian's
+/// login that ranked it or empty).
+type Ranked = Vec<(String, String, AccessGuard<'static, &'static [u8]>, String)>;
 type Entry = (
     AccessGuard<'static, &'static str>,
     AccessGuard<'static, &'static [u8]>,
@@ -105,6 +106,9 @@ struct Collector {
     cursor: Option<String>,
     /// Ranks are written here, one candidate after another.
     rank: String,
+    /// The guardian's login a candidate was ranked by, when not its own
+    /// email (empty when none), likewise.
+    login: String,
     /// [`entries_read`] when the search began, and how many more it may
     /// read ([`ReadTx::search_patients`]).
     start: u64,
@@ -123,6 +127,7 @@ impl Collector {
             rows: Vec::with_capacity(limit.min(256) + 1),
             cursor: None,
             rank: String::with_capacity(96),
+            login: String::new(),
             start: entries_read(),
             budget,
             stopped_at: None,
@@ -154,12 +159,17 @@ impl Collector {
         true
     }
 
-    /// Offers a matching row with its rank; false once the page is full.
-    fn offer(&mut self, rank: &str, account: &str, row: &RowRef<'_>) -> Result<bool> {
+    /// Offers a matching row with its rank, and the guardian's login that
+    /// ranked it (empty: none, or an email rank's own, read from the rank);
+    /// false once the page is full.
+    fn offer(&mut self, rank: &str, account: &str, row: &RowRef<'_>, login: &str) -> Result<bool> {
         if self.after.as_deref().is_some_and(|a| rank <= a) {
             return Ok(true);
         }
-        let login = login_of_rank(rank, row.email).unwrap_or(["", ""]);
+        let login = match login {
+            "" => login_of_rank(rank, row.email).unwrap_or(["", ""]),
+            l => [l, ""],
+        };
         self.rows
             .push(PatientRow::from_row(account, row, login).ok_or_else(|| damaged_entry(account))?);
         if self.rows.len() == self.limit {
@@ -180,7 +190,7 @@ impl Collector {
     ) -> Result<bool> {
         let mut rank = std::mem::take(&mut self.rank);
         let go = if q.rank_into(cand, &mut rank) && keep(&rank) {
-            self.offer(&rank, account, row)
+            self.offer(&rank, account, row, "")
         } else {
             Ok(true)
         };
@@ -375,7 +385,7 @@ impl ReadTx {
             c.rank.push('n');
             c.rank.push_str(key);
             let rank = std::mem::take(&mut c.rank);
-            let more = c.offer(&rank, account_of_key(key), &row)?;
+            let more = c.offer(&rank, account_of_key(key), &row, "")?;
             c.rank = rank;
             if !more {
                 break;
@@ -428,14 +438,23 @@ impl ReadTx {
             // with the email matches, before the account numbers.
             if q.mixed.is_some() {
                 let mut rank = std::mem::take(&mut c.rank);
-                let go = if self.best_rank(q, &row, &name, account, &mut holders, &mut rank)?
-                    && rank.starts_with(head)
+                let mut login = std::mem::take(&mut c.login);
+                let go = if self.best_rank(
+                    q,
+                    &row,
+                    &name,
+                    account,
+                    &mut holders,
+                    &mut rank,
+                    &mut login,
+                )? && rank.starts_with(head)
                 {
-                    c.offer(&rank, account, &row)?
+                    c.offer(&rank, account, &row, &login)?
                 } else {
                     true
                 };
                 c.rank = rank;
+                c.login = login;
                 if !go {
                     break;
                 }
@@ -450,23 +469,58 @@ impl ReadTx {
     }
 
     /// Ranks an index entry (whose key ends with the name key) and offers
-    /// it when its rank is `expected` (or begins with the phase character
-    /// `phase`, when given instead). False once the page is full.
+    /// it when its rank begins with the phase character `phase` (any rank
+    /// when `None`); with `holders` (a query with email words), by its
+    /// guardians' logins too. False once the page is full.
     fn offer_entry(
         &self,
         q: &PatientQuery,
         key: &str,
         value: &[u8],
         phase: Option<char>,
+        holders: Option<&mut Holders<'_>>,
         c: &mut Collector,
     ) -> Result<bool> {
         let name = name_key_of(key);
         let account = account_of_key(key);
         let row = RowRef::parse(value).ok_or_else(|| damaged_entry(account))?;
-        let cand = row.candidate(name).ok_or_else(|| damaged_entry(account))?;
-        c.consider(q, &cand, account, &row, |rank| {
+        self.consider_row(q, &row, name, account, holders, c, |rank| {
             phase.is_none_or(|p| rank.starts_with(p))
         })
+    }
+
+    /// Ranks a patient (name key `name`) and offers it when its rank passes
+    /// `keep`. With `holders` — a query with email words, which the logins
+    /// of the patient's current guardians also satisfy (`jim
+    /// @step-family.test`, fresh eyes, session 6, finding 12) — at the best
+    /// rank over its own email and those logins ([`ReadTx::best_rank`]);
+    /// without, by its own email only (no login is read: plain names keep
+    /// their cost). False once the page is full.
+    #[allow(clippy::too_many_arguments)]
+    fn consider_row(
+        &self,
+        q: &PatientQuery,
+        row: &RowRef<'_>,
+        name: &str,
+        account: &str,
+        holders: Option<&mut Holders<'_>>,
+        c: &mut Collector,
+        keep: impl FnOnce(&str) -> bool,
+    ) -> Result<bool> {
+        let Some(holders) = holders else {
+            let cand = row.candidate(name).ok_or_else(|| damaged_entry(account))?;
+            return c.consider(q, &cand, account, row, keep);
+        };
+        let mut rank = std::mem::take(&mut c.rank);
+        let mut login = std::mem::take(&mut c.login);
+        let go = match self.best_rank(q, row, name, account, holders, &mut rank, &mut login) {
+            Ok(true) if keep(&rank) => c.offer(&rank, account, row, &login),
+            Ok(_) => Ok(true),
+            Err(e) => Err(e),
+        };
+        c.rank = rank;
+        c.login = login;
+        go
     }
 
     /// Every patient of `sub`'s range that `q` ranks, with their ranks,
@@ -486,6 +540,7 @@ impl ReadTx {
         // Email words also match the logins of a patient's guardians.
         let mut holders = (!q.emails.is_empty()).then(|| Holders::new(self));
         let mut rank = String::new();
+        let mut login = String::new();
         while sub.head().is_some() {
             read += 1;
             if read > most {
@@ -496,14 +551,19 @@ impl ReadTx {
             let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account))?;
             let name = name_key(&key, &row)?;
             let ranked = match &mut holders {
-                Some(h) => self.best_rank(q, &row, &name, account, h, &mut rank)?,
+                Some(h) => self.best_rank(q, &row, &name, account, h, &mut rank, &mut login)?,
                 None => {
                     let cand = row.candidate(&name).ok_or_else(|| damaged_entry(account))?;
                     q.rank_into(&cand, &mut rank)
                 }
             };
             if ranked {
-                found.push((std::mem::take(&mut rank), account.to_owned(), v));
+                found.push((
+                    std::mem::take(&mut rank),
+                    account.to_owned(),
+                    v,
+                    std::mem::take(&mut login),
+                ));
             }
         }
         Ok(Some(found))
@@ -513,9 +573,9 @@ impl ReadTx {
     fn offer_ranked(&self, mut found: Ranked, c: &mut Collector) -> Result<()> {
         found.sort_by(|a, b| a.0.cmp(&b.0));
         found.dedup_by(|a, b| a.0 == b.0);
-        for (rank, account, v) in found {
+        for (rank, account, v, login) in found {
             let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(&account))?;
-            if !c.offer(&rank, &account, &row)? {
+            if !c.offer(&rank, &account, &row, &login)? {
                 break;
             }
         }

@@ -81,6 +81,10 @@ impl ReadTx {
         };
         let mut vocab = Vocabulary::new(self);
         let runs = q.runs();
+        // Email words with names (`jim @step-family.test`) are met by the
+        // patient's own email or a current guardian's login: the logins
+        // are read for those queries only.
+        let mut holders = (!q.emails.is_empty()).then(|| Holders::new(self));
         // `jose.garcia1`: a word typed alone is then an email part; when
         // one of its words is in no name, no name can match (a few seeks
         // instead of probing the runs' ranges and the token index).
@@ -124,11 +128,14 @@ impl ReadTx {
                     &mut subs,
                 )?;
             }
-            if !self.merge(q, phase, &mut subs, c)? {
+            if !self.merge(q, phase, &mut subs, holders.as_mut(), c)? {
                 return Ok(());
             }
         }
-        if by_name && !c.past('2') && !self.other_parts(q, &tables, &mut vocab, c)? {
+        if by_name
+            && !c.past('2')
+            && !self.other_parts(q, &tables, &mut vocab, holders.as_mut(), c)?
+        {
             return Ok(());
         }
         if let Some(w) = q.email_alone() {
@@ -256,6 +263,7 @@ impl ReadTx {
         q: &PatientQuery,
         phase: char,
         subs: &mut [Sub],
+        mut holders: Option<&mut Holders<'_>>,
         c: &mut Collector,
     ) -> Result<bool> {
         let (mut key, mut skipped) = (String::new(), String::new());
@@ -281,7 +289,7 @@ impl ReadTx {
                     s.take(&mut skipped)?;
                 }
             }
-            if !self.offer_entry(q, &key, v.value(), Some(phase), c)? {
+            if !self.offer_entry(q, &key, v.value(), Some(phase), holders.as_deref_mut(), c)? {
                 return Ok(false);
             }
             if c.stop_if_spent(|| format!("{phase}{name}")) {
@@ -298,6 +306,7 @@ impl ReadTx {
         q: &PatientQuery,
         tokens: &Tokens<'_, impl Fn() -> Result<SharedRows>>,
         vocab: &mut Vocabulary<'_>,
+        mut holders: Option<&mut Holders<'_>>,
         c: &mut Collector,
     ) -> Result<bool> {
         let Some(d) = q.driver() else { return Ok(true) };
@@ -342,8 +351,7 @@ impl ReadTx {
             let name = name_key_of(key);
             let account = account_of_key(key);
             let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account))?;
-            let cand = row.candidate(name).ok_or_else(|| damaged_entry(account))?;
-            if !c.consider(q, &cand, account, &row, |rank| {
+            if !self.consider_row(q, &row, name, account, holders.as_deref_mut(), c, |rank| {
                 rank.strip_prefix('2') == Some(key)
             })? {
                 return Ok(false);
@@ -380,7 +388,7 @@ impl ReadTx {
             left = left.saturating_sub(entries_read() - before);
             found.extend(
                 more.into_iter()
-                    .filter(|(rank, _, _)| rank.starts_with('2')),
+                    .filter(|(rank, _, _, _)| rank.starts_with('2')),
             );
         }
         Ok(Some(found))
