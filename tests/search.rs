@@ -21,11 +21,17 @@ fn practice() -> Practice {
 
 /// [`practice`], where one search reads at most about `budget` entries.
 fn practice_reading(budget: u64) -> Practice {
-    let p = Practice::with_config(|c| c.database.search_budget = budget);
-    p.portal
-        .import_patients(&p.admin, "more.csv", MORE_CSV.as_bytes(), 0, false, &mut ())
-        .unwrap();
-    p
+    practice_with(MORE_CSV, budget)
+}
+
+/// A practice set up through the binary with `csv` imported too.
+fn bin_practice_with(home: &std::path::Path, csv: &str) -> Bin {
+    let bin = Bin::new(home);
+    bin.practice();
+    let file = home.join("more.csv");
+    std::fs::write(&file, csv).unwrap();
+    bin.admin(&["import", file.to_str().unwrap()], "");
+    bin
 }
 
 /// Account numbers found, in order (every page).
@@ -908,21 +914,20 @@ account_number,last_name,first_name,date_of_birth,email
 201100,Wu,Tom,2014-04-04,
 ";
 
+/// The default practice with `csv` imported too, reading at most `budget`
+/// entries a search.
+fn practice_with(csv: &str, budget: u64) -> Practice {
+    let p = Practice::with_config(|c| c.database.search_budget = budget);
+    p.portal
+        .import_patients(&p.admin, "more.csv", csv.as_bytes(), 0, false, &mut ())
+        .unwrap();
+    p
+}
+
 /// The default practice with [`FRESH_CSV`], reading at most `budget`
 /// entries a search.
 fn fresh_practice(budget: u64) -> Practice {
-    let p = Practice::with_config(|c| c.database.search_budget = budget);
-    p.portal
-        .import_patients(
-            &p.admin,
-            "fresh.csv",
-            FRESH_CSV.as_bytes(),
-            0,
-            false,
-            &mut (),
-        )
-        .unwrap();
-    p
+    practice_with(FRESH_CSV, budget)
 }
 
 fn fresh() -> Practice {
@@ -1068,11 +1073,7 @@ fn fresh_15_a_year_alone_lists_the_births_first_then_account_numbers() {
 #[test]
 fn the_fresh_findings_work_through_the_binary() {
     let home = tempfile::tempdir().unwrap();
-    let bin = Bin::new(home.path());
-    bin.practice();
-    let csv = home.path().join("fresh.csv");
-    std::fs::write(&csv, FRESH_CSV).unwrap();
-    bin.admin(&["import", csv.to_str().unwrap()], "");
+    let bin = bin_practice_with(home.path(), FRESH_CSV);
     for (q, first) in [
         ("3/7 2011", "100101\tSánchez, Nadia"),
         ("2017/11/2", "100111\tMacDonald, Maya"),
@@ -1718,18 +1719,7 @@ account_number,last_name,first_name,date_of_birth,email
 ";
 
 fn apostrophe_practice(budget: u64) -> Practice {
-    let p = Practice::with_config(|c| c.database.search_budget = budget);
-    p.portal
-        .import_patients(
-            &p.admin,
-            "apostrophe.csv",
-            APOSTROPHE_CSV.as_bytes(),
-            0,
-            false,
-            &mut (),
-        )
-        .unwrap();
-    p
+    practice_with(APOSTROPHE_CSV, budget)
 }
 
 /// Fresh tester of session 6, finding 6: `o'br` listed 232 Browns (first
@@ -1784,11 +1774,7 @@ fn printed(bin: &Bin, q: &str) -> Vec<String> {
 #[test]
 fn fresh_s6_6_the_binary_lists_the_surname_typed_with_an_apostrophe_first() {
     let home = tempfile::tempdir().unwrap();
-    let bin = Bin::new(home.path());
-    bin.practice();
-    let csv = home.path().join("apostrophe.csv");
-    std::fs::write(&csv, APOSTROPHE_CSV).unwrap();
-    bin.admin(&["import", csv.to_str().unwrap()], "");
+    let bin = bin_practice_with(home.path(), APOSTROPHE_CSV);
     let want = [
         "100604", "100603", "100003", "100607", "100606", "100605", "100601", "100602",
     ];

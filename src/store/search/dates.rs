@@ -170,39 +170,13 @@ impl ReadTx {
     ) -> Result<()> {
         let t = self.shared(IDX_PATIENT_DOB)?;
         let prefix = format!("{day}{KEY_SEP}");
-        let mut found: Ranked = Vec::new();
-        let mut sub = Sub::open(&t, "", prefix, None)?;
-        let mut key = String::new();
-        // Email words are also met by the guardians' logins.
-        let mut holders = (!q.emails.is_empty()).then(|| Holders::new(self));
-        let (mut rank, mut login) = (String::new(), String::new());
-        while sub.head().is_some() {
-            let Some(v) = sub.take(&mut key)? else { break };
-            let account = account_of_key(&key);
-            let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(account))?;
-            let name = name_key_of(&key);
-            let ranked = match &mut holders {
-                Some(h) => self.best_rank(q, &row, name, account, h, &mut rank, &mut login)?,
-                None => {
-                    let cand = row.candidate(name).ok_or_else(|| damaged_entry(account))?;
-                    q.rank_into(&cand, &mut rank)
-                }
-            };
-            if ranked {
-                found.push((
-                    std::mem::take(&mut rank),
-                    account.to_owned(),
-                    v,
-                    std::mem::take(&mut login),
-                ));
-            }
-        }
-        found.sort_by(|a, b| a.0.cmp(&b.0));
-        for (rank, account, v, login) in found {
-            let row = RowRef::parse(v.value()).ok_or_else(|| damaged_entry(&account))?;
-            if !c.offer(&rank, &account, &row, &login)? {
-                break;
-            }
+        // Read whole and ranked (email words are also met by the
+        // guardians' logins there).
+        let sub = Sub::open(&t, "", prefix, None)?;
+        if let Some(found) =
+            self.read_whole(q, sub, u64::MAX, |key, _| Ok(name_key_of(key).to_owned()))?
+        {
+            self.offer_ranked(found, c)?;
         }
         Ok(())
     }
