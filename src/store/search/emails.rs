@@ -322,8 +322,14 @@ impl EmailWalk<'_, '_> {
         if !(ranked && rank_is(&self.rank, self.phase, part, name)) {
             return Ok(true);
         }
-        let login = if self.fresh { "" } else { self.login.as_str() };
-        if !c.offer(&self.rank, account, &row, login)? {
+        // Ranked with this part's email when fresh: a guardian's login
+        // unless it is the patient's own email.
+        let login = match self.fresh {
+            true if row.email == Some(email) => "",
+            true => email,
+            false => self.login.as_str(),
+        };
+        if !c.offer_found_by(&self.rank, account, &row, [login, ""])? {
             return Ok(false);
         }
         if self.fresh && self.joined {

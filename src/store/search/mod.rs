@@ -163,13 +163,25 @@ impl Collector {
     /// ranked it (empty: none, or an email rank's own, read from the rank);
     /// false once the page is full.
     fn offer(&mut self, rank: &str, account: &str, row: &RowRef<'_>, login: &str) -> Result<bool> {
-        if self.after.as_deref().is_some_and(|a| rank <= a) {
-            return Ok(true);
-        }
         let login = match login {
             "" => login_of_rank(rank, row.email).unwrap_or(["", ""]),
             l => [l, ""],
         };
+        self.offer_found_by(rank, account, row, login)
+    }
+
+    /// [`Collector::offer`], with the guardian's login the patient was
+    /// found by known (its two pieces; empty when none).
+    fn offer_found_by(
+        &mut self,
+        rank: &str,
+        account: &str,
+        row: &RowRef<'_>,
+        login: [&str; 2],
+    ) -> Result<bool> {
+        if self.after.as_deref().is_some_and(|a| rank <= a) {
+            return Ok(true);
+        }
         self.rows
             .push(PatientRow::from_row(account, row, login).ok_or_else(|| damaged_entry(account))?);
         if self.rows.len() == self.limit {
@@ -230,8 +242,12 @@ impl Collector {
 /// on); `None` for other ranks and when the email is the patient's own
 /// (`own`). Allocates nothing: this runs for every row offered.
 fn login_of_rank<'r>(rank: &'r str, own: Option<&str>) -> Option<[&'r str; 2]> {
-    let (part_key, _) = rank.strip_prefix(['3', 'e'])?.split_once(RANK_SEP)?;
-    let (from, before) = part_key.rsplit_once(KEY_SEP)?;
+    // Both separators are one byte: byte searches cut on character
+    // boundaries, and cost less than `char` patterns (every row).
+    let rest = rank.strip_prefix(['3', 'e'])?;
+    let part_key = rest.get(..rest.bytes().position(|b| b == RANK_SEP as u8)?)?;
+    let cut = part_key.bytes().rposition(|b| b == KEY_SEP as u8)?;
+    let (from, before) = (part_key.get(..cut)?, part_key.get(cut + 1..)?);
     let is_own = own.is_some_and(|e| {
         e.len() == before.len() + from.len() && e.starts_with(before) && e.ends_with(from)
     });
