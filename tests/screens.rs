@@ -2079,3 +2079,68 @@ fn the_no_match_line_keeps_its_end_with_a_query_shown_as_escapes() {
         snap(&format!("no_match_long_query_{w}x{h}"), &hs);
     }
 }
+
+/// Finding 9 (fresh eyes, session 6): at 60x20 only two of the three
+/// identity checks fit in F2's and F3's confirmations. With the third
+/// chosen and focus on the confirming button, the list scrolled back to the
+/// first two and no `(•)` was on screen: the clerk could not see which
+/// check would be recorded. The chosen check now stays in view whatever
+/// has focus.
+#[test]
+fn fresh_s6_9_the_chosen_identity_check_stays_in_view_at_60x20() {
+    let third = "(•) by phone, date of birth and address";
+    let choose_third_then_the_button = |hs: &mut Harness| {
+        assert!(top_is(hs, Some(ModalKind::Confirm)), "{}", hs.screen());
+        hs.key(KeyCode::Down);
+        hs.key(KeyCode::Down);
+        hs.key(KeyCode::Enter);
+        assert!(hs.screen().contains(third), "{}", hs.screen());
+        hs.key(KeyCode::Tab);
+    };
+    // F2: Create/Validate adding a sibling to the family's account, the
+    // tallest of its confirmations.
+    let p = Practice::new();
+    p.create_validate("100001");
+    let mut hs = p.app_signed_in("sam", 60, 20);
+    hs.type_text("garcia");
+    hs.key(KeyCode::Down);
+    hs.key(KeyCode::F(2));
+    choose_third_then_the_button(&mut hs);
+    let screen = hs.screen();
+    assert!(
+        screen.contains(third) && screen.contains(">[ Add to account ]<"),
+        "{screen}"
+    );
+    assert!(!screen.contains("( ) by phone"), "{screen}");
+    snap("fresh_s6_9_create_validate_chosen_check_60x20", &hs);
+    // Back to Cancel: it stays.
+    hs.key(KeyCode::BackTab);
+    assert!(hs.screen().contains(third), "{}", hs.screen());
+    // Confirmed, the third check is the one recorded.
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Enter);
+    hs.settle();
+    assert!(top_is(&hs, Some(ModalKind::Linked)), "{}", hs.screen());
+    let event = hs.app.portal().audit_list(0, 1_000).unwrap().pop().unwrap();
+    assert!(
+        event.outcome.contains("by phone, date of birth and address"),
+        "{event:?}"
+    );
+
+    // F3: adding a guardian, whose confirmation is taller.
+    let mut hs = smith_with_mother().app_signed_in("sam", 60, 20);
+    hs.type_text("smith");
+    hs.key(KeyCode::F(3));
+    hs.type_text(FATHER);
+    hs.key(KeyCode::Enter);
+    hs.key(KeyCode::Right);
+    hs.key(KeyCode::Right);
+    hs.key(KeyCode::Enter);
+    choose_third_then_the_button(&mut hs);
+    let screen = hs.screen();
+    assert!(
+        screen.contains(third) && screen.contains(">[ Create account ]<"),
+        "{screen}"
+    );
+    snap("fresh_s6_9_add_guardian_chosen_check_60x20", &hs);
+}
