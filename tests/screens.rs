@@ -2123,7 +2123,9 @@ fn fresh_s6_9_the_chosen_identity_check_stays_in_view_at_60x20() {
     assert!(top_is(&hs, Some(ModalKind::Linked)), "{}", hs.screen());
     let event = hs.app.portal().audit_list(0, 1_000).unwrap().pop().unwrap();
     assert!(
-        event.outcome.contains("by phone, date of birth and address"),
+        event
+            .outcome
+            .contains("by phone, date of birth and address"),
         "{event:?}"
     );
 
@@ -2143,4 +2145,55 @@ fn fresh_s6_9_the_chosen_identity_check_stays_in_view_at_60x20() {
         "{screen}"
     );
     snap("fresh_s6_9_add_guardian_chosen_check_60x20", &hs);
+}
+
+/// Finding 4's remainder (fresh eyes, session 6): an import gave Liam Ohara
+/// the O'Briens' login. F2's confirmation names the account's patient and
+/// adds that none of them has his last name, asking staff to check with the
+/// parent; confirming still links him (never a refusal).
+#[test]
+fn fresh_s6_4_a_link_to_an_account_of_another_surname_says_so() {
+    let p = Practice::new();
+    p.create_validate("100003");
+    p.portal
+        .import_patients(
+            &p.admin,
+            "more.csv",
+            b"account_number,last_name,first_name,date_of_birth,email\n\
+              200009,Ohara,Liam,2017-01-03,kathleen.obrien@example.org\n"
+                .as_slice(),
+            0,
+            false,
+            &mut (),
+        )
+        .unwrap();
+    let mut hs = p.app_signed_in("sam", 80, 24);
+    hs.type_text("ohara liam");
+    hs.key(KeyCode::F(2));
+    let screen = hs.screen();
+    assert!(
+        screen.contains("which holds O'Brien, Seán, born 30 Nov")
+            && screen.contains("2016, no. 100003"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("None of the patients already on this account has this patient's last")
+            && screen
+                .contains("name (Ohara): check with the parent that this login is their family's."),
+        "{screen}"
+    );
+    snap("fresh_s6_4_link_to_another_surname_80x24", &hs);
+    linked_says(&mut hs, "signs in with their current password");
+    // A sibling's link says nothing of the kind.
+    let q = Practice::new();
+    q.create_validate("100001");
+    let mut hs = q.app_signed_in("sam", 80, 24);
+    hs.type_text("garcia sofia");
+    hs.key(KeyCode::F(2));
+    assert!(
+        hs.screen().contains("Add to existing portal account?")
+            && !hs.screen().contains("None of the patients"),
+        "{}",
+        hs.screen()
+    );
 }
