@@ -626,9 +626,9 @@ fn csv_file(rows: &[&str], eol: &str, bom: bool, last_eol: bool) -> String {
 /// Every way a practice's file ends its lines: LF, CRLF (Windows, Excel),
 /// each with and without a byte order mark, each with and without a line
 /// break after the last row. Named as in the tests' messages.
-fn line_endings() -> Vec<(String, &'static str, bool, bool)> {
+fn line_endings(eols: &[(&'static str, &str)]) -> Vec<(String, &'static str, bool, bool)> {
     let mut all = Vec::new();
-    for (eol, eol_name) in [("\n", "lf"), ("\r\n", "crlf")] {
+    for &(eol, eol_name) in eols {
         for bom in [false, true] {
             for last_eol in [true, false] {
                 let name = format!(
@@ -652,6 +652,23 @@ fn line_endings() -> Vec<(String, &'static str, bool, bool)> {
 /// shows.
 #[test]
 fn import_names_the_right_line_of_a_crlf_file() {
+    names_the_right_lines(&[("\n", "lf"), ("\r\n", "crlf")], "crlf");
+}
+
+/// A file whose lines end in a lone `\r` (classic Mac OS, some old
+/// exports): the csv crate reads its rows, but counts lines by `\n` only,
+/// so every message said "line 1". The lone `\r` is a line end like the
+/// others: the same line numbers, errors and warnings, with and without a
+/// byte order mark and a last line break.
+#[test]
+fn import_names_the_right_line_of_a_lone_cr_file() {
+    names_the_right_lines(&[("\r", "cr")], "cr");
+}
+
+/// Errors and warnings of files with these line ends name the lines an
+/// editor shows; the `real` ending's file is imported for good after the
+/// dry runs.
+fn names_the_right_lines(eols: &[(&'static str, &str)], real: &str) {
     let home = tempfile::tempdir().unwrap();
     let bin = Bin::new(home.path());
     bin.practice();
@@ -664,7 +681,7 @@ fn import_names_the_right_line_of_a_crlf_file() {
         "930014,\"Crlf\",Kid,2015-01-01,",                         // 7
         "930015,Crlf,Kid,2015-01-32,",                             // 8
     ];
-    for (name, eol, bom, last_eol) in line_endings() {
+    for (name, eol, bom, last_eol) in line_endings(eols) {
         let csv = home.path().join(format!("{name}.csv"));
         std::fs::write(&csv, csv_file(&rows, eol, bom, last_eol)).unwrap();
         let csv = csv.to_str().unwrap();
@@ -695,6 +712,26 @@ fn import_names_the_right_line_of_a_crlf_file() {
             "{name}"
         );
     }
+    // Far into a file (past the bytes the reader keeps behind it), with a
+    // blank line on the way: still the editor's line.
+    for &(eol, eol_name) in eols {
+        let mut rows = vec!["account_number,last_name,first_name,date_of_birth,email".to_owned()];
+        rows.extend((0..6000).map(|i| format!("94{i:04},Farther,Kid,2015-01-01,")));
+        rows.insert(3000, String::new());
+        rows.push("949999,Farther,Kid,2015-13-01,".to_owned()); // line 6003
+        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+        let csv = home.path().join(format!("far-{eol_name}.csv"));
+        std::fs::write(&csv, csv_file(&rows, eol, false, true)).unwrap();
+        let csv = csv.to_str().unwrap();
+        let out = bin.admin_run(&["import", csv, "--dry-run"], "");
+        assert_eq!(out.code, 1, "{eol_name}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .starts_with(&format!("{csv}:6003: date_of_birth \"2015-13-01\" ")),
+            "{eol_name}: {}",
+            out.stderr
+        );
+    }
     // The warnings of an import that goes through: the same lines.
     bin.admin_reset("100005", &[]);
     let rows = [
@@ -711,7 +748,7 @@ fn import_names_the_right_line_of_a_crlf_file() {
             ))
             .concat()
     };
-    for (name, eol, bom, last_eol) in line_endings() {
+    for (name, eol, bom, last_eol) in line_endings(eols) {
         let csv = home.path().join(format!("warned-{name}.csv"));
         std::fs::write(&csv, csv_file(&rows, eol, bom, last_eol)).unwrap();
         let csv = csv.to_str().unwrap();
@@ -723,7 +760,9 @@ fn import_names_the_right_line_of_a_crlf_file() {
             "{name}"
         );
     }
-    let csv = home.path().join("warned-crlf-bom-no-last-eol.csv");
+    let csv = home
+        .path()
+        .join(format!("warned-{real}-bom-no-last-eol.csv"));
     let csv = csv.to_str().unwrap();
     let out = bin.admin_run(&["import", csv], "");
     assert_eq!(out.code, 0, "{}", out.stderr);

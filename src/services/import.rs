@@ -107,7 +107,7 @@ impl Portal {
         while more {
             let start = rdr.position().clone();
             let read = rdr.read_byte_record(&mut record);
-            let line = rdr.get_ref().line_at(start.byte(), start.line());
+            let line = rdr.get_mut().line_at(start.byte(), start.line());
             let end = rdr.position().byte();
             rdr.get_mut().forget_before(end);
             match read {
@@ -306,12 +306,20 @@ fn foreign_login_warnings(
 /// is read with the next row (so every row of a Windows file came out one
 /// line early), and blank lines before a row are read with it too. The row
 /// begins at the first byte after those `\r` and `\n`; its line is the csv
-/// crate's count at the end of the row before plus the `\n`s skipped.
+/// crate's count at the end of the row before plus the line ends skipped.
+///
+/// The csv crate counts lines by `\n` alone, while it also ends rows at a
+/// lone `\r` (classic Mac OS files): every row of such a file was "line 1".
+/// A lone `\r` (one not followed by `\n`) is a line end here too, as an
+/// editor shows it: the ones before the row are counted as the reader goes.
 struct LineFinder<R> {
     inner: R,
     /// Bytes read from `inner` from offset `base` on.
     kept: Vec<u8>,
     base: u64,
+    /// Lone `\r`s in the file before offset `counted` (`base <= counted`).
+    lone_cr: u64,
+    counted: u64,
 }
 
 /// Kept bytes behind the current row are dropped once there are this many
@@ -324,29 +332,41 @@ impl<R> LineFinder<R> {
             inner,
             kept: Vec::new(),
             base: 0,
+            lone_cr: 0,
+            counted: 0,
         }
     }
 
-    /// The line of the first character of the row read from byte `start`,
-    /// where the csv crate counted `line`.
-    fn line_at(&self, start: u64, line: u64) -> u64 {
-        let from = start
-            .checked_sub(self.base)
-            .and_then(|o| usize::try_from(o).ok())
-            .unwrap_or(usize::MAX);
-        let skipped = self
-            .kept
-            .get(from..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|&&b| b == b'\r' || b == b'\n')
-            .filter(|&&b| b == b'\n')
-            .count();
-        line + skipped as u64
+    /// Whether the kept byte at `i` is a lone `\r`: one followed by
+    /// anything but `\n`, or by the end of the file.
+    fn lone_cr_at(&self, i: usize) -> bool {
+        self.kept.get(i) == Some(&b'\r') && self.kept.get(i + 1) != Some(&b'\n')
     }
 
-    /// The rows before byte `pos` are done with.
+    /// The line of the first character of the row read from byte `start`,
+    /// where the csv crate counted `line`. Rows are asked for in order.
+    fn line_at(&mut self, start: u64, line: u64) -> u64 {
+        let at = |pos: u64| {
+            pos.checked_sub(self.base)
+                .and_then(|o| usize::try_from(o).ok())
+                .unwrap_or(usize::MAX)
+        };
+        let (from, to) = (at(self.counted), at(start).min(self.kept.len()));
+        if from < to {
+            self.lone_cr += (from..to).filter(|&i| self.lone_cr_at(i)).count() as u64;
+            self.counted = start;
+        }
+        let skipped = (to..self.kept.len())
+            .take_while(|&i| matches!(self.kept[i], b'\r' | b'\n'))
+            .filter(|&i| self.kept[i] == b'\n' || self.lone_cr_at(i))
+            .count();
+        line + self.lone_cr + skipped as u64
+    }
+
+    /// The rows before byte `pos` are done with (as far as their lone
+    /// `\r`s are counted).
     fn forget_before(&mut self, pos: u64) {
+        let pos = pos.min(self.counted);
         let done = usize::try_from(pos.saturating_sub(self.base)).unwrap_or(usize::MAX);
         if done >= FORGET_AT && done <= self.kept.len() {
             self.kept.drain(..done);
