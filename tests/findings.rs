@@ -807,6 +807,70 @@ fn the_import_audit_event_names_every_warned_patient() {
     );
 }
 
+/// Finding 11's remainder (fresh eyes, session 6): the event named every
+/// warned patient, so 30,000 warned rows made an event of about 250 KB that
+/// the app's history and `audit list` then showed. Through the binary,
+/// 3,000 warned rows: the event names the first 1,000 in the file's order,
+/// then "and 2000 more" and how many in all, in under 10 KB; the import's
+/// own output names the first 200 rows and says how to list them all, and
+/// `--all-warnings` lists every one.
+#[test]
+fn an_import_with_many_warnings_writes_a_bounded_audit_event() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    bin.admin_reset("100005", &[]);
+    let mut csv_text = "account_number,last_name,first_name,date_of_birth,email\n".to_owned();
+    let patients: Vec<String> = (0..3000).map(|i| format!("95{i:04}")).collect();
+    for patient in &patients {
+        csv_text.push_str(&format!(
+            "{patient},Many,Kid,2017-05-01,smith.family@example.net\n"
+        ));
+    }
+    let csv = home.path().join("many.csv");
+    std::fs::write(&csv, csv_text).unwrap();
+    let csv = csv.to_str().unwrap();
+    // Every warned row, on request, before anything is written.
+    let all = bin.admin_run(&["import", csv, "--dry-run", "--all-warnings"], "");
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    let warned: Vec<&str> = all.stderr.lines().collect();
+    assert_eq!(warned.len(), 3000, "{}", warned.last().unwrap_or(&""));
+    assert!(
+        warned[2999].starts_with(&format!("{csv}:3001: warning: patient 952999's ")),
+        "{}",
+        warned[2999]
+    );
+    // The import itself: the first 200, then how many more and how to see them.
+    let out = bin.admin_run(&["import", csv], "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 201, "{}", out.stderr);
+    assert_eq!(
+        lines[200],
+        "... and 2800 more warnings (--all-warnings lists every one)"
+    );
+    let audit = bin.ok(&["audit", "list"], "");
+    let event = audit
+        .lines()
+        .rfind(|l| l.contains("many.csv"))
+        .unwrap_or_else(|| panic!("no import event: {audit}"));
+    assert!(
+        event.contains(
+            "success: 3000 created, 0 updated, 0 unchanged; warned: the e-correspondent email of patients 950000, 950001, "
+        ),
+        "{event}"
+    );
+    assert!(
+        event.ends_with(
+            ", 950998, 950999 and 2000 more is the login of a portal account that does not hold them (3000 patients in all)"
+        ),
+        "{}",
+        &event[event.len().saturating_sub(300)..]
+    );
+    assert!(!event.contains("951000"), "the 1,001st is not named");
+    assert!(event.len() < 10_000, "{} bytes", event.len());
+}
+
 /// Finding 8 (fresh eyes, session 6): `2017 november`, `2016 sep`,
 /// `adams 2016 sep`, `2016 nov adams` silently found nobody, the month's
 /// name read as a name. Through the services and the binary, a year then a

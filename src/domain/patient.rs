@@ -193,12 +193,18 @@ pub fn patients_phrase<S: AsRef<str>>(numbers: &[S]) -> String {
     patients_phrase_up_to(numbers, NAMED_PATIENTS)
 }
 
-/// `patients 1, 2, 3, 4, 5 and 6`: every number, however many, for the
-/// audit trail, which is the record of who was concerned (finding 11,
-/// fresh eyes, session 6: an import's event named five warned patients
-/// and "1 more").
-pub fn every_patient_phrase<S: AsRef<str>>(numbers: &[S]) -> String {
-    patients_phrase_up_to(numbers, usize::MAX)
+/// Patients an audit event names at most: an import's event named five
+/// warned patients and "1 more" (finding 11, fresh eyes, session 6), and
+/// named all 30,000 of a large import, about 250 KB of text that the app's
+/// history and `audit list` then showed. A thousand six-digit numbers are
+/// about 8 KB.
+pub const AUDIT_NAMED_PATIENTS: usize = 1_000;
+
+/// `patients 1, 2, 3, 4, 5 and 6`: for the audit trail, which is the
+/// record of who was concerned, every number up to
+/// [`AUDIT_NAMED_PATIENTS`], then how many more.
+pub fn audit_patients_phrase<S: AsRef<str>>(numbers: &[S]) -> String {
+    patients_phrase_up_to(numbers, AUDIT_NAMED_PATIENTS)
 }
 
 fn patients_phrase_up_to<S: AsRef<str>>(numbers: &[S], named: usize) -> String {
@@ -342,14 +348,30 @@ mod tests {
     #[test]
     fn the_audit_trail_names_every_patient_past_five() {
         let n = |k: usize| (0..k).map(|i| format!("1009{i:02}")).collect::<Vec<_>>();
-        assert_eq!(every_patient_phrase(&n(1)), "patient 100900");
+        assert_eq!(audit_patients_phrase(&n(1)), "patient 100900");
         assert_eq!(
-            every_patient_phrase(&n(6)),
+            audit_patients_phrase(&n(6)),
             "patients 100900, 100901, 100902, 100903, 100904 and 100905"
         );
-        let many = every_patient_phrase(&n(40));
+        let many = audit_patients_phrase(&n(40));
         assert!(many.starts_with("patients 100900, 100901, "), "{many}");
         assert!(many.ends_with(", 100938 and 100939"), "{many}");
         assert!(!many.contains("more"), "{many}");
+    }
+
+    /// Finding 11's remainder: past a thousand, the trail names the first
+    /// thousand and says how many more.
+    #[test]
+    fn the_audit_trail_names_a_thousand_patients_then_how_many_more() {
+        let n = |k: usize| (0..k).map(|i| format!("9{i:05}")).collect::<Vec<_>>();
+        let all = audit_patients_phrase(&n(AUDIT_NAMED_PATIENTS));
+        assert!(all.ends_with(", 900998 and 900999"), "{all}");
+        let capped = audit_patients_phrase(&n(30_000));
+        assert!(
+            capped.ends_with(", 900998, 900999 and 29000 more"),
+            "{capped}"
+        );
+        assert_eq!(capped.matches(", ").count(), AUDIT_NAMED_PATIENTS - 1);
+        assert!(capped.len() < 10_000, "{}", capped.len());
     }
 }

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Portal, Session};
-use crate::domain::patient::every_patient_phrase;
+use crate::domain::patient::{AUDIT_NAMED_PATIENTS, audit_patients_phrase};
 use crate::domain::text::printable;
 use crate::domain::{Action, NewEvent, Patient};
 use crate::error::{Error, Result};
@@ -42,11 +42,24 @@ pub struct ImportReport {
     pub more_errors: u64,
     /// Rows imported (or that would be) with a caution: a patient's
     /// e-correspondent email, new to them, that is the login of a portal
-    /// account not holding them (at most [`MAX_REPORTED_ERRORS`]).
+    /// account not holding them (at most [`MAX_REPORTED_ERRORS`], unless
+    /// [`ImportOptions::all_warnings`]).
     pub warnings: Vec<RowError>,
     pub more_warnings: u64,
     /// True when the rows were written (not a dry run, no errors).
     pub applied: bool,
+}
+
+/// How an import runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Check every row and say what would change, writing nothing.
+    pub dry_run: bool,
+    /// Keep every warning in the report, not the first
+    /// [`MAX_REPORTED_ERRORS`] (`import --all-warnings`): the full list of
+    /// warned rows, which the audit event names only the first
+    /// [`AUDIT_NAMED_PATIENTS`] of.
+    pub all_warnings: bool,
 }
 
 /// Told how far an import has come, for a progress bar.
@@ -74,6 +87,10 @@ struct Checked {
 }
 
 impl Portal {
+    /// Imports the patients of the CSV `input` (named `source` in
+    /// messages), or with `dry_run` says what it would change; the first
+    /// [`MAX_REPORTED_ERRORS`] warnings are kept. See
+    /// [`Portal::import_patients_with`].
     pub fn import_patients(
         &self,
         s: &Session,
@@ -83,6 +100,36 @@ impl Portal {
         dry_run: bool,
         progress: &mut dyn ImportProgress,
     ) -> Result<ImportReport> {
+        let options = ImportOptions {
+            dry_run,
+            ..ImportOptions::default()
+        };
+        self.import_patients_with(s, source, input, total_bytes, options, progress)
+    }
+
+    /// Imports the patients of the CSV `input`: all rows or none, every bad
+    /// row reported with its line; rows that give a patient another
+    /// account's login as e-correspondent email are imported and warned
+    /// of, and the audit event names them (the first
+    /// [`AUDIT_NAMED_PATIENTS`], then how many more).
+    pub fn import_patients_with(
+        &self,
+        s: &Session,
+        source: &str,
+        input: impl Read,
+        total_bytes: u64,
+        options: ImportOptions,
+        progress: &mut dyn ImportProgress,
+    ) -> Result<ImportReport> {
+        let ImportOptions {
+            dry_run,
+            all_warnings,
+        } = options;
+        let warnings_kept = if all_warnings {
+            usize::MAX
+        } else {
+            MAX_REPORTED_ERRORS
+        };
         self.authorize(
             s,
             crate::domain::Role::Admin,
@@ -187,7 +234,7 @@ impl Portal {
             report.updated = r.updated;
             report.unchanged = r.unchanged;
             (report.warnings, report.more_warnings) =
-                foreign_login_warnings(&batch, &lines, &r.foreign_logins);
+                foreign_login_warnings(&batch, &lines, &r.foreign_logins, warnings_kept);
             return Ok(report);
         }
         let total = report.rows;
@@ -200,7 +247,10 @@ impl Portal {
                 r.created, r.updated, r.unchanged
             );
             if !r.foreign_logins.is_empty() {
-                // Every one, in the file's order: the trail is the record.
+                // In the file's order: the trail is the record. A thousand
+                // at most, then how many more and in all, so that a huge
+                // import cannot make an event the history cannot show; the
+                // import's own warnings (`--all-warnings`) list every row.
                 let mut records: Vec<usize> = r.foreign_logins.iter().map(|f| f.record).collect();
                 records.sort_unstable();
                 let patients: Vec<&str> = records
@@ -209,8 +259,11 @@ impl Portal {
                     .collect();
                 outcome.push_str(&format!(
                     "; warned: the e-correspondent email of {} is the login of a portal account that does not hold them",
-                    every_patient_phrase(&patients)
+                    audit_patients_phrase(&patients)
                 ));
+                if patients.len() > AUDIT_NAMED_PATIENTS {
+                    outcome.push_str(&format!(" ({} patients in all)", patients.len()));
+                }
             }
             tx.audit(NewEvent {
                 actor: s.actor(),
@@ -221,7 +274,7 @@ impl Portal {
             Ok(r)
         })?;
         (report.warnings, report.more_warnings) =
-            foreign_login_warnings(&batch, &lines, &r.foreign_logins);
+            foreign_login_warnings(&batch, &lines, &r.foreign_logins, warnings_kept);
         drop(lines);
         progress.writing(total, total);
         tracing::debug!("import: committed");
@@ -268,11 +321,12 @@ impl Portal {
 /// that is another family's login — the practice's records decide, so the
 /// row is imported — but a typo there would link the child to that family
 /// at the next Create/Validate, so each such row is pointed out, in line
-/// order: the warnings kept and how many more there are.
+/// order: the first `kept` warnings and how many more there are.
 fn foreign_login_warnings(
     batch: &PatientBatch,
     lines: &[u64],
     found: &[ForeignLogin],
+    kept: usize,
 ) -> (Vec<RowError>, u64) {
     let mut warnings: Vec<RowError> = found
         .iter()
@@ -293,8 +347,8 @@ fn foreign_login_warnings(
         })
         .collect();
     warnings.sort_by_key(|w| w.line);
-    let more = warnings.len().saturating_sub(MAX_REPORTED_ERRORS) as u64;
-    warnings.truncate(MAX_REPORTED_ERRORS);
+    let more = warnings.len().saturating_sub(kept) as u64;
+    warnings.truncate(kept);
     (warnings, more)
 }
 
