@@ -1574,6 +1574,19 @@ fn add_guardian_commits_only_what_its_plan_promised() {
 }
 
 /// Imports `csv` (the header added) as the administrator `ana`.
+/// Create/Validate by staff that adds `patient` to an existing account,
+/// its password unchanged.
+fn linked_by_staff(p: &Practice, patient: &str) -> portal_admin::services::Linked {
+    let outcome = p
+        .portal
+        .create_validate_with(&p.staff, &checked(patient))
+        .unwrap();
+    let portal_admin::services::CreateValidateOutcome::Linked(linked) = outcome else {
+        panic!("{outcome:?}")
+    };
+    linked
+}
+
 fn import(p: &Practice, csv: &str, dry_run: bool) -> portal_admin::services::ImportReport {
     let csv = format!("account_number,last_name,first_name,date_of_birth,email\n{csv}");
     p.portal
@@ -1980,13 +1993,7 @@ fn fresh_s6_4_link_confirmations_name_the_accounts_patients() {
         format!(", which holds {five}")
     );
     // The link itself: the CLI's one line names the account's others.
-    let outcome = p
-        .portal
-        .create_validate_with(&p.staff, &checked("200009"))
-        .unwrap();
-    let portal_admin::services::CreateValidateOutcome::Linked(linked) = &outcome else {
-        panic!("{outcome:?}")
-    };
+    let linked = &linked_by_staff(&p, "200009");
     let line = portal_admin::present::linked_line(linked, local);
     assert_eq!(
         line,
@@ -2028,13 +2035,7 @@ fn fresh_s6_4_a_link_to_an_account_of_another_surname_says_so() {
         note
     );
     // Never a refusal: the link is made, the account's password unchanged.
-    let outcome = p
-        .portal
-        .create_validate_with(&p.staff, &checked("200009"))
-        .unwrap();
-    let portal_admin::services::CreateValidateOutcome::Linked(linked) = &outcome else {
-        panic!("{outcome:?}")
-    };
+    let linked = &linked_by_staff(&p, "200009");
     assert!(linked.no_common_last_name);
     let event = last_event(&p);
     assert_eq!(event.action, Action::AccountLinked);

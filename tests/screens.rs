@@ -1192,6 +1192,18 @@ fn smith_with_both_parents() -> Practice {
     p
 }
 
+/// Olivia Smith's father, a new login, asked for with F3 (the relationship
+/// chosen with the arrows): his "Add a guardian?" confirmation is open.
+fn ask_to_add_the_father(hs: &mut Harness) {
+    hs.type_text("smith");
+    hs.key(KeyCode::F(3));
+    hs.type_text(FATHER);
+    hs.key(KeyCode::Enter);
+    hs.key(KeyCode::Right);
+    hs.key(KeyCode::Right);
+    hs.key(KeyCode::Enter);
+}
+
 /// On a confirmation: confirms, waits for the change, and the status line
 /// says `text`.
 fn confirmed_says(hs: &mut Harness, text: &str) {
@@ -1970,13 +1982,7 @@ fn adding_a_guardian_tells_the_other_guardians_right_away_in_the_app() {
     first_sign_in(&p.portal, MOTHER, login.password.expose(), MOTHER_PW);
     let mut hs = app_with_relay(&p, &server.url(), 80, 24);
     hs.sign_in("sam", STAFF_PW);
-    hs.type_text("smith");
-    hs.key(KeyCode::F(3));
-    hs.type_text(FATHER);
-    hs.key(KeyCode::Enter);
-    hs.key(KeyCode::Right);
-    hs.key(KeyCode::Right);
-    hs.key(KeyCode::Enter);
+    ask_to_add_the_father(&mut hs);
     login_for(&mut hs, FATHER);
     assert!(
         hs.screen().contains(&format!("Notice sent to {FATHER}.")),
@@ -2131,13 +2137,7 @@ fn fresh_s6_9_the_chosen_identity_check_stays_in_view_at_60x20() {
 
     // F3: adding a guardian, whose confirmation is taller.
     let mut hs = smith_with_mother().app_signed_in("sam", 60, 20);
-    hs.type_text("smith");
-    hs.key(KeyCode::F(3));
-    hs.type_text(FATHER);
-    hs.key(KeyCode::Enter);
-    hs.key(KeyCode::Right);
-    hs.key(KeyCode::Right);
-    hs.key(KeyCode::Enter);
+    ask_to_add_the_father(&mut hs);
     choose_third_then_the_button(&mut hs);
     let screen = hs.screen();
     assert!(
