@@ -1010,3 +1010,38 @@ fn fresh_s6_1_f3_refuses_another_familys_email_in_a_real_terminal() {
     );
     assert_eq!(out.code, 7, "no such account: {}{}", out.stdout, out.stderr);
 }
+
+/// Finding 9 of fresh eyes, session 6, in a real 60x20 terminal: F3's
+/// confirmation holds only two of the three identity checks at a time.
+/// Choosing the third (Down Down Enter) and moving to the confirming button
+/// keeps it on screen, marked `(•)`; it used to scroll away.
+#[test]
+fn fresh_s6_9_the_chosen_identity_check_stays_in_view_in_a_60x20_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    bin.reset("100005");
+    let t = Tmux::start(&bin, "", 60, 20);
+    t.sign_in("sam", STAFF_PW);
+    t.type_text("smith");
+    t.wait_for("Smith, Olivia");
+    t.keys(&["F3"]);
+    t.wait_for("Add a guardian");
+    t.type_text("dan.smith@example.net");
+    t.keys(&["Tab"]);
+    t.keys(&["Right", "Right"]);
+    t.wait_for("◂ father ▸");
+    t.keys(&["Enter"]);
+    t.wait_for("Add a guardian?");
+    t.keys(&["Down", "Down", "Enter"]);
+    t.wait_for("(•) by phone, date of birth and address");
+    t.keys(&["Tab"]);
+    let screen = t.wait_for(">[ Create account ]<");
+    assert!(
+        screen.contains("(•) by phone, date of birth and address"),
+        "{screen}"
+    );
+    t.keys(&["Enter"]);
+    let login = t.wait_for("Temporary login");
+    assert!(login.contains("dan.smith@example.net"), "{login}");
+}

@@ -1574,6 +1574,19 @@ fn add_guardian_commits_only_what_its_plan_promised() {
 }
 
 /// Imports `csv` (the header added) as the administrator `ana`.
+/// Create/Validate by staff that adds `patient` to an existing account,
+/// its password unchanged.
+fn linked_by_staff(p: &Practice, patient: &str) -> portal_admin::services::Linked {
+    let outcome = p
+        .portal
+        .create_validate_with(&p.staff, &checked(patient))
+        .unwrap();
+    let portal_admin::services::CreateValidateOutcome::Linked(linked) = outcome else {
+        panic!("{outcome:?}")
+    };
+    linked
+}
+
 fn import(p: &Practice, csv: &str, dry_run: bool) -> portal_admin::services::ImportReport {
     let csv = format!("account_number,last_name,first_name,date_of_birth,email\n{csv}");
     p.portal
@@ -1723,12 +1736,13 @@ fn an_import_moving_a_childs_email_to_another_familys_login_warns_through_the_bi
         again.stdout,
         "imported 1 rows: 0 new, 0 updated, 1 unchanged\n"
     );
-    // The link it warned about, and the CLI's line naming the account's
-    // other patient.
+    // The link it warned about, the CLI's line naming the account's other
+    // patient, and (finding 4's remainder) that she is no O'Brien.
     let linked = bin.staff_reset("100003", &[]);
     assert_eq!(
         linked.stdout,
-        "linked: patient 100003 added to smith.family@example.net, which also holds Smith, Olivia, born 4 Jul 2018, no. 100005 (password unchanged)\n"
+        "linked: patient 100003 added to smith.family@example.net, which also holds Smith, Olivia, born 4 Jul 2018, no. 100005 (password unchanged)\n\
+         None of the patients already on this account has this patient's last name (O'Brien): check with the parent that this login is their family's.\n"
     );
 }
 
@@ -1979,13 +1993,7 @@ fn fresh_s6_4_link_confirmations_name_the_accounts_patients() {
         format!(", which holds {five}")
     );
     // The link itself: the CLI's one line names the account's others.
-    let outcome = p
-        .portal
-        .create_validate_with(&p.staff, &checked("200009"))
-        .unwrap();
-    let portal_admin::services::CreateValidateOutcome::Linked(linked) = &outcome else {
-        panic!("{outcome:?}")
-    };
+    let linked = &linked_by_staff(&p, "200009");
     let line = portal_admin::present::linked_line(linked, local);
     assert_eq!(
         line,
@@ -1994,4 +2002,131 @@ fn fresh_s6_4_link_confirmations_name_the_accounts_patients() {
         )
     );
     assert!(!line.contains('\n'));
+}
+
+/// Finding 4's remainder (fresh eyes, session 6): an import gave Liam Ohara
+/// the O'Briens' login as his e-correspondent email; Create/Validate would
+/// add him to Seán O'Brien's account. The plan says that none of the
+/// account's patients has his last name, the note asks staff to check with
+/// the parent, the link is still made (never a refusal), and its audit
+/// event says so. A sibling (García-López joining García-López) and a
+/// family where one child shares the name are never told.
+#[test]
+fn fresh_s6_4_a_link_to_an_account_of_another_surname_says_so() {
+    let p = Practice::new();
+    p.create_validate("100001");
+    p.create_validate("100003");
+    import(
+        &p,
+        "200009,Ohara,Liam,2017-01-03,kathleen.obrien@example.org\n\
+         200010,O'Brien-Walsh,Aoife,2018-02-04,kathleen.obrien@example.org\n\
+         200011,Walsh,Cian,2018-02-04,kathleen.obrien@example.org\n",
+        false,
+    );
+    let note = "None of the patients already on this account has this patient's last name (Ohara): check with the parent that this login is their family's.";
+    // The sibling: nothing said.
+    let sibling = p.portal.create_validate_plan("100002", None).unwrap();
+    assert!(!sibling.no_common_last_name, "{sibling:?}");
+    // Liam Ohara: said, in the plan the confirmation shows.
+    let plan = p.portal.create_validate_plan("200009", None).unwrap();
+    assert!(plan.no_common_last_name, "{plan:?}");
+    assert_eq!(
+        portal_admin::present::no_common_last_name_note(&plan.patient),
+        note
+    );
+    // Never a refusal: the link is made, the account's password unchanged.
+    let linked = &linked_by_staff(&p, "200009");
+    assert!(linked.no_common_last_name);
+    let event = last_event(&p);
+    assert_eq!(event.action, Action::AccountLinked);
+    assert!(
+        event
+            .outcome
+            .contains("no patient on the account shares this patient's last name"),
+        "{event:?}"
+    );
+    // Aoife O'Brien-Walsh shares "O'Brien" with Seán: nothing said. With
+    // her on it, Cian Walsh shares "Walsh" with her: nothing said either.
+    let aoife = p.portal.create_validate_plan("200010", None).unwrap();
+    assert!(!aoife.no_common_last_name, "{aoife:?}");
+    p.portal
+        .create_validate_with(&p.staff, &checked("200010"))
+        .unwrap();
+    let cian = p.portal.create_validate_plan("200011", None).unwrap();
+    assert!(!cian.no_common_last_name, "{cian:?}");
+    let event = p.portal.create_validate_with(&p.staff, &checked("200011"));
+    assert!(event.is_ok());
+    assert!(
+        !last_event(&p).outcome.contains("last name"),
+        "{:?}",
+        last_event(&p)
+    );
+}
+
+/// The same through the binary: `account reset` for Liam Ohara prints the
+/// `linked:` line and the note after it; with `--reset-password` the login
+/// alone is on standard output and the note on standard error. A sibling's
+/// link prints no note.
+#[test]
+fn fresh_s6_4_a_link_to_an_account_of_another_surname_says_so_through_the_binary() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    bin.reset("100001");
+    bin.reset("100003");
+    let csv = home.path().join("more.csv");
+    std::fs::write(
+        &csv,
+        "account_number,last_name,first_name,date_of_birth,email\n\
+         200009,Ohara,Liam,2017-01-03,kathleen.obrien@example.org\n\
+         200012,Ohara,Niamh,2019-05-06,kathleen.obrien@example.org\n\
+         200013,Kelly,Rory,2016-07-08,kathleen.obrien@example.org\n",
+    )
+    .unwrap();
+    bin.admin(&["import", csv.to_str().unwrap()], "");
+    let note = |name: &str| {
+        format!(
+            "None of the patients already on this account has this patient's last name ({name}): check with the parent that this login is their family's."
+        )
+    };
+    let liam = bin.staff_reset("200009", &[]);
+    assert_eq!(liam.code, 0, "{}{}", liam.stdout, liam.stderr);
+    let lines: Vec<&str> = liam.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("linked: patient 200009 added to kathleen.obrien@example.org, which also holds O'Brien, Seán"),
+        "{}",
+        liam.stdout
+    );
+    assert_eq!(lines[1], note("Ohara"), "{}", liam.stdout);
+    // Niamh joins an account that now holds an Ohara: her brother.
+    let niamh = bin.staff_reset("200012", &[]);
+    assert_eq!(niamh.code, 0, "{}{}", niamh.stdout, niamh.stderr);
+    assert!(
+        !niamh.stdout.contains("None of the patients"),
+        "{}",
+        niamh.stdout
+    );
+    // Rory Kelly, with the password reset: the login alone on standard
+    // output, the note on standard error.
+    let rory = bin.staff_reset("200013", &["--reset-password"]);
+    assert_eq!(rory.code, 0, "{}{}", rory.stdout, rory.stderr);
+    assert!(
+        rory.stdout.contains("temporary password"),
+        "{}",
+        rory.stdout
+    );
+    assert!(
+        !rory.stdout.contains("None of the patients"),
+        "{}",
+        rory.stdout
+    );
+    assert!(rory.stderr.contains(&note("Kelly")), "{}", rory.stderr);
+    // The Garcías' sibling, with its password reset: the login, no note.
+    let sofia = bin.staff_reset("100002", &["--reset-password"]);
+    assert_eq!(sofia.code, 0, "{}{}", sofia.stdout, sofia.stderr);
+    assert!(
+        !sofia.stderr.contains("None of the patients"),
+        "{}",
+        sofia.stderr
+    );
 }

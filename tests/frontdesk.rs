@@ -389,9 +389,11 @@ fn an_administrator_may_link_through_an_email_given_at_the_desk() {
         matches!(outcome, CreateValidateOutcome::Linked(_)),
         "{outcome:?}"
     );
+    // A Nguyen joins the Smiths' login: the event notes that no patient
+    // on it shares his last name (finding 4 of fresh eyes, session 6).
     assert_eq!(
         last_event(&p).outcome,
-        "success (password unchanged; identity check: in person, photo ID; e-correspondent email given at the desk)"
+        "success (password unchanged; no patient on the account shares this patient's last name; identity check: in person, photo ID; e-correspondent email given at the desk)"
     );
 }
 

@@ -1192,6 +1192,18 @@ fn smith_with_both_parents() -> Practice {
     p
 }
 
+/// Olivia Smith's father, a new login, asked for with F3 (the relationship
+/// chosen with the arrows): his "Add a guardian?" confirmation is open.
+fn ask_to_add_the_father(hs: &mut Harness) {
+    hs.type_text("smith");
+    hs.key(KeyCode::F(3));
+    hs.type_text(FATHER);
+    hs.key(KeyCode::Enter);
+    hs.key(KeyCode::Right);
+    hs.key(KeyCode::Right);
+    hs.key(KeyCode::Enter);
+}
+
 /// On a confirmation: confirms, waits for the change, and the status line
 /// says `text`.
 fn confirmed_says(hs: &mut Harness, text: &str) {
@@ -1970,13 +1982,7 @@ fn adding_a_guardian_tells_the_other_guardians_right_away_in_the_app() {
     first_sign_in(&p.portal, MOTHER, login.password.expose(), MOTHER_PW);
     let mut hs = app_with_relay(&p, &server.url(), 80, 24);
     hs.sign_in("sam", STAFF_PW);
-    hs.type_text("smith");
-    hs.key(KeyCode::F(3));
-    hs.type_text(FATHER);
-    hs.key(KeyCode::Enter);
-    hs.key(KeyCode::Right);
-    hs.key(KeyCode::Right);
-    hs.key(KeyCode::Enter);
+    ask_to_add_the_father(&mut hs);
     login_for(&mut hs, FATHER);
     assert!(
         hs.screen().contains(&format!("Notice sent to {FATHER}.")),
@@ -2078,4 +2084,116 @@ fn the_no_match_line_keeps_its_end_with_a_query_shown_as_escapes() {
         }
         snap(&format!("no_match_long_query_{w}x{h}"), &hs);
     }
+}
+
+/// Finding 9 (fresh eyes, session 6): at 60x20 only two of the three
+/// identity checks fit in F2's and F3's confirmations. With the third
+/// chosen and focus on the confirming button, the list scrolled back to the
+/// first two and no `(•)` was on screen: the clerk could not see which
+/// check would be recorded. The chosen check now stays in view whatever
+/// has focus.
+#[test]
+fn fresh_s6_9_the_chosen_identity_check_stays_in_view_at_60x20() {
+    let third = "(•) by phone, date of birth and address";
+    let choose_third_then_the_button = |hs: &mut Harness| {
+        assert!(top_is(hs, Some(ModalKind::Confirm)), "{}", hs.screen());
+        hs.key(KeyCode::Down);
+        hs.key(KeyCode::Down);
+        hs.key(KeyCode::Enter);
+        assert!(hs.screen().contains(third), "{}", hs.screen());
+        hs.key(KeyCode::Tab);
+    };
+    // F2: Create/Validate adding a sibling to the family's account, the
+    // tallest of its confirmations.
+    let p = Practice::new();
+    p.create_validate("100001");
+    let mut hs = p.app_signed_in("sam", 60, 20);
+    hs.type_text("garcia");
+    hs.key(KeyCode::Down);
+    hs.key(KeyCode::F(2));
+    choose_third_then_the_button(&mut hs);
+    let screen = hs.screen();
+    assert!(
+        screen.contains(third) && screen.contains(">[ Add to account ]<"),
+        "{screen}"
+    );
+    assert!(!screen.contains("( ) by phone"), "{screen}");
+    snap("fresh_s6_9_create_validate_chosen_check_60x20", &hs);
+    // Back to Cancel: it stays.
+    hs.key(KeyCode::BackTab);
+    assert!(hs.screen().contains(third), "{}", hs.screen());
+    // Confirmed, the third check is the one recorded.
+    hs.key(KeyCode::Tab);
+    hs.key(KeyCode::Enter);
+    hs.settle();
+    assert!(top_is(&hs, Some(ModalKind::Linked)), "{}", hs.screen());
+    let event = hs.app.portal().audit_list(0, 1_000).unwrap().pop().unwrap();
+    assert!(
+        event
+            .outcome
+            .contains("by phone, date of birth and address"),
+        "{event:?}"
+    );
+
+    // F3: adding a guardian, whose confirmation is taller.
+    let mut hs = smith_with_mother().app_signed_in("sam", 60, 20);
+    ask_to_add_the_father(&mut hs);
+    choose_third_then_the_button(&mut hs);
+    let screen = hs.screen();
+    assert!(
+        screen.contains(third) && screen.contains(">[ Create account ]<"),
+        "{screen}"
+    );
+    snap("fresh_s6_9_add_guardian_chosen_check_60x20", &hs);
+}
+
+/// Finding 4's remainder (fresh eyes, session 6): an import gave Liam Ohara
+/// the O'Briens' login. F2's confirmation names the account's patient and
+/// adds that none of them has his last name, asking staff to check with the
+/// parent; confirming still links him (never a refusal).
+#[test]
+fn fresh_s6_4_a_link_to_an_account_of_another_surname_says_so() {
+    let p = Practice::new();
+    p.create_validate("100003");
+    p.portal
+        .import_patients(
+            &p.admin,
+            "more.csv",
+            b"account_number,last_name,first_name,date_of_birth,email\n\
+              200009,Ohara,Liam,2017-01-03,kathleen.obrien@example.org\n"
+                .as_slice(),
+            0,
+            false,
+            &mut (),
+        )
+        .unwrap();
+    let mut hs = p.app_signed_in("sam", 80, 24);
+    hs.type_text("ohara liam");
+    hs.key(KeyCode::F(2));
+    let screen = hs.screen();
+    assert!(
+        screen.contains("which holds O'Brien, Seán, born 30 Nov")
+            && screen.contains("2016, no. 100003"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("None of the patients already on this account has this patient's last")
+            && screen
+                .contains("name (Ohara): check with the parent that this login is their family's."),
+        "{screen}"
+    );
+    snap("fresh_s6_4_link_to_another_surname_80x24", &hs);
+    linked_says(&mut hs, "signs in with their current password");
+    // A sibling's link says nothing of the kind.
+    let q = Practice::new();
+    q.create_validate("100001");
+    let mut hs = q.app_signed_in("sam", 80, 24);
+    hs.type_text("garcia sofia");
+    hs.key(KeyCode::F(2));
+    assert!(
+        hs.screen().contains("Add to existing portal account?")
+            && !hs.screen().contains("None of the patients"),
+        "{}",
+        hs.screen()
+    );
 }

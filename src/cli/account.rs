@@ -316,11 +316,22 @@ fn reset(
             return Err(e);
         }
     };
-    if let CreateValidateOutcome::Linked(linked) = &outcome {
-        line(present::linked_line(linked, local))?;
-        if let Some(r) = &linked.removed {
-            line(present::removed_note(r, local))?;
+    match &outcome {
+        CreateValidateOutcome::Linked(linked) => {
+            line(present::linked_line(linked, local))?;
+            if let Some(r) = &linked.removed {
+                line(present::removed_note(r, local))?;
+            }
+            if linked.no_common_last_name {
+                line(present::no_common_last_name_note(&linked.patient))?;
+            }
         }
+        // Standard output holds the login alone; the note goes with what
+        // is said to the operator.
+        CreateValidateOutcome::LinkedAndReset(login) if login.no_common_last_name => {
+            eprintln!("{}", present::no_common_last_name_note(&login.patient));
+        }
+        _ => {}
     }
     super::notify::send_own(portal, &session, outcome.notice(), local);
     let Some(login) = outcome.login() else {

@@ -10,7 +10,7 @@ use super::progress::Bar;
 use super::{Ctx, OperatorArgs, sign_in_operator};
 use crate::domain::text::printable;
 use crate::error::{Error, Result};
-use crate::services::RowError;
+use crate::services::{ImportOptions, RowError};
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -18,12 +18,21 @@ pub struct ImportArgs {
     /// Check every row and report what would change, writing nothing.
     #[arg(long)]
     dry_run: bool,
+    /// List every warned row on standard error, not the first 200 (the
+    /// audit event names the first 1,000 warned patients).
+    #[arg(long)]
+    all_warnings: bool,
     #[command(flatten)]
     op: OperatorArgs,
 }
 
 pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
-    let ImportArgs { file, dry_run, op } = args;
+    let ImportArgs {
+        file,
+        dry_run,
+        all_warnings,
+        op,
+    } = args;
     let portal = ctx.open()?;
     let (session, _) = sign_in_operator(&portal, &op)?;
     let f = std::fs::File::open(&file).map_err(|e| {
@@ -36,12 +45,16 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
     let total = f.metadata().map(|m| m.len()).unwrap_or(0);
     let mut bar = Bar::new(total > 1 << 20 && std::io::stderr().is_terminal());
     let source = file.display().to_string();
-    let report = portal.import_patients(
+    let options = ImportOptions {
+        dry_run,
+        all_warnings,
+    };
+    let report = portal.import_patients_with(
         &session,
         &source,
         std::io::BufReader::new(f),
         total,
-        dry_run,
+        options,
         &mut bar,
     )?;
     bar.finish();
@@ -60,7 +73,7 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
         "warning: ",
         &report.warnings,
         report.more_warnings,
-        "warnings",
+        "warnings (--all-warnings lists every one)",
     );
     let verb = if dry_run { "would import" } else { "imported" };
     line(format_args!(

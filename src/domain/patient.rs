@@ -66,7 +66,40 @@ impl Patient {
     pub fn display_name(&self) -> String {
         format!("{}, {}", self.last_name, self.first_name)
     }
+
+    /// Whether this patient and `other` have a last name in common, as the
+    /// search reads names (case, accents and punctuation aside): the same
+    /// whole name (`De la Cruz`, `DeLaCruz`) or a part of it (`García-López`
+    /// and `Garcia`; `Van der Berg` and `Berg`). Single letters and
+    /// particles (`O'`, `de`, `van`, `al`…) are no part in common:
+    /// `O'Hara` and `O'Brien` have none.
+    ///
+    /// Used to tell staff when a patient joins a login none of whose
+    /// patients shares their last name: worth a question to the parent,
+    /// never a refusal (step-families and a mother's and a father's names
+    /// are common).
+    pub fn shares_last_name_with(&self, other: &Patient) -> bool {
+        let (mine, theirs) = (self.last_key(), other.last_key());
+        if !mine.is_empty() && mine == theirs {
+            return true;
+        }
+        let parts = |name: &str| -> Vec<String> {
+            super::keys::name_parts(name)
+                .into_iter()
+                .filter(|p| p.len() > 1 && !NAME_PARTICLES.contains(&p.as_str()))
+                .collect()
+        };
+        let theirs = parts(&other.last_name);
+        parts(&self.last_name).iter().any(|p| theirs.contains(p))
+    }
 }
+
+/// Parts of a last name that many unrelated families share, so that
+/// sharing one says nothing about being family (search keys).
+const NAME_PARTICLES: &[&str] = &[
+    "al", "da", "das", "de", "del", "della", "den", "der", "des", "di", "do", "dos", "du", "el",
+    "la", "las", "le", "les", "lo", "los", "st", "te", "ten", "ter", "van", "von",
+];
 
 /// A name: a clean field ([`clean_field`]) with a letter or digit, that
 /// does not mix scripts whose letters look alike ([`mixed_script_confusable`]):
@@ -160,12 +193,18 @@ pub fn patients_phrase<S: AsRef<str>>(numbers: &[S]) -> String {
     patients_phrase_up_to(numbers, NAMED_PATIENTS)
 }
 
-/// `patients 1, 2, 3, 4, 5 and 6`: every number, however many, for the
-/// audit trail, which is the record of who was concerned (finding 11,
-/// fresh eyes, session 6: an import's event named five warned patients
-/// and "1 more").
-pub fn every_patient_phrase<S: AsRef<str>>(numbers: &[S]) -> String {
-    patients_phrase_up_to(numbers, usize::MAX)
+/// Patients an audit event names at most: an import's event named five
+/// warned patients and "1 more" (finding 11, fresh eyes, session 6), and
+/// named all 30,000 of a large import, about 250 KB of text that the app's
+/// history and `audit list` then showed. A thousand six-digit numbers are
+/// about 8 KB.
+pub const AUDIT_NAMED_PATIENTS: usize = 1_000;
+
+/// `patients 1, 2, 3, 4, 5 and 6`: for the audit trail, which is the
+/// record of who was concerned, every number up to
+/// [`AUDIT_NAMED_PATIENTS`], then how many more.
+pub fn audit_patients_phrase<S: AsRef<str>>(numbers: &[S]) -> String {
+    patients_phrase_up_to(numbers, AUDIT_NAMED_PATIENTS)
 }
 
 fn patients_phrase_up_to<S: AsRef<str>>(numbers: &[S], named: usize) -> String {
@@ -191,6 +230,50 @@ fn patients_phrase_up_to<S: AsRef<str>>(numbers: &[S], named: usize) -> String {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    fn named(last: &str) -> Patient {
+        Patient {
+            account_number: "1".into(),
+            last_name: last.into(),
+            first_name: "Kid".into(),
+            date_of_birth: date!(2017 - 01 - 03),
+            email: None,
+        }
+    }
+
+    /// Fresh eyes, session 6, finding 4: a patient joining a login none of
+    /// whose patients shares their last name is said; a sibling never is.
+    #[test]
+    fn last_names_in_common_are_read_as_the_search_reads_them() {
+        let shared = [
+            ("Brown", "Brown"),
+            ("BROWN", "brown"),
+            ("García-López", "Garcia"),
+            ("Garcia", "García-López"),
+            ("Smith Jones", "Jones"),
+            ("O'Hara", "Ohara"),
+            ("De la Cruz", "DeLaCruz"),
+            ("Van der Berg", "Berg"),
+            ("Nguyễn", "Nguyen"),
+            ("Li", "Li"),
+            ("Li-Wu", "Wu"),
+        ];
+        for (a, b) in shared {
+            assert!(named(a).shares_last_name_with(&named(b)), "{a} / {b}");
+            assert!(named(b).shares_last_name_with(&named(a)), "{b} / {a}");
+        }
+        let apart = [
+            ("Ohara", "Brown"),
+            ("O'Hara", "O'Brien"),
+            ("De la Cruz", "De Leon"),
+            ("Van Dyke", "Van Buren"),
+            ("Al-Hassan", "Al-Rashid"),
+            ("Smith", "Smithers"),
+        ];
+        for (a, b) in apart {
+            assert!(!named(a).shares_last_name_with(&named(b)), "{a} / {b}");
+        }
+    }
 
     #[test]
     fn dates_in_both_formats() {
@@ -265,14 +348,30 @@ mod tests {
     #[test]
     fn the_audit_trail_names_every_patient_past_five() {
         let n = |k: usize| (0..k).map(|i| format!("1009{i:02}")).collect::<Vec<_>>();
-        assert_eq!(every_patient_phrase(&n(1)), "patient 100900");
+        assert_eq!(audit_patients_phrase(&n(1)), "patient 100900");
         assert_eq!(
-            every_patient_phrase(&n(6)),
+            audit_patients_phrase(&n(6)),
             "patients 100900, 100901, 100902, 100903, 100904 and 100905"
         );
-        let many = every_patient_phrase(&n(40));
+        let many = audit_patients_phrase(&n(40));
         assert!(many.starts_with("patients 100900, 100901, "), "{many}");
         assert!(many.ends_with(", 100938 and 100939"), "{many}");
         assert!(!many.contains("more"), "{many}");
+    }
+
+    /// Finding 11's remainder: past a thousand, the trail names the first
+    /// thousand and says how many more.
+    #[test]
+    fn the_audit_trail_names_a_thousand_patients_then_how_many_more() {
+        let n = |k: usize| (0..k).map(|i| format!("9{i:05}")).collect::<Vec<_>>();
+        let all = audit_patients_phrase(&n(AUDIT_NAMED_PATIENTS));
+        assert!(all.ends_with(", 900998 and 900999"), "{all}");
+        let capped = audit_patients_phrase(&n(30_000));
+        assert!(
+            capped.ends_with(", 900998, 900999 and 29000 more"),
+            "{capped}"
+        );
+        assert_eq!(capped.matches(", ").count(), AUDIT_NAMED_PATIENTS - 1);
+        assert!(capped.len() < 10_000, "{}", capped.len());
     }
 }

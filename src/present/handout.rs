@@ -87,6 +87,7 @@ mod tests {
             account_id: 1,
             action: Action::AccountCreated,
             notice: None,
+            no_common_last_name: false,
         }
     }
 

@@ -20,7 +20,8 @@ pub use history::{HistoryLine, history_line};
 pub use login::{LOGIN_READ_ALOUD, login_lines_in, login_read_aloud, login_text_in};
 pub use operator::operator_state;
 pub use plan::{
-    linked_line, linked_summary, patient_named, patients_named, plan_summary, which_holds,
+    linked_line, linked_summary, no_common_last_name_note, patient_named, patients_named,
+    plan_summary, which_holds,
 };
 pub use spell::{spelled, spelled_groups, spelling_word};
 pub use time::{LocalTime, TimeStyle};

@@ -80,6 +80,19 @@ pub fn plan_summary(plan: &CreateValidatePlan, local: &LocalTime) -> String {
     printable(&s)
 }
 
+/// Said before (the app's confirmation) and after (the CLI) a link into an
+/// account none of whose patients shares this patient's last name
+/// ([`CreateValidatePlan::no_common_last_name`]): `None of the patients
+/// already on this account has this patient's last name (Ohara): check
+/// with the parent that this login is their family's.` A question for the
+/// parent, never a refusal: step-families are common.
+pub fn no_common_last_name_note(patient: &Patient) -> String {
+    printable(&format!(
+        "None of the patients already on this account has this patient's last name ({}): check with the parent that this login is their family's.",
+        patient.last_name
+    ))
+}
+
 /// After a link without a reset, for the app's popup: `added to the
 /// existing account of E; the account holder signs in with their current
 /// password`.

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Portal, Session};
-use crate::domain::patient::every_patient_phrase;
+use crate::domain::patient::{AUDIT_NAMED_PATIENTS, audit_patients_phrase};
 use crate::domain::text::printable;
 use crate::domain::{Action, NewEvent, Patient};
 use crate::error::{Error, Result};
@@ -42,11 +42,24 @@ pub struct ImportReport {
     pub more_errors: u64,
     /// Rows imported (or that would be) with a caution: a patient's
     /// e-correspondent email, new to them, that is the login of a portal
-    /// account not holding them (at most [`MAX_REPORTED_ERRORS`]).
+    /// account not holding them (at most [`MAX_REPORTED_ERRORS`], unless
+    /// [`ImportOptions::all_warnings`]).
     pub warnings: Vec<RowError>,
     pub more_warnings: u64,
     /// True when the rows were written (not a dry run, no errors).
     pub applied: bool,
+}
+
+/// How an import runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Check every row and say what would change, writing nothing.
+    pub dry_run: bool,
+    /// Keep every warning in the report, not the first
+    /// [`MAX_REPORTED_ERRORS`] (`import --all-warnings`): the full list of
+    /// warned rows, which the audit event names only the first
+    /// [`AUDIT_NAMED_PATIENTS`] of.
+    pub all_warnings: bool,
 }
 
 /// Told how far an import has come, for a progress bar.
@@ -74,6 +87,10 @@ struct Checked {
 }
 
 impl Portal {
+    /// Imports the patients of the CSV `input` (named `source` in
+    /// messages), or with `dry_run` says what it would change; the first
+    /// [`MAX_REPORTED_ERRORS`] warnings are kept. See
+    /// [`Portal::import_patients_with`].
     pub fn import_patients(
         &self,
         s: &Session,
@@ -83,6 +100,36 @@ impl Portal {
         dry_run: bool,
         progress: &mut dyn ImportProgress,
     ) -> Result<ImportReport> {
+        let options = ImportOptions {
+            dry_run,
+            ..ImportOptions::default()
+        };
+        self.import_patients_with(s, source, input, total_bytes, options, progress)
+    }
+
+    /// Imports the patients of the CSV `input`: all rows or none, every bad
+    /// row reported with its line; rows that give a patient another
+    /// account's login as e-correspondent email are imported and warned
+    /// of, and the audit event names them (the first
+    /// [`AUDIT_NAMED_PATIENTS`], then how many more).
+    pub fn import_patients_with(
+        &self,
+        s: &Session,
+        source: &str,
+        input: impl Read,
+        total_bytes: u64,
+        options: ImportOptions,
+        progress: &mut dyn ImportProgress,
+    ) -> Result<ImportReport> {
+        let ImportOptions {
+            dry_run,
+            all_warnings,
+        } = options;
+        let warnings_kept = if all_warnings {
+            usize::MAX
+        } else {
+            MAX_REPORTED_ERRORS
+        };
         self.authorize(
             s,
             crate::domain::Role::Admin,
@@ -107,7 +154,7 @@ impl Portal {
         while more {
             let start = rdr.position().clone();
             let read = rdr.read_byte_record(&mut record);
-            let line = rdr.get_ref().line_at(start.byte(), start.line());
+            let line = rdr.get_mut().line_at(start.byte(), start.line());
             let end = rdr.position().byte();
             rdr.get_mut().forget_before(end);
             match read {
@@ -187,7 +234,7 @@ impl Portal {
             report.updated = r.updated;
             report.unchanged = r.unchanged;
             (report.warnings, report.more_warnings) =
-                foreign_login_warnings(&batch, &lines, &r.foreign_logins);
+                foreign_login_warnings(&batch, &lines, &r.foreign_logins, warnings_kept);
             return Ok(report);
         }
         let total = report.rows;
@@ -200,7 +247,10 @@ impl Portal {
                 r.created, r.updated, r.unchanged
             );
             if !r.foreign_logins.is_empty() {
-                // Every one, in the file's order: the trail is the record.
+                // In the file's order: the trail is the record. A thousand
+                // at most, then how many more and in all, so that a huge
+                // import cannot make an event the history cannot show; the
+                // import's own warnings (`--all-warnings`) list every row.
                 let mut records: Vec<usize> = r.foreign_logins.iter().map(|f| f.record).collect();
                 records.sort_unstable();
                 let patients: Vec<&str> = records
@@ -209,8 +259,11 @@ impl Portal {
                     .collect();
                 outcome.push_str(&format!(
                     "; warned: the e-correspondent email of {} is the login of a portal account that does not hold them",
-                    every_patient_phrase(&patients)
+                    audit_patients_phrase(&patients)
                 ));
+                if patients.len() > AUDIT_NAMED_PATIENTS {
+                    outcome.push_str(&format!(" ({} patients in all)", patients.len()));
+                }
             }
             tx.audit(NewEvent {
                 actor: s.actor(),
@@ -221,7 +274,7 @@ impl Portal {
             Ok(r)
         })?;
         (report.warnings, report.more_warnings) =
-            foreign_login_warnings(&batch, &lines, &r.foreign_logins);
+            foreign_login_warnings(&batch, &lines, &r.foreign_logins, warnings_kept);
         drop(lines);
         progress.writing(total, total);
         tracing::debug!("import: committed");
@@ -268,11 +321,12 @@ impl Portal {
 /// that is another family's login — the practice's records decide, so the
 /// row is imported — but a typo there would link the child to that family
 /// at the next Create/Validate, so each such row is pointed out, in line
-/// order: the warnings kept and how many more there are.
+/// order: the first `kept` warnings and how many more there are.
 fn foreign_login_warnings(
     batch: &PatientBatch,
     lines: &[u64],
     found: &[ForeignLogin],
+    kept: usize,
 ) -> (Vec<RowError>, u64) {
     let mut warnings: Vec<RowError> = found
         .iter()
@@ -293,8 +347,8 @@ fn foreign_login_warnings(
         })
         .collect();
     warnings.sort_by_key(|w| w.line);
-    let more = warnings.len().saturating_sub(MAX_REPORTED_ERRORS) as u64;
-    warnings.truncate(MAX_REPORTED_ERRORS);
+    let more = warnings.len().saturating_sub(kept) as u64;
+    warnings.truncate(kept);
     (warnings, more)
 }
 
@@ -306,12 +360,20 @@ fn foreign_login_warnings(
 /// is read with the next row (so every row of a Windows file came out one
 /// line early), and blank lines before a row are read with it too. The row
 /// begins at the first byte after those `\r` and `\n`; its line is the csv
-/// crate's count at the end of the row before plus the `\n`s skipped.
+/// crate's count at the end of the row before plus the line ends skipped.
+///
+/// The csv crate counts lines by `\n` alone, while it also ends rows at a
+/// lone `\r` (classic Mac OS files): every row of such a file was "line 1".
+/// A lone `\r` (one not followed by `\n`) is a line end here too, as an
+/// editor shows it: the ones before the row are counted as the reader goes.
 struct LineFinder<R> {
     inner: R,
     /// Bytes read from `inner` from offset `base` on.
     kept: Vec<u8>,
     base: u64,
+    /// Lone `\r`s in the file before offset `counted` (`base <= counted`).
+    lone_cr: u64,
+    counted: u64,
 }
 
 /// Kept bytes behind the current row are dropped once there are this many
@@ -324,29 +386,41 @@ impl<R> LineFinder<R> {
             inner,
             kept: Vec::new(),
             base: 0,
+            lone_cr: 0,
+            counted: 0,
         }
     }
 
-    /// The line of the first character of the row read from byte `start`,
-    /// where the csv crate counted `line`.
-    fn line_at(&self, start: u64, line: u64) -> u64 {
-        let from = start
-            .checked_sub(self.base)
-            .and_then(|o| usize::try_from(o).ok())
-            .unwrap_or(usize::MAX);
-        let skipped = self
-            .kept
-            .get(from..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|&&b| b == b'\r' || b == b'\n')
-            .filter(|&&b| b == b'\n')
-            .count();
-        line + skipped as u64
+    /// Whether the kept byte at `i` is a lone `\r`: one followed by
+    /// anything but `\n`, or by the end of the file.
+    fn lone_cr_at(&self, i: usize) -> bool {
+        self.kept.get(i) == Some(&b'\r') && self.kept.get(i + 1) != Some(&b'\n')
     }
 
-    /// The rows before byte `pos` are done with.
+    /// The line of the first character of the row read from byte `start`,
+    /// where the csv crate counted `line`. Rows are asked for in order.
+    fn line_at(&mut self, start: u64, line: u64) -> u64 {
+        let at = |pos: u64| {
+            pos.checked_sub(self.base)
+                .and_then(|o| usize::try_from(o).ok())
+                .unwrap_or(usize::MAX)
+        };
+        let (from, to) = (at(self.counted), at(start).min(self.kept.len()));
+        if from < to {
+            self.lone_cr += (from..to).filter(|&i| self.lone_cr_at(i)).count() as u64;
+            self.counted = start;
+        }
+        let skipped = (to..self.kept.len())
+            .take_while(|&i| matches!(self.kept[i], b'\r' | b'\n'))
+            .filter(|&i| self.kept[i] == b'\n' || self.lone_cr_at(i))
+            .count();
+        line + self.lone_cr + skipped as u64
+    }
+
+    /// The rows before byte `pos` are done with (as far as their lone
+    /// `\r`s are counted).
     fn forget_before(&mut self, pos: u64) {
+        let pos = pos.min(self.counted);
         let done = usize::try_from(pos.saturating_sub(self.base)).unwrap_or(usize::MAX);
         if done >= FORGET_AT && done <= self.kept.len() {
             self.kept.drain(..done);

@@ -43,7 +43,7 @@ pub use guardians::{
     LoginChangePlan, LoginChanged, guardians_sentence,
 };
 pub use history::{AccountDetails, HISTORY_MAX};
-pub use import::{ImportProgress, ImportReport, RowError};
+pub use import::{ImportOptions, ImportProgress, ImportReport, RowError};
 pub use lookup::{AccountView, PatientView};
 pub use notify::{Delivery, NoticeAttempt, NoticeLine, NotifyStatus, SendReport, backoff};
 pub use operators::OperatorChange;

@@ -30,6 +30,10 @@ pub struct TemporaryLogin {
     /// The notice queued for the account holder (`None` when notices are
     /// off): send it with [`crate::services::Portal::send_notice`].
     pub notice: Option<u64>,
+    /// For a patient added to an account (and its password reset): none of
+    /// the patients it held shares the patient's last name
+    /// ([`CreateValidatePlan::no_common_last_name`]). False otherwise.
+    pub no_common_last_name: bool,
 }
 
 impl TemporaryLogin {
@@ -57,6 +61,7 @@ impl TemporaryLogin {
             account_id: acc.id,
             action,
             notice,
+            no_common_last_name: false,
         }
     }
 }
@@ -134,6 +139,12 @@ pub struct CreateValidatePlan {
     /// (the confirmation names them, so that staff see whose family's
     /// login this is); empty otherwise.
     pub holds: Vec<Patient>,
+    /// For a link: none of the patients the account holds shares this
+    /// patient's last name ([`Patient::shares_last_name_with`]), as when
+    /// an import gave the patient another family's login as their
+    /// e-correspondent email. Clients say so before the change
+    /// (`present::no_common_last_name_note`); it is never a refusal.
+    pub no_common_last_name: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,6 +237,9 @@ pub struct Linked {
     pub removed: Option<crate::domain::RemovedLink>,
     /// The account's other patients (those it held before), in its order.
     pub others: Vec<Patient>,
+    /// None of `others` shares the patient's last name
+    /// ([`CreateValidatePlan::no_common_last_name`]).
+    pub no_common_last_name: bool,
 }
 
 impl CreateValidateOutcome {

@@ -222,6 +222,8 @@ impl Portal {
                 }
             }
         };
+        let no_common_last_name =
+            !holds.is_empty() && !holds.iter().any(|h| patient.shares_last_name_with(h));
         Ok((
             CreateValidatePlan {
                 patient,
@@ -230,6 +232,7 @@ impl Portal {
                 guardians,
                 removed,
                 holds,
+                no_common_last_name,
             },
             setup,
         ))
@@ -316,6 +319,9 @@ impl Portal {
                 }
                 .to_owned(),
             );
+        }
+        if plan.no_common_last_name {
+            notes.push("no patient on the account shares this patient's last name".to_owned());
         }
         notes.push(identity_note(check.as_deref()));
         if plan.records_email {
@@ -434,13 +440,17 @@ impl Portal {
                 PlannedChange::Link {
                     reset_password: true,
                     ..
-                } => CreateValidateOutcome::LinkedAndReset(login(Action::AccountLinked)?),
+                } => CreateValidateOutcome::LinkedAndReset(TemporaryLogin {
+                    no_common_last_name: plan.no_common_last_name,
+                    ..login(Action::AccountLinked)?
+                }),
                 PlannedChange::Link { .. } => CreateValidateOutcome::Linked(Linked {
                     patient: plan.patient.clone(),
                     account: AccountView::new(&acc, now, &self.hasher),
                     notice,
                     removed: plan.removed.clone(),
                     others: plan.holds.clone(),
+                    no_common_last_name: plan.no_common_last_name,
                 }),
             };
             tx.audit(NewEvent {

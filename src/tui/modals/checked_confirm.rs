@@ -181,7 +181,11 @@ impl Component for CheckedConfirm {
                     "( )"
                 };
                 let here = self.focus == Focus::Checks && self.cursor == i;
-                if here {
+                // With focus on the list, the highlighted check is kept on
+                // screen; elsewhere (the buttons), the chosen one, so the
+                // clerk sees what will be recorded before pressing.
+                let chosen_away = self.focus != Focus::Checks && self.chosen == Some(i);
+                if here || chosen_away {
                     reveal = Some(lines.len());
                 }
                 lines.push(Line::from(Span::styled(
@@ -194,8 +198,10 @@ impl Component for CheckedConfirm {
             reveal = Some(lines.len());
             lines.push(Line::from(Span::styled(e.clone(), theme.error)));
         }
-        // On a small terminal the body scrolls to keep the focused check
-        // (or the error) on screen; the buttons never scroll away.
+        // On a small terminal the body scrolls to keep the focused check,
+        // the chosen one, or the error on screen (as little as that needs,
+        // so the patient's facts above stay in view as far as they fit);
+        // the buttons never scroll away.
         let inner_w = area.width.min(WIDTH).saturating_sub(2);
         let scroll = reveal.map_or(TOP, |i| {
             Scroll::Reveal(wrapped_height(&lines[..i], inner_w))

@@ -6,7 +6,7 @@
 
 use crate::domain::Email;
 use crate::error::{Error, Refusal};
-use crate::present::plan_summary;
+use crate::present::{no_common_last_name_note, plan_summary};
 use crate::services::{CreateValidate, CreateValidatePlan, PlannedChange};
 use crate::tui::component::{Command, Level, Response, Shared, sentence};
 use crate::tui::modals::{CheckedConfirm, ChooseGuardian};
@@ -109,6 +109,12 @@ fn confirmation(
             if others.len() == 1 { "s" } else { "" }
         )]
     };
+    // Joining a login none of whose patients has this last name: a
+    // question for the parent before confirming (an import may have given
+    // the patient another family's login).
+    if plan.no_common_last_name {
+        notes.push(no_common_last_name_note(&plan.patient));
+    }
     // An administrator adding back a link that was removed is told when and why.
     if let Some(r) = &plan.removed {
         notes.push(crate::present::removed_note(r, &shared.local));
