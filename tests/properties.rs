@@ -462,6 +462,9 @@ proptest! {
         // name phases are skipped only when no run of its parts begins a
         // last name either (`gar.cia`, `o.brien9`, `jose.garcia1`).
         queries.extend(["jose.garcia1", "gar.cia", "o.brien9", "maria.smith", "smi.th", "mo.ore1", "a.b.c"].map(String::from));
+        // Beside dates, years and numbers only, still alone: a name, then
+        // an email part, narrowed by them.
+        queries.extend(["gar.cia 2016", "jo.a 3/4", "2016-02 maria.smith", "o-brien 2016", "smith-jo 1/2/2016", "a.b 50"].map(String::from));
         for p in patients.iter().take(6) {
             queries.extend(queries_for(p, cut));
         }

@@ -1998,3 +1998,87 @@ fn fresh_s6_12_the_binary_shows_the_guardians_login_a_row_was_found_by() {
         "the existing fields all stay"
     );
 }
+
+/// Fresh s7 F1: name words after the twelfth were dropped in silence, so
+/// `a b c d e f g h i j k l zzzz` (or one dotted word of 13 parts) listed
+/// a patient whom `zzzz` does not match. More words than a search reads
+/// is now said, in the service, the app and the command line.
+#[test]
+fn fresh_s7_f1_a_thirteenth_name_word_is_refused_not_dropped() {
+    let p = fresh();
+    let said = "a search reads at most 12 words of a name (st.john and o'brien count as two \
+                each), and this one has 13: leave some out";
+    for q in [
+        "a b c d e f g h i j k l zzzz",
+        "a.b.c.d.e.f.g.h.i.j.k.l.zzzz",
+        "smith smith smith smith smith smith smith smith smith smith smith smith zzzz",
+        ", a b c d e f g h i j k l zzzz",
+    ] {
+        assert_eq!(refused(&p, q), said, "{q}");
+    }
+    // Twelve words are read, each of them.
+    assert!(
+        found(
+            &p,
+            "smith smith smith smith smith smith smith smith smith smith smith zzzz"
+        )
+        .is_empty()
+    );
+    assert!(
+        !found(
+            &p,
+            "smith smith smith smith smith smith smith smith smith smith smith smith"
+        )
+        .is_empty()
+    );
+    // The command line refuses it as invalid input (exit 2), saying why.
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    bin.practice();
+    let out = bin.run(
+        &["patients", "search", "--", "a b c d e f g h i j k l zzzz"],
+        "",
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains(said), "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+}
+
+/// Fresh s7 F2: `st.john jul 2016` found St. John (the month's words are
+/// read as a date first, leaving the dotted word alone), but
+/// `st.john 7/2016` and `mac.donald 11/2/2017` found nobody: a date in
+/// figures counted as another word, which made the dotted word an email
+/// word. Dates, years and numbers no longer count: the dotted word is a
+/// name, then an email part, narrowed by the date, whichever way the date
+/// is written.
+#[test]
+fn fresh_s7_f2_a_dotted_name_with_a_date_in_figures_finds_what_it_finds_with_the_month_named() {
+    for p in [fresh(), fresh_practice(1)] {
+        for q in [
+            "st.john sep 2016",
+            "st.john 9/2016",
+            "st.john 2016-09",
+            "st.john 9/8/2016",
+            "2016 st.john",
+            "8.9.2016 st.john",
+        ] {
+            assert_eq!(found(&p, q), ["100121"], "{q}");
+        }
+        for q in [
+            "mac.donald nov 2017",
+            "mac.donald 11/2/2017",
+            "mac.donald 2017-11",
+            "mac.donald 11/2017",
+        ] {
+            assert_eq!(found(&p, q), ["100111"], "{q}");
+        }
+        // The email part too, narrowed by the date (Kelly, Amy's email
+        // begins st.john; she was born 5 May 2015).
+        assert_eq!(found(&p, "st.john 2015"), ["100124"]);
+        assert_eq!(found(&p, "st.john 5/5/2015"), ["100124"]);
+        // A hyphenated or apostrophe name beside a date, likewise.
+        assert_eq!(found(&p, "o'brien 9/8/2016"), ["100122"]);
+        // With another name word it is still an email word (docs/cli.md).
+        assert!(found(&p, "st.john ava").is_empty());
+    }
+}

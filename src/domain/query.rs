@@ -68,7 +68,8 @@ pub const ACCOUNT_AFTER_BIRTHS: char = 'x';
 
 /// Longest run of neighbouring words read together as the last name.
 pub const MAX_RUN: usize = 4;
-/// Name words beyond this many are ignored (nobody types more).
+/// A search reads at most this many name words (nobody types more); more is
+/// a problem said to the user ([`PatientQuery::problem`]).
 pub const MAX_WORDS: usize = 12;
 
 /// Separates the email part from the name in an email-ordered rank. Below
@@ -247,11 +248,18 @@ impl PatientQuery {
         let mut numbers = Vec::new();
         let mut dotted = Vec::new();
         let mut joined = None;
-        let mut words = 0;
+        // Words, and words other than dates, years and numbers: a dotted
+        // or joined word is "alone" beside dates (`st.john 7/2016`, as
+        // beside `jul 2016`, whose words were read as a date above).
+        let (mut words, mut name_words) = (0, 0);
         for (side, words_of_side) in [(0, left), (1, right)] {
             for w in words_of_side.split_whitespace() {
                 words += 1;
-                match classify(w, today) {
+                let word = classify(w, today);
+                if !matches!(word, Word::Dob(_) | Word::Number(_) | Word::Skip) {
+                    name_words += 1;
+                }
+                match word {
                     Word::Name(k) if side == 0 => q.push_name_word(k),
                     Word::Name(k) => q.first_names.extend(k),
                     Word::Joined(k, w) if side == 0 => {
@@ -270,26 +278,25 @@ impl PatientQuery {
         match dotted.as_slice() {
             // `St.John`, `maria.g` alone: a name (as its parts), then an
             // email part.
-            [(0, w)] if words == 1 => {
+            [(0, w)] if name_words == 1 => {
                 q.names.clear();
                 q.push_name_word(name_parts(w));
                 q.mixed = Some(w.clone());
             }
             // `, st.john`: a first name.
-            [(_, w)] if words == 1 => q.first_names = name_parts(w),
+            [(_, w)] if name_words == 1 => q.first_names = name_parts(w),
             _ => q.emails.extend(dotted.into_iter().map(|(_, w)| w)),
         }
         // `o-hara`, `o'brien`, `smith+tag` alone: a name (as its parts, read
         // above), then an email part (`quinn.o-hara+kids@…`).
-        if words == 1
+        if name_words == 1
             && let Some(w) = joined
         {
             q.mixed = Some(w);
         }
         // ", jo": the first name begins with jo, whatever the last name.
         q.comma = comma && !(q.names.is_empty() && q.first_names.is_empty());
-        q.names.truncate(MAX_WORDS);
-        q.first_names.truncate(MAX_WORDS);
+        q.too_many_words();
         let alone = words == 1 && all.len() == 1 && numbers.len() == 1;
         // With a name or a date, a plausible four-digit year is a year of
         // birth, and eight digits that are a date (`20171102`) that date.
@@ -318,7 +325,7 @@ impl PatientQuery {
                     q.names.clear();
                     q.punctuated.clear();
                     q.push_name_word(super::keys::name_parts(&n));
-                    q.names.truncate(MAX_WORDS);
+                    q.too_many_words();
                     q.mixed = Some(n.to_ascii_lowercase());
                 }
                 _ => q.accounts.push(n),
@@ -336,6 +343,22 @@ impl PatientQuery {
             q.never = true;
         }
         q
+    }
+
+    /// More name words than a search reads ([`MAX_WORDS`]) is a
+    /// [`PatientQuery::problem`], said to the user: words left unread
+    /// would list patients who do not match them. The words are cut to
+    /// the limit (the query matches nothing, and runs stay few).
+    fn too_many_words(&mut self) {
+        let most = self.names.len().max(self.first_names.len());
+        if most > MAX_WORDS {
+            self.problem.get_or_insert(format!(
+                "a search reads at most {MAX_WORDS} words of a name (st.john and o'brien count \
+                 as two each), and this one has {most}: leave some out"
+            ));
+        }
+        self.names.truncate(MAX_WORDS);
+        self.first_names.truncate(MAX_WORDS);
     }
 
     /// Adds a last-name word's parts, noting where a word typed with
@@ -446,6 +469,14 @@ impl PatientQuery {
             && self.emails.is_empty()
             && self.month_day.is_none()
             && self.mixed.is_none()
+    }
+
+    /// Whether an email part can match a word of this query (an email
+    /// word, or a word typed alone that is also looked for in email
+    /// parts): a patient's rank is then the best over each of its emails,
+    /// its own and its guardians' logins.
+    pub fn reads_emails(&self) -> bool {
+        !self.emails.is_empty() || self.email_alone().is_some()
     }
 
     /// The word also looked for in email parts, after every name match: a
@@ -1152,8 +1183,20 @@ mod tests {
             assert_eq!(w.account_word(), None, "{text}: no account number");
             assert_eq!(w.kind(), "name or email", "{text}");
         }
-        // With other words, or after a comma, a name only (as before).
-        for text in ["o-hara quinn", "quinn o'brien", "garcia-lopez 2019"] {
+        // Beside a date, a year or a number only, still alone (fresh s7
+        // F2): a name then an email part, narrowed by the date.
+        for (text, word) in [
+            ("garcia-lopez 2019", "garcia-lopez"),
+            ("o-hara 11/2/17", "o-hara"),
+            ("st.john 7/2016", "st.john"),
+            ("2016-07 mac.donald", "mac.donald"),
+        ] {
+            let w = q(text);
+            assert_eq!(w.email_alone(), Some(word), "{text}");
+            assert!(!w.dob.is_empty(), "{text}");
+        }
+        // With other name words, or after a comma, a name only (as before).
+        for text in ["o-hara quinn", "quinn o'brien"] {
             let w = q(text);
             assert_eq!(
                 (w.mixed.as_deref(), w.email_alone()),

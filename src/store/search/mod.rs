@@ -553,8 +553,9 @@ impl ReadTx {
         let mut found = Vec::new();
         let mut key = String::new();
         let mut read = 0u64;
-        // Email words also match the logins of a patient's guardians.
-        let mut holders = (!q.emails.is_empty()).then(|| Holders::new(self));
+        // Email words (and a word typed alone, beside a date: `st.john
+        // 2016`) also match the logins of a patient's guardians.
+        let mut holders = q.reads_emails().then(|| Holders::new(self));
         let mut rank = String::new();
         let mut login = String::new();
         while sub.head().is_some() {
