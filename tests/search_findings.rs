@@ -554,3 +554,21 @@ fn fresh_logins_f6_a_cli_search_that_finds_nothing_for_ten_budgets_stops_and_say
     assert_eq!(many.stdout.lines().count(), 44, "{}", many.stderr);
     assert_eq!(many.stderr, "");
 }
+
+/// Fresh s7 F6: exit code 11 was documented in docs/cli.md only; a script
+/// writer reading `--help` would take it for an unknown failure.
+#[test]
+fn fresh_s7_f6_help_lists_exit_code_11() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = Bin::new(home.path());
+    let top = bin.run(&["--help"], "");
+    assert_eq!(top.code, 0, "{}", top.stderr);
+    assert!(
+        top.stdout
+            .contains("11 patients search stopped reading before the end"),
+        "{}",
+        top.stdout
+    );
+    let search = bin.run(&["patients", "search", "--help"], "");
+    assert!(search.stdout.contains("exits 11"), "{}", search.stdout);
+}

@@ -33,7 +33,8 @@ use secrets::SecretSource;
 const AFTER_HELP: &str = "\
 Exit codes: 0 success, 1 other error, 2 usage, 3 wrong credentials, 4 operator locked out,
 5 temporary password expired, 6 password policy rejected, 7 not found,
-8 portal e-correspondent not set up, 9 changed by someone else (retry), 10 permission denied.
+8 portal e-correspondent not set up, 9 changed by someone else (retry), 10 permission denied,
+11 patients search stopped reading before the end (more may match; --read-all reads on).
 
 Files: the database defaults to $XDG_DATA_HOME/portal-admin/portal.redb (the demo's to demo.redb),
 the config to $XDG_CONFIG_HOME/portal-admin/config.toml (or $PORTAL_ADMIN_CONFIG), and the log to

@@ -19,7 +19,8 @@ pub enum PatientsCmd {
         json: bool,
         /// Read on however many index entries it takes to find --limit
         /// patients or to reach the end (without it, a search stops after
-        /// reading 10 × database.search_budget entries without a match).
+        /// reading 10 × database.search_budget entries without a match,
+        /// and exits 11: what it printed is what it found).
         #[arg(long)]
         read_all: bool,
     },
