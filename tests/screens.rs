@@ -287,6 +287,8 @@ fn help_lists_the_keys_of_where_you_are() {
     );
     // A month as people write it, either way round (fresh s6 finding 8).
     assert!(end.contains("Nov 2017, 2017 Nov"), "{end}");
+    // A dotted name beside another name is an email word (fresh s7 F3).
+    assert!(end.contains("st john mia"), "{end}");
     hs.key(KeyCode::PageDown);
     hs.key(KeyCode::Down);
     assert_eq!(hs.screen(), end, "help does not scroll past its end");

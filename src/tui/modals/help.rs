@@ -136,6 +136,8 @@ impl Help {
                 "  a month: Nov 2017, 2017 Nov, 11/2017",
                 "  an account number: 100234",
                 "  a part of an email: moore, moore1033, @example.org",
+                "  st.john alone or with a date: the name, then emails",
+                "    (with another name, type it with a space: st john mia)",
                 "    (the patient's, or any current guardian's login)",
             ] {
                 lines.push(Line::from(Span::raw(text)));
