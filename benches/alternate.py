@@ -9,10 +9,12 @@ its own 1M file; the first page's median time of each run is kept.
         [ROUNDS] [SEARCHES] QUERY...
 
 For each class, prints the median of the rounds' medians of each build and
-their ratio, then the first quartile and the minimum of each: the machine
-has two speeds about a factor of two apart (section 1, "Two speeds"), and
-a quartile or a minimum well below its median means that rounds fell in
-both. Asserts nothing.
+their ratio; the median of the rounds' own ratios (a round's two runs are
+a few milliseconds apart, and the machine's slow moments last seconds, so
+both runs of a round mostly share one speed); then the first quartile and
+the minimum of each build: the machine has two speeds about a factor of two
+apart (section 1, "Two speeds"), and a quartile or a minimum well below its
+median means that rounds fell in both. Asserts nothing.
 """
 
 import re
@@ -48,8 +50,8 @@ def main():
     if rest and rest[0].isdigit():
         searches = int(rest.pop(0))
     print(f"{rounds} rounds of {searches} searches each build, pinned to CPU 1")
-    print("| class | new | old | new / old | new q1, min | old q1, min |")
-    print("|---|---|---|---|---|---|")
+    print("| class | new | old | new / old | median of the rounds' new / old | new q1, min | old q1, min |")
+    print("|---|---|---|---|---|---|---|")
     for query in rest:
         times = {"new": [], "old": []}
         for _ in range(rounds):
@@ -58,9 +60,11 @@ def main():
         med = {k: statistics.median(v) for k, v in times.items()}
         q1 = {k: statistics.quantiles(v, n=4)[0] for k, v in times.items()}
         low = {k: min(v) for k, v in times.items()}
+        rounds_ratio = statistics.median(n / o for n, o in zip(times["new"], times["old"]))
         print(
             f"| `{query}` | {med['new']:.1f} µs | {med['old']:.1f} µs | "
-            f"{med['new'] / med['old']:.2f} | {q1['new']:.1f}, {low['new']:.1f} | "
+            f"{med['new'] / med['old']:.2f} | {rounds_ratio:.2f} | "
+            f"{q1['new']:.1f}, {low['new']:.1f} | "
             f"{q1['old']:.1f}, {low['old']:.1f} |",
             flush=True,
         )

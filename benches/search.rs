@@ -133,6 +133,11 @@ const QUERIES: &[(&str, &str, Peer)] = &[
     ),
     ("email part only", "ashley", Fts("ashley*", "")),
     (
+        "name and an email word (own email or a guardian's login)",
+        "smith @example.org",
+        Fts("last_name:smith* AND email:\"example org\"*", ""),
+    ),
+    (
         "two common words, no patient has both",
         "smith garcia",
         Fts("smith* AND garcia*", ""),
