@@ -201,6 +201,64 @@ fn a_practice_may_make_the_identity_check_optional_or_list_its_own() {
 
 // ---- 4. Linking without resetting --------------------------------------
 
+/// Fresh eyes, session 7 (second pass), HIGH, through the services: a
+/// Create/Validate confirmed as "creates an account" must not become a
+/// link to an account made meanwhile, nor a change for another login.
+#[test]
+fn fresh_s7b_1_a_confirmed_create_validate_is_refused_when_its_plan_changed_meanwhile() {
+    let p = Practice::new();
+    let plan = p
+        .portal
+        .plan_create_validate(&p.staff, &CreateValidate::patient("100002"))
+        .unwrap();
+    assert!(
+        matches!(plan.change, PlannedChange::Create { .. }),
+        "{plan:?}"
+    );
+    let shown = plan.email().to_string();
+    // Another desk, meanwhile: José's account, the same login.
+    p.create_validate("100001");
+    let before = p.portal.account_by_email(MARIA).unwrap();
+    let err = p
+        .portal
+        .create_validate_with(
+            &p.staff,
+            &checked("100002").as_confirmed(&shown, plan.version()),
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err:?}");
+    let after = p.portal.account_by_email(MARIA).unwrap();
+    assert_eq!(
+        (after.version, &after.patients),
+        (before.version, &before.patients)
+    );
+    // A confirmation that names another login than the plan's is refused too.
+    let plan = p
+        .portal
+        .plan_create_validate(&p.staff, &CreateValidate::patient("100002"))
+        .unwrap();
+    let err = p
+        .portal
+        .create_validate_with(
+            &p.staff,
+            &checked("100002").as_confirmed("someone.else@example.com", plan.version()),
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err:?}");
+    // The plan read again, confirmed as shown: the link is made.
+    let outcome = p
+        .portal
+        .create_validate_with(
+            &p.staff,
+            &checked("100002").as_confirmed(plan.email().as_str(), plan.version()),
+        )
+        .unwrap();
+    assert!(
+        matches!(outcome, CreateValidateOutcome::Linked(_)),
+        "{outcome:?}"
+    );
+}
+
 /// Issue 9, "Linking a sibling wipes the parent's password": José's
 /// parent has chosen a password; adding Sofía must leave it working.
 #[test]

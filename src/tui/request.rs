@@ -57,7 +57,8 @@ pub enum Request {
         reset_password: bool,
         /// How the caller's identity and authority were checked.
         identity_check: Option<String>,
-        /// The account version the confirmation showed, if there was one.
+        /// The account version the confirmation showed (`None`: it showed
+        /// a new account); with `login`, what the change must still be.
         version: Option<u64>,
     },
     /// Add a guardian to a patient: their own new account (a temporary

@@ -56,7 +56,7 @@ pub fn run(portal: &Portal, session: Option<&Session>, request: Request) -> Repl
         },
         Request::CreateValidate {
             patient,
-            login: _,
+            login,
             guardian,
             reset_password,
             identity_check,
@@ -66,7 +66,7 @@ pub fn run(portal: &Portal, session: Option<&Session>, request: Request) -> Repl
                 .email(guardian.map(|e| e.to_string()))
                 .identity_check(identity_check)
                 .reset_password(reset_password)
-                .expected_version(version);
+                .as_confirmed(login.as_str(), version);
             Reply::CreateValidated {
                 result: need().and_then(|s| portal.create_validate_with(s, &req)),
                 patient,

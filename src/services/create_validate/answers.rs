@@ -85,6 +85,13 @@ pub struct CreateValidate {
     /// The account version the operator saw ([`CreateValidatePlan::version`]);
     /// a change decided on an older one is refused with [`Error::Conflict`].
     pub expected_version: Option<u64>,
+    /// The login a confirmation showed, with `expected_version` as it
+    /// showed it (`None`: no account yet, a new one was shown): when the
+    /// plan is another now (an account appeared, or went, or the patient's
+    /// email changed while the confirmation was open), the change is
+    /// refused with [`Error::Conflict`] instead of doing what nobody saw
+    /// (fresh eyes, session 7, second pass: "Create" became a link).
+    pub confirmed_login: Option<String>,
 }
 
 impl CreateValidate {
@@ -111,6 +118,14 @@ impl CreateValidate {
     }
 
     pub fn expected_version(mut self, version: Option<u64>) -> Self {
+        self.expected_version = version;
+        self
+    }
+
+    /// What a confirmation showed: the login and the account version
+    /// (`None`: a new account). See [`CreateValidate::confirmed_login`].
+    pub fn as_confirmed(mut self, login: impl Into<String>, version: Option<u64>) -> Self {
+        self.confirmed_login = Some(login.into());
         self.expected_version = version;
         self
     }

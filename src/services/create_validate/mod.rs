@@ -290,9 +290,18 @@ impl Portal {
         )?;
         let (plan, setup) = self.plan(req, s.is_admin())?;
         let check = self.identity_check(req.identity_check.as_deref())?;
-        if let (Some(expected), Some(current)) = (req.expected_version, plan.version())
-            && expected != current
-        {
+        // A confirmation's plan must still be the plan: the same login and
+        // the same account (or still none) at the same version.
+        let changed = match &req.confirmed_login {
+            Some(login) => {
+                login.as_str() != plan.email().as_str() || req.expected_version != plan.version()
+            }
+            None => matches!(
+                (req.expected_version, plan.version()),
+                (Some(expected), Some(current)) if expected != current
+            ),
+        };
+        if changed {
             return Err(Error::Conflict(format!(
                 "the portal account {}",
                 plan.email()
