@@ -384,6 +384,44 @@ fn idle_sign_out_clears_patient_data() {
     assert!(screen.contains("Signed out after 10 minutes"), "{screen}");
 }
 
+/// Fresh eyes, session 7 (second pass), HIGH: F2 showed "Creates an
+/// account" for Sofía; meanwhile another desk Create/Validated her brother
+/// José, whose email is the same, so the account existed when Create was
+/// pressed, and the app silently added Sofía to it: a change nobody saw
+/// (no list of the account's patients, no last-name note). It is refused
+/// as changed by someone else; F2 again shows the link.
+#[test]
+fn fresh_s7b_1_a_create_confirmed_after_another_desk_made_the_account_is_refused_not_linked() {
+    let mut hs = signed_in("sam", 80, 24);
+    let admin = hs
+        .app
+        .portal()
+        .operator_sign_in("ana", &secret(ADMIN_PW))
+        .unwrap();
+    hs.type_text("sofia");
+    hs.key(KeyCode::F(2));
+    assert!(
+        hs.screen().contains("Creates an account"),
+        "{}",
+        hs.screen()
+    );
+    // Meanwhile another operator creates José's account, the same login.
+    create_validate(hs.app.portal(), &admin, "100001", None, None).unwrap();
+    confirm_create_validate(&mut hs);
+    hs.settle();
+    let screen = hs.screen().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(screen.contains("changed by someone else"), "{screen}");
+    assert!(hs.temporary_password().is_none(), "{screen}");
+    assert!(
+        hs.app.portal().guardians("100002").unwrap().is_empty(),
+        "Sofía was not added to the account"
+    );
+    // Read again: F2 now shows the link, with the account's patient.
+    hs.key(KeyCode::F(2));
+    let screen = hs.screen().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(screen.contains("existing account"), "{screen}");
+}
+
 #[test]
 fn a_pasted_newline_never_submits_and_paste_drops_controls() {
     let mut hs = practice(80, 24);
@@ -2076,7 +2114,12 @@ fn the_no_match_line_keeps_its_end_with_a_query_shown_as_escapes() {
             assert!(screen.contains(part), "{w}x{h}, {part}:\n{screen}");
         }
         snap(&format!("no_match_query_with_escapes_{w}x{h}"), &hs);
-        for long in [hostile.repeat(4), "nosuchname ".repeat(12)] {
+        // Long, but of at most 12 name words (more is refused: the next
+        // test).
+        for long in [
+            format!("{hostile}{}", "Q".repeat(80)),
+            "nosuchname ".repeat(12),
+        ] {
             hs.ctrl('u');
             hs.paste(&long);
             let screen = hs.screen();
@@ -2085,6 +2128,28 @@ fn the_no_match_line_keeps_its_end_with_a_query_shown_as_escapes() {
             }
         }
         snap(&format!("no_match_long_query_{w}x{h}"), &hs);
+    }
+}
+
+/// Fresh eyes, session 7 (second pass), finding 3: more than 12 name
+/// words is refused with a sentence, and at 80x24 the sentence lost its
+/// last word ("leave some", no "out"). It keeps its end at both sizes.
+#[test]
+fn fresh_s7b_3_the_too_many_words_sentence_keeps_its_end() {
+    let hostile = "red\u{1b}[31mX\u{1b}]0;pwn\u{7}Y\u{202E}Z\u{9b}2J";
+    for (w, h) in [(80, 24), (60, 20)] {
+        let mut hs = signed_in("sam", w, h);
+        for long in [hostile.repeat(4), "a b c d e f g h i j k l zzzz".to_owned()] {
+            hs.ctrl('u');
+            hs.paste(&long);
+            let screen = hs.screen().split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                screen.contains("a search reads at most 12 name words")
+                    && screen.contains("leave some out"),
+                "{w}x{h}:\n{}",
+                hs.screen()
+            );
+        }
     }
 }
 

@@ -353,8 +353,8 @@ impl PatientQuery {
         let most = self.names.len().max(self.first_names.len());
         if most > MAX_WORDS {
             self.problem.get_or_insert(format!(
-                "a search reads at most {MAX_WORDS} words of a name (st.john and o'brien count \
-                 as two each), and this one has {most}: leave some out"
+                "a search reads at most {MAX_WORDS} name words (st.john is two); this one has \
+                 {most}: leave some out"
             ));
         }
         self.names.truncate(MAX_WORDS);

@@ -251,11 +251,15 @@ impl PaneComponent for Account {
                     }
                     Some(acc) => {
                         // Grayed out when an account exists, as in the original product.
-                        lines.push(kv(
-                            "E-correspondent",
-                            format!("{email} (has account)"),
-                            theme.dim,
-                        ));
+                        // When the patient's one account is a guardian's own login,
+                        // the email is no login: not "has account" (fresh eyes,
+                        // session 7, second pass, finding 6).
+                        let shown = match &p.email {
+                            None => email,
+                            Some(e) if *e == acc.email => format!("{email} (has account)"),
+                            Some(_) => format!("{email} (no login; the account is below)"),
+                        };
+                        lines.push(kv("E-correspondent", shown, theme.dim));
                         let style = match acc.status {
                             AccountStatus::Active if !acc.reset_required => theme.ok,
                             AccountStatus::Active => theme.warn,

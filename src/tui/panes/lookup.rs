@@ -138,28 +138,46 @@ impl Lookup {
         // words (fresh eyes, session 6, finding 12).
         let beside = layout_kind(shared.size) != LayoutKind::Compact;
         let found_by = l.selected_row().and_then(PatientRow::matched_login);
+        let width = usize::from(width);
         if let (Some(r), false) = (l.selected_row(), beside) {
-            let mut spans = vec![
-                Span::styled("Selected: ", theme.hint),
-                Span::styled(
-                    format!(
-                        "{}, born {}, no. {}",
-                        printable(&r.display_name()),
-                        shared.local.date(r.date_of_birth),
-                        r.account_number()
-                    ),
-                    theme.title,
-                ),
-            ];
-            if let Some(login) = found_by {
-                spans.push(Span::styled(format!("; {FOUND_BY} {login}"), theme.hint));
-            }
-            lines.push(Line::from(spans));
-        } else if let Some(login) = found_by {
+            let selected = format!(
+                "{}, born {}, no. {}",
+                printable(&r.display_name()),
+                shared.local.date(r.date_of_birth),
+                r.account_number()
+            );
+            // With the login's line below, one row each, so that the
+            // page line keeps its row (fresh eyes, session 7, second pass).
+            let selected = match found_by {
+                Some(_) => ellipsize(&selected, width.saturating_sub("Selected: ".len())),
+                None => selected,
+            };
             lines.push(Line::from(vec![
-                Span::styled(format!("{LOGIN_MARK} {FOUND_BY} "), theme.hint),
-                Span::styled(login.to_owned(), theme.title),
+                Span::styled("Selected: ", theme.hint),
+                Span::styled(selected, theme.title),
             ]));
+        }
+        if let Some(login) = found_by {
+            // A login too long for its row is cut with `…` where it is
+            // cut: never a shorter login that looks whole. Beside the
+            // account pane the words and the login take a row each; under
+            // "Selected:" one row.
+            let head = format!("{LOGIN_MARK} {FOUND_BY}");
+            let login = printable(login);
+            if beside {
+                lines.push(Line::from(Span::styled(head, theme.hint)));
+                lines.push(Line::from(Span::styled(
+                    ellipsize(&login, width),
+                    theme.title,
+                )));
+            } else {
+                let head = format!("{LOGIN_MARK} guardian login ");
+                let room = width.saturating_sub(head.chars().count());
+                lines.push(Line::from(vec![
+                    Span::styled(head, theme.hint),
+                    Span::styled(ellipsize(&login, room), theme.title),
+                ]));
+            }
         }
         lines.push(Line::from(Span::styled(l.position(), theme.hint)));
         lines
