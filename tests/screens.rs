@@ -2185,6 +2185,12 @@ fn fresh_s6_9_the_chosen_identity_check_stays_in_view_at_60x20() {
         "{screen}"
     );
     assert!(!screen.contains("( ) by phone"), "{screen}");
+    // Fresh eyes, session 7 (second pass), finding 7: the patient's name
+    // and birth date stay in view too (they had scrolled away).
+    assert!(
+        screen.contains("García-López, Sofía") && screen.contains("15 Mar 2021"),
+        "{screen}"
+    );
     snap("fresh_s6_9_create_validate_chosen_check_60x20", &hs);
     // Back to Cancel: it stays.
     hs.key(KeyCode::BackTab);
@@ -2209,6 +2215,10 @@ fn fresh_s6_9_the_chosen_identity_check_stays_in_view_at_60x20() {
     let screen = hs.screen();
     assert!(
         screen.contains(third) && screen.contains(">[ Create account ]<"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Smith, Olivia") && screen.contains("4 Jul 2018"),
         "{screen}"
     );
     snap("fresh_s6_9_add_guardian_chosen_check_60x20", &hs);

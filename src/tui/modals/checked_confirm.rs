@@ -15,7 +15,7 @@ use crate::tui::keys::{Action, Context};
 use crate::tui::notice::capitalised;
 use crate::tui::request::Request;
 use crate::tui::widgets::{
-    Scroll, TOP, buttons, cycle, key_value, modal_box_with_footer, wrapped_height,
+    Scroll, TOP, buttons, cycle, ellipsize, key_value, modal_box_with_footer, wrapped_height,
 };
 
 /// The popup's width on a large terminal.
@@ -180,12 +180,11 @@ impl Component for CheckedConfirm {
                 } else {
                     "( )"
                 };
-                let here = self.focus == Focus::Checks && self.cursor == i;
                 // With focus on the list, the highlighted check is kept on
-                // screen; elsewhere (the buttons), the chosen one, so the
-                // clerk sees what will be recorded before pressing.
-                let chosen_away = self.focus != Focus::Checks && self.chosen == Some(i);
-                if here || chosen_away {
+                // screen; on the buttons, the body shows its top (the
+                // patient) and the line above the buttons the chosen check.
+                let here = self.focus == Focus::Checks && self.cursor == i;
+                if here {
                     reveal = Some(lines.len());
                 }
                 lines.push(Line::from(Span::styled(
@@ -198,16 +197,39 @@ impl Component for CheckedConfirm {
             reveal = Some(lines.len());
             lines.push(Line::from(Span::styled(e.clone(), theme.error)));
         }
-        // On a small terminal the body scrolls to keep the focused check,
-        // the chosen one, or the error on screen (as little as that needs,
-        // so the patient's facts above stay in view as far as they fit);
-        // the buttons never scroll away.
+        // On a small terminal the body scrolls to keep the focused check or
+        // the error on screen (as little as that needs, so the patient's
+        // facts above stay in view as far as they fit); the buttons never
+        // scroll away.
         let inner_w = area.width.min(WIDTH).saturating_sub(2);
         let scroll = reveal.map_or(TOP, |i| {
             Scroll::Reveal(wrapped_height(&lines[..i], inner_w))
         });
+        // With focus on the buttons, the check that will be recorded is said
+        // just above them, whatever the body shows: at 60x20 the patient's
+        // name, birth date and number and the chosen check are on screen
+        // together (fresh eyes, session 6 finding 9, session 7 finding 7).
+        let chosen_line = match (self.focus, self.chosen) {
+            (Focus::Checks, _) => Line::default(),
+            _ if self.checks.is_empty() => Line::default(),
+            (_, Some(i)) => Line::from(Span::styled(
+                ellipsize(
+                    &format!("Checked: (•) {}", printable(&self.checks[i])),
+                    usize::from(inner_w),
+                ),
+                theme.normal,
+            )),
+            (_, None) => Line::from(Span::styled(
+                "Checked: none chosen yet (Tab back to the list)",
+                if self.required {
+                    theme.warn
+                } else {
+                    theme.hint
+                },
+            )),
+        };
         let footer = vec![
-            Line::default(),
+            chosen_line,
             buttons(
                 theme,
                 &[
