@@ -276,6 +276,11 @@ impl PatientQuery {
             }
         }
         match dotted.as_slice() {
+            // A dotted word of more parts than a name has words
+            // (`a.b.c.d.e.f.g.h.i.j.k.l.m`): an email part only.
+            [(_, w)] if name_words == 1 && name_parts(w).len() > MAX_WORDS => {
+                q.emails.push(w.clone());
+            }
             // `St.John`, `maria.g` alone: a name (as its parts), then an
             // email part.
             [(0, w)] if name_words == 1 => {
