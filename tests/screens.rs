@@ -30,6 +30,18 @@ fn signed_in(who: &str, w: u16, h: u16) -> AppOnPractice {
     Practice::new().app_signed_in(who, w, h)
 }
 
+/// Sam in the app at 80x24, and an administrator's session on the same
+/// file, for changes made "at another desk" while a screen is open.
+fn sam_at_the_desk_and_ana_elsewhere() -> (AppOnPractice, portal_admin::services::Session) {
+    let hs = signed_in("sam", 80, 24);
+    let admin = hs
+        .app
+        .portal()
+        .operator_sign_in("ana", &secret(ADMIN_PW))
+        .unwrap();
+    (hs, admin)
+}
+
 fn audit_len(portal: &Portal) -> usize {
     portal.audit_list(0, 1_000_000).unwrap().len()
 }
@@ -392,12 +404,7 @@ fn idle_sign_out_clears_patient_data() {
 /// as changed by someone else; F2 again shows the link.
 #[test]
 fn fresh_s7b_1_a_create_confirmed_after_another_desk_made_the_account_is_refused_not_linked() {
-    let mut hs = signed_in("sam", 80, 24);
-    let admin = hs
-        .app
-        .portal()
-        .operator_sign_in("ana", &secret(ADMIN_PW))
-        .unwrap();
+    let (mut hs, admin) = sam_at_the_desk_and_ana_elsewhere();
     hs.type_text("sofia");
     hs.key(KeyCode::F(2));
     assert!(
@@ -434,12 +441,7 @@ fn a_pasted_newline_never_submits_and_paste_drops_controls() {
 
 #[test]
 fn a_reset_decided_on_an_old_view_is_refused_in_the_app() {
-    let mut hs = signed_in("sam", 80, 24);
-    let admin = hs
-        .app
-        .portal()
-        .operator_sign_in("ana", &secret(ADMIN_PW))
-        .unwrap();
+    let (mut hs, admin) = sam_at_the_desk_and_ana_elsewhere();
     create_validate(hs.app.portal(), &admin, "100005", None, None).unwrap();
     hs.type_text("smith");
     hs.key(KeyCode::F(2));
